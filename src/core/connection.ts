@@ -1,0 +1,105 @@
+/**
+ * One connection per config node: settings resolved and the certificate parsed once, at deploy; a shared token cache,
+ * request limiter and API client for every node that uses it. Nothing here runs per message.
+ */
+import { FlaApiClient } from "./api/httpClient";
+import { TokenCache } from "./auth/tokenCache";
+import type { TokenProvider } from "./auth/tokenProvider";
+import { loadCertificate, type CertificateInput, type LoadedCertificate } from "./certificate";
+import { FlaError } from "./errors";
+import { RequestLimiter } from "./limiter";
+import { resolveSettings, type ConnectionSettings, type RawConnectionSettings } from "./settings";
+
+export interface ConnectionConfig extends RawConnectionSettings {
+  certificateFormat?: string;
+  alias?: string;
+  maxConcurrent?: number | string;
+  maxQueue?: number | string;
+}
+
+/** The config node's credentials, as Node-RED's credential store gives them. */
+export interface ConnectionCredentials {
+  pfx?: string;
+  passphrase?: string;
+  certificate?: string;
+  privateKey?: string;
+}
+
+export const DEFAULT_MAX_CONCURRENT = 4;
+export const DEFAULT_MAX_QUEUE = 10_000;
+
+function positiveInteger(value: unknown, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export function certificateInput(config: ConnectionConfig, credentials: ConnectionCredentials): CertificateInput {
+  const alias = config.alias?.trim() || undefined;
+  if (config.certificateFormat === "pem") {
+    return { format: "pem", certificate: credentials.certificate, privateKey: credentials.privateKey, passphrase: credentials.passphrase, alias };
+  }
+  return { format: "pfx", pfx: credentials.pfx, passphrase: credentials.passphrase, alias };
+}
+
+export class FlaConnection implements TokenProvider {
+  readonly settings?: ConnectionSettings;
+  readonly certificate?: LoadedCertificate;
+  /** Why this connection cannot be used (bad settings or certificate); every request then fails with it. */
+  readonly problem?: FlaError;
+  readonly limiter: RequestLimiter;
+  readonly client?: FlaApiClient;
+  private readonly tokens?: TokenCache;
+
+  private constructor(config: ConnectionConfig, credentials: ConnectionCredentials, now: Date) {
+    this.limiter = new RequestLimiter({
+      maxConcurrent: positiveInteger(config.maxConcurrent, DEFAULT_MAX_CONCURRENT),
+      maxQueue: positiveInteger(config.maxQueue, DEFAULT_MAX_QUEUE),
+    });
+    try {
+      this.settings = resolveSettings(config);
+      this.certificate = loadCertificate(certificateInput(config, credentials), now);
+      this.tokens = new TokenCache({ settings: this.settings, certificate: this.certificate });
+      this.client = new FlaApiClient({
+        apiUrl: this.settings.apiUrl,
+        tokens: this.tokens,
+        timeoutMs: this.settings.timeoutMs,
+        limiter: this.limiter,
+      });
+    } catch (err) {
+      this.problem = err instanceof FlaError ? err : new FlaError("FLA_CONFIG", `The configuration cannot be used: ${(err as Error).message}`);
+    }
+  }
+
+  /** Never throws: a problem is kept in `problem` so that the node can show it at deploy and refuse messages clearly. */
+  static open(config: ConnectionConfig, credentials: ConnectionCredentials, now = new Date()): FlaConnection {
+    return new FlaConnection(config, credentials, now);
+  }
+
+  get warnings(): string[] {
+    return this.certificate?.warnings ?? [];
+  }
+
+  get tokenStats(): TokenCache["stats"] | undefined {
+    return this.tokens?.stats;
+  }
+
+  /** The API client, or the deploy-time problem as a rejection a flow can catch. */
+  requireClient(): FlaApiClient {
+    if (this.problem || !this.client) throw this.problem ?? new FlaError("FLA_CONFIG", "The FLA configuration is not ready.");
+    return this.client;
+  }
+
+  getAccessToken(): Promise<string> {
+    if (this.problem || !this.tokens) return Promise.reject(this.problem ?? new FlaError("FLA_CONFIG", "The FLA configuration is not ready."));
+    return this.tokens.getAccessToken();
+  }
+
+  invalidateAccessToken(): void {
+    this.tokens?.invalidateAccessToken();
+  }
+
+  /** Stops accepting work: queued requests end with FLA_ABORTED, in-flight ones finish or time out. */
+  close(): void {
+    this.limiter.close();
+  }
+}

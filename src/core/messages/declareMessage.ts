@@ -1,0 +1,60 @@
+/**
+ * One input message of the declare node → one outcome per declaration. An array payload is one declaration per element,
+ * run with a bounded window so that a large array never floods the shared queue.
+ */
+import { DECLARE_OPERATIONS, type DeclareOperation } from "../validation";
+import type { Outcome } from "../result";
+import { errorOutcome, localAnomalyOutcome } from "./localOutcome";
+import { resolveOperation } from "./operation";
+
+export interface DeclareMessageInput {
+  configuredOperation: string;
+  msgOperation: unknown;
+  payload: unknown;
+  trainingId: unknown;
+}
+
+export interface Part {
+  index: number;
+  count: number;
+}
+
+/** Runs one declaration; the caller binds the client, validation context and options. */
+export type RunDeclaration = (request: { operation: DeclareOperation; payload: unknown; trainingId?: unknown }) => Promise<Outcome>;
+export type EmitOutcome = (outcome: Outcome, part?: Part) => void;
+
+async function safely(operation: string, run: () => Promise<Outcome>): Promise<Outcome> {
+  const startedAt = Date.now();
+  try {
+    return await run();
+  } catch (err) {
+    return errorOutcome(operation, err, startedAt);
+  }
+}
+
+export async function processDeclareMessage(input: DeclareMessageInput, run: RunDeclaration, emit: EmitOutcome, window = 8): Promise<void> {
+  const resolved = resolveOperation(input.configuredOperation, input.msgOperation, DECLARE_OPERATIONS, "operation");
+  if ("anomaly" in resolved) {
+    emit(localAnomalyOutcome(String(input.msgOperation ?? input.configuredOperation), input.payload, resolved.anomaly));
+    return;
+  }
+  const { operation } = resolved;
+  if (!Array.isArray(input.payload)) {
+    emit(await safely(operation, () => run({ operation, payload: input.payload, trainingId: input.trainingId })));
+    return;
+  }
+  const items: unknown[] = input.payload;
+  if (items.length === 0) {
+    emit(localAnomalyOutcome(operation, items, { code: "LOCAL-EMPTY-ARRAY", field: "payload", message: "msg.payload is an empty array: there is nothing to declare." }));
+    return;
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      const outcome = await safely(operation, () => run({ operation, payload: items[index] }));
+      emit(outcome, { index, count: items.length });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(window, items.length) }, worker));
+}

@@ -1,0 +1,31 @@
+import type { NodeAPI } from "node-red";
+import { FlaConnection } from "../core/connection";
+import { registerConfigAdminEndpoints } from "./shared/configAdmin";
+import type { FlaConfigDef, FlaConfigNode } from "./shared/types";
+
+export = function registerFlaConfig(RED: NodeAPI): void {
+  function FlaConfig(this: FlaConfigNode, def: FlaConfigDef): void {
+    RED.nodes.createNode(this, def);
+    // Parsed once, here at deploy; the FLA nodes show its problem or warnings as their status.
+    this.connection = FlaConnection.open(def, this.credentials ?? {});
+    this.getAccessToken = () => this.connection.getAccessToken();
+    this.invalidateAccessToken = () => this.connection.invalidateAccessToken();
+    const { problem, warnings } = this.connection;
+    if (problem) this.error(RED._("fla-config.errors.unusable", { message: problem.message }));
+    for (const warning of warnings) this.warn(warning);
+    this.on("close", (_removed: boolean, done: () => void) => {
+      this.connection.close();
+      done();
+    });
+  }
+
+  RED.nodes.registerType("fla-config", FlaConfig, {
+    credentials: {
+      pfx: { type: "password" },
+      passphrase: { type: "password" },
+      certificate: { type: "text" },
+      privateKey: { type: "password" },
+    },
+  });
+  registerConfigAdminEndpoints(RED);
+};

@@ -1,0 +1,82 @@
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { declare } from "../core/declare";
+import { FlaError } from "../core/errors";
+import { processDeclareMessage } from "../core/messages/declareMessage";
+import { loadCustomSchema } from "../core/validation";
+import { connectionOf } from "./shared/configLookup";
+import { createEmitter } from "./shared/emit";
+import { InputTracker } from "./shared/inputTracker";
+import { StatusReporter } from "./shared/statusReporter";
+
+interface FlaDeclareDef extends NodeDef {
+  config: string;
+  operation: string;
+  waitForResult: boolean;
+  pollTimeout: number | string;
+  schemaType?: "none" | "file" | "json";
+  schema?: string;
+}
+
+type DeclareInput = NodeMessageInFlow & { operation?: unknown; trainingId?: unknown };
+
+export = function registerFlaDeclare(RED: NodeAPI): void {
+  function FlaDeclare(this: Node, def: FlaDeclareDef): void {
+    RED.nodes.createNode(this, def);
+    const connection = connectionOf(RED, def.config);
+    const status = new StatusReporter(this, RED._, "fla-declare");
+    const tracker = new InputTracker();
+    const pollTimeoutMs = (Number(def.pollTimeout) > 0 ? Number(def.pollTimeout) : 60) * 1000;
+    let setupProblem: FlaError | undefined;
+    let customSchema: object | undefined;
+    try {
+      if (def.schemaType && def.schemaType !== "none" && def.schema?.trim()) customSchema = loadCustomSchema(def.schema);
+    } catch (err) {
+      setupProblem = err instanceof FlaError ? err : new FlaError("FLA_CONFIG", String(err));
+      this.error(setupProblem.message);
+      this.status({ fill: "red", shape: "ring", text: setupProblem.message.slice(0, 60) });
+    }
+    if (!setupProblem) status.showConnection(connection);
+
+    this.on("input", (msg: DeclareInput, send, done) => {
+      const emitter = createEmitter(RED, this, msg, send);
+      const problem = setupProblem ?? (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
+      if (problem || !connection?.settings) {
+        emitter.emit({ output: "error", error: problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")), fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
+        return done();
+      }
+      const settings = connection.settings;
+      const client = connection.requireClient();
+      const partId = RED.util.generateId();
+      status.started(connection);
+      const work = processDeclareMessage(
+        { configuredOperation: def.operation, msgOperation: msg.operation, payload: msg.payload, trainingId: msg.trainingId },
+        (request) =>
+          declare(request, {
+            client,
+            validation: { role: settings.role, defaultEnterpriseNumber: settings.enterpriseNumber, customSchema },
+            waitForResult: def.waitForResult !== false,
+            pollTimeoutMs,
+            signal: tracker.abort.signal,
+          }),
+        (outcome, part) => {
+          status.finished(connection, outcome);
+          emitter.emit(outcome, part && { id: partId, ...part });
+        },
+        connection.limiter.maxConcurrent * 2,
+      ).finally(() => {
+        status.ended(connection);
+        done();
+      });
+      tracker.track(work);
+    });
+
+    this.on("close", (_removed: boolean, done: () => void) => {
+      tracker.close().finally(() => {
+        status.close();
+        done();
+      });
+    });
+  }
+
+  RED.nodes.registerType("fla-declare", FlaDeclare);
+};

@@ -1,0 +1,108 @@
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { FlaError } from "../core/errors";
+import { localAnomalyOutcome } from "../core/messages/localOutcome";
+import { resolveOperation } from "../core/messages/operation";
+import { mergeQueryParams, QUERY_PARAMETER_NAMES, type QueryParameterName } from "../core/messages/queryParams";
+import { query, type Paging } from "../core/query";
+import type { Outcome } from "../core/result";
+import { QUERY_OPERATIONS } from "../core/validation";
+import { connectionOf } from "./shared/configLookup";
+import { createEmitter } from "./shared/emit";
+import { InputTracker } from "./shared/inputTracker";
+import { StatusReporter } from "./shared/statusReporter";
+import { evaluateTypedInput } from "./shared/typedInputs";
+
+type FlaQueryDef = NodeDef & {
+  config: string;
+  query: string;
+  paging: Paging;
+  pageSize?: number | string;
+} & Partial<Record<QueryParameterName | `${QueryParameterName}Type`, string>>;
+
+type QueryInput = NodeMessageInFlow & { query?: unknown };
+
+const PAGINGS: readonly Paging[] = ["first", "all", "split"];
+
+export = function registerFlaQuery(RED: NodeAPI): void {
+  function FlaQuery(this: Node, def: FlaQueryDef): void {
+    RED.nodes.createNode(this, def);
+    const connection = connectionOf(RED, def.config);
+    const status = new StatusReporter(this, RED._, "fla-query");
+    const tracker = new InputTracker();
+    const paging: Paging = PAGINGS.includes(def.paging) ? def.paging : "all";
+    status.showConnection(connection);
+
+    const nodeParams = async (msg: NodeMessageInFlow): Promise<Record<string, unknown>> => {
+      const values: Partial<Record<QueryParameterName, unknown>> = {};
+      for (const name of QUERY_PARAMETER_NAMES) {
+        const value = def[name];
+        if (value !== undefined && value !== "") values[name] = await evaluateTypedInput(RED, this, value, def[`${name}Type`] ?? "str", msg);
+      }
+      if (values.pageSize === undefined && def.pageSize !== undefined && def.pageSize !== "") values.pageSize = def.pageSize;
+      return values;
+    };
+
+    this.on("input", (msg: QueryInput, send, done) => {
+      const emitter = createEmitter(RED, this, msg, send);
+      const resolved = resolveOperation(def.query, msg.query, QUERY_OPERATIONS, "query");
+      if ("anomaly" in resolved) {
+        emitter.emit(localAnomalyOutcome(String(msg.query ?? def.query), msg.payload, resolved.anomaly));
+        return done();
+      }
+      const operation = resolved.operation;
+      if (!connection?.settings || connection.problem) {
+        const error = connection?.problem ?? new FlaError("FLA_CONFIG", RED._("fla-query.errors.noConfig"));
+        emitter.emit({ output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
+        return done();
+      }
+      const settings = connection.settings;
+      const client = connection.requireClient();
+      const partId = RED.util.generateId();
+      let itemsSent = 0;
+      status.started(connection);
+      const work = (async (): Promise<Outcome> => {
+        const params = mergeQueryParams(await nodeParams(msg), msg.payload);
+        return query(
+          { operation, params, paging },
+          {
+            client,
+            validation: { role: settings.role, defaultEnterpriseNumber: settings.enterpriseNumber },
+            signal: tracker.abort.signal,
+            onPage: (page) => {
+              itemsSent += page.items.length;
+              const total = page.total !== undefined ? `/${page.total}` : "";
+              status.progress(`${itemsSent}${total}`);
+              emitter.emit(
+                { output: "success", payload: page.items, fla: { ...page.fla, operation, status: "OK", anomalies: page.fla?.anomalies ?? [] } },
+                { id: partId, index: page.index, count: page.pageCount ?? (page.last ? page.index + 1 : undefined) },
+              );
+            },
+          },
+        );
+      })()
+        .catch((err: unknown): Outcome => {
+          const error = err instanceof FlaError ? err : new FlaError("FLA_CONFIG", `A query parameter could not be evaluated: ${(err as Error).message}`);
+          return { output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } };
+        })
+        .then((outcome) => {
+          status.finished(connection, outcome);
+          // In split mode the pages were the successes; only an anomaly or error that stops the run is sent at the end.
+          if (!(paging === "split" && outcome.output === "success")) emitter.emit(outcome);
+        })
+        .finally(() => {
+          status.ended(connection);
+          done();
+        });
+      tracker.track(work);
+    });
+
+    this.on("close", (_removed: boolean, done: () => void) => {
+      tracker.close().finally(() => {
+        status.close();
+        done();
+      });
+    });
+  }
+
+  RED.nodes.registerType("fla-query", FlaQuery);
+};

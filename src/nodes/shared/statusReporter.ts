@@ -1,0 +1,113 @@
+/**
+ * Node status: blue ring while requests run (with in-flight and queued counts), then the last result. Updates are
+ * throttled because each one is pushed to every open editor.
+ */
+import type { Node, NodeStatus } from "node-red";
+import type { FlaConnection } from "../../core/connection";
+import type { Outcome } from "../../core/result";
+
+const THROTTLE_MS = 250;
+type Translate = (key: string, substitutions?: Record<string, unknown>) => string;
+
+export class StatusReporter {
+  private active = 0;
+  private last: NodeStatus = {};
+  private timer?: NodeJS.Timeout;
+  private pending?: NodeStatus;
+  private shown?: string;
+
+  constructor(
+    private readonly node: Node,
+    private readonly t: Translate,
+    private readonly prefix: "fla-declare" | "fla-query",
+  ) {}
+
+  /** At deploy: the config node's problem (red) or certificate warning (yellow). */
+  showConnection(connection: FlaConnection | undefined): boolean {
+    if (!connection) {
+      this.set({ fill: "red", shape: "ring", text: this.t(`${this.prefix}.status.noConfig`) });
+      return false;
+    }
+    if (connection.problem) {
+      this.set({ fill: "red", shape: "ring", text: connection.problem.message.slice(0, 60) });
+      return false;
+    }
+    if (connection.warnings.length > 0) this.set({ fill: "yellow", shape: "ring", text: connection.warnings[0].slice(0, 60) });
+    else this.set({});
+    return true;
+  }
+
+  started(connection: FlaConnection): void {
+    this.active++;
+    this.showProgress(connection);
+  }
+
+  finished(connection: FlaConnection, outcome: Outcome): void {
+    this.last = this.resultStatus(outcome);
+    this.showProgress(connection);
+  }
+
+  ended(connection: FlaConnection): void {
+    this.active = Math.max(0, this.active - 1);
+    this.showProgress(connection);
+  }
+
+  progress(text: string): void {
+    this.set({ fill: "blue", shape: "ring", text });
+  }
+
+  private showProgress(connection: FlaConnection): void {
+    if (this.active === 0) return this.set(this.last);
+    const { inFlight, queued } = connection.limiter.stats;
+    const text = queued > 0 ? this.t(`${this.prefix}.status.queued`, { inFlight, queued }) : this.t(`${this.prefix}.status.requesting`);
+    this.set({ fill: "blue", shape: "ring", text });
+  }
+
+  private resultStatus(outcome: Outcome): NodeStatus {
+    const time = new Date().toLocaleTimeString();
+    if (outcome.output === "error") return { fill: "red", shape: "dot", text: `${outcome.error.code} ${time}` };
+    const warnings = outcome.fla.anomalies.filter((a) => a.severity === "WARNING").length;
+    const key = STATUS_KEYS[outcome.fla.status] ?? "done";
+    const fill = outcome.output === "anomaly" ? "red" : warnings > 0 || outcome.fla.status === "PENDING" ? "yellow" : "green";
+    return { fill, shape: outcome.output === "anomaly" ? "ring" : "dot", text: `${this.t(`${this.prefix}.status.${key}`, { count: warnings })} ${time}` };
+  }
+
+  private set(status: NodeStatus): void {
+    this.pending = status;
+    if (this.timer) return;
+    this.flush();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, THROTTLE_MS);
+    this.timer.unref?.();
+  }
+
+  private flush(): void {
+    const status = this.pending;
+    if (!status) return;
+    const key = JSON.stringify(status);
+    if (key !== this.shown) {
+      this.shown = key;
+      this.node.status(status);
+    }
+    this.pending = undefined;
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+const STATUS_KEYS: Record<string, string> = {
+  ACCEPTED: "accepted",
+  ACCEPTED_WITH_WARNINGS: "warnings",
+  REJECTED: "rejected",
+  PENDING: "pending",
+  ALREADY_DECLARED: "alreadyDeclared",
+  CANCELLED: "cancelled",
+  INVALID: "invalid",
+  FORBIDDEN: "forbidden",
+  NOT_FOUND: "notFound",
+  OK: "ok",
+};
