@@ -1,0 +1,318 @@
+/**
+ * The HTTP client of the FLA API: bearer token, keep-alive, timeouts, retries that never double a declaration.
+ * It sends what the catalogue builds and returns every answer it does not retry (2xx, 3xx, 4xx but 401 and 429);
+ * it throws a FlaError for the final technical failures.
+ */
+import http from "node:http";
+import https from "node:https";
+import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
+import type { TokenProvider } from "../auth/tokenProvider";
+import { FlaError, isFlaError } from "../errors";
+import type { RequestLimiter } from "../limiter";
+import { DEFAULT_RETRY_POLICY, RetryPolicy, abortedError, backoffDelay, parseRetryAfter, sleep } from "./backoff";
+import { FlaRequest, OperationName, OperationParams, buildRequest, describeProblem } from "./catalogue";
+
+export interface FlaApiClientOptions {
+  apiUrl: string;
+  tokens: TokenProvider;
+  timeoutMs: number;
+  retry?: Partial<RetryPolicy>;
+  /** When given, each request (with its retries) waits for a slot. */
+  limiter?: RequestLimiter;
+  /** Sent as User-Agent. */
+  userAgent?: string;
+}
+
+export interface SendOptions {
+  /** Aborts the request and any wait between attempts (FLA_ABORTED). */
+  signal?: AbortSignal;
+}
+
+export interface FlaResponse {
+  httpStatus: number;
+  headers: Record<string, string>;
+  /** The parsed JSON body, null when the body is empty, the raw text for a non-JSON error body. */
+  data: unknown;
+  /** HTTP requests sent for this call, retries and the 401 renewal included. */
+  attempts: number;
+  durationMs: number;
+}
+
+/** A failure seen on one attempt, and whether the request may have reached the API. */
+interface AttemptFailure {
+  error: FlaError;
+  /** True when the API may have received (and recorded) the request. */
+  mayHaveReached: boolean;
+  /** The wait the server asked for. */
+  retryAfterMs?: number;
+  retryable: boolean;
+}
+
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Errors where the request was certainly not received: nothing was connected. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT"]);
+
+export class FlaApiClient {
+  readonly apiUrl: string;
+  readonly retry: RetryPolicy;
+  private readonly tokens: TokenProvider;
+  private readonly limiter?: RequestLimiter;
+  private readonly timeoutMs: number;
+  private readonly http: AxiosInstance;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+
+  constructor(options: FlaApiClientOptions) {
+    this.apiUrl = options.apiUrl.replace(/\/+$/, "");
+    this.tokens = options.tokens;
+    this.limiter = options.limiter;
+    this.timeoutMs = options.timeoutMs;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
+    if (!Number.isInteger(this.retry.attempts) || this.retry.attempts < 1) {
+      throw new FlaError("FLA_CONFIG", `The number of attempts must be a whole number of at least 1 (got ${String(this.retry.attempts)}).`);
+    }
+    // TLS verification stays on (Node's default): the token must only ever reach the real platform.
+    this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.http = axios.create({
+      baseURL: this.apiUrl,
+      timeout: this.timeoutMs,
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      validateStatus: () => true,
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      maxRedirects: 0,
+      proxy: false,
+      headers: { Accept: "application/json, application/problem+json", "User-Agent": options.userAgent ?? "node-red-contrib-careerpro-fla" },
+    });
+  }
+
+  /** Performs one catalogue operation. */
+  call(operation: OperationName, params: OperationParams, body?: unknown, options: SendOptions = {}): Promise<FlaResponse> {
+    return this.send(buildRequest(operation, params, body), options);
+  }
+
+  /** Sends a request built by the catalogue, through the limiter when there is one. */
+  send(request: FlaRequest, options: SendOptions = {}): Promise<FlaResponse> {
+    if (options.signal?.aborted) return Promise.reject(abortedError());
+    return this.limiter ? this.limiter.run(() => this.sendWithRetries(request, options.signal)) : this.sendWithRetries(request, options.signal);
+  }
+
+  /** Closes the idle keep-alive sockets. */
+  destroy(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private async sendWithRetries(request: FlaRequest, signal?: AbortSignal): Promise<FlaResponse> {
+    const started = Date.now();
+    let sent = 0;
+    let failures = 0;
+    let tokenRenewed = false;
+    for (;;) {
+      if (signal?.aborted) throw abortedError();
+      let failure: AttemptFailure;
+      let token: string;
+      try {
+        token = await this.tokens.getAccessToken();
+      } catch (error) {
+        failure = tokenFailure(error);
+        failures++;
+        await this.waitOrThrow(request, failure, failures, signal);
+        continue;
+      }
+      if (signal?.aborted) throw abortedError();
+      sent++;
+      let response: AxiosResponse<string>;
+      try {
+        response = await this.http.request<string>({
+          method: request.method,
+          url: request.path,
+          data: request.body === undefined ? undefined : JSON.stringify(request.body),
+          headers: {
+            Authorization: `Bearer ${token}`,
+            ...(request.body === undefined ? {} : { "Content-Type": "application/json" }),
+          },
+          signal,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw abortedError();
+        failure = transportFailure(error, request, this.timeoutMs);
+        failures++;
+        await this.waitOrThrow(request, failure, failures, signal);
+        continue;
+      }
+
+      const status = response.status;
+      const headers = flattenHeaders(response.headers);
+      if (status === 401) {
+        if (!tokenRenewed) {
+          // The token was revoked or expired early: one new token, one more try. The API refused it, so nothing was recorded.
+          tokenRenewed = true;
+          this.tokens.invalidateAccessToken();
+          continue;
+        }
+        throw new FlaError(
+          "FLA_AUTH",
+          `The FLA API refused a freshly issued access token (401${problemSuffix(response.data)}): check that the client id has access to the Federal Learning Account and the scope of the role.`,
+          { httpStatus: 401, reason: problemType(response.data) },
+        );
+      }
+      if (RETRYABLE_STATUSES.has(status)) {
+        failure = statusFailure(request, status, headers, response.data);
+        failures++;
+        await this.waitOrThrow(request, failure, failures, signal);
+        continue;
+      }
+
+      const parsed = parseBody(response.data, headers["content-type"]);
+      if (parsed.malformed && status >= 200 && status < 300 && (request.expectsJson || parsed.text !== "")) {
+        failure = {
+          error: new FlaError(
+            "FLA_RESPONSE",
+            `The FLA API answered ${status} to ${describeRequest(request)} with a body that is not JSON${
+              request.idempotent ? "" : headers.location ? ` (it names ${headers.location}: the declaration was probably recorded)` : ""
+            }.`,
+            { httpStatus: status },
+          ),
+          mayHaveReached: true,
+          retryable: true,
+        };
+        failures++;
+        await this.waitOrThrow(request, failure, failures, signal);
+        continue;
+      }
+      return { httpStatus: status, headers, data: parsed.data, attempts: sent, durationMs: Date.now() - started };
+    }
+  }
+
+  /** Waits before the next attempt, or throws the final error. */
+  private async waitOrThrow(request: FlaRequest, failure: AttemptFailure, failures: number, signal?: AbortSignal): Promise<void> {
+    if (!failure.retryable) throw failure.error;
+    const safe = request.duplicateSafe || !failure.mayHaveReached;
+    if (!safe) throw uncertain(request, failure.error);
+    if (failures >= this.retry.attempts) throw failure.error;
+    const delay =
+      failure.retryAfterMs !== undefined ? Math.min(failure.retryAfterMs, this.retry.maxRetryAfterMs) : backoffDelay(failures, this.retry);
+    await sleep(delay, signal);
+  }
+}
+
+function tokenFailure(error: unknown): AttemptFailure {
+  const flaError = isFlaError(error)
+    ? error
+    : new FlaError("FLA_AUTH", `The access token could not be obtained: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  // The API was not called: retrying is always safe, and worth it only for a passing failure.
+  const retryable = isFlaError(error) ? error.retryable || ["FLA_TIMEOUT", "FLA_NETWORK"].includes(error.code) : false;
+  return { error: flaError, mayHaveReached: false, retryable };
+}
+
+function transportFailure(error: unknown, request: FlaRequest, timeoutMs: number): AttemptFailure {
+  const code = error instanceof AxiosError || isErrnoLike(error) ? String((error as { code?: string }).code ?? "") : "";
+  const where = `${describeRequest(request)}`;
+  if (TIMEOUT_CODES.has(code)) {
+    return {
+      error: new FlaError("FLA_TIMEOUT", `The FLA API did not answer ${where} within ${Math.round(timeoutMs / 1000)} s: it may be slow or unreachable; try again later or raise the timeout.`, {
+        retryable: true,
+        cause: error,
+      }),
+      mayHaveReached: true,
+      retryable: true,
+    };
+  }
+  const notSent = NOT_SENT_CODES.has(code);
+  const detail = code || (error instanceof Error ? error.message : String(error));
+  return {
+    error: new FlaError(
+      "FLA_NETWORK",
+      `The connection to the FLA API failed for ${where} (${detail}): check the API URL, the network and any proxy or firewall.`,
+      { retryable: true, reason: code || undefined, cause: error },
+    ),
+    mayHaveReached: !notSent,
+    retryable: true,
+  };
+}
+
+function statusFailure(request: FlaRequest, status: number, headers: Record<string, string>, body: string): AttemptFailure {
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers["retry-after"]) : undefined;
+  const what =
+    status === 429 ? "is limiting the request rate (429 Too Many Requests)" : status === 503 ? "is unavailable (503)" : `answered ${status}`;
+  return {
+    error: new FlaError(
+      "FLA_HTTP",
+      `The FLA API ${what} for ${describeRequest(request)}${problemSuffix(body)}; the request was tried several times, try again later.`,
+      { httpStatus: status, reason: problemType(body), retryable: true },
+    ),
+    // A 429 comes from the rate limiter, before the declaration is looked at; any other failure may follow a recording.
+    mayHaveReached: status !== 429,
+    retryAfterMs,
+    retryable: true,
+  };
+}
+
+function uncertain(request: FlaRequest, cause: FlaError): FlaError {
+  return new FlaError(
+    "FLA_UNCERTAIN",
+    `The declaration may or may not have been recorded (${cause.message.replace(/\.$/, "")}): query the trainings of this worker before sending it again, or give each training an externalReference so that a retry is detected as a duplicate.`,
+    { httpStatus: cause.httpStatus, reason: cause.code, cause },
+  );
+}
+
+interface ParsedBody {
+  data: unknown;
+  text: string;
+  malformed: boolean;
+}
+
+function parseBody(raw: unknown, contentType: string | undefined): ParsedBody {
+  const text = typeof raw === "string" ? raw : raw === undefined || raw === null ? "" : String(raw);
+  if (text.trim() === "") return { data: null, text: "", malformed: false };
+  const looksJson = /json/i.test(contentType ?? "") || /^[\s]*[{[]/.test(text);
+  if (!looksJson) return { data: text, text, malformed: true };
+  try {
+    return { data: JSON.parse(text), text, malformed: false };
+  } catch {
+    return { data: text, text, malformed: true };
+  }
+}
+
+function problemSuffix(body: unknown): string {
+  const parsed = typeof body === "string" ? parseBody(body, "application/json") : { data: body, malformed: false };
+  const summary = parsed.malformed ? undefined : describeProblem(parsed.data);
+  return summary ? `: ${summary.slice(0, 500)}` : "";
+}
+
+function problemType(body: unknown): string | undefined {
+  if (typeof body !== "string") return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === "object" && parsed !== null && typeof (parsed as { type?: unknown }).type === "string"
+      ? (parsed as { type: string }).type
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function flattenHeaders(headers: AxiosResponse["headers"]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined || value === null) continue;
+    result[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return result;
+}
+
+/** Names the request in an error message by its operation: paths and query strings may carry a worker's ssin. */
+function describeRequest(request: FlaRequest): string {
+  return `${request.operation} (${request.method})`;
+}
+
+function isErrnoLike(error: unknown): boolean {
+  return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string";
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+

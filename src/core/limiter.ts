@@ -1,0 +1,148 @@
+/**
+ * Bounded concurrency with a bounded FIFO queue, shared by all the nodes of one config node.
+ * It is on the hot path: enqueue and dequeue are O(1) (a head index, compacted now and then, instead of Array.shift).
+ */
+import { FlaError } from "./errors";
+
+export interface LimiterOptions {
+  /** Tasks running at once (default 4). */
+  maxConcurrent?: number;
+  /** Tasks waiting at most (default 10,000); one more is refused with FLA_QUEUE_FULL. */
+  maxQueue?: number;
+}
+
+export interface LimiterStats {
+  inFlight: number;
+  queued: number;
+}
+
+export type LimiterListener = (stats: LimiterStats) => void;
+
+interface QueuedTask {
+  task: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+const COMPACT_AFTER = 1024;
+
+export class RequestLimiter {
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+  private readonly queue: (QueuedTask | undefined)[] = [];
+  private head = 0;
+  private running = 0;
+  private closed = false;
+  private readonly listeners = new Set<LimiterListener>();
+  private notifyScheduled = false;
+
+  constructor(options: LimiterOptions = {}) {
+    this.maxConcurrent = positiveInteger(options.maxConcurrent, 4, "maxConcurrent");
+    this.maxQueue = positiveInteger(options.maxQueue, 10_000, "maxQueue");
+  }
+
+  get stats(): LimiterStats {
+    return { inFlight: this.running, queued: this.queue.length - this.head };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Runs `task` when a slot is free, in arrival order. Rejects at once with FLA_QUEUE_FULL or FLA_ABORTED (after close). */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(closedError());
+    if (this.running < this.maxConcurrent && this.queue.length === this.head) {
+      return this.start(task);
+    }
+    if (this.queue.length - this.head >= this.maxQueue) {
+      return Promise.reject(
+        new FlaError(
+          "FLA_QUEUE_FULL",
+          `The FLA request queue is full (${this.maxQueue} waiting, ${this.running} in flight): slow the input down or raise the queue limit of the config node.`,
+          { retryable: true },
+        ),
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ task, resolve: resolve as (value: unknown) => void, reject });
+      this.changed();
+    });
+  }
+
+  /** Refuses new tasks and rejects every queued one with FLA_ABORTED; tasks in flight run to their end. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const waiting = this.queue.slice(this.head);
+    this.queue.length = 0;
+    this.head = 0;
+    for (const entry of waiting) entry?.reject(closedError());
+    this.changed();
+  }
+
+  /**
+   * Calls `listener` with the latest stats after a change, at most once per turn of the event loop (10,000 tasks
+   * queued in one go give one call). Returns the function that unsubscribes.
+   */
+  onChange(listener: LimiterListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private start<T>(task: () => Promise<T>): Promise<T> {
+    this.running++;
+    this.changed();
+    let promise: Promise<T>;
+    try {
+      promise = Promise.resolve(task());
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    return promise.finally(() => this.release());
+  }
+
+  private release(): void {
+    this.running--;
+    if (this.head < this.queue.length) {
+      const next = this.queue[this.head]!;
+      this.queue[this.head] = undefined;
+      this.head++;
+      if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.start(next.task).then(next.resolve, next.reject);
+    } else {
+      this.changed();
+    }
+  }
+
+  private changed(): void {
+    if (this.notifyScheduled || this.listeners.size === 0) return;
+    this.notifyScheduled = true;
+    setImmediate(() => {
+      this.notifyScheduled = false;
+      const stats = this.stats;
+      for (const listener of this.listeners) {
+        try {
+          listener(stats);
+        } catch {
+          // a status display must not break the queue
+        }
+      }
+    });
+  }
+}
+
+function closedError(): FlaError {
+  return new FlaError("FLA_ABORTED", "The message was not sent: the FLA config node was closed (redeploy or shutdown) while it waited in the queue.");
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new FlaError("FLA_CONFIG", `${name} must be a whole number of at least 1 (got ${String(value)}).`);
+  return value;
+}
