@@ -48,6 +48,13 @@ interface AttemptFailure {
   retryable: boolean;
 }
 
+const attemptsByError = new WeakMap<object, number>();
+
+/** How many HTTP requests were sent before the client gave up with this error (0 when none, or not a client error). */
+export function attemptsOf(error: unknown): number {
+  return typeof error === "object" && error !== null ? (attemptsByError.get(error) ?? 0) : 0;
+}
+
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Errors where the request was certainly not received: nothing was connected. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
@@ -105,8 +112,17 @@ export class FlaApiClient {
   }
 
   private async sendWithRetries(request: FlaRequest, signal?: AbortSignal): Promise<FlaResponse> {
+    const counter = { sent: 0 };
+    try {
+      return await this.attempt(request, counter, signal);
+    } catch (error) {
+      if (typeof error === "object" && error !== null) attemptsByError.set(error, counter.sent);
+      throw error;
+    }
+  }
+
+  private async attempt(request: FlaRequest, counter: { sent: number }, signal?: AbortSignal): Promise<FlaResponse> {
     const started = Date.now();
-    let sent = 0;
     let failures = 0;
     let tokenRenewed = false;
     for (;;) {
@@ -122,7 +138,7 @@ export class FlaApiClient {
         continue;
       }
       if (signal?.aborted) throw abortedError();
-      sent++;
+      counter.sent++;
       let response: AxiosResponse<string>;
       try {
         response = await this.http.request<string>({
@@ -182,7 +198,7 @@ export class FlaApiClient {
         await this.waitOrThrow(request, failure, failures, signal);
         continue;
       }
-      return { httpStatus: status, headers, data: parsed.data, attempts: sent, durationMs: Date.now() - started };
+      return { httpStatus: status, headers, data: parsed.data, attempts: counter.sent, durationMs: Date.now() - started };
     }
   }
 

@@ -1,0 +1,114 @@
+/** The declare controller: validate locally, send, map the answer, follow an asynchronous declaration. */
+import { buildRequest } from "../api/catalogue";
+import { FlaApiClient, attemptsOf } from "../api/httpClient";
+import { FlaError, isFlaError } from "../errors";
+import type { Anomaly, Outcome } from "../result";
+import { validateDeclaration } from "../validation";
+import type { DeclareOperation, ValidationContext } from "../validation/types";
+import { AnswerContext, PendingAnswer, mapDeclarationAnswer, meta, resultOutcome } from "./answer";
+import { pollDeclaration } from "./poll";
+
+export interface DeclareRequest {
+  operation: DeclareOperation;
+  /** What the user sent (msg.payload): given back untouched on the anomaly output. */
+  payload: unknown;
+  /** msg.trainingId, for updateTraining and cancelTraining. */
+  trainingId?: unknown;
+}
+
+export interface DeclareDeps {
+  client: FlaApiClient;
+  validation: ValidationContext;
+  /** Follow a 202 until the result is final (default behaviour of the node). */
+  waitForResult: boolean;
+  pollTimeoutMs: number;
+  /** Polling cadence; defaults 250 ms doubling to 5 s. */
+  poll?: { initialDelayMs?: number; maxDelayMs?: number };
+  signal?: AbortSignal;
+}
+
+/** One declaration → one outcome. Never rejects: anything thrown becomes an error outcome. */
+export async function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Outcome> {
+  const startedAt = Date.now();
+  const checked = validateDeclaration(request.operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
+  if (!checked.value) {
+    return {
+      output: "anomaly",
+      payload: request.payload,
+      fla: { operation: request.operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
+    };
+  }
+  const valid = checked.value;
+  const context: AnswerContext = {
+    operation: request.operation,
+    payload: request.payload,
+    trainingId: valid.params.trainingId,
+    localWarnings: checked.anomalies.filter((anomaly: Anomaly) => anomaly.severity === "WARNING"),
+    startedAt,
+  };
+  try {
+    const response = await deps.client.send(buildRequest(request.operation, valid.params, valid.body), { signal: deps.signal });
+    const mapped = mapDeclarationAnswer(context, response);
+    if (!("pending" in mapped)) return mapped;
+    return await followPending(context, mapped, response, deps);
+  } catch (error) {
+    const flaError = isFlaError(error) ? error : new FlaError("FLA_HTTP", `Unexpected failure while declaring: ${error instanceof Error ? error.message : String(error)}`);
+    return {
+      output: "error",
+      error: flaError,
+      fla: {
+        operation: request.operation,
+        httpStatus: flaError.httpStatus,
+        status: "REJECTED",
+        ...(context.trainingId !== undefined ? { trainingId: context.trainingId } : {}),
+        anomalies: context.localWarnings,
+        attempts: attemptsOf(error),
+        durationMs: Date.now() - startedAt,
+      },
+    };
+  }
+}
+
+/** After a 202: poll to the final result, or report PENDING with the declarationId so that the flow can look later. */
+async function followPending(context: AnswerContext, pending: PendingAnswer, first: { httpStatus: number; attempts: number }, deps: DeclareDeps): Promise<Outcome> {
+  const { result, location } = pending;
+  const declarationId = result.declarationId;
+  const pendingOutcome = (attempts: number, extra: Anomaly[] = []): Outcome => ({
+    output: "success",
+    payload: pending.data,
+    fla: meta(context, { httpStatus: first.httpStatus, attempts }, {
+      status: "PENDING",
+      trainingId: result.trainingId,
+      declarationId,
+      location,
+      anomalies: [...result.anomalies, ...extra],
+    }),
+  });
+  if (!deps.waitForResult || deps.pollTimeoutMs <= 0) return pendingOutcome(first.attempts);
+  if (!declarationId) {
+    return pendingOutcome(first.attempts, [
+      {
+        code: "FLA-NO-DECLARATION-ID",
+        severity: "WARNING",
+        message: "The FLA API accepted the declaration for later processing but named no declaration to follow: query the trainings of this worker later to see the result.",
+        source: "fla",
+      },
+    ]);
+  }
+  const polled = await pollDeclaration(deps.client, declarationId, { timeoutMs: deps.pollTimeoutMs, ...deps.poll, signal: deps.signal });
+  const attempts = first.attempts + polled.attempts;
+  if (polled.final) {
+    return resultOutcome(context, { httpStatus: polled.httpStatus, attempts }, { ...polled.result, declarationId: polled.result.declarationId ?? declarationId }, polled.data, location);
+  }
+  if (polled.failure) {
+    return pendingOutcome(attempts, [
+      {
+        code: "FLA-POLL-FAILED",
+        severity: "WARNING",
+        message: `The declaration was received (declaration ${declarationId}) but its result could not be read (${polled.failure.message}): query it later with the FLA query node (declaration).`,
+        source: "fla",
+      },
+    ]);
+  }
+  return pendingOutcome(attempts);
+}

@@ -1,0 +1,186 @@
+/** The query controller: validate locally, read one resource or page through a collection (first, all or split). */
+import { FlaRequest, buildRequest, nextPageRequest, operationSpec, readCollection, CollectionPage } from "../api/catalogue";
+import { FlaApiClient, FlaResponse, attemptsOf } from "../api/httpClient";
+import { FlaError, isFlaError } from "../errors";
+import type { FlaMeta, Outcome } from "../result";
+import { validateQuery } from "../validation";
+import type { QueryOperation, QueryParams, ValidationContext } from "../validation/types";
+import { mapReadFailure } from "./answer";
+
+export type Paging = "first" | "all" | "split";
+
+export interface QueryRequest {
+  operation: QueryOperation;
+  /** Parameters as the user gave them (normalised and checked here). */
+  params: Record<string, unknown>;
+  paging: Paging;
+}
+
+export interface QueryPage {
+  items: unknown[];
+  /** 0 for the first page. */
+  index: number;
+  total?: number;
+  pageCount?: number;
+  last: boolean;
+  fla: FlaMeta;
+}
+
+export interface QueryDeps {
+  client: FlaApiClient;
+  validation: ValidationContext;
+  signal?: AbortSignal;
+  /** Split mode: called for each page as it arrives and awaited, so a slow consumer slows the reading down. */
+  onPage?: (page: QueryPage) => Promise<void> | void;
+}
+
+/** Guards against an API whose `next` links never end. */
+const MAX_PAGES = 1_000_000;
+
+/**
+ * One query → one outcome. `first`: the answer as the API gives it. `all`: every item of every page in one array.
+ * `split`: each page goes to `onPage`; the resolved success outcome is then only a summary ({ pages, items }) and the
+ * adapter sends nothing more for it. Never rejects.
+ */
+export async function query(request: QueryRequest, deps: QueryDeps): Promise<Outcome> {
+  const startedAt = Date.now();
+  const checked = validateQuery(request.operation, request.params, deps.validation);
+  if (!checked.value) {
+    return {
+      output: "anomaly",
+      payload: request.params,
+      fla: { operation: request.operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
+    };
+  }
+  const params: QueryParams = checked.value.params;
+  const run = new QueryRun(request, deps, startedAt);
+  try {
+    const isCollection = operationSpec(request.operation).answer === "collection";
+    if (request.paging === "first" || (!isCollection && request.paging === "all")) return await run.single(params);
+    if (!isCollection) return await run.singleAsPage(params);
+    return await run.pages(params);
+  } catch (error) {
+    return run.errorOutcome(error);
+  }
+}
+
+class QueryRun {
+  private attempts = 0;
+  private pageIndex = 0;
+  private itemsRead = 0;
+
+  constructor(
+    private readonly request: QueryRequest,
+    private readonly deps: QueryDeps,
+    private readonly startedAt: number,
+  ) {}
+
+  async single(params: QueryParams): Promise<Outcome> {
+    const response = await this.send(buildRequest(this.request.operation, params));
+    if (response.httpStatus !== 200) return this.failure(response);
+    return { output: "success", payload: response.data, fla: this.meta(response.httpStatus) };
+  }
+
+  /** Split mode on a single resource: one page of one item, so that the message still leaves. */
+  async singleAsPage(params: QueryParams): Promise<Outcome> {
+    const response = await this.send(buildRequest(this.request.operation, params));
+    if (response.httpStatus !== 200) return this.failure(response);
+    await this.deps.onPage?.({ items: [response.data], index: 0, total: 1, pageCount: 1, last: true, fla: this.meta(200) });
+    return { output: "success", payload: { pages: 1, items: 1 }, fla: this.meta(200) };
+  }
+
+  async pages(params: QueryParams): Promise<Outcome> {
+    const split = this.request.paging === "split";
+    const collected: unknown[] = [];
+    let next: FlaRequest | undefined = buildRequest(this.request.operation, params);
+    while (next) {
+      const response = await this.send(next);
+      if (response.httpStatus !== 200) return this.failure(response);
+      const page = readCollection(response.data);
+      if (!page) {
+        throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${this.request.operation} query with something that is not a collection (no items array).`, {
+          httpStatus: response.httpStatus,
+        });
+      }
+      this.itemsRead += page.items.length;
+      const following = nextPageRequest(this.request.operation, params, page, this.deps.client.apiUrl, this.itemsRead);
+      if (following && following.path === next.path) {
+        throw new FlaError("FLA_RESPONSE", `The FLA API's next link of the ${this.request.operation} query points at the same page again: paging stopped.`);
+      }
+      if (split) {
+        await this.deps.onPage?.({
+          items: page.items,
+          index: this.pageIndex,
+          total: page.total,
+          pageCount: pageCountOf(page, params),
+          last: following === undefined,
+          fla: this.meta(response.httpStatus),
+        });
+      } else {
+        for (const item of page.items) collected.push(item);
+      }
+      this.pageIndex++;
+      if (this.pageIndex >= MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${this.request.operation} query was stopped after ${MAX_PAGES} pages.`);
+      next = following;
+    }
+    return {
+      output: "success",
+      payload: split ? { pages: this.pageIndex, items: this.itemsRead } : collected,
+      fla: this.meta(200),
+    };
+  }
+
+  private async send(request: FlaRequest): Promise<FlaResponse> {
+    try {
+      const response = await this.deps.client.send(request, { signal: this.deps.signal });
+      this.attempts += response.attempts;
+      return response;
+    } catch (error) {
+      this.attempts += attemptsOf(error);
+      throw error;
+    }
+  }
+
+  meta(httpStatus: number | undefined, fields: Partial<FlaMeta> = {}): FlaMeta {
+    return {
+      operation: this.request.operation,
+      httpStatus,
+      status: "OK",
+      anomalies: [],
+      ...fields,
+      attempts: this.attempts,
+      durationMs: Date.now() - this.startedAt,
+    };
+  }
+
+  /** Where a multi-page run stopped, for messages: nothing when it failed on the first page. */
+  private position(): string {
+    return this.pageIndex === 0 ? "" : `page ${this.pageIndex + 1} (after ${this.pageIndex} page(s), ${this.itemsRead} item(s) read)`;
+  }
+
+  private failure(response: FlaResponse): Outcome {
+    const mapped = mapReadFailure(this.request.operation, response, this.position());
+    if (mapped.output === "error") return { output: "error", error: mapped.error, fla: this.meta(response.httpStatus, { status: "REJECTED", problem: response.data }) };
+    return { output: "anomaly", payload: this.request.params, fla: this.meta(response.httpStatus, { status: mapped.status, anomalies: mapped.anomalies, problem: response.data }) };
+  }
+
+  errorOutcome(error: unknown): Outcome {
+    let flaError = isFlaError(error) ? error : new FlaError("FLA_HTTP", `Unexpected failure of the ${this.request.operation} query: ${error instanceof Error ? error.message : String(error)}`);
+    const where = this.position();
+    if (where) {
+      flaError = new FlaError(flaError.code, `The ${this.request.operation} query failed at ${where}: ${flaError.message}`, {
+        httpStatus: flaError.httpStatus,
+        reason: flaError.reason,
+        retryable: flaError.retryable,
+        cause: flaError,
+      });
+    }
+    return { output: "error", error: flaError, fla: this.meta(flaError.httpStatus, { status: "REJECTED" }) };
+  }
+}
+
+function pageCountOf(page: CollectionPage, params: QueryParams): number | undefined {
+  const size = page.pageSize ?? params.pageSize;
+  if (page.total === undefined || !size) return undefined;
+  return Math.max(1, Math.ceil(page.total / size));
+}
