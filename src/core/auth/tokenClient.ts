@@ -1,0 +1,142 @@
+/** One token request to the OAuth v5 token endpoint (RFC 6749 §4.4 with an RFC 7523 client assertion). */
+import axios, { type AxiosResponse } from "axios";
+import { FlaError } from "../errors";
+import { describeOAuthError, type OAuthErrorBody } from "./tokenErrors";
+
+export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+/** RFC 6749 makes expires_in only RECOMMENDED: without it we assume a short life (a 401 also invalidates the token). */
+export const DEFAULT_EXPIRES_IN_SECONDS = 300;
+
+export interface TokenRequest {
+  tokenUrl: string;
+  scope: string;
+  assertion: string;
+  timeoutMs: number;
+}
+
+export interface TokenResponse {
+  accessToken: string;
+  tokenType: string;
+  expiresIn: number;
+  scope?: string;
+}
+
+const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT", "ERR_CANCELED"]);
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/;
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function systemCode(err: unknown): string | undefined {
+  const e = err as { code?: string; cause?: { code?: string }; errors?: { code?: string }[] };
+  return e.code ?? e.cause?.code ?? e.errors?.find((inner) => inner.code)?.code;
+}
+
+/** Never passes the axios error on: its config holds the client assertion. */
+function transportError(err: unknown, request: TokenRequest, timedOut: boolean): FlaError {
+  const host = hostOf(request.tokenUrl);
+  const code = systemCode(err);
+  if (timedOut || (code && TIMEOUT_CODES.has(code))) {
+    return new FlaError("FLA_TIMEOUT", `The token endpoint ${host} did not answer within ${request.timeoutMs / 1000} s: try again later, or raise the timeout.`, {
+      reason: "TIMEOUT",
+      retryable: true,
+    });
+  }
+  if (code && TLS_CODES.test(code)) {
+    return new FlaError(
+      "FLA_NETWORK",
+      `The TLS certificate of ${host} could not be verified (${code}): check the token URL; behind a proxy that inspects TLS, give Node.js its CA with NODE_EXTRA_CA_CERTS.`,
+      { reason: code },
+    );
+  }
+  return new FlaError("FLA_NETWORK", `The token endpoint ${host} cannot be reached (${code ?? "network error"}): check the token URL, the network, the proxy and the firewall.`, {
+    reason: code ?? "NETWORK",
+    retryable: true,
+  });
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== "string") return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function successResponse(response: AxiosResponse, host: string): TokenResponse {
+  const body = parseJson(response.data) as Record<string, unknown> | undefined;
+  const unreadable = (what: string) =>
+    new FlaError("FLA_RESPONSE", `The token endpoint ${host} answered HTTP ${response.status} ${what}: check that the token URL is the OAuth v5 token endpoint.`, {
+      httpStatus: response.status,
+      reason: "INVALID_TOKEN_RESPONSE",
+    });
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    throw unreadable(`with something that is not JSON (${String(response.headers["content-type"] ?? "no content type")})`);
+  }
+  if (typeof body.access_token !== "string" || !body.access_token) throw unreadable("without an access_token");
+  const tokenType = typeof body.token_type === "string" && body.token_type ? body.token_type : "Bearer";
+  if (tokenType.toLowerCase() !== "bearer") throw unreadable(`with a token of type "${tokenType}" instead of Bearer`);
+  const expiresIn = Number(body.expires_in);
+  return {
+    accessToken: body.access_token,
+    tokenType,
+    expiresIn: body.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn >= 0 ? expiresIn : DEFAULT_EXPIRES_IN_SECONDS,
+    scope: typeof body.scope === "string" ? body.scope : undefined,
+  };
+}
+
+/** Obtains one access token. Rejects with FLA_AUTH, FLA_HTTP, FLA_TIMEOUT, FLA_NETWORK or FLA_RESPONSE. */
+export async function requestToken(request: TokenRequest): Promise<TokenResponse> {
+  const host = hostOf(request.tokenUrl);
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    scope: request.scope,
+    client_assertion_type: CLIENT_ASSERTION_TYPE,
+    client_assertion: request.assertion,
+  });
+  // axios's timeout restarts on every byte; the abort bounds the whole exchange.
+  const deadline = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, request.timeoutMs);
+  let response: AxiosResponse;
+  try {
+    response = await axios.post(request.tokenUrl, form.toString(), {
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+      timeout: request.timeoutMs,
+      signal: deadline.signal,
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      // A redirect would carry the assertion elsewhere: the token URL must be the final one.
+      maxRedirects: 0,
+    });
+  } catch (err) {
+    throw transportError(err, request, timedOut);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (response.status >= 200 && response.status < 300) return successResponse(response, host);
+  if (response.status >= 300 && response.status < 400) {
+    throw new FlaError("FLA_HTTP", `The token endpoint ${host} answered with a redirect (HTTP ${response.status}): enter the final token URL.`, {
+      httpStatus: response.status,
+      reason: "REDIRECT",
+    });
+  }
+  const body = parseJson(response.data);
+  throw describeOAuthError({
+    status: response.status,
+    host,
+    scope: request.scope,
+    body: body && typeof body === "object" ? (body as OAuthErrorBody) : undefined,
+    secrets: [request.assertion],
+  });
+}
