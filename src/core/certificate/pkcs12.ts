@@ -18,6 +18,7 @@ export interface Pkcs12Contents {
   keys: KeyCandidate[];
 }
 
+const NOT_PFX = "The file is not a .pfx/.p12 (PKCS#12) certificate: upload the file exported with its private key.";
 const WRONG_PASSWORD = "The .pfx password is wrong: enter the password you chose when the certificate was exported.";
 
 function pfxBytes(base64: string): string {
@@ -36,7 +37,7 @@ function parseAsn1(bytes: string): forge.asn1.Asn1 {
   try {
     return forge.asn1.fromDer(bytes, false);
   } catch {
-    throw certificateError("UNREADABLE", "The file is not a .pfx/.p12 (PKCS#12) certificate: upload the file exported with its private key.");
+    throw certificateError("UNREADABLE", NOT_PFX);
   }
 }
 
@@ -69,6 +70,9 @@ function decode(pfx: forge.asn1.Asn1, password: string): forge.pkcs12.Pkcs12Pfx 
         "WRONG_PASSWORD",
         password ? WRONG_PASSWORD : "The .pfx is protected by a password: enter the password you chose when the certificate was exported.",
       );
+    }
+    if (/not an? PKCS#12 PFX/i.test(first instanceof Error ? first.message : "")) {
+      throw certificateError("UNREADABLE", NOT_PFX);
     }
     throw certificateError("UNREADABLE", "The .pfx could not be read: it is damaged or uses an unsupported protection. Export it again (Windows: with 'TripleDES-SHA1', OpenSSL: the defaults).");
   }
