@@ -5,6 +5,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import Ajv2019 from "ajv/dist/2019";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { FlaError } from "../errors";
 import { anomaly, AnomalyList, show } from "./anomalies";
 
 type AnyAjv = Ajv | Ajv2019 | Ajv2020;
@@ -27,7 +28,11 @@ const compiled = new WeakMap<object, ValidateFunction>();
 export function compileSchema(schema: object): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = newAjv(schema).compile(schema);
+    try {
+      validate = newAjv(schema).compile(schema);
+    } catch (err) {
+      throw new FlaError("FLA_CONFIG", `The JSON schema cannot be compiled: ${(err as Error).message}.`, { cause: err });
+    }
     compiled.set(schema, validate);
   }
   return validate;

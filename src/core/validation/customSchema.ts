@@ -83,7 +83,8 @@ export function loadCustomSchema(source: string): object {
   try {
     compileSchema(schema);
   } catch (err) {
-    throw new FlaError("FLA_CONFIG", `The custom schema ${label} is not a valid JSON schema: ${(err as Error).message}.`, { cause: err });
+    const reason = (err as Error).message.replace(/^The JSON schema cannot be compiled: /, "").replace(/\.$/, "");
+    throw new FlaError("FLA_CONFIG", `The custom schema ${label} is not a valid JSON schema: ${reason}.`, { cause: err });
   }
   return schema;
 }

@@ -63,7 +63,7 @@ function pad(n: number | string): string {
 /** Normalises the friendly date forms listed at the top; anything else is returned as it is, for the checks to report. */
 export function toDate(value: unknown): unknown {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return value;
+    if (Number.isNaN(value.getTime())) return "Invalid Date";
     const utcMidnight = value.getUTCHours() === 0 && value.getUTCMinutes() === 0 && value.getUTCSeconds() === 0 && value.getUTCMilliseconds() === 0;
     return utcMidnight
       ? `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`
