@@ -211,7 +211,7 @@ export function searchTrainings(ctx: ApiContext, req: ApiRequest): Reply {
   if (findings.length > 0 || enterpriseNumber === undefined) return badRequest(findings);
   const items = ctx.store
     .trainingsOf(enterpriseNumber)
-    .filter((t) => (ssin === undefined || t.worker.ssin === ssin) && (endDate === undefined || t.period.startDate <= endDate) && (startDate === undefined || t.period.endDate >= startDate))
-    .map(trainingView);
-  return json(200, paginate(items, paging, `${ctx.apiUrl}/trainings`, { enterpriseNumber: given, ssin, startDate, endDate }));
+    .filter((t) => (ssin === undefined || t.worker.ssin === ssin) && (endDate === undefined || t.period.startDate <= endDate) && (startDate === undefined || t.period.endDate >= startDate));
+  const page = paginate(items, paging, `${ctx.apiUrl}/trainings`, { enterpriseNumber: given, ssin, startDate, endDate });
+  return json(200, { ...page, items: page.items.map(trainingView) });
 }
