@@ -138,6 +138,23 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
     assert.equal(response.attempts, 2);
   });
 
+  it("retries a POST without externalReference after a 503 (the service did not handle it)", async () => {
+    server.plan(json(503, {}, { "Retry-After": "0" }), json(201, { trainingId: "T-1", status: "ACCEPTED" }));
+    const response = await client.call("createTraining", {}, TRAINING);
+    assert.equal(response.httpStatus, 201);
+    assert.equal(server.seen.length, 2);
+  });
+
+  it("a 502 or 504 on a POST without externalReference is uncertain", async () => {
+    for (const status of [502, 504]) {
+      server.reset();
+      server.plan(json(status, {}));
+      const error = await rejectionOf(client.call("createTraining", {}, TRAINING));
+      assert.equal(error.code, "FLA_UNCERTAIN");
+      assert.equal(server.seen.length, 1);
+    }
+  });
+
   it("retries PUT and DELETE after a reset (idempotent)", async () => {
     server.plan(reset, json(200, { status: "ACCEPTED" }), reset, empty(204));
     assert.equal((await client.call("updateTraining", { trainingId: "T-1" }, TRAINING)).httpStatus, 200);

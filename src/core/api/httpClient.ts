@@ -165,7 +165,7 @@ export class FlaApiClient {
         if (!tokenRenewed) {
           // The token was revoked or expired early: one new token, one more try. The API refused it, so nothing was recorded.
           tokenRenewed = true;
-          this.tokens.invalidateAccessToken();
+          this.tokens.invalidateAccessToken(token);
           continue;
         }
         throw new FlaError(
@@ -259,8 +259,9 @@ function statusFailure(request: FlaRequest, status: number, headers: Record<stri
       `The FLA API ${what} for ${describeRequest(request)}${problemSuffix(body)}; the request was tried several times, try again later.`,
       { httpStatus: status, reason: problemType(body), retryable: true },
     ),
-    // A 429 comes from the rate limiter, before the declaration is looked at; any other failure may follow a recording.
-    mayHaveReached: status !== 429,
+    // 429 and 503 say the request was not handled (RFC 6585 §4, RFC 9110 §15.6.4): a rate limiter or an unavailable
+    // service refused it before the declaration was looked at. A 500, 502 or 504 may follow a recording.
+    mayHaveReached: status !== 429 && status !== 503,
     retryAfterMs,
     retryable: true,
   };
