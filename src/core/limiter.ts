@@ -93,15 +93,29 @@ export class RequestLimiter {
   }
 
   private start<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.launch({ task, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /** Runs one task in a slot; its settlement frees the slot before the caller hears of it. */
+  private launch(entry: QueuedTask): void {
     this.running++;
     this.changed();
-    let promise: Promise<T>;
+    let promise: Promise<unknown>;
     try {
-      promise = Promise.resolve(task());
+      promise = entry.task();
     } catch (error) {
       promise = Promise.reject(error);
     }
-    return promise.finally(() => this.release());
+    Promise.resolve(promise).then(
+      (value) => {
+        this.release();
+        entry.resolve(value);
+      },
+      (error: unknown) => {
+        this.release();
+        entry.reject(error);
+      },
+    );
   }
 
   private release(): void {
@@ -114,7 +128,7 @@ export class RequestLimiter {
         this.queue.splice(0, this.head);
         this.head = 0;
       }
-      this.start(next.task).then(next.resolve, next.reject);
+      this.launch(next);
     } else {
       this.changed();
     }
