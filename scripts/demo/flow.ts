@@ -183,7 +183,7 @@ export function buildDemoFlow(clientId: string = DEMO_CLIENT_ID): FlowNode[] {
       y: 190,
       wires: [[ids.debugAccepted], [ids.debugAnomalies]],
     },
-    debug(ids.debugAccepted, "accepted", 810, 160, "payload", "payload.status & \" \" & payload.trainingId"),
+    debug(ids.debugAccepted, "accepted", 810, 160, "payload", "fla.status & \" \" & fla.trainingId"),
     debug(ids.debugAnomalies, "anomalies", 810, 220, "fla", "fla.status & \": \" & fla.anomalies[0].code"),
     comment("fla-demo-comment-query", "Queries: what the FLA holds (declare first, then read it back)", 320, 320,
       "FLA query reads the trainings of a worker (every page when paging is \"all\") or a worker's training credit for a year. " +

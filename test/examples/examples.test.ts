@@ -1,0 +1,263 @@
+/** Each example of Import > Examples, loaded into the test-helper runtime and run against a simulator on port 0. */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SEED, type Simulator } from "../../src/simulator";
+import { getTestCertificates, type TestCertificates } from "../support/certificates";
+import { startTestSimulator, TEST_EMPLOYER_CLIENT_ID } from "../support/simulator";
+import {
+  click,
+  collect,
+  configIdOf,
+  debugToHelper,
+  EXAMPLES_DIR,
+  helper,
+  NODE_MODULES,
+  node,
+  pointConfigsAt,
+  readExample,
+  serveHttpNodes,
+  tapAfter,
+  type FlowNode,
+  type Msg,
+} from "./flowRuntime";
+
+const CSV_EXAMPLE = "Declare trainings from a CSV file";
+const EXPORT_EXAMPLE = "Export every training before the data is deleted (end of 2026)";
+const HTTP_EXAMPLE = "HTTP endpoint - training credit of a worker";
+
+interface Fla {
+  status?: string;
+  httpStatus?: number;
+  anomalies: Array<{ code: string; source?: string; severity: string }>;
+}
+
+function lines(path: string): string[] {
+  return readFileSync(path, "utf8").split("\n").filter((line) => line !== "");
+}
+
+describe("examples (Import > Examples)", function () {
+  let certs: TestCertificates;
+  let simulator: Simulator;
+  let workDir: string;
+
+  before(async function () {
+    certs = await getTestCertificates();
+    simulator = await startTestSimulator(certs.client.certificatePem);
+    workDir = mkdtempSync(join(tmpdir(), "fla-examples-"));
+    await helper.startServer();
+  });
+
+  after(async function () {
+    await helper.stopServer();
+    await simulator?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    await helper.unload();
+  });
+
+  /** The example as a user imports it, then given a registered certificate and pointed at the test simulator. */
+  async function loadExample(flow: FlowNode[], clientId = TEST_EMPLOYER_CLIENT_ID): Promise<void> {
+    const pfx = certs.pfx.openSslDefault;
+    const credentials = { [configIdOf(flow)]: { pfx: pfx.base64, passphrase: pfx.password } };
+    await helper.load(NODE_MODULES, pointConfigsAt(debugToHelper(flow), simulator, clientId), credentials);
+  }
+
+  it("are the three flows, each with the local environment, the demo employer and no credentials", function () {
+    const names = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort();
+    assert.deepEqual(names, [CSV_EXAMPLE, EXPORT_EXAMPLE, HTTP_EXAMPLE]);
+    for (const name of names) {
+      const flow = readExample(name);
+      const config = node(flow, configIdOf(flow));
+      assert.equal(config.environment, "local", name);
+      assert.equal(config.enterpriseNumber, SEED.demoEmployer, name);
+      assert.equal(config.credentials, undefined, name);
+      assert.ok(!JSON.stringify(flow).match(/"(pfx|passphrase|privateKey)"\s*:/), `${name} holds no credential`);
+      assert.ok(flow.some((n) => n.type === "comment" && String(n.info).includes("npm start")), `${name} explains the npm start config`);
+      const ids = new Set(flow.map((n) => n.id));
+      assert.equal(ids.size, flow.length, `${name}: node ids are unique`);
+      for (const n of flow) {
+        for (const out of (n.wires as string[][] | undefined) ?? []) for (const target of out) assert.ok(ids.has(target), `${name}: ${n.id} is wired to a missing ${target}`);
+      }
+    }
+  });
+
+  describe(CSV_EXAMPLE, function () {
+    const accepted = () => join(workDir, "csv", "fla-accepted.jsonl");
+    const anomalies = () => join(workDir, "csv", "fla-anomalies.jsonl");
+
+    function csvFlow(): FlowNode[] {
+      let flow = readExample(CSV_EXAMPLE).map((n) => {
+        if (n.type === "file in") return { ...n, filename: join(EXAMPLES_DIR, "fla-trainings.csv") };
+        if (n.id === "fla-ex-csv-accepted-file") return { ...n, filename: accepted() };
+        if (n.id === "fla-ex-csv-anomalies-file") return { ...n, filename: anomalies() };
+        return n;
+      });
+      flow = tapAfter(flow, "fla-ex-csv-accepted-file", "written-accepted");
+      return tapAfter(flow, "fla-ex-csv-anomalies-file", "written-anomalies");
+    }
+
+    it("ships the sample CSV inline too, identical to examples/fla-trainings.csv", function () {
+      const template = node(readExample(CSV_EXAMPLE), "fla-ex-csv-template");
+      assert.equal(template.template, readFileSync(join(EXAMPLES_DIR, "fla-trainings.csv"), "utf8"));
+    });
+
+    it("declares the file: 3 rows accepted, 1 refused locally, 2 rejected by the FLA, each written to its file", async function () {
+      const createdBefore = simulator.stats.trainingsCreated;
+      await loadExample(csvFlow());
+      const ok = collect("fla-ex-csv-accepted-debug");
+      const bad = collect("fla-ex-csv-anomalies-debug");
+      const writtenOk = collect("written-accepted");
+      const writtenBad = collect("written-anomalies");
+      click("fla-ex-csv-inject-file");
+
+      const acceptedMsgs = await ok.waitFor(3);
+      const anomalyMsgs = await bad.waitFor(3);
+      await writtenOk.waitFor(3);
+      await writtenBad.waitFor(3);
+
+      const acceptedRefs = acceptedMsgs.map((m) => (m.row as Record<string, string>).externalReference).sort();
+      assert.deepEqual(acceptedRefs, ["HR-2025-0001", "HR-2025-0002", "HR-2025-0003"]);
+      for (const m of acceptedMsgs) assert.match(String((m.payload as { status: string }).status), /^ACCEPTED/);
+      assert.equal(simulator.stats.trainingsCreated - createdBefore, 3);
+
+      // The anomaly debug shows msg.fla.anomalies; the anomaly output kept the training as it was sent.
+      const byRef = new Map(anomalyMsgs.map((m) => [(m.row as Record<string, string>).externalReference, m]));
+      assert.deepEqual([...byRef.keys()].sort(), ["HR-2023-0006", "HR-2025-0004", "HR-2025-0005"]);
+      const localSsin = byRef.get("HR-2025-0004")!.fla as Fla;
+      assert.equal(localSsin.anomalies[0].source, "local");
+      assert.equal(localSsin.anomalies[0].code, "LOCAL-SSIN-CHECKSUM");
+      const notEmployed = byRef.get("HR-2025-0005")!.fla as Fla;
+      assert.equal(notEmployed.anomalies[0].source, "fla");
+      assert.equal(notEmployed.status, "REJECTED");
+      assert.ok((byRef.get("HR-2023-0006")!.fla as Fla).anomalies.some((a) => a.severity === "BLOCKING"));
+      assert.equal(((byRef.get("HR-2025-0005")!.payload as { worker: { ssin: string } }).worker.ssin), SEED.workerOfAnotherEmployer);
+
+      const acceptedLines = lines(accepted()).map((l) => JSON.parse(l) as { trainingId: string; externalReference: string });
+      assert.deepEqual(acceptedLines.map((l) => l.externalReference).sort(), acceptedRefs);
+      for (const line of acceptedLines) assert.ok(simulator.data.trainings.has(line.trainingId), `${line.trainingId} is in the simulator`);
+      const anomalyLines = lines(anomalies()).map((l) => JSON.parse(l) as { anomalies: Array<{ code: string }>; row: Record<string, string> });
+      assert.deepEqual(anomalyLines.map((l) => l.row.externalReference).sort(), ["HR-2023-0006", "HR-2025-0004", "HR-2025-0005"]);
+      for (const line of anomalyLines) assert.ok(line.anomalies.length > 0 && line.anomalies[0].code);
+    });
+
+    it("sending the same rows again (the inline sample) is safe: accepted rows come back ALREADY_DECLARED, nothing is created twice", async function () {
+      await loadExample(csvFlow());
+      const ok = collect("fla-ex-csv-accepted-debug");
+      const bad = collect("fla-ex-csv-anomalies-debug");
+      click("fla-ex-csv-inject-inline");
+      await ok.waitFor(3);
+      await bad.waitFor(3);
+      // Whatever ran before, the three valid rows are now declared: a second run must not record anything.
+      const createdBefore = simulator.stats.trainingsCreated;
+      click("fla-ex-csv-inject-inline");
+      const again = (await ok.waitFor(6)).slice(3);
+      await bad.waitFor(6);
+      assert.equal(simulator.stats.trainingsCreated, createdBefore);
+      for (const m of again) {
+        const fla = m.fla as Fla & { trainingId?: string };
+        const ref = (m.row as Record<string, string>).externalReference;
+        assert.equal(fla.status, "ALREADY_DECLARED", ref);
+        assert.equal(fla.trainingId, simulator.data.findByExternalReference(SEED.demoEmployer, ref), ref);
+      }
+      assert.equal(ok.messages.length, 6);
+      assert.equal(bad.messages.length, 6);
+    });
+  });
+
+  describe(EXPORT_EXAMPLE, function () {
+    function exportFlow(dir: string): FlowNode[] {
+      const flow = readExample(EXPORT_EXAMPLE).map((n) => (n.type === "tab" ? { ...n, env: [{ name: "FLA_EXPORT_DIR", value: dir, type: "str" }] } : n));
+      return tapAfter(flow, "fla-ex-export-file", "written-export");
+    }
+
+    it("writes every training of the employer to JSON lines and CSV, page by page, as many as the simulator holds", async function () {
+      const dir = join(workDir, "export");
+      const expected = simulator.data.trainingsOf(SEED.demoEmployer);
+      assert.ok(expected.length > 100, "the seeded demo employer has more than one page of trainings");
+      await loadExample(exportFlow(dir));
+      const done = collect("fla-ex-export-done");
+      const written = collect("written-export");
+      click("fla-ex-export-inject-one");
+
+      const [summary] = await done.waitFor(1, 60_000);
+      const report = summary.payload as { enterpriseNumber: string; trainings: number; pages: number; files: string[] };
+      assert.equal(report.enterpriseNumber, SEED.demoEmployer);
+      assert.equal(report.trainings, expected.length);
+      assert.equal(report.pages, Math.ceil(expected.length / 100));
+      await written.waitFor(2 * report.pages, 60_000);
+
+      const [jsonFile, csvFile] = report.files;
+      assert.ok(jsonFile.startsWith(dir) && csvFile.startsWith(dir));
+      const exported = lines(jsonFile).map((l) => JSON.parse(l) as { trainingId: string });
+      assert.deepEqual(exported.map((t) => t.trainingId).sort(), expected.map((t) => t.trainingId).sort());
+      const csv = lines(csvFile);
+      assert.equal(csv.length, expected.length + 1);
+      assert.match(csv[0], /^trainingId;enterpriseNumber;ssin;/);
+      assert.equal(csv.slice(1).filter((l) => l.split(";")[1] === SEED.demoEmployer).length, expected.length);
+    });
+
+    it("for a list of employers, an employer-role certificate gets the other employers refused, its own exported", async function () {
+      const dir = join(workDir, "export-list");
+      await loadExample(exportFlow(dir));
+      const done = collect("fla-ex-export-done");
+      const refused = collect("fla-ex-export-refused");
+      click("fla-ex-export-inject-list");
+      const [summary] = await done.waitFor(1, 60_000);
+      assert.equal((summary.payload as { enterpriseNumber: string }).enterpriseNumber, SEED.demoEmployer);
+      const refusals = await refused.waitFor(2);
+      for (const m of refusals) assert.equal((m.fla as Fla).httpStatus, 403);
+    });
+  });
+
+  describe(HTTP_EXAMPLE, function () {
+    let server: Server | undefined;
+    afterEach(function () {
+      server?.close();
+      server = undefined;
+    });
+
+    async function get(flow: FlowNode[], path: string, clientId?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+      await loadExample(flow, clientId);
+      const served = await serveHttpNodes();
+      server = served.server;
+      const res = await fetch(served.url + path);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    }
+
+    it("answers GET /fla/credit with the worker's training credit", async function () {
+      const { status, body } = await get(readExample(HTTP_EXAMPLE), `/fla/credit?ssin=${SEED.demoWorker}&year=2025`);
+      assert.equal(status, 200);
+      assert.equal(body.ssin, SEED.demoWorker);
+      assert.equal(body.year, 2025);
+      for (const field of ["entitlement", "attended", "remaining"]) assert.equal(typeof body[field], "number", field);
+    });
+
+    it("answers 400 with the anomaly for a wrong SSIN, without calling the FLA", async function () {
+      const before = simulator.stats.requests;
+      const { status, body } = await get(readExample(HTTP_EXAMPLE), "/fla/credit?ssin=85073003329&year=2025");
+      assert.equal(status, 400);
+      assert.equal((body.anomalies as Array<{ code: string }>)[0].code, "LOCAL-SSIN-CHECKSUM");
+      assert.equal(simulator.stats.requests, before);
+    });
+
+    it("answers 4xx as the FLA did for another employer", async function () {
+      const { status, body } = await get(readExample(HTTP_EXAMPLE), `/fla/credit?ssin=${SEED.workerOfAnotherEmployer}&year=2025&enterpriseNumber=${SEED.employers[1]}`);
+      assert.equal(status, 403);
+      assert.ok((body.anomalies as unknown[]).length > 0);
+    });
+
+    it("answers 502 with the error code when the client id is not registered (the Catch path)", async function () {
+      const { status, body } = await get(readExample(HTTP_EXAMPLE), `/fla/credit?ssin=${SEED.demoWorker}&year=2025`, "self_service_chaman_unknown");
+      assert.equal(status, 502);
+      assert.equal(body.error, "FLA_AUTH");
+      assert.ok(!JSON.stringify(body).includes(certs.pfx.openSslDefault.password));
+    });
+  });
+});
+
+export type { Msg };
