@@ -22,6 +22,9 @@ interface QueuedTask {
   task: () => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
+  /** Set when its signal aborted while it waited: it is skipped when its turn comes. */
+  cancelled?: boolean;
+  detach?: () => void;
 }
 
 const COMPACT_AFTER = 1024;
@@ -32,6 +35,8 @@ export class RequestLimiter {
   private readonly queue: (QueuedTask | undefined)[] = [];
   private head = 0;
   private running = 0;
+  /** Entries still in the array whose wait was abandoned. */
+  private cancelled = 0;
   private closed = false;
   private readonly listeners = new Set<LimiterListener>();
   private notifyScheduled = false;
@@ -42,20 +47,24 @@ export class RequestLimiter {
   }
 
   get stats(): LimiterStats {
-    return { inFlight: this.running, queued: this.queue.length - this.head };
+    return { inFlight: this.running, queued: this.queue.length - this.head - this.cancelled };
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  /** Runs `task` when a slot is free, in arrival order. Rejects at once with FLA_QUEUE_FULL or FLA_ABORTED (after close). */
-  run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` when a slot is free, in arrival order. Rejects at once with FLA_QUEUE_FULL or FLA_ABORTED (after close);
+   * a `signal` that aborts while the task waits takes it out of the queue (FLA_ABORTED).
+   */
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.closed) return Promise.reject(closedError());
-    if (this.running < this.maxConcurrent && this.queue.length === this.head) {
+    if (signal?.aborted) return Promise.reject(abandonedError());
+    if (this.running < this.maxConcurrent && this.stats.queued === 0) {
       return this.start(task);
     }
-    if (this.queue.length - this.head >= this.maxQueue) {
+    if (this.stats.queued >= this.maxQueue) {
       return Promise.reject(
         new FlaError(
           "FLA_QUEUE_FULL",
@@ -65,7 +74,18 @@ export class RequestLimiter {
       );
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ task, resolve: resolve as (value: unknown) => void, reject });
+      const entry: QueuedTask = { task, resolve: resolve as (value: unknown) => void, reject };
+      if (signal) {
+        const onAbort = (): void => {
+          entry.cancelled = true;
+          this.cancelled++;
+          reject(abandonedError());
+          this.changed();
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        entry.detach = () => signal.removeEventListener("abort", onAbort);
+      }
+      this.queue.push(entry);
       this.changed();
     });
   }
@@ -77,7 +97,12 @@ export class RequestLimiter {
     const waiting = this.queue.slice(this.head);
     this.queue.length = 0;
     this.head = 0;
-    for (const entry of waiting) entry?.reject(closedError());
+    this.cancelled = 0;
+    for (const entry of waiting) {
+      if (!entry || entry.cancelled) continue;
+      entry.detach?.();
+      entry.reject(closedError());
+    }
     this.changed();
   }
 
@@ -98,6 +123,7 @@ export class RequestLimiter {
 
   /** Runs one task in a slot; its settlement frees the slot before the caller hears of it. */
   private launch(entry: QueuedTask): void {
+    entry.detach?.();
     this.running++;
     this.changed();
     let promise: Promise<unknown>;
@@ -120,7 +146,7 @@ export class RequestLimiter {
 
   private release(): void {
     this.running--;
-    if (this.head < this.queue.length) {
+    while (this.head < this.queue.length) {
       const next = this.queue[this.head]!;
       this.queue[this.head] = undefined;
       this.head++;
@@ -128,10 +154,14 @@ export class RequestLimiter {
         this.queue.splice(0, this.head);
         this.head = 0;
       }
+      if (next.cancelled) {
+        this.cancelled--;
+        continue;
+      }
       this.launch(next);
-    } else {
-      this.changed();
+      return;
     }
+    this.changed();
   }
 
   private changed(): void {
@@ -153,6 +183,10 @@ export class RequestLimiter {
 
 function closedError(): FlaError {
   return new FlaError("FLA_ABORTED", "The message was not sent: the FLA config node was closed (redeploy or shutdown) while it waited in the queue.");
+}
+
+function abandonedError(): FlaError {
+  return new FlaError("FLA_ABORTED", "The message was not sent: its node was closed (redeploy or shutdown) while it waited in the queue.");
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {

@@ -85,6 +85,28 @@ describe("core/limiter RequestLimiter", () => {
     assert.deepEqual(limiter.stats, { inFlight: 0, queued: 0 });
   });
 
+  it("takes a task whose signal aborts out of the queue, and keeps the order of the others", async () => {
+    const limiter = new RequestLimiter({ maxConcurrent: 1, maxQueue: 2 });
+    const first = gate("a");
+    const running = limiter.run(first.task);
+    const controller = new AbortController();
+    let abandonedRan = false;
+    const abandoned = limiter.run(async () => {
+      abandonedRan = true;
+      return "b";
+    }, controller.signal);
+    const kept = limiter.run(async () => "c");
+    controller.abort();
+    await assert.rejects(abandoned, (error: FlaError) => error.code === "FLA_ABORTED");
+    assert.deepEqual(limiter.stats, { inFlight: 1, queued: 1 });
+    const third = limiter.run(async () => "d");
+    first.open();
+    assert.deepEqual(await Promise.all([running, kept, third]), ["a", "c", "d"]);
+    assert.equal(abandonedRan, false);
+    assert.deepEqual(limiter.stats, { inFlight: 0, queued: 0 });
+    await assert.rejects(limiter.run(async () => "e", controller.signal), (error: FlaError) => error.code === "FLA_ABORTED");
+  });
+
   it("notifies listeners once per event-loop turn with the latest stats", async () => {
     const limiter = new RequestLimiter({ maxConcurrent: 1 });
     const seen: LimiterStats[] = [];

@@ -102,7 +102,9 @@ export class FlaApiClient {
   /** Sends a request built by the catalogue, through the limiter when there is one. */
   send(request: FlaRequest, options: SendOptions = {}): Promise<FlaResponse> {
     if (options.signal?.aborted) return Promise.reject(abortedError());
-    return this.limiter ? this.limiter.run(() => this.sendWithRetries(request, options.signal)) : this.sendWithRetries(request, options.signal);
+    return this.limiter
+      ? this.limiter.run(() => this.sendWithRetries(request, options.signal), options.signal)
+      : this.sendWithRetries(request, options.signal);
   }
 
   /** Closes the idle keep-alive sockets. */
