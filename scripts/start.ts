@@ -15,6 +15,8 @@ export interface DemoOptions {
   paths?: DemoPaths;
   nodeRedPort?: number;
   simulatorPort?: number;
+  /** Keep Node-RED's log in `nodeRed.output()` instead of printing it (tests). */
+  quiet?: boolean;
 }
 
 export interface RunningDemo {
@@ -62,7 +64,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo 
   // The simulator keeps nothing between starts: register the demo client every time.
   simulator.registerClient({ clientId: setup.clientId, certificatePem: setup.certificate.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
 
-  const nodeRed = startNodeRedChild(paths, NODE_RED_HOST, options.nodeRedPort ?? NODE_RED_PORT);
+  const nodeRed = startNodeRedChild(paths, NODE_RED_HOST, options.nodeRedPort ?? NODE_RED_PORT, options.quiet);
   const stop = async (): Promise<void> => {
     await nodeRed.stop();
     await simulator.stop();

@@ -8,17 +8,22 @@ export interface NodeRedChild {
   child: ChildProcess;
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<number | string>;
+  /** What Node-RED printed, when started with `quiet` (otherwise it goes to this process's output). */
+  output(): string;
   /** Asks Node-RED to stop (it stops its flows, then exits); kills it if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startNodeRedChild(paths: DemoPaths, host: string, port: number): NodeRedChild {
+export function startNodeRedChild(paths: DemoPaths, host: string, port: number, quiet = false): NodeRedChild {
   const redJs = require.resolve("node-red/red.js", { paths: [paths.projectDir] });
   const child = spawn(process.execPath, [redJs, "--userDir", paths.userDir, "--settings", paths.settingsFile, "--port", String(port)], {
     cwd: paths.userDir,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
     env: { ...process.env, NODE_RED_ENABLE_PROJECTS: "false" },
   });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => {
     child.once("exit", (code, signal) => resolve(code ?? signal ?? 0));
     child.once("error", () => resolve(1));
@@ -30,7 +35,7 @@ export function startNodeRedChild(paths: DemoPaths, host: string, port: number):
     await exited;
     clearTimeout(timer);
   };
-  return { url: `http://${host}:${port}`, child, exited, stop };
+  return { url: `http://${host}:${port}`, child, exited, stop, output: () => output };
 }
 
 /** Waits until the admin API answers, or fails when the process exits first (e.g. the port is taken). */

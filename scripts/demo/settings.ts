@@ -4,12 +4,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { relative } from "node:path";
 import type { DemoPaths } from "./paths";
 
 export const NODE_RED_HOST = "127.0.0.1";
 export const NODE_RED_PORT = 1880;
 
-export function settingsSource(): string {
+/** `projectFromUserDir`: the project as a path relative to the user directory ("..": the user directory is <project>/.node-red). */
+export function settingsSource(projectFromUserDir = ".."): string {
   return `// Node-RED settings of the \`npm start\` demo, written on its first start (scripts/start.ts). Yours to edit: later
 // starts never overwrite this file. Delete the whole .node-red folder to start the demo afresh.
 const fs = require("fs");
@@ -23,7 +25,7 @@ module.exports = {
   // Random, made on the first start; it encrypts flows_cred.json (the demo certificate and its password).
   credentialSecret: fs.readFileSync(path.join(__dirname, ".credential-secret"), "utf8").trim(),
   // The project itself, loaded as the module node-red-contrib-careerpro-fla (its nodes and Import > Examples).
-  nodesDir: [path.resolve(__dirname, "..")],
+  nodesDir: [path.resolve(__dirname, ${JSON.stringify(projectFromUserDir)})],
   // Relative file names in File nodes (the examples' CSV and export files) are read and written here.
   fileWorkingDirectory: __dirname,
   editorTheme: {
@@ -50,6 +52,6 @@ export function ensureCredentialSecret(paths: DemoPaths): string {
 export function ensureSettingsFile(paths: DemoPaths): boolean {
   if (existsSync(paths.settingsFile)) return false;
   mkdirSync(paths.userDir, { recursive: true });
-  writeFileSync(paths.settingsFile, settingsSource());
+  writeFileSync(paths.settingsFile, settingsSource(relative(paths.userDir, paths.projectDir) || "."));
   return true;
 }

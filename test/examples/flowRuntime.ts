@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { Simulator } from "../../src/simulator";
@@ -25,14 +26,16 @@ export interface TestHelper {
   getNode(id: string): HelperNode | null;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const helper = require("node-red-node-test-helper") as TestHelper;
+/** Node-RED node files are CommonJS modules loaded by path (they have no types). */
+const load = createRequire(__filename);
+
+export const helper = load("node-red-node-test-helper") as TestHelper;
 helper.init(require.resolve("node-red"));
 
 export const PROJECT_DIR = resolve(__dirname, "..", "..", "..");
 export const EXAMPLES_DIR = join(PROJECT_DIR, "examples");
 
-const core = (file: string): unknown => require(join(PROJECT_DIR, "node_modules", "@node-red", "nodes", "core", file));
+const core = (file: string): unknown => load(join(PROJECT_DIR, "node_modules", "@node-red", "nodes", "core", file));
 
 /** The HTTP app of `http in` nodes: the helper does not serve it, so a test node captures it for a real server. */
 let httpNodeApp: ((req: unknown, res: unknown) => void) | undefined;
@@ -41,9 +44,9 @@ function captureHttpNode(RED: { httpNode: (req: unknown, res: unknown) => void }
 }
 
 export const NODE_MODULES: unknown[] = [
-  require(join(PROJECT_DIR, "nodes", "fla-config.js")),
-  require(join(PROJECT_DIR, "nodes", "fla-declare.js")),
-  require(join(PROJECT_DIR, "nodes", "fla-query.js")),
+  load(join(PROJECT_DIR, "nodes", "fla-config.js")),
+  load(join(PROJECT_DIR, "nodes", "fla-declare.js")),
+  load(join(PROJECT_DIR, "nodes", "fla-query.js")),
   core("common/20-inject.js"),
   core("common/90-comment.js"),
   core("function/10-function.js"),
