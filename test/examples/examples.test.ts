@@ -34,6 +34,16 @@ interface Fla {
   anomalies: Array<{ code: string; source?: string; severity: string }>;
 }
 
+/** A valid training of the demo worker. */
+const demoRow = {
+  employer: { enterpriseNumber: SEED.demoEmployer },
+  worker: { ssin: SEED.demoWorker },
+  title: "Realm check",
+  period: { startDate: "2025-04-01", endDate: "2025-04-01" },
+  nature: "FORMAL",
+  duration: { value: 3, unit: "HOURS" },
+};
+
 function lines(path: string): string[] {
   return readFileSync(path, "utf8").split("\n").filter((line) => line !== "");
 }
@@ -104,6 +114,26 @@ describe("examples (Import > Examples)", function () {
     it("ships the sample CSV inline too, identical to examples/fla-trainings.csv", function () {
       const template = node(readExample(CSV_EXAMPLE), "fla-ex-csv-template");
       assert.equal(template.template, readFileSync(join(EXAMPLES_DIR, "fla-trainings.csv"), "utf8"));
+    });
+
+    it("a Training built in a Function node (its own JavaScript realm, as every row of this example is) is declared", async function () {
+      const z = "realm-tab";
+      const flow: FlowNode[] = [
+        { id: z, type: "tab", label: "realm" },
+        { id: "realm-fn", type: "function", z, name: "", outputs: 1, libs: [], timeout: 0, initialize: "", finalize: "", wires: [["realm-declare"]],
+          func: `msg.payload = ${JSON.stringify({ ...demoRow, externalReference: "REALM-1" })}; return msg;` },
+        { id: "realm-declare", type: "fla-declare", z, config: "realm-config", operation: "createTraining", waitForResult: true, wires: [["realm-ok"], ["realm-bad"]] },
+        { id: "realm-ok", type: "helper", z, wires: [] },
+        { id: "realm-bad", type: "helper", z, wires: [] },
+        { ...node(readExample(CSV_EXAMPLE), "fla-ex-csv-config"), id: "realm-config" },
+      ];
+      await loadExample(flow);
+      const outcome = new Promise<Msg>((resolve) => {
+        for (const id of ["realm-ok", "realm-bad"]) helper.getNode(id)!.on("input", (msg) => resolve({ ...msg, output: id }));
+      });
+      helper.getNode("realm-fn")!.receive({});
+      const msg = await outcome;
+      assert.equal(msg.output, "realm-ok", `refused: ${JSON.stringify((msg.fla as Fla).anomalies.map((a) => a.code))}`);
     });
 
     it("declares the file: 3 rows accepted, 1 refused locally, 2 rejected by the FLA, each written to its file", async function () {
