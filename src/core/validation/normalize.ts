@@ -19,8 +19,9 @@ export type Json = Record<string, unknown>;
 
 export function isPlainObject(value: unknown): value is Json {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  // A Function node builds its objects in its own context, with another Object.prototype: accept any realm's.
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** Deep copy of plain objects and arrays with every string trimmed; Dates are copied, other objects kept as they are. */

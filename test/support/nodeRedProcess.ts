@@ -1,0 +1,102 @@
+/**
+ * A real Node-RED 4.1 process on a temporary user directory, with this package linked into its node_modules the way
+ * an installed palette module is. For tests that need what the test helper does not give: flows written to disk, the
+ * credential store, adminAuth, the editor.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const PROJECT_ROOT = resolve(__dirname, "..", "..", "..");
+
+export interface NodeRedProcess {
+  url: string;
+  userDir: string;
+  /** Everything the process printed, for secret checks. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface NodeRedOptions {
+  /** Extra settings, as JavaScript source of an object literal's members (e.g. `adminAuth: {...},`). */
+  extraSettings?: string;
+  credentialSecret?: string;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForEditor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Node-RED exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/settings`);
+      if (res.status === 200 || res.status === 401) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Node-RED did not start within ${timeoutMs} ms`);
+}
+
+export async function startNodeRed(options: NodeRedOptions = {}): Promise<NodeRedProcess> {
+  const userDir = mkdtempSync(join(tmpdir(), "fla-nodered-"));
+  mkdirSync(join(userDir, "node_modules"));
+  symlinkSync(PROJECT_ROOT, join(userDir, "node_modules", "node-red-contrib-careerpro-fla"), "dir");
+  writeFileSync(
+    join(userDir, "package.json"),
+    JSON.stringify({ name: "fla-test-userdir", private: true, dependencies: { "node-red-contrib-careerpro-fla": "*" } }),
+  );
+  const port = await freePort();
+  writeFileSync(
+    join(userDir, "settings.js"),
+    `module.exports = {
+  uiHost: "127.0.0.1",
+  uiPort: ${port},
+  flowFile: "flows.json",
+  credentialSecret: ${JSON.stringify(options.credentialSecret ?? "fla-test-secret")},
+  logging: { console: { level: "info", metrics: false, audit: false } },
+  editorTheme: { tours: false },
+  ${options.extraSettings ?? ""}
+};
+`,
+  );
+  let output = "";
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "node_modules", "node-red", "red.js"), "--userDir", userDir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForEditor(url, child, 30_000);
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw new Error(`${(err as Error).message}\n${output}`);
+  }
+  return {
+    url,
+    userDir,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+      }),
+  };
+}
