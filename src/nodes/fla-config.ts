@@ -19,7 +19,7 @@ export = function registerFlaConfig(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType("fla-config", FlaConfig, {
+  RED.nodes.registerType("fla-config", FlaConfig as unknown as Parameters<NodeAPI["nodes"]["registerType"]>[1], {
     credentials: {
       pfx: { type: "password" },
       passphrase: { type: "password" },

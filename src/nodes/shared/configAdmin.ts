@@ -55,7 +55,7 @@ export function registerConfigAdminEndpoints(RED: NodeAPI): void {
   });
 
   RED.httpAdmin.get("/fla-config/:id/certificate", RED.auth.needsPermission("fla-config.read"), (req: Request, res: Response) => {
-    const node = deployedConfig(RED, req.params.id);
+    const node = deployedConfig(RED, String(req.params.id));
     if (!node) return void res.status(404).json({ ok: false, code: "FLA_CONFIG", message: "Deploy this configuration first." });
     const { certificate, problem, warnings } = node.connection;
     if (!certificate) return void res.json(failure(problem));
@@ -63,7 +63,7 @@ export function registerConfigAdminEndpoints(RED: NodeAPI): void {
   });
 
   RED.httpAdmin.get("/fla-config/:id/certificate.cer", RED.auth.needsPermission("fla-config.read"), (req: Request, res: Response) => {
-    const certificate = deployedConfig(RED, req.params.id)?.connection.certificate;
+    const certificate = deployedConfig(RED, String(req.params.id))?.connection.certificate;
     if (!certificate) return void res.status(404).send("Deploy this configuration with a usable certificate first.");
     res.set("Content-Type", "application/pkix-cert");
     res.set("Content-Disposition", 'attachment; filename="fla-certificate.cer"');

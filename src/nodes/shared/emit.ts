@@ -16,12 +16,12 @@ export interface Emitter {
 
 /** A message for one part of an input: a copy, with `msg.parts` a join node understands (nesting any parts it had). */
 function partMessage(RED: NodeAPI, msg: NodeMessageInFlow, part: PartInfo): NodeMessageInFlow {
-  const copy = RED.util.cloneMessage(msg) as NodeMessageInFlow & { parts?: Record<string, unknown> };
+  const copy = RED.util.cloneMessage(msg) as Omit<NodeMessageInFlow, "parts"> & { parts?: Record<string, unknown> };
   const parts: Record<string, unknown> = { id: part.id, index: part.index, type: "array", len: 1 };
   if (part.count !== undefined) parts.count = part.count;
   if (msg.parts) parts.parts = msg.parts;
   copy.parts = parts;
-  return copy;
+  return copy as NodeMessageInFlow;
 }
 
 export function createEmitter(RED: NodeAPI, node: Node, msg: NodeMessageInFlow, send: Send): Emitter {

@@ -7,7 +7,7 @@ import type { FlaConnection } from "../../core/connection";
 import type { Outcome } from "../../core/result";
 
 const THROTTLE_MS = 250;
-type Translate = (key: string, substitutions?: Record<string, unknown>) => string;
+type Translate = (key: string, substitutions?: Record<string, string | number>) => string;
 
 export class StatusReporter {
   private active = 0;
