@@ -94,8 +94,9 @@ export class FlaConnection implements TokenProvider {
     return this.tokens.getAccessToken();
   }
 
-  invalidateAccessToken(): void {
-    this.tokens?.invalidateAccessToken();
+  /** With the refused token, only that token is dropped: a burst of 401s leads to one new token, not one each. */
+  invalidateAccessToken(rejectedToken?: string): void {
+    this.tokens?.invalidateAccessToken(rejectedToken);
   }
 
   /** Stops accepting work: queued requests end with FLA_ABORTED, in-flight ones finish or time out. */

@@ -9,9 +9,9 @@ export = function registerFlaConfig(RED: NodeAPI): void {
     // Parsed once, here at deploy; the FLA nodes show its problem or warnings as their status.
     this.connection = FlaConnection.open(def, this.credentials ?? {});
     this.getAccessToken = () => this.connection.getAccessToken();
-    this.invalidateAccessToken = () => this.connection.invalidateAccessToken();
+    this.invalidateAccessToken = (rejectedToken?: string) => this.connection.invalidateAccessToken(rejectedToken);
     const { problem, warnings } = this.connection;
-    if (problem) this.error(RED._("fla-config.errors.unusable", { message: problem.message }));
+    if (problem) this.error(`${problem.code}: ${problem.message}`);
     for (const warning of warnings) this.warn(warning);
     this.on("close", (_removed: boolean, done: () => void) => {
       this.connection.close();

@@ -7,5 +7,5 @@ export interface FlaConfigDef extends NodeDef, ConnectionConfig {}
 export interface FlaConfigNode extends Node<ConnectionCredentials> {
   connection: FlaConnection;
   getAccessToken(): Promise<string>;
-  invalidateAccessToken(): void;
+  invalidateAccessToken(rejectedToken?: string): void;
 }

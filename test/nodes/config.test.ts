@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { SEED } from "../../src/simulator";
+import type { FlaConfigNode } from "../../src/nodes/shared/types";
+import { configFlowNode, configNode, helper, load, startContext, type NodeTestContext } from "./fixture";
+
+/** A config node alone in a flow, with these credentials. */
+async function loadConfig(ctx: NodeTestContext, credentials: Record<string, string>, overrides: Record<string, unknown> = {}): Promise<FlaConfigNode> {
+  await load([configNode], [configFlowNode(ctx.sim, overrides)], { cfg: credentials });
+  return helper.getNode("cfg") as unknown as FlaConfigNode;
+}
+
+function loggedText(): string {
+  return JSON.stringify(helper.log().args);
+}
+
+describe("fla-config node (real runtime, simulator over HTTP)", function () {
+  let ctx: NodeTestContext;
+  before(async () => {
+    ctx = await startContext({}, { tokenLifetimeSeconds: 4 });
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await ctx.sim.stop();
+  });
+  afterEach(async () => {
+    await helper.unload();
+  });
+
+  describe("every certificate format gives a token", () => {
+    const formats: Array<[string, (c: NodeTestContext["certs"]) => Record<string, string>, Record<string, unknown>]> = [
+      ["PKCS#12, OpenSSL 3 defaults", (c) => ({ pfx: c.pfx.openSslDefault.base64, passphrase: c.pfx.openSslDefault.password }), {}],
+      ["PKCS#12, -legacy", (c) => ({ pfx: c.pfx.legacy.base64, passphrase: c.pfx.legacy.password }), {}],
+      ["PKCS#12, Windows 3DES/SHA-1", (c) => ({ pfx: c.pfx.windows3des.base64, passphrase: c.pfx.windows3des.password }), {}],
+      ["PKCS#12, two entries chosen by alias", (c) => ({ pfx: c.pfx.twoEntries.base64, passphrase: c.pfx.twoEntries.password }), { alias: "fla-second" }],
+      ["PEM, PKCS#1 key", (c) => ({ certificate: c.client.certificatePem, privateKey: c.client.privateKeyPkcs1Pem }), { certificateFormat: "pem" }],
+      ["PEM, PKCS#8 key", (c) => ({ certificate: c.client.certificatePem, privateKey: c.client.privateKeyPem }), { certificateFormat: "pem" }],
+      ["PEM, encrypted PKCS#8 key", (c) => ({ certificate: c.client.certificatePem, privateKey: c.client.encryptedPrivateKeyPem, passphrase: c.password }), { certificateFormat: "pem" }],
+    ];
+    for (const [label, credentials, overrides] of formats) {
+      it(label, async () => {
+        const node = await loadConfig(ctx, credentials(ctx.certs), overrides);
+        assert.equal(node.connection.problem, undefined, node.connection.problem?.message);
+        const token = await node.getAccessToken();
+        assert.match(token, /^\S{16,}$/);
+        assert.equal(node.connection.certificate?.summary.keyBits, 2048);
+      });
+    }
+  });
+
+  describe("clear errors, at deploy, without secrets", () => {
+    const cases: Array<[string, (c: NodeTestContext["certs"]) => Record<string, string>, Record<string, unknown>, string, RegExp]> = [
+      ["wrong .pfx password", (c) => ({ pfx: c.pfx.openSslDefault.base64, passphrase: "not-the-password" }), {}, "WRONG_PASSWORD", /password/i],
+      ["expired certificate", (c) => ({ certificate: c.expired.certificatePem, privateKey: c.expired.privateKeyPem }), { certificateFormat: "pem" }, "EXPIRED", /expired/i],
+      ["key that does not match the certificate", (c) => ({ certificate: c.mismatched.certificatePem, privateKey: c.mismatched.privateKeyPem }), { certificateFormat: "pem" }, "KEY_MISMATCH", /match/i],
+      ["a .pfx without its private key", (c) => ({ pfx: c.pfx.certificateOnly.base64, passphrase: c.pfx.certificateOnly.password }), {}, "NO_PRIVATE_KEY", /private key/i],
+    ];
+    for (const [label, credentials, overrides, reason, text] of cases) {
+      it(label, async () => {
+        const creds = credentials(ctx.certs);
+        const node = await loadConfig(ctx, creds, overrides);
+        const problem = node.connection.problem;
+        assert.equal(problem?.code, "FLA_CERT");
+        assert.equal(problem?.reason, reason);
+        assert.match(problem!.message, text);
+        await assert.rejects(node.getAccessToken(), (err: { code?: string }) => err.code === "FLA_CERT");
+        const logged = loggedText();
+        assert.match(logged, text, "the deploy-time problem is logged");
+        for (const secret of Object.values(creds)) assert.ok(!logged.includes(secret), "no credential in the log");
+      });
+    }
+
+    it("unknown client id: FLA_AUTH invalid_client naming Chaman", async () => {
+      const node = await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password }, { clientId: "self_service_nobody" });
+      await assert.rejects(node.getAccessToken(), (err: { code?: string; reason?: string; message: string }) => {
+        assert.equal(err.code, "FLA_AUTH");
+        assert.equal(err.reason, "invalid_client");
+        assert.match(err.message, /Chaman/);
+        assert.doesNotMatch(err.message, /eyJ/);
+        return true;
+      });
+    });
+  });
+
+  describe("one shared token", () => {
+    const credentials = (): Record<string, string> => ({ pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
+
+    it("50 concurrent getAccessToken() calls make one token request", async () => {
+      const node = await loadConfig(ctx, credentials());
+      const before = ctx.sim.stats.tokenRequests;
+      const tokens = await Promise.all(Array.from({ length: 50 }, () => node.getAccessToken()));
+      assert.equal(new Set(tokens).size, 1);
+      assert.equal(ctx.sim.stats.tokenRequests - before, 1);
+    });
+
+    it("renews the token before it expires (4 s lifetime here)", async function () {
+      this.timeout(15_000);
+      const node = await loadConfig(ctx, credentials());
+      const first = await node.getAccessToken();
+      assert.equal(await node.getAccessToken(), first, "reused while fresh");
+      await new Promise((r) => setTimeout(r, 2_500));
+      const second = await node.getAccessToken();
+      assert.notEqual(second, first, "renewed before expiry");
+    });
+
+    it("invalidation leads to a new assertion and token", async () => {
+      const node = await loadConfig(ctx, credentials());
+      const first = await node.getAccessToken();
+      const rejectedBefore = ctx.sim.stats.rejectedAssertions;
+      node.invalidateAccessToken();
+      const second = await node.getAccessToken();
+      assert.notEqual(second, first);
+      assert.equal(ctx.sim.stats.rejectedAssertions, rejectedBefore, "the new assertion was not a replay");
+    });
+  });
+
+  describe("admin endpoints of the config dialog", () => {
+    it("Test connection with the dialog's values gives scope and lifetime, no key material", async () => {
+      const res = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .send({ ...configFlowNode(ctx.sim), credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: ctx.certs.password } })
+        .expect(200);
+      assert.equal(res.body.ok, true, JSON.stringify(res.body));
+      assert.equal(res.body.scope, "scope:sigedis:gestion:careerpro-federal-learning-account:employer");
+      assert.ok(res.body.expiresIn > 0);
+      assert.match(res.body.certificate.sha256Thumbprint, /^[0-9A-F]{64}$/);
+      const text = JSON.stringify(res.body);
+      assert.doesNotMatch(text, /PRIVATE KEY|access_token|eyJ/);
+      assert.ok(!text.includes(ctx.certs.pfx.legacy.base64.slice(0, 40)));
+    });
+
+    it("Test connection uses the stored credentials of a deployed node when the dialog did not change them", async () => {
+      await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
+      const res = await helper.request().post("/fla-config/test-connection").send({ ...configFlowNode(ctx.sim), id: "cfg", credentials: { passphrase: "__PWRD__" } }).expect(200);
+      assert.equal(res.body.ok, true, JSON.stringify(res.body));
+    });
+
+    it("Test connection explains the role mismatch (provider scope for an employer account)", async () => {
+      const res = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .send({ ...configFlowNode(ctx.sim), role: "provider", credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password } })
+        .expect(200);
+      assert.equal(res.body.ok, false);
+      assert.equal(res.body.code, "FLA_AUTH");
+      assert.match(res.body.message, /Federal Learning Account/);
+    });
+
+    it("gives the certificate summary and the DER .cer of a deployed node", async () => {
+      const node = await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
+      const summary = await helper.request().get("/fla-config/cfg/certificate").expect(200);
+      assert.equal(summary.body.certificate.serialHex, node.connection.certificate?.summary.serialHex);
+      const cer = await helper.request().get("/fla-config/cfg/certificate.cer").buffer(true).parse((res: NodeJS.ReadableStream & { setEncoding?: unknown }, cb: (e: Error | null, b: Buffer) => void) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => cb(null, Buffer.concat(chunks)));
+      }).expect(200);
+      assert.equal(cer.headers["content-type"], "application/pkix-cert");
+      assert.deepEqual(cer.body, node.connection.certificate?.certificateDer);
+      assert.equal(cer.body[0], 0x30, "DER starts with a SEQUENCE");
+      await helper.request().get("/fla-config/unknown/certificate").expect(404);
+    });
+  });
+
+  it("an employer client for another company number is refused by the API, not by us (SEED check)", () => {
+    assert.notEqual(SEED.employerWithoutMandate, SEED.demoEmployer);
+  });
+});
