@@ -84,7 +84,9 @@ export = function registerFlaQuery(RED: NodeAPI): void {
           const error = err instanceof FlaError ? err : new FlaError("FLA_CONFIG", `A query parameter could not be evaluated: ${(err as Error).message}`);
           return { output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } };
         })
-        .then((outcome) => {
+        .then((result) => {
+          // The anomaly output gives back what the user sent, untouched, so that it can be fixed and sent again.
+          const outcome: Outcome = result.output === "anomaly" ? { ...result, payload: msg.payload } : result;
           status.finished(connection, outcome);
           // In split mode the pages were the successes; only an anomaly or error that stops the run is sent at the end.
           if (!(paging === "split" && outcome.output === "success")) emitter.emit(outcome);

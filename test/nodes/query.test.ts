@@ -75,6 +75,9 @@ describe("fla-query node (real runtime, simulator over HTTP)", function () {
     await out.waitFor(1);
     const items = out.success[0].payload as Array<{ worker: { ssin: string }; period: { startDate: string } }>;
     assert.ok(items.length > 0);
+    node.receive({ payload: { ssin: SEED.demoWorker, year: 2024 } });
+    await out.waitFor(2);
+    assert.ok(out.success[1].fla!.anomalies!.some((a) => a.severity === "WARNING" && a.field === "year"), "an ignored filter is a visible warning");
     assert.ok(items.every((t) => t.worker.ssin === SEED.demoWorker && t.period.startDate.startsWith("2024")));
   });
 
@@ -108,6 +111,7 @@ describe("fla-query node (real runtime, simulator over HTTP)", function () {
     node.receive({ query: "trainingCredit", payload: { ssin: "12345678901", year: 2024 } });
     await out.waitFor(1);
     assert.equal(out.anomaly[0].fla!.status, "INVALID");
+    assert.deepEqual(out.anomaly[0].payload, { ssin: "12345678901", year: 2024 }, "the user's payload, untouched");
     assert.equal(ctx.sim.stats.requests, calls, "no call for bad input");
     node.receive({ query: "training", payload: { trainingId: "T-999999" } });
     await out.waitFor(2);

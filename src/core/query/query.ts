@@ -2,7 +2,7 @@
 import { FlaRequest, buildRequest, nextPageRequest, operationSpec, readCollection, CollectionPage } from "../api/catalogue";
 import { FlaApiClient, FlaResponse, attemptsOf } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
-import type { FlaMeta, Outcome } from "../result";
+import type { Anomaly, FlaMeta, Outcome } from "../result";
 import { validateQuery } from "../validation";
 import type { QueryOperation, QueryParams, ValidationContext } from "../validation/types";
 import { mapReadFailure } from "./answer";
@@ -53,7 +53,8 @@ export async function query(request: QueryRequest, deps: QueryDeps): Promise<Out
     };
   }
   const params: QueryParams = checked.value.params;
-  const run = new QueryRun(request, deps, startedAt);
+  // Warnings of validation (e.g. a filter this query ignores) travel with every message of the run.
+  const run = new QueryRun(request, deps, startedAt, checked.anomalies);
   try {
     const isCollection = operationSpec(request.operation).answer === "collection";
     if (request.paging === "first" || (!isCollection && request.paging === "all")) return await run.single(params);
@@ -73,6 +74,7 @@ class QueryRun {
     private readonly request: QueryRequest,
     private readonly deps: QueryDeps,
     private readonly startedAt: number,
+    private readonly warnings: Anomaly[] = [],
   ) {}
 
   async single(params: QueryParams): Promise<Outcome> {
@@ -146,8 +148,8 @@ class QueryRun {
       operation: this.request.operation,
       httpStatus,
       status: "OK",
-      anomalies: [],
       ...fields,
+      anomalies: [...this.warnings, ...(fields.anomalies ?? [])],
       attempts: this.attempts,
       durationMs: Date.now() - this.startedAt,
     };
