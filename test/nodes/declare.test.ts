@@ -101,7 +101,8 @@ describe("fla-declare node (real runtime, simulator over HTTP)", function () {
     assert.equal(out.success[2].fla!.status, "CANCELLED");
     node.receive({ operation: "nonsense", payload: {} });
     await out.waitFor(4);
-    assert.equal(out.anomaly[0].fla!.anomalies![0].code, "LOCAL-OPERATION");
+    assert.equal(out.anomaly[0].fla!.anomalies![0].code, "LOCAL-OPERATION-UNKNOWN");
+    assert.ok((out.anomaly[0].fla!.anomalies![0].description as { fr?: string }).fr);
   });
 
   it("declares a training right", async () => {

@@ -6,6 +6,13 @@ import { DECLARE_OPERATIONS, type DeclareOperation } from "../validation";
 import type { Outcome } from "../result";
 import { errorOutcome, localAnomalyOutcome } from "./localOutcome";
 import { resolveOperation } from "./operation";
+import { anomaly } from "../validation/anomalies";
+
+const EMPTY_LIST = {
+  en: "The list is empty: there is nothing to declare.",
+  fr: "La liste est vide : il n'y a rien à déclarer.",
+  nl: "De lijst is leeg: er is niets aan te geven.",
+};
 
 export interface DeclareMessageInput {
   configuredOperation: string;
@@ -45,7 +52,8 @@ export async function processDeclareMessage(input: DeclareMessageInput, run: Run
   }
   const items: unknown[] = input.payload;
   if (items.length === 0) {
-    emit(localAnomalyOutcome(operation, items, { code: "LOCAL-EMPTY-ARRAY", field: "payload", message: "msg.payload is an empty array: there is nothing to declare." }));
+    const empty = anomaly("LOCAL-PAYLOAD-NOT-OBJECT", "payload", { v: "[]", kind: "array" }, { suffix: EMPTY_LIST });
+    emit(localAnomalyOutcome(operation, items, empty));
     return;
   }
   let next = 0;

@@ -2,12 +2,8 @@ import type { Anomaly, Outcome } from "../result";
 import { FlaError } from "../errors";
 
 /** An anomaly found before any call: the message leaves by the anomaly output with the user's payload untouched. */
-export function localAnomalyOutcome(operation: string, payload: unknown, anomaly: Omit<Anomaly, "severity" | "source">): Outcome {
-  return {
-    output: "anomaly",
-    payload,
-    fla: { operation, status: "INVALID", anomalies: [{ severity: "BLOCKING", source: "local", ...anomaly }], attempts: 0, durationMs: 0 },
-  };
+export function localAnomalyOutcome(operation: string, payload: unknown, anomaly: Anomaly): Outcome {
+  return { output: "anomaly", payload, fla: { operation, status: "INVALID", anomalies: [anomaly], attempts: 0, durationMs: 0 } };
 }
 
 /** Turns anything thrown into an error outcome, so that no message can end without one of the three outputs. */
