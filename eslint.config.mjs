@@ -23,7 +23,7 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" }
   },
   {
-    files: ["nodes/**/*.html", "nodes/**/*.js"],
-    languageOptions: { globals: { ...globals.browser, RED: "readonly", $: "readonly" } }
+    files: ["nodes/**/*.js"],
+    languageOptions: { globals: { ...globals.node } }
   }
 );

@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { declare } from "../core/declare";
 import { FlaError } from "../core/errors";
 import { processDeclareMessage } from "../core/messages/declareMessage";
-import { loadCustomSchema } from "../core/validation";
+import { loadCustomSchema, precompileSchemas } from "../core/validation";
 import { connectionOf } from "./shared/configLookup";
 import { createEmitter } from "./shared/emit";
 import { InputTracker } from "./shared/inputTracker";
@@ -36,6 +36,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       this.status({ fill: "red", shape: "ring", text: setupProblem.message.slice(0, 60) });
     }
     if (!setupProblem) status.showConnection(connection);
+    if (!setupProblem) precompileSchemas(customSchema);
 
     this.on("input", (msg: DeclareInput, send, done) => {
       const emitter = createEmitter(RED, this, msg, send);

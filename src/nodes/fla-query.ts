@@ -5,7 +5,7 @@ import { resolveOperation } from "../core/messages/operation";
 import { mergeQueryParams, QUERY_PARAMETER_NAMES, type QueryParameterName } from "../core/messages/queryParams";
 import { query, type Paging } from "../core/query";
 import type { Outcome } from "../core/result";
-import { QUERY_OPERATIONS } from "../core/validation";
+import { precompileSchemas, QUERY_OPERATIONS } from "../core/validation";
 import { connectionOf } from "./shared/configLookup";
 import { createEmitter } from "./shared/emit";
 import { InputTracker } from "./shared/inputTracker";
@@ -31,6 +31,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
     const tracker = new InputTracker();
     const paging: Paging = PAGINGS.includes(def.paging) ? def.paging : "all";
     status.showConnection(connection);
+    precompileSchemas();
 
     const nodeParams = async (msg: NodeMessageInFlow): Promise<Record<string, unknown>> => {
       const values: Partial<Record<QueryParameterName, unknown>> = {};

@@ -18,5 +18,6 @@ export {
 export { validateDeclaration } from "./declaration";
 export { validateQuery } from "./query";
 export { loadCustomSchema } from "./customSchema";
+export { precompileSchemas } from "./precompile";
 export { LOCAL_ANOMALY_CODES } from "./anomalies";
 export { TRAINING_SCHEMA, TRAINING_RIGHT_SCHEMA, NATURES, DURATION_UNITS, OUTCOMES, FUNDING_TYPES, RIGHT_UNITS } from "./schemas";

@@ -23,7 +23,7 @@ const FILTERS: readonly QueryParamName[] = ["enterpriseNumber", "ssin", "year", 
 
 const schemas = new Map<QueryOperation, object>();
 
-function schemaOf(operation: QueryOperation): object {
+export function schemaOf(operation: QueryOperation): object {
   let schema = schemas.get(operation);
   if (!schema) {
     schema = querySchema(operation);
