@@ -1,0 +1,190 @@
+/**
+ * The config node's queue under pressure (real runtime of the test helper, simulator over HTTP): the bound refuses with
+ * FLA_QUEUE_FULL, the status shows in-flight and queued counts, a close accounts for every message, and a query in
+ * split mode resumes the page that failed.
+ */
+import assert from "node:assert/strict";
+import type { Node } from "node-red";
+import { SEED } from "../../src/simulator";
+import type { FlaConfigNode } from "../../src/nodes/shared/types";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  Outputs,
+  pfxCredentials,
+  queryNode,
+  startContext,
+  wiredFlow,
+  type AnyMsg,
+  type FlowNode,
+  type NodeTestContext,
+} from "../nodes/fixture";
+import { loadTraining, waitUntil, withEnglishCatalog } from "./support";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const statusNode = require("@node-red/nodes/core/common/25-status.js");
+
+type Status = { fill?: string; shape?: string; text?: string };
+
+/** The flow of the fixture plus a Status node on the node under test, wired to a helper that collects what it shows. */
+function flowWithStatus(config: FlowNode, node: FlowNode): FlowNode[] {
+  return [
+    ...wiredFlow(config, node),
+    { id: "status", type: "status", z: "tab", x: 100, y: 300, scope: [node.id], wires: [["statuses"]] },
+    { id: "statuses", type: "helper", z: "tab", x: 300, y: 300 },
+  ];
+}
+
+function connectionOf(): FlaConfigNode["connection"] {
+  return (helper.getNode("cfg") as unknown as FlaConfigNode).connection;
+}
+
+/** What the node sends and reports from now on, read on the node itself: during a close the helper nodes stop listening. */
+function spyOn(node: Node): { sent: AnyMsg[]; errors: Array<{ error: { code?: string }; msg: AnyMsg }> } {
+  const record = { sent: [] as AnyMsg[], errors: [] as Array<{ error: { code?: string }; msg: AnyMsg }> };
+  const send = node.send.bind(node);
+  const error = node.error.bind(node);
+  node.send = ((msg: unknown) => {
+    for (const m of Array.isArray(msg) ? msg : [msg]) if (m) record.sent.push(m as AnyMsg);
+    send(msg as never);
+  }) as Node["send"];
+  node.error = ((err: unknown, msg?: unknown) => {
+    record.errors.push({ error: err as { code?: string }, msg: msg as AnyMsg });
+    error(err as never, msg as never);
+  }) as Node["error"];
+  return record;
+}
+
+describe("load: queue bound, status, close and paging under faults", function () {
+  this.timeout(30_000);
+  let ctx: NodeTestContext;
+
+  before(async () => {
+    ctx = await startContext();
+  });
+  after(async () => {
+    await ctx.sim.stop();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    ctx.sim.faults.clear();
+  });
+
+  it("refuses messages beyond the bound with FLA_QUEUE_FULL (none dropped) and shows in-flight and queued counts", async () => {
+    const { sim } = ctx;
+    const config = configFlowNode(sim, { maxConcurrent: 1, maxQueue: 3 });
+    await load([configNode, withEnglishCatalog(declareNode), catchNode, statusNode], flowWithStatus(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), {
+      cfg: pfxCredentials(ctx.certs),
+    });
+    const node = helper.getNode("declare") as Node;
+    const out = new Outputs("declare");
+    const statuses: Status[] = [];
+    (helper.getNode("statuses") as unknown as { on(event: "input", listener: (msg: { status?: Status }) => void): void }).on("input", (msg) => {
+      statuses.push(msg.status ?? {});
+    });
+    sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 600, times: 4 });
+
+    const prefix = `QUEUE-${process.pid}-`;
+    for (let i = 0; i < 10; i++) node.receive({ payload: loadTraining(i, `${prefix}${i}`), ref: i } as never);
+    await out.waitFor(10);
+
+    const full = out.errors.filter((m) => m.error?.code === "FLA_QUEUE_FULL");
+    assert.equal(full.length, 6, JSON.stringify(out.errors.map((m) => m.error)));
+    assert.deepEqual(full.map((m) => (m as AnyMsg & { ref?: number }).ref).sort((a, b) => Number(a) - Number(b)), [4, 5, 6, 7, 8, 9], "the last six, in arrival order");
+    assert.equal(out.success.length, 4, "the one in flight and the three queued are declared");
+    assert.match(String(full[0].error?.message), /queue is full/);
+    assert.ok(
+      statuses.some((s) => s.fill === "blue" && s.text === "1 in flight, 3 queued"),
+      `a status shows 1 in flight and 3 queued: ${JSON.stringify(statuses.map((s) => s.text))}`,
+    );
+    await waitUntil(() => statuses.length > 0 && statuses[statuses.length - 1].fill !== "blue", 5_000, "the status to leave the blue ring");
+  });
+
+  it("on close, requests in flight finish and queued messages end with FLA_ABORTED: none vanish", async () => {
+    const { sim } = ctx;
+    const config = configFlowNode(sim, { maxConcurrent: 2, maxQueue: 100, timeout: 5 });
+    await load([configNode, declareNode, catchNode], wiredFlow(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), {
+      cfg: pfxCredentials(ctx.certs),
+    });
+    const node = helper.getNode("declare") as Node;
+    const connection = connectionOf();
+    await connection.getAccessToken();
+    const record = spyOn(node);
+    sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 800, times: 2 });
+    const postsBefore = sim.stats.byRoute["POST /trainings"] ?? 0;
+
+    const prefix = `CLOSE-${process.pid}-`;
+    const count = 7;
+    for (let i = 0; i < count; i++) node.receive({ payload: loadTraining(100 + i, `${prefix}${i}`), ref: i } as never);
+    await waitUntil(() => (sim.stats.byRoute["POST /trainings"] ?? 0) - postsBefore === 2 && connection.limiter.stats.queued === 5, 5_000, "2 in flight and 5 queued");
+
+    await helper.unload();
+    // The two in flight were sent: whatever the node says, the simulator records them (it does not see a client give up).
+    const stored = (): string[] =>
+      [...sim.data.trainings.values()].filter((t) => t.externalReference?.startsWith(prefix)).map((t) => String(t.externalReference)).sort();
+    await waitUntil(() => stored().length === 2, 5_000, "the simulator to record the two declarations in flight");
+
+    const refOf = (m: AnyMsg | undefined): number => Number((m as AnyMsg & { ref?: number })?.ref);
+    const ended = [...record.sent.map(refOf), ...record.errors.map((e) => refOf(e.msg))].sort((a, b) => a - b);
+    assert.deepEqual(ended, [0, 1, 2, 3, 4, 5, 6], `every message ends once: ${JSON.stringify(record.errors.map((e) => e.error.code))}`);
+    const aborted = record.errors.filter((e) => e.error.code === "FLA_ABORTED").map((e) => refOf(e.msg));
+    const finished = record.sent.map(refOf).sort((a, b) => a - b);
+    // A declaration recorded by the API must not be reported "not sent": the two in flight finish (success output).
+    assert.deepEqual(finished, [0, 1], `the two in flight finish; aborted: ${JSON.stringify(aborted)}`);
+    assert.deepEqual(aborted.sort((a, b) => a - b), [2, 3, 4, 5, 6], "the queued ones are reported FLA_ABORTED");
+    assert.deepEqual(stored(), [`${prefix}0`, `${prefix}1`], "only the two in flight were recorded");
+  });
+
+  it("query in split mode: a page failing once is retried and the parts cover the simulator's total", async () => {
+    const { sim } = ctx;
+    const config = configFlowNode(sim, { maxConcurrent: 2 });
+    const query: FlowNode = {
+      id: "query",
+      type: "fla-query",
+      query: "trainings",
+      paging: "split",
+      pageSize: 100,
+      enterpriseNumber: SEED.demoEmployer,
+      enterpriseNumberType: "str",
+    };
+    await load([configNode, queryNode, catchNode], wiredFlow(config, query), { cfg: pfxCredentials(ctx.certs) });
+    const node = helper.getNode("query") as Node;
+    const out = new Outputs("query");
+
+    // The total as the simulator gives it, asked directly with the config node's token.
+    const token = await connectionOf().getAccessToken();
+    const direct = await fetch(`${sim.apiUrl}/trainings?enterpriseNumber=${SEED.demoEmployer}&pageSize=1`, { headers: { Authorization: `Bearer ${token}` } });
+    const total = ((await direct.json()) as { total: number }).total;
+    const pages = Math.ceil(total / 100);
+    assert.ok(pages >= 3, `enough seeded trainings for several pages (total ${total})`);
+
+    // Once the first page is out, the next request fails once with a 500 and the one after with a reset.
+    let armed = false;
+    (helper.getNode("success") as Node).on("input", () => {
+      if (armed) return;
+      armed = true;
+      sim.faults.add({ route: "GET /trainings", kind: "status", status: 500, times: 1 });
+      sim.faults.add({ route: "GET /trainings", kind: "reset", times: 1 });
+    });
+    const getsBefore = sim.stats.byRoute["GET /trainings"] ?? 0;
+    node.receive({ payload: {} });
+    await out.waitFor(pages, 20_000);
+    await waitUntil(() => connectionOf().limiter.stats.inFlight === 0, 5_000, "the query to end");
+
+    assert.deepEqual(out.errors.map((m) => m.error), [], "no page failure reaches the Catch node");
+    assert.equal(out.anomaly.length, 0);
+    assert.equal(out.success.length, pages);
+    const indexes = out.success.map((m) => m.parts!.index).sort((a, b) => a - b);
+    assert.deepEqual(indexes, [...Array(pages).keys()], "every part index once");
+    assert.ok(out.success.every((m) => m.parts!.count === pages), "every part names the count");
+    const ids = out.success.flatMap((m) => (m.payload as Array<{ trainingId: string }>).map((t) => t.trainingId));
+    assert.equal(ids.length, total);
+    assert.equal(new Set(ids).size, total, "no training twice");
+    assert.equal(sim.stats.faultsInjected >= 2, true);
+    assert.equal((sim.stats.byRoute["GET /trainings"] ?? 0) - getsBefore, pages + 2, "only the failed page was asked again, twice");
+  });
+});
