@@ -84,9 +84,9 @@ describe("editor files (nodes/*.html, locales, icons)", () => {
     });
   }
 
-  it("the declare help of every language lists exactly the local anomaly codes", () => {
+  it("the declare and query help of every language list exactly the local anomaly codes", () => {
     for (const lang of LANGS) {
-      const help = readFileSync(join(nodesDir, "locales", lang, "fla-declare.html"), "utf8");
+      const help = ["fla-declare", "fla-query"].map((type) => readFileSync(join(nodesDir, "locales", lang, `${type}.html`), "utf8")).join("\n");
       const listed = new Set(help.match(/LOCAL-[A-Z-]+[A-Z]/g) ?? []);
       assert.deepEqual([...listed].sort(), Object.keys(LOCAL_ANOMALY_CODES).sort(), lang);
     }
