@@ -69,7 +69,9 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<NodeRe
   flowFile: "flows.json",
   credentialSecret: ${JSON.stringify(options.credentialSecret ?? "fla-test-secret")},
   logging: { console: { level: "info", metrics: false, audit: false } },
-  editorTheme: { tours: false },
+  // Tests reach only 127.0.0.1: no palette catalogue download, no update check, no consent dialog over the editor.
+  editorTheme: { tours: false, palette: { catalogues: [] } },
+  telemetry: { enabled: false, updateNotification: false },
   ${options.extraSettings ?? ""}
 };
 `,
