@@ -23,6 +23,11 @@ export interface NodeRedOptions {
   /** Extra settings, as JavaScript source of an object literal's members (e.g. `adminAuth: {...},`). */
   extraSettings?: string;
   credentialSecret?: string;
+  /**
+   * An existing user directory whose node_modules already holds the package (e.g. installed from the packed tarball):
+   * used as it is, nothing is linked. Default: a new temporary directory with the project linked in.
+   */
+  userDir?: string;
 }
 
 export function freePort(): Promise<number> {
@@ -52,7 +57,7 @@ async function waitForEditor(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`Node-RED did not start within ${timeoutMs} ms`);
 }
 
-export async function startNodeRed(options: NodeRedOptions = {}): Promise<NodeRedProcess> {
+function linkedUserDir(): string {
   const userDir = mkdtempSync(join(tmpdir(), "fla-nodered-"));
   mkdirSync(join(userDir, "node_modules"));
   symlinkSync(PROJECT_ROOT, join(userDir, "node_modules", "node-red-contrib-careerpro-fla"), "dir");
@@ -60,6 +65,11 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<NodeRe
     join(userDir, "package.json"),
     JSON.stringify({ name: "fla-test-userdir", private: true, dependencies: { "node-red-contrib-careerpro-fla": "*" } }),
   );
+  return userDir;
+}
+
+export async function startNodeRed(options: NodeRedOptions = {}): Promise<NodeRedProcess> {
+  const userDir = options.userDir ?? linkedUserDir();
   const port = await freePort();
   writeFileSync(
     join(userDir, "settings.js"),
