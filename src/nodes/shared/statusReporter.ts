@@ -11,9 +11,13 @@ type Translate = (key: string, substitutions?: Record<string, string | number>) 
 
 export class StatusReporter {
   private active = 0;
-  private last: NodeStatus = {};
+  private lastOutcome?: { outcome: Outcome; at: number };
   private timer?: NodeJS.Timeout;
-  private pending?: NodeStatus;
+  /**
+   * What to show at the next flush. A function, not a status: translating and formatting cost more than the request
+   * itself at thousands of messages a second, so they happen only when a status is really shown (at most every 250 ms).
+   */
+  private pending?: () => NodeStatus;
   private shown?: string;
 
   constructor(
@@ -25,15 +29,16 @@ export class StatusReporter {
   /** At deploy: the config node's problem (red) or certificate warning (yellow). */
   showConnection(connection: FlaConnection | undefined): boolean {
     if (!connection) {
-      this.set({ fill: "red", shape: "ring", text: this.t(`${this.prefix}.status.noConfig`) });
+      this.set(() => ({ fill: "red", shape: "ring", text: this.t(`${this.prefix}.status.noConfig`) }));
       return false;
     }
     if (connection.problem) {
-      this.set({ fill: "red", shape: "ring", text: connection.problem.message.slice(0, 60) });
+      const text = connection.problem.message.slice(0, 60);
+      this.set(() => ({ fill: "red", shape: "ring", text }));
       return false;
     }
-    if (connection.warnings.length > 0) this.set({ fill: "yellow", shape: "ring", text: connection.warnings[0].slice(0, 60) });
-    else this.set({});
+    const warning = connection.warnings[0];
+    this.set(() => (warning ? { fill: "yellow", shape: "ring", text: warning.slice(0, 60) } : {}));
     return true;
   }
 
@@ -43,7 +48,7 @@ export class StatusReporter {
   }
 
   finished(connection: FlaConnection, outcome: Outcome): void {
-    this.last = this.resultStatus(outcome);
+    this.lastOutcome = { outcome, at: Date.now() };
     this.showProgress(connection);
   }
 
@@ -53,18 +58,20 @@ export class StatusReporter {
   }
 
   progress(text: string): void {
-    this.set({ fill: "blue", shape: "ring", text });
+    this.set(() => ({ fill: "blue", shape: "ring", text }));
   }
 
   private showProgress(connection: FlaConnection): void {
-    if (this.active === 0) return this.set(this.last);
-    const { inFlight, queued } = connection.limiter.stats;
-    const text = queued > 0 ? this.t(`${this.prefix}.status.queued`, { inFlight, queued }) : this.t(`${this.prefix}.status.requesting`);
-    this.set({ fill: "blue", shape: "ring", text });
+    this.set(() => {
+      if (this.active === 0) return this.lastOutcome ? this.resultStatus(this.lastOutcome.outcome, this.lastOutcome.at) : {};
+      const { inFlight, queued } = connection.limiter.stats;
+      const text = queued > 0 ? this.t(`${this.prefix}.status.queued`, { inFlight, queued }) : this.t(`${this.prefix}.status.requesting`);
+      return { fill: "blue", shape: "ring", text };
+    });
   }
 
-  private resultStatus(outcome: Outcome): NodeStatus {
-    const time = new Date().toLocaleTimeString();
+  private resultStatus(outcome: Outcome, at: number): NodeStatus {
+    const time = new Date(at).toLocaleTimeString();
     if (outcome.output === "error") return { fill: "red", shape: "dot", text: `${outcome.error.code} ${time}` };
     const warnings = outcome.fla.anomalies.filter((a) => a.severity === "WARNING").length;
     const key = STATUS_KEYS[outcome.fla.status] ?? "done";
@@ -72,7 +79,7 @@ export class StatusReporter {
     return { fill, shape: outcome.output === "anomaly" ? "ring" : "dot", text: `${this.t(`${this.prefix}.status.${key}`, { count: warnings })} ${time}` };
   }
 
-  private set(status: NodeStatus): void {
+  private set(status: () => NodeStatus): void {
     this.pending = status;
     if (this.timer) return;
     this.flush();
@@ -84,14 +91,15 @@ export class StatusReporter {
   }
 
   private flush(): void {
-    const status = this.pending;
-    if (!status) return;
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    const status = pending();
     const key = JSON.stringify(status);
     if (key !== this.shown) {
       this.shown = key;
       this.node.status(status);
     }
-    this.pending = undefined;
   }
 
   close(): void {

@@ -1,0 +1,76 @@
+/**
+ * Peak RSS with 10,000 messages queued, in a process of its own so that the throughput runs do not weigh on it.
+ * Forked by bench/run.ts with BENCH_PROBE (simulator info and credentials) in its environment; talks over IPC:
+ * it sends "ready" once its flow is warm, waits for "go" (the parent has made the API slow), then reports.
+ */
+import { loadTraining } from "../test/load/support";
+import { gc, MB, round } from "./measure";
+import { loadFlow, type Credentials } from "./runtime";
+import type { SimulatorInfo } from "./simulatorProcess";
+
+export interface MemoryFigures {
+  messages: number;
+  maxConcurrent: number;
+  rssBeforeMB: number;
+  peakRssMB: number;
+  peakQueued: number;
+  rssAfterDrainMB: number;
+  heapUsedAfterDrainMB: number;
+  drainSeconds: number;
+  outcomes: { success: number; anomaly: number; error: number };
+}
+
+async function main(): Promise<void> {
+  const { sim, credentials, messages, maxConcurrent } = JSON.parse(process.env.BENCH_PROBE ?? "{}") as {
+    sim: SimulatorInfo;
+    credentials: Credentials;
+    messages: number;
+    maxConcurrent: number;
+  };
+  const flow = await loadFlow(sim, credentials, { maxConcurrent, maxQueue: messages });
+  for (let i = 0; i < 20; i++) flow.declare.receive({ payload: loadTraining(i, `MEM-WARM-${process.pid}-${i}`) });
+  await flow.waitFor(20);
+  const go = new Promise<void>((resolve) => process.once("message", () => resolve()));
+  process.send?.("ready");
+  await go;
+
+  gc();
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  let peakQueued = 0;
+  const sample = (): void => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakQueued = Math.max(peakQueued, flow.connection.limiter.stats.queued);
+  };
+  const sampler = setInterval(sample, 20);
+  const started = Date.now();
+  const warm = { ...flow.counts };
+  const base = warm.total;
+  for (let i = 0; i < messages; i++) flow.declare.receive({ payload: loadTraining(i, `MEM-${process.pid}-${i}`) });
+  sample();
+  await flow.waitFor(base + messages);
+  clearInterval(sampler);
+  sample();
+  const drainSeconds = (Date.now() - started) / 1000;
+  gc();
+  const after = process.memoryUsage();
+  const figures: MemoryFigures = {
+    messages,
+    maxConcurrent,
+    rssBeforeMB: round(rssBefore / MB),
+    peakRssMB: round(peakRss / MB),
+    peakQueued,
+    rssAfterDrainMB: round(after.rss / MB),
+    heapUsedAfterDrainMB: round(after.heapUsed / MB),
+    drainSeconds: round(drainSeconds),
+    outcomes: { success: flow.counts.success - warm.success, anomaly: flow.counts.anomaly - warm.anomaly, error: flow.counts.error - warm.error },
+  };
+  process.send?.(figures);
+  await flow.unload();
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
