@@ -1,5 +1,5 @@
 import type { NodeAPI } from "node-red";
-import { FlaConnection } from "../core/connection";
+import { FlaConnection, type ConnectionCredentials } from "../core/connection";
 import { registerConfigAdminEndpoints } from "./shared/configAdmin";
 import type { FlaConfigDef, FlaConfigNode } from "./shared/types";
 
@@ -19,7 +19,7 @@ export = function registerFlaConfig(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType("fla-config", FlaConfig as unknown as Parameters<NodeAPI["nodes"]["registerType"]>[1], {
+  RED.nodes.registerType<FlaConfigNode, FlaConfigDef, unknown, ConnectionCredentials>("fla-config", FlaConfig, {
     credentials: {
       pfx: { type: "password" },
       passphrase: { type: "password" },
