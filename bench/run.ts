@@ -7,7 +7,8 @@
  * - CPU of our code per message: process.cpuUsage() of this process over the node run minus over the raw run, per message.
  * - token requests per run and for 1,000 concurrent getAccessToken(); .pfx load time; RSS with 10,000 messages queued.
  *
- * BENCH_MESSAGES (default 5000) and BENCH_ROUNDS (default 2, best round kept) change the size of the runs.
+ * BENCH_MESSAGES (default 5000), BENCH_ROUNDS (default 2, best round kept) and BENCH_CONCURRENCY (default "4,16,64")
+ * change the runs; profile with `node --cpu-prof dist/bench/run.js`.
  */
 import { fork } from "node:child_process";
 import http from "node:http";
