@@ -151,10 +151,10 @@ export class FlaApiClient {
             Authorization: `Bearer ${token}`,
             ...(request.body === undefined ? {} : { "Content-Type": "application/json" }),
           },
-          signal,
+          // No abort signal here: a request on the wire finishes or times out, so that a closing node never
+          // reports as abandoned a declaration the platform recorded. The signal stops only queue and retry waits.
         });
       } catch (error) {
-        if (signal?.aborted) throw abortedError();
         failure = transportFailure(error, request, this.timeoutMs);
         failures++;
         await this.waitOrThrow(request, failure, failures, signal);
