@@ -118,6 +118,13 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     const paletteNode = page.locator('.red-ui-palette-node[data-palette-type="fla-declare"]');
     await paletteNode.waitFor({ state: "visible", timeout: 60_000 });
     await page.waitForFunction(() => !document.querySelector("#red-ui-loading-progress") || (document.querySelector("#red-ui-loading-progress") as HTMLElement).offsetParent === null);
+    await paletteNode.scrollIntoViewIfNeeded();
+    assert.equal(await page.locator('.red-ui-palette-node[data-palette-type="fla-query"]').isVisible(), true, "FLA query is in the palette too");
+    for (const type of ["fla-declare", "fla-query"]) {
+      // Node-RED falls back to its arrow icon when it finds no icon of the module (it looks in nodes/icons/).
+      const icon = await page.locator(`.red-ui-palette-node[data-palette-type="${type}"] .red-ui-palette-icon`).evaluate((el) => getComputedStyle(el).backgroundImage);
+      assert.match(icon, new RegExp(`node-red-contrib-careerpro-fla/${type}\\.svg`), `the palette shows ${type}'s own icon, not a default: ${icon}`);
+    }
     await screenshot("editor-loaded");
 
     // 2. Drag "FLA declare" from the palette onto the workspace.
@@ -144,6 +151,7 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await declareNode.dblclick();
     await page.locator("#node-input-config").waitFor({ state: "visible" });
     await page.locator("#node-dialog-ok").click({ trial: true });
+    assert.equal(await page.locator("#node-input-config").evaluate((el) => el.classList.contains("input-error")), true, "the missing config is outlined in red");
     await screenshot("declare-dialog");
 
     // 4. A new config node through the "+" (add new fla-config) button.

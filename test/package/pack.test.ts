@@ -10,13 +10,24 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_ROOT, startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/** execFile, with what the command printed in the error when it fails. */
+async function run(command: string, args: string[], options: Parameters<typeof execFileAsync>[2]): Promise<{ stdout: string }> {
+  try {
+    const { stdout } = await execFileAsync(command, args, { ...options, encoding: "utf8" });
+    return { stdout: String(stdout) };
+  } catch (err) {
+    const e = err as Error & { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(" ")} failed: ${e.message}\n${e.stderr ?? ""}`);
+  }
+}
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const PACKAGE = "node-red-contrib-careerpro-fla";
 const TYPES = ["fla-config", "fla-declare", "fla-query"];
 
 /** Top-level entries a user needs; everything in the tarball must be under one of them. */
-const SHIPPED = [/^dist\/src\//, /^nodes\//, /^icons\//, /^examples\//, /^bin\//, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
+const SHIPPED = [/^dist\/src\//, /^nodes\//, /^examples\//, /^bin\//, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
 const NEVER = [/^test\//, /^src\//, /^dist\/test\//, /^dist\/scripts\//, /^dist\/bench\//, /^scripts\//, /^bench\//, /^\.node-red\//, /^test-artifacts\//, /\.ts$/, /\.map$/, /^node_modules\//];
 
 interface PackResult {
@@ -58,7 +69,7 @@ describe("npm package: the packed tarball installs into Node-RED and loads the t
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it("ships only what a user needs: compiled code, editor files, icons, examples, the simulator CLI, README, LICENSE", () => {
+  it("ships only what a user needs: compiled code, editor files and icons, examples, the simulator CLI, README, LICENSE", () => {
     assert.ok(existsSync(tarball), `npm pack wrote ${tarball}`);
     const unexpected = files.filter((f) => !SHIPPED.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], "files outside the shipped folders");
@@ -78,7 +89,7 @@ describe("npm package: the packed tarball installs into Node-RED and loads the t
       if (target) needed.push(target[1]);
     }
     for (const type of TYPES) {
-      needed.push(`nodes/${type}.html`, `icons/${type}.svg`);
+      needed.push(`nodes/${type}.html`, `nodes/icons/${type}.svg`);
       for (const lang of ["en-US", "fr", "nl"]) needed.push(`nodes/locales/${lang}/${type}.json`, `nodes/locales/${lang}/${type}.html`);
     }
     assert.deepEqual(needed.filter((f) => !files.includes(f)), [], "files missing from the tarball");
@@ -111,9 +122,16 @@ describe("npm package: the packed tarball installs into Node-RED and loads the t
     assert.equal(module.version, JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version);
     const editorHtml = await (await fetch(`${nodeRed.url}/nodes`, { headers: { Accept: "text/html" } })).text();
     for (const type of TYPES) assert.match(editorHtml, new RegExp(`registerType\\(\\s*["']${type}["']`), `the editor receives ${type}'s definition`);
-    const icon = await fetch(`${nodeRed.url}/icons/${PACKAGE}/fla-declare.svg`);
-    assert.equal(icon.status, 200);
-    assert.match(icon.headers.get("content-type") ?? "", /svg/);
+    // Node-RED answers any unknown icon with its default arrow: the icons must be found where it looks (nodes/icons/).
+    const iconSets = (await (await fetch(`${nodeRed.url}/icons`, { headers: { Accept: "application/json" } })).json()) as Record<string, string[]>;
+    assert.deepEqual([...(iconSets[PACKAGE] ?? [])].sort(), TYPES.map((t) => `${t}.svg`), `Node-RED found the package's icons: ${JSON.stringify(iconSets[PACKAGE])}`);
+    for (const type of TYPES) {
+      const icon: Response = await fetch(`${nodeRed.url}/icons/${PACKAGE}/${type}.svg`);
+      assert.equal(icon.status, 200);
+      const shipped = files.find((f) => f.endsWith(`icons/${type}.svg`));
+      assert.ok(shipped, `${type}.svg is in the tarball`);
+      assert.equal(await icon.text(), readFileSync(join(installed, shipped), "utf8"), `Node-RED serves ${type}'s own icon`);
+    }
     const french = (await (await fetch(`${nodeRed.url}/locales/${PACKAGE}/fla-declare?lng=fr`)).json()) as Record<string, unknown>;
     assert.ok(french["fla-declare"], "the French catalogue is served");
     assert.doesNotMatch(nodeRed.output(), /\[(warn|error)\].*careerpro/i, "Node-RED logged no warning about the package");
