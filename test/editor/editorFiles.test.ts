@@ -79,7 +79,7 @@ describe("editor files (nodes/*.html, locales, icons)", () => {
       }
 
       it("has its palette icon", () => {
-        assert.match(readFileSync(join(PROJECT_ROOT, "icons", `${type}.svg`), "utf8"), /<svg[\s\S]*viewBox="0 0 40 60"/);
+        assert.match(readFileSync(join(nodesDir, "icons", `${type}.svg`), "utf8"), /<svg[\s\S]*viewBox="0 0 40 60"/);
       });
     });
   }
