@@ -24,7 +24,14 @@ interface QueuedTask {
   reject: (reason: unknown) => void;
   /** Set when its signal aborted while it waited: it is skipped when its turn comes. */
   cancelled?: boolean;
-  detach?: () => void;
+  /** The signal it waits with, while it waits. */
+  signal?: AbortSignal;
+}
+
+/** The queued tasks of one signal, and the one listener that cancels them all. */
+interface SignalWatch {
+  entries: Set<QueuedTask>;
+  onAbort: () => void;
 }
 
 const COMPACT_AFTER = 1024;
@@ -40,6 +47,11 @@ export class RequestLimiter {
   private closed = false;
   private readonly listeners = new Set<LimiterListener>();
   private notifyScheduled = false;
+  /**
+   * One abort listener per signal, not one per queued task: a node's signal is shared by all its messages, and
+   * EventTarget's add/removeEventListener walk the listener list (10,000 queued tasks made enqueueing quadratic).
+   */
+  private readonly watches = new Map<AbortSignal, SignalWatch>();
 
   constructor(options: LimiterOptions = {}) {
     this.maxConcurrent = positiveInteger(options.maxConcurrent, 4, "maxConcurrent");
@@ -47,7 +59,11 @@ export class RequestLimiter {
   }
 
   get stats(): LimiterStats {
-    return { inFlight: this.running, queued: this.queue.length - this.head - this.cancelled };
+    return { inFlight: this.running, queued: this.queuedCount };
+  }
+
+  private get queuedCount(): number {
+    return this.queue.length - this.head - this.cancelled;
   }
 
   get isClosed(): boolean {
@@ -61,10 +77,10 @@ export class RequestLimiter {
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.closed) return Promise.reject(closedError());
     if (signal?.aborted) return Promise.reject(abandonedError());
-    if (this.running < this.maxConcurrent && this.stats.queued === 0) {
+    if (this.running < this.maxConcurrent && this.queuedCount === 0) {
       return this.start(task);
     }
-    if (this.stats.queued >= this.maxQueue) {
+    if (this.queuedCount >= this.maxQueue) {
       return Promise.reject(
         new FlaError(
           "FLA_QUEUE_FULL",
@@ -75,16 +91,7 @@ export class RequestLimiter {
     }
     return new Promise<T>((resolve, reject) => {
       const entry: QueuedTask = { task, resolve: resolve as (value: unknown) => void, reject };
-      if (signal) {
-        const onAbort = (): void => {
-          entry.cancelled = true;
-          this.cancelled++;
-          reject(abandonedError());
-          this.changed();
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-        entry.detach = () => signal.removeEventListener("abort", onAbort);
-      }
+      if (signal) this.watch(signal, entry);
       this.queue.push(entry);
       this.changed();
     });
@@ -100,7 +107,7 @@ export class RequestLimiter {
     this.cancelled = 0;
     for (const entry of waiting) {
       if (!entry || entry.cancelled) continue;
-      entry.detach?.();
+      this.unwatch(entry);
       entry.reject(closedError());
     }
     this.changed();
@@ -123,7 +130,7 @@ export class RequestLimiter {
 
   /** Runs one task in a slot; its settlement frees the slot before the caller hears of it. */
   private launch(entry: QueuedTask): void {
-    entry.detach?.();
+    this.unwatch(entry);
     this.running++;
     this.changed();
     let promise: Promise<unknown>;
@@ -162,6 +169,43 @@ export class RequestLimiter {
       return;
     }
     this.changed();
+  }
+
+  private watch(signal: AbortSignal, entry: QueuedTask): void {
+    let watch = this.watches.get(signal);
+    if (!watch) {
+      const entries = new Set<QueuedTask>();
+      const onAbort = (): void => {
+        this.watches.delete(signal);
+        // In queue order, as one listener per task did.
+        for (const waiting of entries) {
+          waiting.signal = undefined;
+          waiting.cancelled = true;
+          this.cancelled++;
+          waiting.reject(abandonedError());
+        }
+        entries.clear();
+        this.changed();
+      };
+      watch = { entries, onAbort };
+      this.watches.set(signal, watch);
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    watch.entries.add(entry);
+    entry.signal = signal;
+  }
+
+  private unwatch(entry: QueuedTask): void {
+    const signal = entry.signal;
+    if (!signal) return;
+    entry.signal = undefined;
+    const watch = this.watches.get(signal);
+    if (!watch) return;
+    watch.entries.delete(entry);
+    if (watch.entries.size === 0) {
+      signal.removeEventListener("abort", watch.onAbort);
+      this.watches.delete(signal);
+    }
   }
 
   private changed(): void {
