@@ -1,7 +1,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
-import { declare } from "../core/declare";
+import type { FlaConnection } from "../core/connection";
+import { declare, type DeclareDeps } from "../core/declare";
 import { FlaError } from "../core/errors";
-import { processDeclareMessage } from "../core/messages/declareMessage";
+import { processDeclareMessage, type RunDeclaration } from "../core/messages/declareMessage";
 import { loadCustomSchema, precompileSchemas } from "../core/validation";
 import { connectionOf } from "./shared/configLookup";
 import { createEmitter } from "./shared/emit";
@@ -38,6 +39,20 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     if (!setupProblem) status.showConnection(connection);
     if (!setupProblem) precompileSchemas(customSchema);
 
+    // Built once, at the first message (the connection is ready by then), not per message.
+    let deps: { run: RunDeclaration } | undefined;
+    const declareDeps = (connection: FlaConnection): { run: RunDeclaration } => {
+      const settings = connection.settings!;
+      const options: DeclareDeps = {
+        client: connection.requireClient(),
+        validation: { role: settings.role, defaultEnterpriseNumber: settings.enterpriseNumber, customSchema },
+        waitForResult: def.waitForResult !== false,
+        pollTimeoutMs,
+        signal: tracker.abort.signal,
+      };
+      return { run: (request) => declare(request, options) };
+    };
+
     this.on("input", (msg: DeclareInput, send, done) => {
       const emitter = createEmitter(RED, this, msg, send);
       const problem = setupProblem ?? (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
@@ -45,23 +60,17 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         emitter.emit({ output: "error", error: problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")), fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
         return done();
       }
-      const settings = connection.settings;
-      const client = connection.requireClient();
-      const partId = RED.util.generateId();
+      deps ??= declareDeps(connection);
+      const run = deps.run;
+      // One id for all the parts of an array payload; a single declaration needs none.
+      let partId: string | undefined;
       status.started(connection);
       const work = processDeclareMessage(
         { configuredOperation: def.operation, msgOperation: msg.operation, payload: msg.payload, trainingId: msg.trainingId },
-        (request) =>
-          declare(request, {
-            client,
-            validation: { role: settings.role, defaultEnterpriseNumber: settings.enterpriseNumber, customSchema },
-            waitForResult: def.waitForResult !== false,
-            pollTimeoutMs,
-            signal: tracker.abort.signal,
-          }),
+        run,
         (outcome, part) => {
           status.finished(connection, outcome);
-          emitter.emit(outcome, part && { id: partId, ...part });
+          emitter.emit(outcome, part && { id: (partId ??= RED.util.generateId()), ...part });
         },
         connection.limiter.maxConcurrent * 2,
       ).finally(() => {

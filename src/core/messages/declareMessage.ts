@@ -47,7 +47,15 @@ export async function processDeclareMessage(input: DeclareMessageInput, run: Run
   }
   const { operation } = resolved;
   if (!Array.isArray(input.payload)) {
-    emit(await safely(operation, () => run({ operation, payload: input.payload, trainingId: input.trainingId })));
+    // The common case, without the closure and async frame of safely(): each would stay alive while the message is queued.
+    const startedAt = Date.now();
+    let outcome: Outcome;
+    try {
+      outcome = await run({ operation, payload: input.payload, trainingId: input.trainingId });
+    } catch (err) {
+      outcome = errorOutcome(operation, err, startedAt);
+    }
+    emit(outcome);
     return;
   }
   const items: unknown[] = input.payload;
