@@ -161,9 +161,14 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined;
 }
 
+const PLAIN_LOCATION = /^(?:https?:\/\/[A-Za-z0-9.:[\]-]+)?(?:\/[A-Za-z0-9_-]+)*\/(trainings|declarations)\/([A-Za-z0-9_-]+)\/?$/;
+
 /** The ids a `Location` header names: `/trainings/{trainingId}` or `/declarations/{declarationId}` (absolute or relative). */
 export function idsFromLocation(location: string | undefined): { trainingId?: string; declarationId?: string } {
   if (!location) return {};
+  // The usual shape, read without the cost of a URL parse (same answer: no dot segment, escape or query to resolve).
+  const plain = PLAIN_LOCATION.exec(location);
+  if (plain) return plain[1] === "trainings" ? { trainingId: plain[2] } : { declarationId: plain[2] };
   let pathname = location;
   try {
     pathname = new URL(location, "http://base.invalid").pathname;
