@@ -89,16 +89,21 @@ async function rawRun(http: AxiosInstance, token: string, n: number, concurrency
 }
 
 function rawClient(apiUrl: string): AxiosInstance {
-  // As fair as our client: keep-alive agent, text body, no redirects, no proxy lookup.
+  // Configured as our client's axios instance is (src/core/api/httpClient.ts), so that the ratio measures our code and
+  // not axios settings: keep-alive agent with the same defaults (maxSockets unlimited: the concurrency bounds the
+  // sockets on both sides), the same timeout (a timer per request), text in and out without axios's JSON re-parse,
+  // no redirects, no proxy lookup, the same headers.
   return axios.create({
     baseURL: apiUrl,
+    timeout: 30_000,
     httpAgent: new http.Agent({ keepAlive: true }),
     validateStatus: () => true,
     responseType: "text",
+    transformRequest: [(data: unknown) => data],
     transformResponse: [(data: unknown) => data],
     maxRedirects: 0,
     proxy: false,
-    headers: { Accept: "application/json, application/problem+json" },
+    headers: { Accept: "application/json, application/problem+json", "User-Agent": "node-red-contrib-careerpro-fla" },
   });
 }
 
