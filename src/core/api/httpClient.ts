@@ -87,6 +87,8 @@ export class FlaApiClient {
       httpsAgent: this.agents.https,
       validateStatus: () => true,
       responseType: "text",
+      // The body is already JSON text: axios's default would parse it again to check it.
+      transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
       proxy: false,
@@ -102,9 +104,13 @@ export class FlaApiClient {
   /** Sends a request built by the catalogue, through the limiter when there is one. */
   send(request: FlaRequest, options: SendOptions = {}): Promise<FlaResponse> {
     if (options.signal?.aborted) return Promise.reject(abortedError());
+    // Serialised once, before any wait: not again for each attempt.
+    // The queued closure keeps the text only, not the body's object tree as well.
+    const data = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const bare = request.body === undefined ? request : { ...request, body: undefined };
     return this.limiter
-      ? this.limiter.run(() => this.sendWithRetries(request, options.signal), options.signal)
-      : this.sendWithRetries(request, options.signal);
+      ? this.limiter.run(() => this.sendWithRetries(bare, data, options.signal), options.signal)
+      : this.sendWithRetries(bare, data, options.signal);
   }
 
   /** Closes the idle keep-alive sockets. */
@@ -113,17 +119,17 @@ export class FlaApiClient {
     this.agents.https.destroy();
   }
 
-  private async sendWithRetries(request: FlaRequest, signal?: AbortSignal): Promise<FlaResponse> {
+  private async sendWithRetries(request: FlaRequest, data: string | undefined, signal?: AbortSignal): Promise<FlaResponse> {
     const counter = { sent: 0 };
     try {
-      return await this.attempt(request, counter, signal);
+      return await this.attempt(request, data, counter, signal);
     } catch (error) {
       if (typeof error === "object" && error !== null) attemptsByError.set(error, counter.sent);
       throw error;
     }
   }
 
-  private async attempt(request: FlaRequest, counter: { sent: number }, signal?: AbortSignal): Promise<FlaResponse> {
+  private async attempt(request: FlaRequest, data: string | undefined, counter: { sent: number }, signal?: AbortSignal): Promise<FlaResponse> {
     const started = Date.now();
     let failures = 0;
     let tokenRenewed = false;
@@ -146,11 +152,8 @@ export class FlaApiClient {
         response = await this.http.request<string>({
           method: request.method,
           url: request.path,
-          data: request.body === undefined ? undefined : JSON.stringify(request.body),
-          headers: {
-            Authorization: `Bearer ${token}`,
-            ...(request.body === undefined ? {} : { "Content-Type": "application/json" }),
-          },
+          data,
+          headers: data === undefined ? { Authorization: `Bearer ${token}` } : { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
           // No abort signal here: a request on the wire finishes or times out, so that a closing node never
           // reports as abandoned a declaration the platform recorded. The signal stops only queue and retry waits.
         });
@@ -283,9 +286,12 @@ interface ParsedBody {
   malformed: boolean;
 }
 
+const BLANK = /^\s*$/;
+
 function parseBody(raw: unknown, contentType: string | undefined): ParsedBody {
   const text = typeof raw === "string" ? raw : raw === undefined || raw === null ? "" : String(raw);
-  if (text.trim() === "") return { data: null, text: "", malformed: false };
+  // A test, not trim(): trimming copies the whole body.
+  if (BLANK.test(text)) return { data: null, text: "", malformed: false };
   const looksJson = /json/i.test(contentType ?? "") || /^[\s]*[{[]/.test(text);
   if (!looksJson) return { data: text, text, malformed: true };
   try {
