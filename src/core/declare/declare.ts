@@ -1,6 +1,6 @@
 /** The declare controller: validate locally, send, map the answer, follow an asynchronous declaration. */
 import { buildRequest } from "../api/catalogue";
-import { FlaApiClient, attemptsOf } from "../api/httpClient";
+import { FlaApiClient, attemptsOf, type FlaResponse } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
 import type { Anomaly, Outcome } from "../result";
 import { validateDeclaration } from "../validation";
@@ -27,15 +27,19 @@ export interface DeclareDeps {
   signal?: AbortSignal;
 }
 
-/** One declaration → one outcome. Never rejects: anything thrown becomes an error outcome. */
-export async function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Outcome> {
-  const startedAt = Date.now();
+/**
+ * Validates and hands the request to the client. Apart from declare() so that the validated copy of the payload is not
+ * held by declare()'s suspended frame while the request waits in the queue (the client keeps its JSON text only).
+ */
+function start(request: DeclareRequest, deps: DeclareDeps, startedAt: number): { outcome: Outcome } | { context: AnswerContext; sending: Promise<FlaResponse> } {
   const checked = validateDeclaration(request.operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
   if (!checked.value) {
     return {
-      output: "anomaly",
-      payload: request.payload,
-      fla: { operation: request.operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
+      outcome: {
+        output: "anomaly",
+        payload: request.payload,
+        fla: { operation: request.operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
+      },
     };
   }
   const valid = checked.value;
@@ -46,8 +50,23 @@ export async function declare(request: DeclareRequest, deps: DeclareDeps): Promi
     localWarnings: checked.anomalies.filter((anomaly: Anomaly) => anomaly.severity === "WARNING"),
     startedAt,
   };
+  let sending: Promise<FlaResponse>;
   try {
-    const response = await deps.client.send(buildRequest(request.operation, valid.params, valid.body), { signal: deps.signal });
+    sending = deps.client.send(buildRequest(request.operation, valid.params, valid.body), { signal: deps.signal });
+  } catch (error) {
+    sending = Promise.reject(error);
+  }
+  return { context, sending };
+}
+
+/** One declaration → one outcome. Never rejects: anything thrown becomes an error outcome. */
+export async function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Outcome> {
+  const startedAt = Date.now();
+  const started = start(request, deps, startedAt);
+  if ("outcome" in started) return started.outcome;
+  const { context, sending } = started;
+  try {
+    const response = await sending;
     const mapped = mapDeclarationAnswer(context, response);
     if (!("pending" in mapped)) return mapped;
     return await followPending(context, mapped, response, deps);
