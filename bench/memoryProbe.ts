@@ -3,6 +3,7 @@
  * Forked by bench/run.ts with BENCH_PROBE (simulator info and credentials) in its environment; talks over IPC:
  * it sends "ready" once its flow is warm, waits for "go" (the parent has made the API slow), then reports.
  */
+import { writeHeapSnapshot } from "node:v8";
 import { loadTraining } from "../test/load/support";
 import { gc, MB, round } from "./measure";
 import { loadFlow, type Credentials } from "./runtime";
@@ -14,6 +15,10 @@ export interface MemoryFigures {
   rssBeforeMB: number;
   peakRssMB: number;
   peakQueued: number;
+  /** RSS and V8 heap right after the messages were handed to the node (all queued, nothing collected). */
+  rssQueuedMB: number;
+  heapUsedQueuedMB: number;
+  peakHeapUsedMB: number;
   rssAfterDrainMB: number;
   heapUsedAfterDrainMB: number;
   drainSeconds: number;
@@ -38,8 +43,11 @@ async function main(): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   let peakQueued = 0;
+  let peakHeap = 0;
   const sample = (): void => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
     peakQueued = Math.max(peakQueued, flow.connection.limiter.stats.queued);
   };
   const sampler = setInterval(sample, 20);
@@ -48,6 +56,12 @@ async function main(): Promise<void> {
   const base = warm.total;
   for (let i = 0; i < messages; i++) flow.declare.receive({ payload: loadTraining(i, `MEM-${process.pid}-${i}`) });
   sample();
+  const queued = process.memoryUsage();
+  if (process.env.BENCH_SNAPSHOT) {
+    // What the queued messages retain: a heap snapshot while they wait (compare constructor counts per message).
+    gc();
+    console.log(`heap snapshot: ${writeHeapSnapshot(process.env.BENCH_SNAPSHOT)} (${flow.connection.limiter.stats.queued} queued)`);
+  }
   await flow.waitFor(base + messages);
   clearInterval(sampler);
   sample();
@@ -60,6 +74,9 @@ async function main(): Promise<void> {
     rssBeforeMB: round(rssBefore / MB),
     peakRssMB: round(peakRss / MB),
     peakQueued,
+    rssQueuedMB: round(queued.rss / MB),
+    heapUsedQueuedMB: round(queued.heapUsed / MB),
+    peakHeapUsedMB: round(peakHeap / MB),
     rssAfterDrainMB: round(after.rss / MB),
     heapUsedAfterDrainMB: round(after.heapUsed / MB),
     drainSeconds: round(drainSeconds),

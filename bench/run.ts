@@ -8,7 +8,7 @@
  * - token requests per run and for 1,000 concurrent getAccessToken(); .pfx load time; RSS with 10,000 messages queued.
  *
  * BENCH_MESSAGES (default 5000), BENCH_ROUNDS (default 5: raw and node runs interleaved, medians kept) and BENCH_CONCURRENCY (default "4,16,64")
- * change the runs; profile with `node --cpu-prof dist/bench/run.js`.
+ * change the runs; BENCH_ONLY=memory runs the memory probe alone (results.json untouched); profile with `node --cpu-prof dist/bench/run.js`.
  */
 import { fork } from "node:child_process";
 import http from "node:http";
@@ -230,6 +230,11 @@ async function main(): Promise<void> {
   const credentials: Credentials = { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password };
   const { child, info } = await SimulatorChild.start(certs.client.certificatePem);
   try {
+    if (process.env.BENCH_ONLY === "memory") {
+      // A quick look at the memory figure alone; results.json is left as it is.
+      console.log(`10,000 messages queued: ${JSON.stringify(await memory(info, credentials, child))}`);
+      return;
+    }
     const results = {
       date: new Date().toISOString(),
       node: process.version,
