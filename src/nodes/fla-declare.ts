@@ -5,7 +5,7 @@ import { FlaError } from "../core/errors";
 import { processDeclareMessage, type RunDeclaration } from "../core/messages/declareMessage";
 import { loadCustomSchema, precompileSchemas } from "../core/validation";
 import { connectionOf } from "./shared/configLookup";
-import { createEmitter } from "./shared/emit";
+import { emitOutcome } from "./shared/emit";
 import { InputTracker } from "./shared/inputTracker";
 import { StatusReporter } from "./shared/statusReporter";
 
@@ -54,10 +54,9 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     };
 
     this.on("input", (msg: DeclareInput, send, done) => {
-      const emitter = createEmitter(RED, this, msg, send);
       const problem = setupProblem ?? (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
       if (problem || !connection?.settings) {
-        emitter.emit({ output: "error", error: problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")), fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
+        emitOutcome(RED, this, msg, send, { output: "error", error: problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")), fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
         return done();
       }
       deps ??= declareDeps(connection);
@@ -65,19 +64,23 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       // One id for all the parts of an array payload; a single declaration needs none.
       let partId: string | undefined;
       status.started(connection);
-      const work = processDeclareMessage(
+      tracker.begin();
+      // Closures of their own, no emitter object, no `finally` (a promise and closures more): while thousands of
+      // messages wait in the queue, each keeps what its input handler created.
+      const end = (): void => {
+        status.ended(connection);
+        tracker.end();
+        done();
+      };
+      processDeclareMessage(
         { configuredOperation: def.operation, msgOperation: msg.operation, payload: msg.payload, trainingId: msg.trainingId },
         run,
         (outcome, part) => {
           status.finished(connection, outcome);
-          emitter.emit(outcome, part && { id: (partId ??= RED.util.generateId()), ...part });
+          emitOutcome(RED, this, msg, send, outcome, part && { id: (partId ??= RED.util.generateId()), ...part });
         },
         connection.limiter.maxConcurrent * 2,
-      ).finally(() => {
-        status.ended(connection);
-        done();
-      });
-      tracker.track(work);
+      ).then(end, end);
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {

@@ -24,17 +24,22 @@ function partMessage(RED: NodeAPI, msg: NodeMessageInFlow, part: PartInfo): Node
   return copy as NodeMessageInFlow;
 }
 
+/** Sends one outcome for `msg` (the message itself, or a copy per part). */
+export function emitOutcome(RED: NodeAPI, node: Node, msg: NodeMessageInFlow, send: Send, outcome: Outcome, part?: PartInfo): void {
+  const out = (part ? partMessage(RED, msg, part) : msg) as NodeMessageInFlow & { fla?: unknown };
+  out.fla = outcome.fla;
+  if (outcome.output === "error") {
+    node.error(outcome.error, out);
+    return;
+  }
+  out.payload = outcome.payload;
+  send(outcome.output === "success" ? [out, null] : [null, out]);
+}
+
 export function createEmitter(RED: NodeAPI, node: Node, msg: NodeMessageInFlow, send: Send): Emitter {
   return {
     emit(outcome, part) {
-      const out = (part ? partMessage(RED, msg, part) : msg) as NodeMessageInFlow & { fla?: unknown };
-      out.fla = outcome.fla;
-      if (outcome.output === "error") {
-        node.error(outcome.error, out);
-        return;
-      }
-      out.payload = outcome.payload;
-      send(outcome.output === "success" ? [out, null] : [null, out]);
+      emitOutcome(RED, node, msg, send, outcome, part);
     },
   };
 }
