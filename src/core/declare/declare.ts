@@ -59,33 +59,49 @@ function start(request: DeclareRequest, deps: DeclareDeps, startedAt: number): {
   return { context, sending };
 }
 
-/** One declaration → one outcome. Never rejects: anything thrown becomes an error outcome. */
-export async function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Outcome> {
+/**
+ * One declaration → one outcome. Never rejects: anything thrown becomes an error outcome.
+ * Not an async function: its frame (a generator and its registers, ~300 bytes) stayed alive for each declaration
+ * waiting in the queue; two small handlers sharing one context cost less.
+ */
+export function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Outcome> {
   const startedAt = Date.now();
-  const started = start(request, deps, startedAt);
-  if ("outcome" in started) return started.outcome;
-  const { context, sending } = started;
+  let started: ReturnType<typeof start>;
   try {
-    const response = await sending;
-    const mapped = mapDeclarationAnswer(context, response);
-    if (!("pending" in mapped)) return mapped;
-    return await followPending(context, mapped, response, deps);
+    started = start(request, deps, startedAt);
   } catch (error) {
-    const flaError = isFlaError(error) ? error : new FlaError("FLA_HTTP", `Unexpected failure while declaring: ${error instanceof Error ? error.message : String(error)}`);
-    return {
-      output: "error",
-      error: flaError,
-      fla: {
-        operation: request.operation,
-        httpStatus: flaError.httpStatus,
-        status: "REJECTED",
-        ...(context.trainingId !== undefined ? { trainingId: context.trainingId } : {}),
-        anomalies: context.localWarnings,
-        attempts: attemptsOf(error),
-        durationMs: Date.now() - startedAt,
-      },
-    };
+    return Promise.reject(error);
   }
+  if ("outcome" in started) return Promise.resolve(started.outcome);
+  const { context, sending } = started;
+  const failed = (error: unknown): Outcome => failureOutcome(request.operation, context, error, startedAt);
+  return sending.then((response) => {
+    let mapped: ReturnType<typeof mapDeclarationAnswer>;
+    try {
+      mapped = mapDeclarationAnswer(context, response);
+    } catch (error) {
+      return failed(error);
+    }
+    if (!("pending" in mapped)) return mapped;
+    return followPending(context, mapped, response, deps).catch(failed);
+  }, failed);
+}
+
+function failureOutcome(operation: DeclareOperation, context: AnswerContext, error: unknown, startedAt: number): Outcome {
+  const flaError = isFlaError(error) ? error : new FlaError("FLA_HTTP", `Unexpected failure while declaring: ${error instanceof Error ? error.message : String(error)}`);
+  return {
+    output: "error",
+    error: flaError,
+    fla: {
+      operation,
+      httpStatus: flaError.httpStatus,
+      status: "REJECTED",
+      ...(context.trainingId !== undefined ? { trainingId: context.trainingId } : {}),
+      anomalies: context.localWarnings,
+      attempts: attemptsOf(error),
+      durationMs: Date.now() - startedAt,
+    },
+  };
 }
 
 /** After a 202: poll to the final result, or report PENDING with the declarationId so that the flow can look later. */

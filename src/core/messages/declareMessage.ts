@@ -39,26 +39,36 @@ async function safely(operation: string, run: () => Promise<Outcome>): Promise<O
   }
 }
 
-export async function processDeclareMessage(input: DeclareMessageInput, run: RunDeclaration, emit: EmitOutcome, window = 8): Promise<void> {
-  const resolved = resolveOperation(input.configuredOperation, input.msgOperation, DECLARE_OPERATIONS, "operation");
-  if ("anomaly" in resolved) {
-    emit(localAnomalyOutcome(String(input.msgOperation ?? input.configuredOperation), input.payload, resolved.anomaly));
-    return;
+/**
+ * Not an async function: for a single declaration (the common case) its frame (a generator and its registers, ~300 bytes)
+ * stayed alive for each message waiting in the queue. Settles as the async version did: after `emit`, rejecting only
+ * if something throws outside the declaration itself.
+ */
+export function processDeclareMessage(input: DeclareMessageInput, run: RunDeclaration, emit: EmitOutcome, window = 8): Promise<void> {
+  let resolved: ReturnType<typeof resolveOperation<DeclareOperation>>;
+  try {
+    resolved = resolveOperation(input.configuredOperation, input.msgOperation, DECLARE_OPERATIONS, "operation");
+    if ("anomaly" in resolved) {
+      emit(localAnomalyOutcome(String(input.msgOperation ?? input.configuredOperation), input.payload, resolved.anomaly));
+      return Promise.resolve();
+    }
+  } catch (err) {
+    return Promise.reject(err);
   }
   const { operation } = resolved;
-  if (!Array.isArray(input.payload)) {
-    // The common case, without the closure and async frame of safely(): each would stay alive while the message is queued.
-    const startedAt = Date.now();
-    let outcome: Outcome;
-    try {
-      outcome = await run({ operation, payload: input.payload, trainingId: input.trainingId });
-    } catch (err) {
-      outcome = errorOutcome(operation, err, startedAt);
-    }
-    emit(outcome);
-    return;
+  if (Array.isArray(input.payload)) return processList(operation, input.payload, run, emit, window);
+  const startedAt = Date.now();
+  let outcome: Promise<Outcome>;
+  try {
+    outcome = run({ operation, payload: input.payload, trainingId: input.trainingId });
+  } catch (err) {
+    outcome = Promise.reject(err);
   }
-  const items: unknown[] = input.payload;
+  // `emit` itself as the handler: `then` passes the outcome alone, so no part.
+  return outcome.then(emit, (err: unknown) => emit(errorOutcome(operation, err, startedAt)));
+}
+
+async function processList(operation: DeclareOperation, items: unknown[], run: RunDeclaration, emit: EmitOutcome, window: number): Promise<void> {
   if (items.length === 0) {
     const empty = anomaly("LOCAL-PAYLOAD-NOT-OBJECT", "payload", { v: "[]", kind: "array" }, { suffix: EMPTY_LIST });
     emit(localAnomalyOutcome(operation, items, empty));
