@@ -27,6 +27,9 @@ export interface DeclareDeps {
   signal?: AbortSignal;
 }
 
+/** Shared by the declarations without local warnings (most): never given out as is, outcomes copy it. */
+const NO_WARNINGS: Anomaly[] = Object.freeze([]) as unknown as Anomaly[];
+
 /**
  * Validates and hands the request to the client. Apart from declare() so that the validated copy of the payload is not
  * held by declare()'s suspended frame while the request waits in the queue (the client keeps its JSON text only).
@@ -47,7 +50,7 @@ function start(request: DeclareRequest, deps: DeclareDeps, startedAt: number): {
     operation: request.operation,
     payload: request.payload,
     trainingId: valid.params.trainingId,
-    localWarnings: checked.anomalies.filter((anomaly: Anomaly) => anomaly.severity === "WARNING"),
+    localWarnings: checked.anomalies.length === 0 ? NO_WARNINGS : checked.anomalies.filter((anomaly: Anomaly) => anomaly.severity === "WARNING"),
     startedAt,
   };
   let sending: Promise<FlaResponse>;
@@ -74,7 +77,9 @@ export function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Out
   }
   if ("outcome" in started) return Promise.resolve(started.outcome);
   const { context, sending } = started;
-  const failed = (error: unknown): Outcome => failureOutcome(request.operation, context, error, startedAt);
+  // The handlers share one context: the operation, not the request object.
+  const operation = request.operation;
+  const failed = (error: unknown): Outcome => failureOutcome(operation, context, error, startedAt);
   return sending.then((response) => {
     let mapped: ReturnType<typeof mapDeclarationAnswer>;
     try {
@@ -97,7 +102,7 @@ function failureOutcome(operation: DeclareOperation, context: AnswerContext, err
       httpStatus: flaError.httpStatus,
       status: "REJECTED",
       ...(context.trainingId !== undefined ? { trainingId: context.trainingId } : {}),
-      anomalies: context.localWarnings,
+      anomalies: [...context.localWarnings],
       attempts: attemptsOf(error),
       durationMs: Date.now() - startedAt,
     },

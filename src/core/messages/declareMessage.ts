@@ -57,10 +57,15 @@ export function processDeclareMessage(input: DeclareMessageInput, run: RunDeclar
   }
   const { operation } = resolved;
   if (Array.isArray(input.payload)) return processList(operation, input.payload, run, emit, window);
+  return processOne(operation, input.payload, input.trainingId, run, emit);
+}
+
+/** One declaration: a function of its own, so that the handler waiting for it holds one small context. */
+function processOne(operation: DeclareOperation, payload: unknown, trainingId: unknown, run: RunDeclaration, emit: EmitOutcome): Promise<void> {
   const startedAt = Date.now();
   let outcome: Promise<Outcome>;
   try {
-    outcome = run({ operation, payload: input.payload, trainingId: input.trainingId });
+    outcome = run({ operation, payload, trainingId });
   } catch (err) {
     outcome = Promise.reject(err);
   }
