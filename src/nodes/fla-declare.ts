@@ -67,10 +67,12 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       tracker.begin();
       // Closures of their own, no emitter object, no `finally` (a promise and closures more): while thousands of
       // messages wait in the queue, each keeps what its input handler created.
-      const end = (): void => {
+      // A failure outside the declaration (emitting threw) still ends the message, through done(err): never silent.
+      const end = (err?: unknown): void => {
         status.ended(connection);
         tracker.end();
-        done();
+        if (err === undefined) done();
+        else done(err instanceof Error ? err : new Error(String(err)));
       };
       processDeclareMessage(
         { configuredOperation: def.operation, msgOperation: msg.operation, payload: msg.payload, trainingId: msg.trainingId },
@@ -80,7 +82,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
           emitOutcome(RED, this, msg, send, outcome, part && { id: (partId ??= RED.util.generateId()), ...part });
         },
         connection.limiter.maxConcurrent * 2,
-      ).then(end, end);
+      ).then(() => end(), end);
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {

@@ -92,10 +92,17 @@ export = function registerFlaQuery(RED: NodeAPI): void {
           // In split mode the pages were the successes; only an anomaly or error that stops the run is sent at the end.
           if (!(paging === "split" && outcome.output === "success")) emitter.emit(outcome);
         })
-        .finally(() => {
-          status.ended(connection);
-          done();
-        });
+        .then(
+          () => {
+            status.ended(connection);
+            done();
+          },
+          // Emitting threw: the message still ends, through done(err), never silently.
+          (err: unknown) => {
+            status.ended(connection);
+            done(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
       tracker.track(work);
     });
 
