@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { declare, DeclareDeps } from "../../src/core/declare";
 import type { Outcome } from "../../src/core/result";
 import { SEED } from "../../src/simulator";
-import { getTestCertificates } from "../support/certificates";
-import { startTestSimulator, testClient, TestSimulator } from "../support/simulator";
-import { connect, SimulatorConnection } from "./apiSimulatorSetup";
+import type { TestSimulator } from "../support/simulator";
+import { startEmployerAndProvider, type EmployerAndProvider, type SimulatorConnection } from "./apiSimulatorSetup";
 
 let counter = 0;
 function training(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -30,18 +29,14 @@ describe("core/declare against the simulator", function () {
   let provider: SimulatorConnection;
   let deps: DeclareDeps;
 
+  let setup: EmployerAndProvider | undefined;
+
   before(async () => {
-    const certs = await getTestCertificates();
-    sim = await startTestSimulator(certs.client.certificatePem);
-    employer = connect(sim, sim.client, certs.client);
-    const providerClient = testClient(certs.second.certificatePem, { role: "provider" });
-    sim.registerClient(providerClient);
-    provider = connect(sim, providerClient, certs.second);
+    setup = await startEmployerAndProvider();
+    ({ sim, employer, provider } = setup);
   });
   after(async () => {
-    employer?.client.destroy();
-    provider?.client.destroy();
-    await sim?.stop();
+    await setup?.stop();
   });
   beforeEach(() => {
     sim.faults.clear();

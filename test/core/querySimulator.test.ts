@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { query, QueryDeps, QueryPage } from "../../src/core/query";
 import { SEED } from "../../src/simulator";
-import { getTestCertificates } from "../support/certificates";
-import { startTestSimulator, testClient, TestSimulator } from "../support/simulator";
-import { connect, SimulatorConnection } from "./apiSimulatorSetup";
+import type { TestSimulator } from "../support/simulator";
+import { startEmployerAndProvider, type EmployerAndProvider, type SimulatorConnection } from "./apiSimulatorSetup";
 
 interface Page {
   items: { trainingId: string }[];
@@ -18,18 +17,14 @@ describe("core/query against the simulator", function () {
   let provider: SimulatorConnection;
   let deps: QueryDeps;
 
+  let setup: EmployerAndProvider | undefined;
+
   before(async () => {
-    const certs = await getTestCertificates();
-    sim = await startTestSimulator(certs.client.certificatePem);
-    employer = connect(sim, sim.client, certs.client);
-    const providerClient = testClient(certs.second.certificatePem, { role: "provider" });
-    sim.registerClient(providerClient);
-    provider = connect(sim, providerClient, certs.second);
+    setup = await startEmployerAndProvider();
+    ({ sim, employer, provider } = setup);
   });
   after(async () => {
-    employer?.client.destroy();
-    provider?.client.destroy();
-    await sim?.stop();
+    await setup?.stop();
   });
   beforeEach(() => {
     sim.faults.clear();
