@@ -7,6 +7,7 @@ import { validateDeclaration } from "../validation";
 import type { DeclareOperation, ValidationContext } from "../validation/types";
 import { AnswerContext, PendingAnswer, mapDeclarationAnswer, meta, resultOutcome } from "./answer";
 import { pollDeclaration } from "./poll";
+import { errorOutcome } from "../messages/localOutcome";
 
 export interface DeclareRequest {
   operation: DeclareOperation;
@@ -73,7 +74,7 @@ export function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Out
   try {
     started = start(request, deps, startedAt);
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.resolve(errorOutcome(request.operation, error, startedAt));
   }
   if ("outcome" in started) return Promise.resolve(started.outcome);
   const { context, sending } = started;
