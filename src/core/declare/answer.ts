@@ -9,7 +9,7 @@ import {
   readProblem,
 } from "../api/catalogue";
 import { FlaError } from "../errors";
-import type { Anomaly, FlaMeta, Outcome } from "../result";
+import type { Anomaly, FlaMeta, FlaStatus, Outcome } from "../result";
 import type { DeclareOperation } from "../validation/types";
 
 /** What the mapping needs to know about the message besides the answer. */
@@ -63,6 +63,16 @@ export function resultOutcome(context: AnswerContext, response: Pick<FlaResponse
 }
 
 /** Maps the first answer to a declaration; a PendingAnswer means the caller polls (or reports PENDING). */
+/** A refusal of the API (400, 403, 404, 409): anomaly output with the user's payload, the problem and its issues. */
+function refused(context: AnswerContext, response: FlaResponse, status: FlaStatus, fallbackCode: string, fallbackMessage: string): Outcome {
+  const data = response.data;
+  return {
+    output: "anomaly",
+    payload: context.payload,
+    fla: meta(context, response, { status, problem: data, anomalies: problemAnomalies(data, fallbackCode, fallbackMessage) }),
+  };
+}
+
 export function mapDeclarationAnswer(context: AnswerContext, response: FlaResponse): Outcome | PendingAnswer {
   const { httpStatus, data } = response;
   const location = response.headers.location;
@@ -77,39 +87,17 @@ export function mapDeclarationAnswer(context: AnswerContext, response: FlaRespon
     case 204:
       return { output: "success", payload: null, fla: meta(context, response, { status: "CANCELLED", location }) };
     case 400:
-      return {
-        output: "anomaly",
-        payload: context.payload,
-        fla: meta(context, response, {
-          status: "REJECTED",
-          problem: data,
-          anomalies: problemAnomalies(data, "FLA-BAD-REQUEST", "The FLA API refused the request as invalid."),
-        }),
-      };
+      return refused(context, response, "REJECTED", "FLA-BAD-REQUEST", "The FLA API refused the request as invalid.");
     case 403:
-      return {
-        output: "anomaly",
-        payload: context.payload,
-        fla: meta(context, response, {
-          status: "FORBIDDEN",
-          problem: data,
-          anomalies: problemAnomalies(
-            data,
-            "FLA-FORBIDDEN",
-            "The FLA API refused access: the scope of the config node's role, or the mandate for this employer, does not cover this declaration.",
-          ),
-        }),
-      };
+      return refused(
+        context,
+        response,
+        "FORBIDDEN",
+        "FLA-FORBIDDEN",
+        "The FLA API refused access: the scope of the config node's role, or the mandate for this employer, does not cover this declaration.",
+      );
     case 404:
-      return {
-        output: "anomaly",
-        payload: context.payload,
-        fla: meta(context, response, {
-          status: "NOT_FOUND",
-          problem: data,
-          anomalies: problemAnomalies(data, "FLA-NOT-FOUND", `The FLA API knows no such resource${context.trainingId ? ` (training ${context.trainingId})` : ""}: check the trainingId.`),
-        }),
-      };
+      return refused(context, response, "NOT_FOUND", "FLA-NOT-FOUND", `The FLA API knows no such resource${context.trainingId ? ` (training ${context.trainingId})` : ""}: check the trainingId.`);
     case 409: {
       const problem = readProblem(data);
       if (context.operation === "createTraining") {
@@ -125,11 +113,7 @@ export function mapDeclarationAnswer(context: AnswerContext, response: FlaRespon
           }),
         };
       }
-      return {
-        output: "anomaly",
-        payload: context.payload,
-        fla: meta(context, response, { status: "REJECTED", problem: data, anomalies: problemAnomalies(data, "FLA-CONFLICT", "The FLA API reported a conflict with an existing record.") }),
-      };
+      return refused(context, response, "REJECTED", "FLA-CONFLICT", "The FLA API reported a conflict with an existing record.");
     }
     default: {
       const summary = describeProblem(data);
