@@ -1,0 +1,110 @@
+/**
+ * The contract of the export: what the fla-export node hands to the core, and the archive's manifest.
+ * The archive layout and the manifest are read by tools outside this project: fields keep their meaning.
+ */
+import type { FlaApiClient } from "../api/httpClient";
+import type { Anomaly, FlaMeta } from "../result";
+
+export type CollectionName = "trainings" | "trainingRights" | "trainingCredits";
+export const COLLECTIONS: readonly CollectionName[] = ["trainings", "trainingRights", "trainingCredits"];
+
+/** File stem of each collection inside an employer's folder: `<stem>.jsonl`, `<stem>.csv`. */
+export const COLLECTION_FILES: Readonly<Record<CollectionName, string>> = {
+  trainings: "trainings",
+  trainingRights: "training-rights",
+  trainingCredits: "training-credits",
+};
+
+export const FIRST_FLA_YEAR = 2024;
+
+export interface ExportOptions {
+  /** Absolute path of the archive folder (the adapter resolves the default inside Node-RED's user directory). */
+  folder: string;
+  /** Valid, normalised enterprise numbers (10 digits), in the order given, without duplicates. */
+  employers: string[];
+  collections: CollectionName[];
+  /** Years of the rights and credits, inclusive. */
+  fromYear: number;
+  toYear: number;
+  csv: boolean;
+  xlsx: boolean;
+  /** Download complete employers again (their files are rewritten from the start). */
+  restart: boolean;
+  /** Page size asked of the API (at most 100). */
+  pageSize?: number;
+}
+
+export interface ExportProgress {
+  /** 1-based. */
+  employerIndex: number;
+  employerCount: number;
+  enterpriseNumber: string;
+  collection: CollectionName;
+  /** 1-based page just written (for credits: the worker × year just written). */
+  page: number;
+  pageCount?: number;
+  /** Records of this collection on disk so far. */
+  written: number;
+  total?: number;
+}
+
+/** An employer the API refused (403, 404, 400): the run goes on with the others. */
+export interface EmployerRefusal {
+  enterpriseNumber: string;
+  collection: CollectionName;
+  /** As the other nodes give it: status FORBIDDEN, NOT_FOUND or REJECTED, anomalies, problem, httpStatus. */
+  fla: FlaMeta;
+}
+
+export interface ExportDeps {
+  client: FlaApiClient;
+  /** Aborting stops the run between requests (FLA_ABORTED); the archive stays resumable. */
+  signal?: AbortSignal;
+  /** `<name>@<version>` of this package, written into the manifest. */
+  packageId: string;
+  now?: () => Date;
+  onProgress?: (progress: ExportProgress) => void;
+  /** Awaited, so that the refusal is out before the run goes on. */
+  onRefused?: (refusal: EmployerRefusal) => void | Promise<void>;
+}
+
+export interface CollectionState {
+  written: number;
+  /** The API's total (for credits: workers × years). */
+  total: number | null;
+  complete: boolean;
+}
+
+export type EmployerStatus = "pending" | "complete" | "partial" | "refused";
+
+export interface EmployerState {
+  status: EmployerStatus;
+  trainings?: CollectionState;
+  trainingRights?: CollectionState;
+  trainingCredits?: CollectionState;
+  /** Set when refused: why, as anomalies. */
+  anomalies?: Anomaly[];
+}
+
+export interface FileEntry {
+  bytes: number;
+  sha256: string;
+}
+
+/** `<folder>/manifest.json`. */
+export interface Manifest {
+  complete: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  package: string;
+  options: { collections: CollectionName[]; fromYear: number; toYear: number; csv: boolean; xlsx: boolean };
+  employers: Record<string, EmployerState>;
+  /** Relative path (forward slashes) → size and SHA-256 of the finished file. */
+  files: Record<string, FileEntry>;
+}
+
+/** An input line that is not a usable enterprise number: refused locally, the others go on. */
+export interface RefusedInput {
+  input: string;
+  anomalies: Anomaly[];
+}
