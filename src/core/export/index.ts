@@ -2,6 +2,7 @@
 import type { Role } from "../settings";
 import type { ExportDeps, ExportOptions, Manifest, RefusedInput } from "./types";
 
+
 export * from "./types";
 
 /**
@@ -27,4 +28,10 @@ export function parseEmployerList(
   void payload;
   void context;
   throw new Error("parseEmployerList: not implemented yet");
+}
+
+/** The manifest of the archive in `folder`, or undefined when there is none (a torn or unreadable one throws FLA_EXPORT... see implementation). */
+export async function readManifest(folder: string): Promise<Manifest | undefined> {
+  void folder;
+  throw new Error("readManifest: not implemented yet");
 }

@@ -32,6 +32,8 @@ export interface ExportOptions {
   restart: boolean;
   /** Page size asked of the API (at most 100). */
   pageSize?: number;
+  /** Who runs it (the fla-export node's id), written into the manifest so that the node can resume its own run after a restart. */
+  owner?: string;
 }
 
 export interface ExportProgress {
@@ -97,7 +99,10 @@ export interface Manifest {
   startedAt: string;
   finishedAt: string | null;
   package: string;
+  /** `ExportOptions.owner` of the run that wrote it. */
+  owner?: string;
   options: { collections: CollectionName[]; fromYear: number; toYear: number; csv: boolean; xlsx: boolean };
+  /** Every employer of the run, in input order; `pending` until its turn, so that a restart knows the whole list. */
   employers: Record<string, EmployerState>;
   /** Relative path (forward slashes) → size and SHA-256 of the finished file. */
   files: Record<string, FileEntry>;
