@@ -155,7 +155,10 @@ for (const adminAuth of [false, true]) {
       red = await startNodeRed({ extraSettings });
       admin = await adminClient(red, adminAuth);
       const { id: _id, credentials: _credentials, ...fields } = dialog();
-      const flow = [{ id: "cfg", type: "fla-config", name: "FLA deployed", ...fields, credentials: ownCertificate() }];
+      const flow = [
+        { id: "cfg", type: "fla-config", name: "FLA deployed", ...fields, credentials: ownCertificate() },
+        { id: "cfgOff", type: "fla-config", name: "FLA disabled", d: true, ...fields, credentials: ownCertificate() },
+      ];
       const deployed = await admin.postJson("/flows", flow);
       assert.equal(deployed.status, 204, deployed.text);
       await waitForDeployed(admin, "cfg");
@@ -277,10 +280,17 @@ for (const adminAuth of [false, true]) {
       assert.equal(foreign.received.length, 0);
     });
 
-    it("stored key of an id that is not a deployed config: refused with 400, nothing signed", async () => {
-      const { answer, tokenRequests } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ id: "not-deployed" })));
+    it("stored key of a config that is not running (disabled): refused with 400, nothing signed", async () => {
+      const { answer, tokenRequests } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ id: "cfgOff" })));
       assert.equal(answer.status, 400, answer.text);
       assert.match(String(answer.json?.message), /deploy/i);
+      assert.equal(tokenRequests, 0);
+    });
+
+    it("an id with no stored key and no certificate in the dialog: FLA_CERT asks for the certificate, nothing signed", async () => {
+      const { answer, tokenRequests } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ id: "never-deployed" })));
+      assert.equal(answer.json?.ok, false, answer.text);
+      assert.equal(answer.json?.code, "FLA_CERT");
       assert.equal(tokenRequests, 0);
     });
 
@@ -321,7 +331,10 @@ for (const adminAuth of [false, true]) {
       assert.equal(oauth.json?.reason, "invalid_request");
       assert.match(String(oauth.json?.message), /bad request/);
       for (const piece of HTML_PIECES) assert.ok(!oauth.text.includes(piece), `"${piece}" is not in the answer`);
-      // A success answer: scope, lifetime and type, not an arbitrary text in the place of the scope.
+    });
+
+    it("a foreign success answer: scope, lifetime and type, not an arbitrary text in the place of the scope, never the token", async () => {
+      const viaDialog = () => admin.postJson(TEST_CONNECTION, dialog({ tokenUrl: foreign.url, audience: foreign.url, credentials: ownCertificate() }));
       foreign.answer = { status: 200, contentType: "application/json", body: JSON.stringify({ access_token: "x".repeat(40), token_type: "Bearer", expires_in: 60, scope: HTML_PAGE }) };
       const success = await viaDialog();
       assert.equal(success.json?.ok, true, success.text);
