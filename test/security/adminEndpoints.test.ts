@@ -15,6 +15,8 @@ import { SEED } from "../../src/simulator";
 const bcrypt = require("bcryptjs") as { hashSync(password: string, rounds: number): string };
 
 const ADMIN_USER = "fla-admin";
+/** A user with Node-RED's "read" permission only: may look at the certificate, may not test (which signs). */
+const READER_USER = "fla-reader";
 const ADMIN_PASSWORD = "Admin-pass-for-tests-1";
 const TEST_CONNECTION = "/fla-config/test-connection";
 /** What the editor sends for a password credential the user did not change. */
@@ -75,13 +77,13 @@ interface AdminClient {
   get(path: string): Promise<Answer>;
 }
 
-async function adminClient(red: NodeRedProcess, withAuth: boolean): Promise<AdminClient> {
+async function adminClient(red: NodeRedProcess, withAuth: boolean, username = ADMIN_USER): Promise<AdminClient> {
   let token: string | undefined;
   if (withAuth) {
     const res = await fetch(`${red.url}/auth/token`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope: "*", username: ADMIN_USER, password: ADMIN_PASSWORD }),
+      body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope: username === READER_USER ? "read" : "*", username, password: ADMIN_PASSWORD }),
     });
     assert.equal(res.status, 200, await res.clone().text());
     token = ((await res.json()) as { access_token: string }).access_token;
@@ -150,7 +152,10 @@ for (const adminAuth of [false, true]) {
       sim = await startTestSimulator(certs.client.certificatePem);
       foreign = await startForeignServer();
       const extraSettings = adminAuth
-        ? `adminAuth: { type: "credentials", users: [{ username: ${JSON.stringify(ADMIN_USER)}, password: ${JSON.stringify(bcrypt.hashSync(ADMIN_PASSWORD, 8))}, permissions: "*" }] },`
+        ? `adminAuth: { type: "credentials", users: [
+            { username: ${JSON.stringify(ADMIN_USER)}, password: ${JSON.stringify(bcrypt.hashSync(ADMIN_PASSWORD, 8))}, permissions: "*" },
+            { username: ${JSON.stringify(READER_USER)}, password: ${JSON.stringify(bcrypt.hashSync(ADMIN_PASSWORD, 8))}, permissions: "read" },
+          ] },`
         : "";
       red = await startNodeRed({ extraSettings });
       admin = await adminClient(red, adminAuth);
@@ -193,6 +198,18 @@ for (const adminAuth of [false, true]) {
           assert.equal((await fetch(`${red.url}${path}`)).status, 401, `GET ${path} without a token`);
         }
         assert.equal(foreign.received.length, 0);
+      });
+    }
+
+    if (adminAuth) {
+      it("a user with the read permission only sees the certificate but may not test, nothing signed", async () => {
+        const reader = await adminClient(red, true, READER_USER);
+        const { answer, tokenRequests } = await requestsMadeBy(() => reader.postJson(TEST_CONNECTION, dialog()));
+        // Node-RED's needsPermission answers 401 (not 403) to a logged-in user without the permission.
+        assert.equal(answer.status, 401, answer.text);
+        assert.equal(tokenRequests, 0);
+        assert.equal((await reader.get("/fla-config/cfg/certificate")).status, 200);
+        assert.equal((await reader.get("/fla-config/cfg/certificate.cer")).status, 200);
       });
     }
 
