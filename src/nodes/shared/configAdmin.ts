@@ -140,7 +140,9 @@ async function handleTestConnection(RED: NodeAPI, req: Request, res: Response): 
 
 export function registerConfigAdminEndpoints(RED: NodeAPI): void {
   RED.httpAdmin.post("/fla-config/test-connection", RED.auth.needsPermission("fla-config.write"), requireJson, (req: Request, res: Response) => {
-    void handleTestConnection(RED, req, res);
+    handleTestConnection(RED, req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.json(failure(err));
+    });
   });
 
   // Read-only: the summary and the public certificate of a deployed node; nothing is signed or sent.
