@@ -147,6 +147,65 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       assert.match(res.body.message, /Federal Learning Account/);
     });
 
+    it("Test connection refuses a url-encoded form post with 415, before reading it", async () => {
+      await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
+      const before = ctx.sim.stats.tokenRequests;
+      const form = new URLSearchParams({ id: "cfg", environment: "custom", tokenUrl: ctx.sim.tokenUrl, clientId: ctx.sim.client.clientId, apiUrl: ctx.sim.apiUrl });
+      const res = await helper.request().post("/fla-config/test-connection").type("form").send(form.toString()).expect(415);
+      assert.equal(res.body.ok, false);
+      assert.equal(ctx.sim.stats.tokenRequests, before, "nothing signed");
+    });
+
+    it("a new .pfx in the dialog with the stored password is still the stored secret: only the deployed token URL", async () => {
+      await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
+      const before = ctx.sim.stats.tokenRequests;
+      const otherUrl = `${ctx.sim.url}/REST/oauth/v5/other-token`;
+      const res = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .send({ ...configFlowNode(ctx.sim, { tokenUrl: otherUrl, audience: otherUrl }), credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: "__PWRD__" } })
+        .expect(400);
+      assert.equal(res.body.code, "FLA_CONFIG");
+      assert.match(res.body.message, /re-enter the certificate and its password/);
+      assert.equal(ctx.sim.stats.tokenRequests, before, "nothing signed");
+      // With the password re-entered too, the caller holds the key: the dialog's URL is asked (the simulator has no such path).
+      const own = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .send({ ...configFlowNode(ctx.sim, { tokenUrl: otherUrl, audience: otherUrl }), credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: ctx.certs.password } })
+        .expect(200);
+      assert.equal(own.body.ok, false);
+      assert.equal(own.body.code, "FLA_HTTP", JSON.stringify(own.body));
+    });
+
+    it("PEM: a stored private key signs only for the deployed audience; the dialog's own key and certificate may test another", async () => {
+      const pem = { certificate: ctx.certs.client.certificatePem, privateKey: ctx.certs.client.privateKeyPem };
+      await loadConfig(ctx, pem, { certificateFormat: "pem" });
+      const before = ctx.sim.stats.tokenRequests;
+      const otherAudience = "https://services.socialsecurity.be/REST/oauth/v5/token";
+      const stored = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .send({ ...configFlowNode(ctx.sim, { certificateFormat: "pem", audience: otherAudience }), credentials: { certificate: pem.certificate } })
+        .expect(400);
+      assert.match(stored.body.message, /audience/);
+      assert.equal(ctx.sim.stats.tokenRequests, before, "nothing signed");
+      const dialog = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .send({ ...configFlowNode(ctx.sim, { certificateFormat: "pem", audience: otherAudience }), credentials: pem })
+        .expect(200);
+      // The simulator checks the audience: it refuses the assertion, which shows it was signed for the dialog's audience.
+      assert.equal(dialog.body.ok, false);
+      assert.equal(dialog.body.code, "FLA_AUTH", JSON.stringify(dialog.body));
+      const same = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .send({ ...configFlowNode(ctx.sim, { certificateFormat: "pem" }), credentials: {} })
+        .expect(200);
+      assert.equal(same.body.ok, true, JSON.stringify(same.body));
+    });
+
     it("gives the certificate summary and the DER .cer of a deployed node", async () => {
       const node = await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
       const summary = await helper.request().get("/fla-config/cfg/certificate").expect(200);
