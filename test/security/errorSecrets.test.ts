@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import util from "node:util";
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { TokenCache } from "../../src/core/auth/tokenCache";
 import { loadCertificate } from "../../src/core/certificate";
@@ -16,6 +15,7 @@ import { getTestCertificates, type TestCertificates } from "../support/certifica
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "../core/apiTestServer";
 import { EnvironmentVariables, getPrivateCa } from "../core/transportSupport";
+import { exposedText, leaksIn } from "./secretSearch";
 
 const SSIN = SEED.demoWorker;
 const TRAINING = {
@@ -26,41 +26,6 @@ const TRAINING = {
   nature: "FORMAL",
   duration: { value: 14, unit: "HOURS" },
 };
-const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/;
-
-/** Everything a reader of the error could see: its JSON and its full inspection (hidden properties, whole chain). */
-export function exposedText(value: unknown): string {
-  let json: string;
-  try {
-    json = JSON.stringify(value, (_key, v: unknown) => (v instanceof Error ? { ...v, message: v.message, stack: v.stack, cause: (v as { cause?: unknown }).cause } : v));
-  } catch (err) {
-    json = `unserialisable: ${(err as Error).message}`;
-  }
-  return `${json}\n${util.inspect(value, { depth: null, showHidden: true, getters: false })}`;
-}
-
-export interface Secrets {
-  token?: string;
-  assertion?: string;
-  passphrase: string;
-  ssin: string;
-}
-
-/** The secrets found in `text`, by name. */
-export function leaksIn(text: string, secrets: Secrets): string[] {
-  const found: string[] = [];
-  if (secrets.token && text.includes(secrets.token)) found.push("access token");
-  if (secrets.assertion && text.includes(secrets.assertion)) found.push("client assertion");
-  if (JWT.test(text)) found.push(`a JWT (${JWT.exec(text)![0].slice(0, 16)}…)`);
-  if (text.includes(secrets.passphrase)) found.push("passphrase");
-  if (text.includes(secrets.ssin)) found.push("SSIN");
-  if (/Authorization/i.test(text)) found.push("Authorization");
-  if (/Bearer /i.test(text)) found.push("Bearer");
-  if (/client_assertion=/.test(text)) found.push("form body");
-  if (/-----BEGIN/.test(text)) found.push("PEM");
-  return found;
-}
-
 async function closedPort(): Promise<number> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

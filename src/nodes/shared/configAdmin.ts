@@ -9,6 +9,7 @@ import { loadCertificate } from "../../core/certificate";
 import { certificateInput, type ConnectionConfig, type ConnectionCredentials } from "../../core/connection";
 import { FlaError } from "../../core/errors";
 import { resolveSettings } from "../../core/settings";
+import { networkOf } from "./proxyLookup";
 import type { FlaConfigNode } from "./types";
 
 const CREDENTIAL_KEYS = ["pfx", "passphrase", "certificate", "privateKey"] as const;
@@ -17,6 +18,8 @@ const UNCHANGED_PASSWORD = "__PWRD__";
 
 interface TestConnectionBody extends ConnectionConfig {
   id?: string;
+  /** The http proxy node chosen in the dialog (deployed), as for the deployed connection. */
+  proxy?: string;
   credentials?: ConnectionCredentials;
 }
 
@@ -45,7 +48,8 @@ export function registerConfigAdminEndpoints(RED: NodeAPI): void {
   RED.httpAdmin.post("/fla-config/test-connection", RED.auth.needsPermission("fla-config.write"), async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as TestConnectionBody;
     try {
-      const settings = resolveSettings(body);
+      // The same way out as the deployed node; never network settings sent by the caller (trust, proxy).
+      const settings = resolveSettings({ ...body, network: networkOf(RED, body.proxy) });
       const certificate = loadCertificate(certificateInput(body, mergeCredentials(RED, body.id, body.credentials)));
       const token = await testConnection(settings, certificate);
       res.json({ ok: true, ...token, certificate: certificate.summary, warnings: certificate.warnings });
