@@ -15,16 +15,16 @@ export interface SafeCauseFields {
 }
 
 export class SafeCause extends Error {
-  readonly code?: string;
-  readonly syscall?: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly httpStatus?: number;
+  // Declared only: set below when known, so that JSON and inspection show no empty keys.
+  declare readonly code?: string;
+  declare readonly syscall?: string;
+  declare readonly host?: string;
+  declare readonly port?: number;
+  declare readonly httpStatus?: number;
 
   constructor(message: string, fields: SafeCauseFields = {}) {
     super(message);
-    this.name = "SafeCause";
-    // Only the fields that are set, so that JSON and inspection show no empty keys.
+    Object.defineProperty(this, "name", { value: "SafeCause", enumerable: false });
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) Object.defineProperty(this, key, { value, enumerable: true });
     // The stack would name this module, not the failure: the one line says it all.
     this.stack = `${this.name}: ${message}`;
