@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { attemptsOf } from "../../src/core/api/httpClient";
 import { testConnection } from "../../src/core/auth/tokenCache";
 import { loadCertificate } from "../../src/core/certificate";
@@ -221,6 +221,24 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
       const error = await rejectionOf(list(open(loopback, {})));
       assert.equal(error.code, "FLA_NETWORK", error.message);
       assert.match(error.message, /NODE_EXTRA_CA_CERTS=/);
+    });
+
+    it("a connection closed during the TLS handshake: FLA_NETWORK, nothing sent, so a declaration is retried and not uncertain", async () => {
+      const closing = net.createServer((socket) => socket.destroy());
+      await new Promise<void>((resolve) => closing.listen(0, "127.0.0.1", resolve));
+      let accepted = 0;
+      closing.on("connection", () => accepted++);
+      try {
+        const apiUrl = `https://127.0.0.1:${(closing.address() as AddressInfo).port}/REST/federalLearningAccount/v1`;
+        const error = await rejectionOf(declare(open({ tokenUrl: plainSim.tokenUrl, apiUrl }, {})));
+        assert.equal(error.code, "FLA_NETWORK", error.message);
+        assert.equal(error.reason, "ECONNRESET");
+        assert.match(error.message, /TLS handshake/);
+        assert.equal(attemptsOf(error), 3, "nothing was sent: the creation may be tried again");
+        assert.equal(accepted, 3);
+      } finally {
+        await new Promise<void>((resolve) => closing.close(() => resolve()));
+      }
     });
 
     it("stays on when NODE_TLS_REJECT_UNAUTHORIZED=0", async () => {

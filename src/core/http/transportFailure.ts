@@ -81,6 +81,17 @@ export function describeTransportFailure(error: unknown, destination: { host: st
   if (destination.timedOut || TIMEOUTS.has(code)) {
     return { kind: "timeout", code, notSent: false, retryable: true, cause, explanation: `${host} did not answer in time` };
   }
+  // Node's words when the peer closes the socket during the handshake: a firewall or a filtering proxy, nothing sent.
+  if (code === "ECONNRESET" && /before secure TLS connection was established/.test(cause.message)) {
+    return {
+      kind: "tls",
+      code,
+      notSent: true,
+      retryable: true,
+      cause,
+      explanation: `${host} closed the connection during the TLS handshake (${code}): a firewall or proxy may block it; check the network and whether a proxy is needed`,
+    };
+  }
   if (isTls(code)) {
     const tlsFailure = { kind: "tls" as const, code, notSent: true, retryable: false, cause };
     if (UNTRUSTED.has(code)) return { ...tlsFailure, explanation: `the server's certificate is not trusted (${code}, ${host}): ${PRIVATE_CA_ADVICE}` };
