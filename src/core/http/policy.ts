@@ -9,7 +9,8 @@
  *   simulator must not leave the machine.
  * - Keep-alive agents, one set per way out, reused by every request.
  * - TLS verification always on, even under NODE_TLS_REJECT_UNAUTHORIZED=0. A private CA is trusted with
- *   NODE_EXTRA_CA_CERTS (the process) or `ca` here (added to Node's bundled roots, for this connection only).
+ *   NODE_EXTRA_CA_CERTS (the process). `ca` here adds certificates to Node's bundled roots for one connection (and then
+ *   NODE_EXTRA_CA_CERTS is not read for it): the config node never sets it, it is for tests and embedding code.
  */
 import http from "node:http";
 import https from "node:https";
