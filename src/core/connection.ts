@@ -7,6 +7,7 @@ import { TokenCache } from "./auth/tokenCache";
 import type { TokenProvider } from "./auth/tokenProvider";
 import { loadCertificate, type CertificateInput, type LoadedCertificate } from "./certificate";
 import { FlaError } from "./errors";
+import { HttpPolicy } from "./http/policy";
 import { RequestLimiter } from "./limiter";
 import { resolveSettings, type ConnectionSettings, type RawConnectionSettings } from "./settings";
 
@@ -49,6 +50,8 @@ export class FlaConnection implements TokenProvider {
   readonly limiter: RequestLimiter;
   readonly client?: FlaApiClient;
   private readonly tokens?: TokenCache;
+  /** One way out for the token requests and the API calls: same proxy, same trust, shared keep-alive sockets. */
+  private readonly http?: HttpPolicy;
 
   private constructor(config: ConnectionConfig, credentials: ConnectionCredentials, now: Date) {
     this.limiter = new RequestLimiter({
@@ -58,12 +61,14 @@ export class FlaConnection implements TokenProvider {
     try {
       this.settings = resolveSettings(config);
       this.certificate = loadCertificate(certificateInput(config, credentials), now);
-      this.tokens = new TokenCache({ settings: this.settings, certificate: this.certificate });
+      this.http = new HttpPolicy(this.settings.network);
+      this.tokens = new TokenCache({ settings: this.settings, certificate: this.certificate, http: this.http });
       this.client = new FlaApiClient({
         apiUrl: this.settings.apiUrl,
         tokens: this.tokens,
         timeoutMs: this.settings.timeoutMs,
         limiter: this.limiter,
+        http: this.http,
       });
     } catch (err) {
       this.problem = err instanceof FlaError ? err : new FlaError("FLA_CONFIG", `The configuration cannot be used: ${(err as Error).message}`);

@@ -2,6 +2,8 @@
  * Technical failures. Every one carries a stable code that flows reach as `msg.error.code`.
  * Messages say what went wrong and what to do; they never contain a secret.
  */
+import { SafeCause, safeCause } from "./http/safeCause";
+
 export type FlaErrorCode =
   | "FLA_CONFIG" // the config node is incomplete or inconsistent
   | "FLA_CERT" // the certificate or key cannot be used
@@ -20,6 +22,7 @@ export interface FlaErrorOptions {
   reason?: string;
   /** True when trying again later may succeed. */
   retryable?: boolean;
+  /** What went wrong underneath. Kept as is when it is a FlaError; anything else is reduced to a SafeCause. */
   cause?: unknown;
 }
 
@@ -37,7 +40,9 @@ export class FlaError extends Error {
     this.reason = options.reason;
     this.retryable = options.retryable ?? false;
     if (options.cause !== undefined) {
-      Object.defineProperty(this, "cause", { value: options.cause, enumerable: false });
+      // Node-RED copies `cause` into msg.error: a library's error there would carry its request (token, body, SSIN).
+      const cause = options.cause instanceof FlaError || options.cause instanceof SafeCause ? options.cause : safeCause(options.cause);
+      Object.defineProperty(this, "cause", { value: cause, enumerable: false });
     }
   }
 

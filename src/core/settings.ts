@@ -1,5 +1,6 @@
 /** Environments, URLs and scopes of the socialsecurity.be OAuth v5 server and the FLA API. */
 import { FlaError } from "./errors";
+import type { NetworkSettings } from "./http/policy";
 
 export type Environment = "production" | "acceptance" | "simulation" | "local" | "custom";
 export type Role = "employer" | "provider";
@@ -59,6 +60,8 @@ export interface RawConnectionSettings {
   scope?: string;
   enterpriseNumber?: string;
   timeout?: number | string;
+  /** Proxy and trust, as the adapter resolved them (the http proxy node chosen on the config node). */
+  network?: NetworkSettings;
 }
 
 export interface ConnectionSettings {
@@ -71,6 +74,8 @@ export interface ConnectionSettings {
   scope: string;
   enterpriseNumber?: string;
   timeoutMs: number;
+  /** The same for the token requests and the API calls. */
+  network: NetworkSettings;
 }
 
 const ENVIRONMENTS: readonly Environment[] = ["production", "acceptance", "simulation", "local", "custom"];
@@ -92,6 +97,26 @@ function checkUrl(name: string, value: string): string {
     throw new FlaError("FLA_CONFIG", `The ${name} must use https:// (plain http is only allowed on 127.0.0.1 for the local simulator).`);
   }
   return value.replace(/\/+$/, "");
+}
+
+/** Checks the proxy chosen on the config node; an error names its host at most, never its credentials. */
+function checkNetwork(network: NetworkSettings | undefined): NetworkSettings {
+  const proxy = network?.proxy;
+  if (!proxy) return { ca: network?.ca };
+  const raw = (proxy.url ?? "").trim();
+  if (!raw) {
+    throw new FlaError("FLA_CONFIG", "The http proxy chosen on the FLA config node is not deployed or has no URL: deploy it with a URL such as http://proxy.example:8080, or choose none.");
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname) {
+    throw new FlaError("FLA_CONFIG", "The URL of the http proxy chosen on the FLA config node is not valid: write it as http://host:port.");
+  }
+  return { ca: network?.ca, proxy: { ...proxy, url: raw, noProxy: (proxy.noProxy ?? []).map((entry) => String(entry).trim()).filter(Boolean) } };
 }
 
 /** Applies the environment preset to empty URLs, derives the scope from the role, and checks what is required. */
@@ -119,5 +144,6 @@ export function resolveSettings(raw: RawConnectionSettings): ConnectionSettings 
     scope: (raw.scope ?? "").trim() || SCOPES[role],
     enterpriseNumber: (raw.enterpriseNumber ?? "").trim() || undefined,
     timeoutMs: (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS) * 1000,
+    network: checkNetwork(raw.network),
   };
 }

@@ -1,13 +1,15 @@
 import type { NodeAPI } from "node-red";
 import { FlaConnection, type ConnectionCredentials } from "../core/connection";
 import { registerConfigAdminEndpoints } from "./shared/configAdmin";
+import { networkOf } from "./shared/proxyLookup";
 import type { FlaConfigDef, FlaConfigNode } from "./shared/types";
 
 export = function registerFlaConfig(RED: NodeAPI): void {
-  function FlaConfig(this: FlaConfigNode, def: FlaConfigDef): void {
+  function FlaConfig(this: FlaConfigNode, def: FlaConfigDef & { proxy?: string }): void {
     RED.nodes.createNode(this, def);
-    // Parsed once, here at deploy; the FLA nodes show its problem or warnings as their status.
-    this.connection = FlaConnection.open(def, this.credentials ?? {});
+    // Parsed once, here at deploy; the FLA nodes show its problem or warnings as their status. The proxy is the http
+    // proxy node chosen in the dialog (Node-RED creates it first), else HTTP(S)_PROXY: `network` is always ours.
+    this.connection = FlaConnection.open({ ...def, network: networkOf(RED, def.proxy) }, this.credentials ?? {});
     this.getAccessToken = () => this.connection.getAccessToken();
     this.invalidateAccessToken = (rejectedToken?: string) => this.connection.invalidateAccessToken(rejectedToken);
     const { problem, warnings } = this.connection;

@@ -3,6 +3,7 @@
  * fault injection. For tests (port 0), demos and `fla-simulator` on the command line.
  */
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { normalizeEnterpriseNumber, normalizeSsin } from "../core/identifiers";
 import { ClientRegistry } from "./clients";
@@ -24,6 +25,12 @@ export { parseFaultSpec } from "./faults";
 export { TOKEN_PATH } from "./tokenEndpoint";
 export { API_BASE_PATH } from "./routes";
 export { ANOMALY_CATALOGUE } from "./anomalies";
+
+/** Serves HTTPS with this key and certificate (PEM) instead of plain HTTP: for tests of TLS, private CAs and proxies. */
+export interface SimulatorTls {
+  key: string;
+  cert: string;
+}
 
 export interface Simulator {
   /** e.g. http://127.0.0.1:3010 */
@@ -58,7 +65,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+export async function startSimulator(options: SimulatorOptions & { https?: SimulatorTls } = {}): Promise<Simulator> {
   const today = options.today ?? realToday();
   if (!isIsoDate(today)) throw new Error(`The simulator's today must be a date written YYYY-MM-DD, not "${today}".`);
   const host = options.host ?? "127.0.0.1";
@@ -104,7 +111,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
 
-  const server = createServer(createPipeline({ ctx, tokenEndpoint, tokens, faults, stats, urls: () => urls, hanging }));
+  const pipeline = createPipeline({ ctx, tokenEndpoint, tokens, faults, stats, urls: () => urls, hanging });
+  const server: Server = options.https ? createHttpsServer({ key: options.https.key, cert: options.https.cert }, pipeline) : createServer(pipeline);
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
@@ -112,7 +120,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   await listen(server, options.port ?? 3010, host);
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
-  urls.url = `http://${hostInUrl}:${port}`;
+  urls.url = `${options.https ? "https" : "http"}://${hostInUrl}:${port}`;
   urls.tokenUrl = urls.url + TOKEN_PATH;
   urls.apiUrl = urls.url + API_BASE_PATH;
 

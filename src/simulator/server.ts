@@ -122,7 +122,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       if (method !== "POST") reply = { status: 405, headers: { Allow: "POST" }, body: { error: "invalid_request", error_description: "Use POST." } };
       else {
         const { tokenUrl } = deps.urls();
-        const hostUrl = `http://${req.headers.host ?? ""}${TOKEN_PATH}`;
+        const scheme = (req.socket as Socket & { encrypted?: boolean }).encrypted ? "https" : "http";
+        const hostUrl = `${scheme}://${req.headers.host ?? ""}${TOKEN_PATH}`;
         reply = await deps.tokenEndpoint.handle({ contentType: req.headers["content-type"], body, audiences: [...new Set([tokenUrl, hostUrl])] });
       }
     } else if (!match || match.kind === "notFound") {

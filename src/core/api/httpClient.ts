@@ -3,11 +3,12 @@
  * It sends what the catalogue builds and returns every answer it does not retry (2xx, 3xx, 4xx but 401 and 429);
  * it throws a FlaError for the final technical failures.
  */
-import http from "node:http";
-import https from "node:https";
-import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
+import axios, { AxiosInstance, AxiosResponse } from "axios";
 import type { TokenProvider } from "../auth/tokenProvider";
 import { FlaError, isFlaError } from "../errors";
+import { HttpPolicy } from "../http/policy";
+import { safeCause } from "../http/safeCause";
+import { describeTransportFailure } from "../http/transportFailure";
 import type { RequestLimiter } from "../limiter";
 import { DEFAULT_RETRY_POLICY, RetryPolicy, abortedError, backoffDelay, parseRetryAfter, sleep } from "./backoff";
 import { FlaRequest, OperationName, OperationParams, buildRequest, describeProblem } from "./catalogue";
@@ -21,6 +22,8 @@ export interface FlaApiClientOptions {
   limiter?: RequestLimiter;
   /** Sent as User-Agent. */
   userAgent?: string;
+  /** The connection's proxy, trust and keep-alive agents, shared with its token requests. Default: the environment's. */
+  http?: HttpPolicy;
 }
 
 export interface SendOptions {
@@ -56,9 +59,6 @@ export function attemptsOf(error: unknown): number {
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-/** Errors where the request was certainly not received: nothing was connected. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT"]);
 
 export class FlaApiClient {
   readonly apiUrl: string;
@@ -67,7 +67,9 @@ export class FlaApiClient {
   private readonly limiter?: RequestLimiter;
   private readonly timeoutMs: number;
   private readonly http: AxiosInstance;
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly policy: HttpPolicy;
+  /** A policy this client made for itself is closed with it; a shared one belongs to the connection. */
+  private readonly ownsPolicy: boolean;
 
   constructor(options: FlaApiClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, "");
@@ -78,19 +80,27 @@ export class FlaApiClient {
     if (!Number.isInteger(this.retry.attempts) || this.retry.attempts < 1) {
       throw new FlaError("FLA_CONFIG", `The number of attempts must be a whole number of at least 1 (got ${String(this.retry.attempts)}).`);
     }
-    // TLS verification stays on (Node's default): the token must only ever reach the real platform.
-    this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.policy = options.http ?? new HttpPolicy();
+    this.ownsPolicy = !options.http;
+    // The way out (direct or through the proxy) and TLS verification come from the policy, as for the token requests.
+    let agents: ReturnType<HttpPolicy["agentsFor"]>;
+    try {
+      agents = this.policy.agentsFor(this.apiUrl);
+    } catch {
+      throw new FlaError("FLA_CONFIG", "The proxy URL (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) cannot be read: write it as http://host:port.");
+    }
     this.http = axios.create({
       baseURL: this.apiUrl,
       timeout: this.timeoutMs,
-      httpAgent: this.agents.http,
-      httpsAgent: this.agents.https,
+      httpAgent: agents.httpAgent,
+      httpsAgent: agents.httpsAgent,
       validateStatus: () => true,
       responseType: "text",
       // The body is already JSON text: axios's default would parse it again to check it.
       transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
+      // The agents carry the proxy (a CONNECT tunnel): axios's own proxy would send HTTPS requests to it in clear.
       proxy: false,
       headers: { Accept: "application/json, application/problem+json", "User-Agent": options.userAgent ?? "node-red-contrib-careerpro-fla" },
     });
@@ -117,10 +127,9 @@ export class FlaApiClient {
     return () => this.sendWithRetries(request, data, signal);
   }
 
-  /** Closes the idle keep-alive sockets. */
+  /** Closes the keep-alive sockets of a policy this client made itself (a shared one is closed by its owner). */
   destroy(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    if (this.ownsPolicy) this.policy.destroy();
   }
 
   private async sendWithRetries(request: FlaRequest, data: string | undefined, signal?: AbortSignal): Promise<FlaResponse> {
@@ -162,7 +171,7 @@ export class FlaApiClient {
           // reports as abandoned a declaration the platform recorded. The signal stops only queue and retry waits.
         });
       } catch (error) {
-        failure = transportFailure(error, request, this.timeoutMs);
+        failure = transportFailure(error, request, this.apiUrl, this.timeoutMs);
         failures++;
         await this.waitOrThrow(request, failure, failures, signal);
         continue;
@@ -226,36 +235,44 @@ export class FlaApiClient {
 function tokenFailure(error: unknown): AttemptFailure {
   const flaError = isFlaError(error)
     ? error
-    : new FlaError("FLA_AUTH", `The access token could not be obtained: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    : new FlaError("FLA_AUTH", `The access token could not be obtained (${safeCause(error).message}).`, { cause: error });
   // The API was not called: retrying is always safe, and worth it only for a passing failure.
   const retryable = isFlaError(error) ? error.retryable || ["FLA_TIMEOUT", "FLA_NETWORK"].includes(error.code) : false;
   return { error: flaError, mayHaveReached: false, retryable };
 }
 
-function transportFailure(error: unknown, request: FlaRequest, timeoutMs: number): AttemptFailure {
-  const code = error instanceof AxiosError || isErrnoLike(error) ? String((error as { code?: string }).code ?? "") : "";
-  const where = `${describeRequest(request)}`;
-  if (TIMEOUT_CODES.has(code)) {
+function transportFailure(error: unknown, request: FlaRequest, apiUrl: string, timeoutMs: number): AttemptFailure {
+  const where = describeRequest(request);
+  const failure = describeTransportFailure(error, { host: hostOf(apiUrl) });
+  if (failure.kind === "timeout") {
     return {
       error: new FlaError("FLA_TIMEOUT", `The FLA API did not answer ${where} within ${Math.round(timeoutMs / 1000)} s: it may be slow or unreachable; try again later or raise the timeout.`, {
         retryable: true,
-        cause: error,
+        reason: failure.code,
+        cause: failure.cause,
       }),
       mayHaveReached: true,
       retryable: true,
     };
   }
-  const notSent = NOT_SENT_CODES.has(code);
-  const detail = code || (error instanceof Error ? error.message : String(error));
+  // Nothing sent (DNS, refused, TLS, proxy): a declaration is not uncertain, and a TLS or proxy refusal is not retried.
   return {
-    error: new FlaError(
-      "FLA_NETWORK",
-      `The connection to the FLA API failed for ${where} (${detail}): check the API URL, the network and any proxy or firewall.`,
-      { retryable: true, reason: code || undefined, cause: error },
-    ),
-    mayHaveReached: !notSent,
-    retryable: true,
+    error: new FlaError("FLA_NETWORK", `The connection to the FLA API failed for ${where}: ${failure.explanation}.`, {
+      retryable: failure.retryable,
+      reason: failure.code,
+      cause: failure.cause,
+    }),
+    mayHaveReached: !failure.notSent,
+    retryable: failure.retryable,
   };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the API host";
+  }
 }
 
 function statusFailure(request: FlaRequest, status: number, headers: Record<string, string>, body: string): AttemptFailure {
@@ -345,10 +362,6 @@ function describeRequest(request: FlaRequest): string {
 function flat(text: string): string {
   if (text.length > 0) text.charCodeAt(0);
   return text;
-}
-
-function isErrnoLike(error: unknown): boolean {
-  return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string";
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,5 +1,6 @@
 /** The config node's shared access token: one request in flight at a time, renewed before it expires. */
 import type { LoadedCertificate } from "../certificate";
+import { HttpPolicy } from "../http/policy";
 import type { ConnectionSettings } from "../settings";
 import { signClientAssertion } from "./clientAssertion";
 import { requestToken, type TokenResponse } from "./tokenClient";
@@ -10,6 +11,8 @@ export const DEFAULT_RENEW_BEFORE_SECONDS = 60;
 export interface TokenCacheOptions {
   settings: ConnectionSettings;
   certificate: LoadedCertificate;
+  /** The connection's HTTP policy (proxy, trust), the one its API client uses. */
+  http?: HttpPolicy;
   /** Renew this long before expiry (default 60 s), but never earlier than half-way through the token's life. */
   renewBeforeSeconds?: number;
   /** Milliseconds since the epoch, for the cache's own timing (tests); assertions always carry the real time. */
@@ -37,14 +40,15 @@ interface Flight {
 }
 
 /** Signs a fresh assertion (new jti) and asks for a token: one request, no cache. */
-async function fetchToken(settings: ConnectionSettings, certificate: LoadedCertificate): Promise<TokenResponse> {
+async function fetchToken(settings: ConnectionSettings, certificate: LoadedCertificate, http?: HttpPolicy): Promise<TokenResponse> {
   const assertion = await signClientAssertion({ clientId: settings.clientId, audience: settings.audience, privateKey: certificate.privateKey });
-  return requestToken({ tokenUrl: settings.tokenUrl, scope: settings.scope, assertion, timeoutMs: settings.timeoutMs });
+  return requestToken({ tokenUrl: settings.tokenUrl, scope: settings.scope, assertion, timeoutMs: settings.timeoutMs, http });
 }
 
 export class TokenCache implements TokenProvider {
   private readonly settings: ConnectionSettings;
   private readonly certificate: LoadedCertificate;
+  private readonly http?: HttpPolicy;
   private readonly renewBeforeMs: number;
   private readonly clock: () => number;
   private token?: CachedToken;
@@ -55,6 +59,7 @@ export class TokenCache implements TokenProvider {
   constructor(options: TokenCacheOptions) {
     this.settings = options.settings;
     this.certificate = options.certificate;
+    this.http = options.http;
     this.renewBeforeMs = Math.max(0, options.renewBeforeSeconds ?? DEFAULT_RENEW_BEFORE_SECONDS) * 1000;
     this.clock = options.clock ?? Date.now;
   }
@@ -87,7 +92,7 @@ export class TokenCache implements TokenProvider {
     const generation = this.generation;
     const startedAt = this.clock();
     this.counters.tokenRequests += 1;
-    const promise = fetchToken(this.settings, this.certificate).then((response) => {
+    const promise = fetchToken(this.settings, this.certificate, this.http).then((response) => {
       // Counted from the request, not the answer: the server's clock started before ours stopped.
       const lifetimeMs = response.expiresIn * 1000;
       const expiresAt = startedAt + lifetimeMs;
@@ -114,11 +119,19 @@ export class TokenCache implements TokenProvider {
   }
 }
 
-/** For the editor's Test connection button: one fresh token with the settings in the dialog, nothing cached. */
+/**
+ * For the editor's Test connection button: one fresh token with the settings in the dialog, nothing cached, through the
+ * same HTTP policy (proxy, trust) as the deployed connection would use.
+ */
 export async function testConnection(
   settings: ConnectionSettings,
   certificate: LoadedCertificate,
 ): Promise<{ scope?: string; expiresIn: number; tokenType: string }> {
-  const { scope, expiresIn, tokenType } = await fetchToken(settings, certificate);
-  return { scope, expiresIn, tokenType };
+  const http = new HttpPolicy(settings.network);
+  try {
+    const { scope, expiresIn, tokenType } = await fetchToken(settings, certificate, http);
+    return { scope, expiresIn, tokenType };
+  } finally {
+    http.destroy();
+  }
 }

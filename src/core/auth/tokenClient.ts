@@ -1,6 +1,8 @@
 /** One token request to the OAuth v5 token endpoint (RFC 6749 §4.4 with an RFC 7523 client assertion). */
 import axios, { type AxiosResponse } from "axios";
 import { FlaError } from "../errors";
+import { HttpPolicy } from "../http/policy";
+import { describeTransportFailure } from "../http/transportFailure";
 import { describeOAuthError, type OAuthErrorBody } from "./tokenErrors";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -12,6 +14,8 @@ export interface TokenRequest {
   scope: string;
   assertion: string;
   timeoutMs: number;
+  /** The connection's policy (proxy, trust, keep-alive), the same as its API calls'. Default: the environment's. */
+  http?: HttpPolicy;
 }
 
 export interface TokenResponse {
@@ -21,9 +25,6 @@ export interface TokenResponse {
   scope?: string;
 }
 
-const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT", "ERR_CANCELED"]);
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/;
-
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -32,31 +33,27 @@ function hostOf(url: string): string {
   }
 }
 
-function systemCode(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string }; errors?: { code?: string }[] };
-  return e.code ?? e.cause?.code ?? e.errors?.find((inner) => inner.code)?.code;
-}
+/** For calls made without a connection's policy: the environment's proxy variables, TLS verification on. */
+let environmentPolicy: HttpPolicy | undefined;
 
-/** Never passes the axios error on: its config holds the client assertion. */
+/**
+ * Never passes the axios error on: its config holds the form with the client assertion. The cause keeps the code,
+ * syscall and host only.
+ */
 function transportError(err: unknown, request: TokenRequest, timedOut: boolean): FlaError {
   const host = hostOf(request.tokenUrl);
-  const code = systemCode(err);
-  if (timedOut || (code && TIMEOUT_CODES.has(code))) {
+  const failure = describeTransportFailure(err, { host, timedOut });
+  if (failure.kind === "timeout") {
     return new FlaError("FLA_TIMEOUT", `The token endpoint ${host} did not answer within ${request.timeoutMs / 1000} s: try again later, or raise the timeout.`, {
       reason: "TIMEOUT",
       retryable: true,
+      cause: failure.cause,
     });
   }
-  if (code && TLS_CODES.test(code)) {
-    return new FlaError(
-      "FLA_NETWORK",
-      `The TLS certificate of ${host} could not be verified (${code}): check the token URL; behind a proxy that inspects TLS, give Node.js its CA with NODE_EXTRA_CA_CERTS.`,
-      { reason: code },
-    );
-  }
-  return new FlaError("FLA_NETWORK", `The token endpoint ${host} cannot be reached (${code ?? "network error"}): check the token URL, the network, the proxy and the firewall.`, {
-    reason: code ?? "NETWORK",
-    retryable: true,
+  return new FlaError("FLA_NETWORK", `The token request to ${host} failed: ${failure.explanation}.`, {
+    reason: failure.code,
+    retryable: failure.retryable,
+    cause: failure.cause,
   });
 }
 
@@ -100,6 +97,12 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
     client_assertion_type: CLIENT_ASSERTION_TYPE,
     client_assertion: request.assertion,
   });
+  let agents: ReturnType<HttpPolicy["agentsFor"]>;
+  try {
+    agents = (request.http ?? (environmentPolicy ??= new HttpPolicy())).agentsFor(request.tokenUrl);
+  } catch {
+    throw new FlaError("FLA_CONFIG", "The proxy URL (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) cannot be read: write it as http://host:port.");
+  }
   // axios's timeout restarts on every byte; the abort bounds the whole exchange.
   const deadline = new AbortController();
   let timedOut = false;
@@ -118,6 +121,10 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
       validateStatus: () => true,
       // A redirect would carry the assertion elsewhere: the token URL must be the final one.
       maxRedirects: 0,
+      // The same way out as the API calls: the agents carry the proxy (CONNECT) and the trust.
+      httpAgent: agents.httpAgent,
+      httpsAgent: agents.httpsAgent,
+      proxy: false,
     });
   } catch (err) {
     throw transportError(err, request, timedOut);

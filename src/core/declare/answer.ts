@@ -10,6 +10,7 @@ import {
 } from "../api/catalogue";
 import { FlaError } from "../errors";
 import type { Anomaly, FlaMeta, FlaStatus, Outcome } from "../result";
+import { anomaly } from "../validation/anomalies";
 import type { DeclareOperation } from "../validation/types";
 
 /** What the mapping needs to know about the message besides the answer. */
@@ -98,6 +99,17 @@ export function mapDeclarationAnswer(context: AnswerContext, response: FlaRespon
       );
     case 404:
       return refused(context, response, "NOT_FOUND", "FLA-NOT-FOUND", `The FLA API knows no such resource${context.trainingId ? ` (training ${context.trainingId})` : ""}: check the trainingId.`);
+    case 413: {
+      // The body of this message is too large: a refusal the user can act on (anomaly output), not a technical
+      // failure (Catch node). The API's own issues, if it named any, follow the client's sentence.
+      const tooLarge: Anomaly = { ...anomaly("CLIENT-PAYLOAD-TOO-LARGE", undefined), source: "fla" };
+      const issues = readProblem(data).issues;
+      return {
+        output: "anomaly",
+        payload: context.payload,
+        fla: meta(context, response, { status: "REJECTED", problem: data, anomalies: [tooLarge, ...issues] }),
+      };
+    }
     case 409: {
       const problem = readProblem(data);
       if (context.operation === "createTraining") {

@@ -11,7 +11,11 @@ import type { Duplex } from "node:stream";
 export interface ProxyAgentOptions extends https.AgentOptions {
   /** `http://[user:password@]host:port` (an `https:` proxy is reached over TLS). */
   proxy: string | URL;
+  /** Extra options of the CONNECT request: headers (e.g. proxy-authorization) and the TLS trust of an https proxy. */
+  proxyRequestOptions?: { headers?: http.OutgoingHttpHeaders; rejectUnauthorized?: boolean; ca?: string | string[] };
 }
+
+type ProxyRequestOptions = NonNullable<ProxyAgentOptions["proxyRequestOptions"]>;
 
 /** The callback form of Agent#createConnection (Node calls it when the socket is ready). */
 type ConnectCallback = (error: Error | null, socket: Duplex) => void;
@@ -29,14 +33,16 @@ export class ProxyConnectError extends Error {
   }
 }
 
-function openTunnel(keepAlive: boolean, proxy: URL, target: { host?: string | null; port?: number | string | null; timeout?: number }, done: TunnelCallback): void {
+function openTunnel(keepAlive: boolean, proxy: URL, extra: ProxyRequestOptions, target: { host?: string | null; port?: number | string | null; timeout?: number }, done: TunnelCallback): void {
   const authority = `${target.host ?? ""}:${String(target.port ?? "")}`;
-  const headers: http.OutgoingHttpHeaders = { host: authority, connection: keepAlive ? "keep-alive" : "close" };
+  const headers: http.OutgoingHttpHeaders = { ...extra.headers, host: authority, connection: keepAlive ? "keep-alive" : "close" };
   if (proxy.username || proxy.password) {
     const userPass = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
     headers["proxy-authorization"] = `Basic ${Buffer.from(userPass).toString("base64")}`;
   }
   const options: https.RequestOptions = {
+    rejectUnauthorized: extra.rejectUnauthorized,
+    ca: extra.ca,
     method: "CONNECT",
     host: proxy.hostname.replace(/^\[|\]$/g, ""),
     port: proxy.port || (proxy.protocol === "https:" ? 443 : 80),
@@ -81,16 +87,18 @@ function proxyUrl(value: string | URL): URL {
 export class HttpsProxyAgent extends https.Agent {
   readonly proxy: URL;
   private readonly tunnelKeepAlive: boolean;
+  private readonly proxyRequestOptions: ProxyRequestOptions;
 
-  constructor({ proxy, ...options }: ProxyAgentOptions) {
+  constructor({ proxy, proxyRequestOptions, ...options }: ProxyAgentOptions) {
     super(options);
     this.proxy = proxyUrl(proxy);
     this.tunnelKeepAlive = options.keepAlive === true;
+    this.proxyRequestOptions = proxyRequestOptions ?? {};
   }
 
   // Node's Agent accepts an asynchronous createConnection that reports through the callback.
   override createConnection(options: https.RequestOptions, callback?: ConnectCallback): Duplex | null | undefined {
-    openTunnel(this.tunnelKeepAlive, this.proxy, options, (error, socket) => {
+    openTunnel(this.tunnelKeepAlive, this.proxy, this.proxyRequestOptions, options, (error, socket) => {
       if (error || !socket) return fail(callback, error);
       const createTls = https.Agent.prototype.createConnection as (this: https.Agent, o: object) => Duplex;
       callback?.(null, createTls.call(this, { ...options, socket }));
@@ -103,15 +111,17 @@ export class HttpsProxyAgent extends https.Agent {
 export class HttpProxyAgent extends http.Agent {
   readonly proxy: URL;
   private readonly tunnelKeepAlive: boolean;
+  private readonly proxyRequestOptions: ProxyRequestOptions;
 
-  constructor({ proxy, ...options }: ProxyAgentOptions) {
+  constructor({ proxy, proxyRequestOptions, ...options }: ProxyAgentOptions) {
     super(options);
     this.proxy = proxyUrl(proxy);
     this.tunnelKeepAlive = options.keepAlive === true;
+    this.proxyRequestOptions = proxyRequestOptions ?? {};
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectCallback): Duplex | null | undefined {
-    openTunnel(this.tunnelKeepAlive, this.proxy, options, (error, socket) => (error || !socket ? fail(callback, error) : callback?.(null, socket)));
+    openTunnel(this.tunnelKeepAlive, this.proxy, this.proxyRequestOptions, options, (error, socket) => (error || !socket ? fail(callback, error) : callback?.(null, socket)));
     return undefined;
   }
 }

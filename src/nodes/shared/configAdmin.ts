@@ -16,6 +16,7 @@ import { loadCertificate } from "../../core/certificate";
 import { certificateInput, type ConnectionConfig, type ConnectionCredentials } from "../../core/connection";
 import { FlaError } from "../../core/errors";
 import { resolveSettings, type ConnectionSettings } from "../../core/settings";
+import { networkOf } from "./proxyLookup";
 import type { FlaConfigNode } from "./types";
 
 const CREDENTIAL_KEYS = ["pfx", "passphrase", "certificate", "privateKey"] as const;
@@ -31,6 +32,8 @@ const REASON_SYNTAX = /^[\x21-\x7e]{1,64}$/;
 
 interface TestConnectionBody extends ConnectionConfig {
   id?: string;
+  /** The http proxy node chosen in the dialog (deployed), as for the deployed connection. */
+  proxy?: string;
   credentials?: ConnectionCredentials;
 }
 
@@ -124,7 +127,8 @@ async function handleTestConnection(RED: NodeAPI, req: Request, res: Response): 
   }
   const body = raw as TestConnectionBody;
   try {
-    const settings = resolveSettings(body);
+    // The same way out as the deployed node; never network settings sent by the caller (trust, proxy).
+    const settings = resolveSettings({ ...body, network: networkOf(RED, body.proxy) });
     const { credentials, storedSecrets } = mergeCredentials(RED, body);
     if (storedSecrets.length > 0) {
       const refusal = storedKeyRefusal(settings, deployedConfig(RED, String(body.id))?.connection.settings);
