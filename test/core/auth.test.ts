@@ -380,6 +380,7 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       "/mac-token": { status: 200, body: JSON.stringify({ access_token: "x", token_type: "mac", expires_in: 600 }) },
       "/minimal": { status: 200, body: JSON.stringify({ access_token: "opaque-1", token_type: "bearer" }) },
       "/zero-lifetime": { status: 200, body: JSON.stringify({ access_token: "opaque-zero", token_type: "Bearer", expires_in: 0 }) },
+      "/busy": { status: 429, body: JSON.stringify({ error: "slow_down" }), headers: { "Retry-After": "20" } },
       "/endless": { status: 200, body: JSON.stringify({ access_token: "opaque-endless", token_type: "Bearer", expires_in: 1e12 }) },
     };
 
@@ -453,6 +454,19 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       }
       return seen;
     };
+
+    it("honours the Retry-After of a 429 for the whole cache, then asks again", async () => {
+      let now = Date.now();
+      const cache = new TokenCache({ settings: settingsFor(oddUrl + "/busy"), certificate, clock: () => now });
+      const busy = keep(await rejection(cache.getAccessToken()));
+      assert.deepEqual([busy.code, busy.httpStatus, busy.retryable], ["FLA_HTTP", 429, true]);
+      now += 19_999;
+      await rejection(cache.getAccessToken());
+      assert.equal(cache.stats.tokenRequests, 1);
+      now += 1;
+      await rejection(cache.getAccessToken());
+      assert.equal(cache.stats.tokenRequests, 2);
+    });
 
     it("uses a token announced with expires_in 0 for 60 s", async () => {
       assert.deepEqual(await requestsAt("/zero-lifetime", [0, 1, 1_000, 59_999, 60_000]), [1, 1, 1, 1, 2]);
