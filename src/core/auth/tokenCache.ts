@@ -36,7 +36,10 @@ export const TOKEN_BACKOFF: RetryPolicy = DEFAULT_RETRY_POLICY;
 export interface TokenCacheOptions {
   settings: ConnectionSettings;
   certificate: LoadedCertificate;
-  /** Renew this long before expiry (default 60 s), but never earlier than half-way through the token's life. */
+  /**
+   * Renew this long before expiry (default 60 s), but never earlier than half-way through the token's life, nor before
+   * MIN_TOKEN_USE_SECONDS.
+   */
   renewBeforeSeconds?: number;
   /** Milliseconds since the epoch, for the cache's own timing (tests); assertions always carry the real time. */
   clock?: () => number;
