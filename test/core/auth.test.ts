@@ -155,14 +155,25 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       assert.equal(cache.stats.tokenRequests, 2);
     });
 
-    it("renews a short-lived token half-way through its life, not 60 s before", async () => {
+    it("renews half-way through the token's life when the renewal margin is longer than that", async () => {
+      let now = Date.now();
+      const cache = new TokenCache({ settings, certificate, clock: () => now, renewBeforeSeconds: 500 });
+      const first = await cache.getAccessToken();
+      now += 299_000;
+      assert.equal(await cache.getAccessToken(), first);
+      now += 2_000;
+      assert.notEqual(await cache.getAccessToken(), first);
+      assert.equal(cache.stats.tokenRequests, 2);
+    });
+
+    it("uses a token announced for 40 s at least 60 s: a tiny lifetime does not cost a token every few calls", async () => {
       const shortSim = await startSimulator({ port: 0, seed: false, tokenLifetimeSeconds: 40 });
       try {
         shortSim.registerClient({ clientId: EMPLOYER, certificatePem: certs.client.certificatePem, role: "employer", enterpriseNumber: ENTERPRISE });
         let now = Date.now();
         const cache = new TokenCache({ settings: settingsFor(shortSim.tokenUrl), certificate, clock: () => now });
         const first = await cache.getAccessToken();
-        now += 19_000;
+        now += 59_000;
         assert.equal(await cache.getAccessToken(), first);
         now += 2_000;
         assert.notEqual(await cache.getAccessToken(), first);
@@ -208,16 +219,87 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       assert.equal(cache.stats.tokenRequests, 2);
     });
 
-    it("rejects every waiter of a failed request, and does not keep the failure", async () => {
+    it("rejects every waiter of a failed request, and every later caller until the backoff ends (0.5 s at most after one failure)", async () => {
       sim.faults.add({ route: "token", kind: "status", status: 503, times: 1 });
-      const cache = new TokenCache({ settings, certificate });
+      let now = Date.now();
+      const cache = new TokenCache({ settings, certificate, clock: () => now });
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => cache.getAccessToken()));
       assert.ok(results.every((r) => r.status === "rejected"));
       const err = keep((results[0] as PromiseRejectedResult).reason as FlaError);
       assert.equal(err.code, "FLA_HTTP");
       assert.equal(err.retryable, true);
       assert.equal(cache.stats.tokenRequests, 1);
+      const held = keep(await rejection(cache.getAccessToken()));
+      assert.deepEqual([held.code, held.message, held.retryable], [err.code, err.message, true]);
+      assert.equal(cache.stats.tokenRequests, 1, "no request while the failure is held");
+      now += 500;
       assert.match(await cache.getAccessToken(), /\S{16,}/);
+      assert.equal(cache.stats.tokenRequests, 2);
+    });
+
+    it("backs off longer after each failure in a row, 30 s at most, and starts again from 0.5 s after a success", async () => {
+      sim.faults.add({ route: "token", kind: "status", status: 502 });
+      let now = Date.now();
+      const cache = new TokenCache({ settings, certificate, clock: () => now });
+      // The n-th failure in a row holds the requests between half and all of min(0.5 s · 2^(n-1), 30 s).
+      for (let failure = 1; failure <= 10; failure += 1) {
+        keep(await rejection(cache.getAccessToken()));
+        assert.equal(cache.stats.tokenRequests, failure);
+        const ceiling = Math.min(500 * 2 ** (failure - 1), 30_000);
+        now += ceiling / 2 - 1;
+        await rejection(cache.getAccessToken());
+        assert.equal(cache.stats.tokenRequests, failure, `held after failure ${failure}`);
+        now += ceiling / 2 + 1;
+      }
+      sim.faults.clear();
+      await cache.getAccessToken();
+      assert.equal(cache.stats.tokenRequests, 11);
+      cache.invalidateAccessToken();
+      sim.faults.add({ route: "token", kind: "status", status: 502, times: 1 });
+      await rejection(cache.getAccessToken());
+      now += 500;
+      await cache.getAccessToken();
+      assert.equal(cache.stats.tokenRequests, 13);
+    });
+
+    it("remembers a refusal for 10 s, then asks again", async () => {
+      let now = Date.now();
+      const cache = new TokenCache({ settings: settingsFor(sim.tokenUrl, "self_service_unknown_2"), certificate, clock: () => now });
+      const refusals = await Promise.allSettled(Array.from({ length: 20 }, () => cache.getAccessToken()));
+      const first = keep((refusals[0] as PromiseRejectedResult).reason as FlaError);
+      assert.equal(first.reason, "invalid_client");
+      now += 9_999;
+      const held = keep(await rejection(cache.getAccessToken()));
+      assert.deepEqual([held.code, held.reason, held.message], [first.code, first.reason, first.message]);
+      assert.equal(cache.stats.tokenRequests, 1);
+      now += 1;
+      await rejection(cache.getAccessToken());
+      assert.equal(cache.stats.tokenRequests, 2);
+    });
+
+    it("keeps using a valid token when its renewal fails, until it expires", async () => {
+      let now = Date.now();
+      const cache = new TokenCache({ settings, certificate, clock: () => now });
+      const first = await cache.getAccessToken();
+      sim.faults.add({ route: "token", kind: "status", status: 503 });
+      now += 541_000;
+      assert.equal(await cache.getAccessToken(), first, "the failed renewal's waiters keep the valid token");
+      assert.equal(await cache.getAccessToken(), first, "and so does everyone while the failure is held");
+      assert.equal(cache.stats.tokenRequests, 2);
+      now += 60_000;
+      assert.equal(keep(await rejection(cache.getAccessToken())).code, "FLA_HTTP");
+    });
+
+    it("remembers that the API refuses fresh tokens for 10 s (rememberApiRefusal)", async () => {
+      let now = Date.now();
+      const cache = new TokenCache({ settings, certificate, clock: () => now });
+      const token = await cache.getAccessToken();
+      const refusal = new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 });
+      cache.rememberApiRefusal(token, refusal);
+      const held = await rejection(cache.getAccessToken());
+      assert.deepEqual([held.code, held.message, held.httpStatus], ["FLA_AUTH", refusal.message, 401]);
+      now += 10_000;
+      assert.notEqual(await cache.getAccessToken(), token);
       assert.equal(cache.stats.tokenRequests, 2);
     });
   });
@@ -297,6 +379,9 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       "/no-token": { status: 200, body: JSON.stringify({ token_type: "Bearer", expires_in: 600 }) },
       "/mac-token": { status: 200, body: JSON.stringify({ access_token: "x", token_type: "mac", expires_in: 600 }) },
       "/minimal": { status: 200, body: JSON.stringify({ access_token: "opaque-1", token_type: "bearer" }) },
+      "/zero-lifetime": { status: 200, body: JSON.stringify({ access_token: "opaque-zero", token_type: "Bearer", expires_in: 0 }) },
+      "/busy": { status: 429, body: JSON.stringify({ error: "slow_down" }), headers: { "Retry-After": "20" } },
+      "/endless": { status: 200, body: JSON.stringify({ access_token: "opaque-endless", token_type: "Bearer", expires_in: 1e12 }) },
     };
 
     before(async () => {
@@ -354,6 +439,41 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
 
     it("defaults a missing expires_in to a short life", async () => {
       assert.deepEqual(await ask("/minimal"), { accessToken: "opaque-1", tokenType: "bearer", expiresIn: 300, scope: undefined });
+    });
+
+    /** Token requests a cache makes for `path` at each of the given clock offsets (ms after the first call). */
+    const requestsAt = async (path: string, offsets: number[]): Promise<number[]> => {
+      const start = Date.now();
+      let now = start;
+      const cache = new TokenCache({ settings: settingsFor(oddUrl + path), certificate, clock: () => now });
+      const seen: number[] = [];
+      for (const offset of offsets) {
+        now = start + offset;
+        await cache.getAccessToken();
+        seen.push(cache.stats.tokenRequests);
+      }
+      return seen;
+    };
+
+    it("honours the Retry-After of a 429 for the whole cache, then asks again", async () => {
+      let now = Date.now();
+      const cache = new TokenCache({ settings: settingsFor(oddUrl + "/busy"), certificate, clock: () => now });
+      const busy = keep(await rejection(cache.getAccessToken()));
+      assert.deepEqual([busy.code, busy.httpStatus, busy.retryable], ["FLA_HTTP", 429, true]);
+      now += 19_999;
+      await rejection(cache.getAccessToken());
+      assert.equal(cache.stats.tokenRequests, 1);
+      now += 1;
+      await rejection(cache.getAccessToken());
+      assert.equal(cache.stats.tokenRequests, 2);
+    });
+
+    it("uses a token announced with expires_in 0 for 60 s", async () => {
+      assert.deepEqual(await requestsAt("/zero-lifetime", [0, 1, 1_000, 59_999, 60_000]), [1, 1, 1, 1, 2]);
+    });
+
+    it("renews a token announced for 10^12 s within a day", async () => {
+      assert.deepEqual(await requestsAt("/endless", [0, 86_339_999, 86_340_000]), [1, 1, 2]);
     });
   });
 

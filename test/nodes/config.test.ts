@@ -93,14 +93,15 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       assert.equal(ctx.sim.stats.tokenRequests - before, 1);
     });
 
-    it("renews the token before it expires (4 s lifetime here)", async function () {
+    it("uses a token announced for 4 s at least 60 s (no token every 2 s), and a new one once the API refuses it", async function () {
       this.timeout(15_000);
       const node = await loadConfig(ctx, credentials());
       const first = await node.getAccessToken();
       assert.equal(await node.getAccessToken(), first, "reused while fresh");
       await new Promise((r) => setTimeout(r, 2_500));
-      const second = await node.getAccessToken();
-      assert.notEqual(second, first, "renewed before expiry");
+      assert.equal(await node.getAccessToken(), first, "a tiny announced lifetime is floored");
+      node.invalidateAccessToken(first);
+      assert.notEqual(await node.getAccessToken(), first, "renewed after the API's 401");
     });
 
     it("invalidation leads to a new assertion and token", async () => {

@@ -4,6 +4,7 @@
  * it throws a FlaError for the final technical failures.
  */
 import axios, { AxiosInstance, AxiosResponse } from "axios";
+import { tokenRequestsHeldForMs } from "../auth/tokenErrors";
 import type { TokenProvider } from "../auth/tokenProvider";
 import { FlaError, isFlaError } from "../errors";
 import { HttpPolicy } from "../http/policy";
@@ -59,6 +60,8 @@ export function attemptsOf(error: unknown): number {
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Wakes just after a shared token hold ends, not just before it. */
+const TIMER_MARGIN_MS = 5;
 
 export class FlaApiClient {
   readonly apiUrl: string;
@@ -153,9 +156,8 @@ export class FlaApiClient {
       try {
         token = await this.tokens.getAccessToken();
       } catch (error) {
-        failure = tokenFailure(error);
         failures++;
-        await this.waitOrThrow(request, failure, failures, signal);
+        await this.waitForToken(tokenFailure(error), failures, signal);
         continue;
       }
       if (signal?.aborted) throw abortedError();
@@ -186,11 +188,14 @@ export class FlaApiClient {
           this.tokens.invalidateAccessToken(token);
           continue;
         }
-        throw new FlaError(
+        const refused = new FlaError(
           "FLA_AUTH",
           `The FLA API refused a freshly issued access token (401${problemSuffix(response.data)}): check that the client id has access to the Federal Learning Account and the scope of the role.`,
           { httpStatus: 401, reason: problemType(response.data) },
         );
+        // Other messages then fail at once with the same error, instead of each fetching a token the API refuses.
+        this.tokens.rememberApiRefusal?.(token, refused);
+        throw refused;
       }
       if (RETRYABLE_STATUSES.has(status)) {
         failure = statusFailure(request, status, headers, response.data);
@@ -220,6 +225,22 @@ export class FlaApiClient {
     }
   }
 
+  /**
+   * Waits before asking for a token again, or throws. The token cache backs off for the whole config node and answers
+   * every caller with the same failure meanwhile: a message waits for the end of that backoff only when its own retry
+   * would have waited as long, so that one passing failure is absorbed and a lasting one ends every message at once.
+   * A time-out is not tried again: every message that waited on that token request shares its failure.
+   */
+  private async waitForToken(failure: AttemptFailure, failures: number, signal?: AbortSignal): Promise<void> {
+    if (!failure.retryable || failure.error.code === "FLA_TIMEOUT" || failures >= this.retry.attempts) throw failure.error;
+    const heldMs = tokenRequestsHeldForMs(failure.error);
+    if (heldMs === undefined) return sleep(backoffDelay(failures, this.retry), signal);
+    const ownWaitMs = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (failures - 1));
+    if (heldMs > ownWaitMs) throw failure.error;
+    // A timer may fire a millisecond before the clock reaches the end of the backoff.
+    await sleep(heldMs + TIMER_MARGIN_MS, signal);
+  }
+
   /** Waits before the next attempt, or throws the final error. */
   private async waitOrThrow(request: FlaRequest, failure: AttemptFailure, failures: number, signal?: AbortSignal): Promise<void> {
     if (!failure.retryable) throw failure.error;
@@ -233,12 +254,12 @@ export class FlaApiClient {
 }
 
 function tokenFailure(error: unknown): AttemptFailure {
-  const flaError = isFlaError(error)
-    ? error
-    : new FlaError("FLA_AUTH", `The access token could not be obtained (${safeCause(error).message}).`, { cause: error });
+  if (!isFlaError(error)) {
+    return { error: new FlaError("FLA_AUTH", `The access token could not be obtained (${safeCause(error).message}).`, { cause: error }), mayHaveReached: false, retryable: false };
+  }
   // The API was not called: retrying is always safe, and worth it only for a passing failure.
-  const retryable = isFlaError(error) ? error.retryable || ["FLA_TIMEOUT", "FLA_NETWORK"].includes(error.code) : false;
-  return { error: flaError, mayHaveReached: false, retryable };
+  const retryable = error.retryable;
+  return { error, mayHaveReached: false, retryable };
 }
 
 function transportFailure(error: unknown, request: FlaRequest, apiUrl: string, timeoutMs: number): AttemptFailure {

@@ -145,5 +145,6 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
     scope: request.scope,
     body: body && typeof body === "object" ? (body as OAuthErrorBody) : undefined,
     secrets: [request.assertion],
+    retryAfter: response.headers["retry-after"],
   });
 }

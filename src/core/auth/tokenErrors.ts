@@ -1,4 +1,5 @@
 /** Turns an RFC 6749 §5.2 error answer into what the user must do. */
+import { parseRetryAfter } from "../api/backoff";
 import { FlaError } from "../errors";
 
 export interface OAuthErrorBody {
@@ -13,6 +14,28 @@ export interface OAuthErrorAnswer {
   body?: OAuthErrorBody;
   /** Strings the server might echo and that must not reach a message. */
   secrets: string[];
+  /** The answer's Retry-After header, honoured on a 429 or 503. */
+  retryAfter?: unknown;
+}
+
+/** The wait a token endpoint asked for with its 429 or 503, by the error that reports the answer. */
+const retryAfterByError = new WeakMap<object, number>();
+/** How long the config node sends no token request after this failure (every caller meanwhile gets the same error). */
+const holdByError = new WeakMap<object, number>();
+
+/** The token endpoint's Retry-After (milliseconds) carried by this error, if it sent one. */
+export function tokenEndpointRetryAfterMs(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null ? retryAfterByError.get(error) : undefined;
+}
+
+/** Marks an error as holding back the token requests of its config node for `ms`. */
+export function holdTokenRequests(error: object, ms: number): void {
+  holdByError.set(error, ms);
+}
+
+/** How long (milliseconds) the token requests of the config node are held back after this error, if they are. */
+export function tokenRequestsHeldForMs(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null ? holdByError.get(error) : undefined;
 }
 
 export const FLA_PERMISSION = "CareerPro – Federal Learning Account – Declaration";
@@ -35,11 +58,14 @@ export function describeOAuthError(answer: OAuthErrorAnswer): FlaError {
   const auth = (advice: string) => new FlaError("FLA_AUTH", `${said}: ${advice}`, { httpStatus: status, reason: error ?? `HTTP_${status}` });
 
   if (status >= 500 || status === 429 || status === 408) {
-    return new FlaError("FLA_HTTP", `${said}: the service is unavailable or busy, try again later.`, {
+    const busy = new FlaError("FLA_HTTP", `${said}: the service is unavailable or busy, try again later.`, {
       httpStatus: status,
       reason: error ?? `HTTP_${status}`,
       retryable: true,
     });
+    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(answer.retryAfter) : undefined;
+    if (retryAfterMs !== undefined) retryAfterByError.set(busy, retryAfterMs);
+    return busy;
   }
   switch (error) {
     case "invalid_client":
