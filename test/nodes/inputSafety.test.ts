@@ -181,4 +181,21 @@ describe("fla-declare / fla-query: input Node-RED cannot copy (issue 9)", functi
     assert.equal(byIndex[3].fla!.anomalies![0].code, "LOCAL-PAYLOAD-TOO-DEEP");
     assert.equal(got.complete.length, 1);
   });
+
+  it("an array payload is handled in linear work: each element is read a few times, not once per part (no timing)", async () => {
+    const { node, got, settled } = await loadNode(ctx, declareNodeDef);
+    const rows = 300;
+    let reads = 0;
+    // Invalid rows (a wrong check digit): no request. Each row counts the reads of one of its fields; a copy of the whole
+    // array for each part message read every row once per part: rows² reads.
+    const payload = Array.from({ length: rows }, () => {
+      const row = training({ worker: { ssin: "85.07.30-033.29" } });
+      Object.defineProperty(row, "note", { enumerable: true, get: () => ++reads });
+      return row;
+    });
+    node.receive({ payload });
+    await settled(rows);
+    assert.equal(got.anomaly.length, rows);
+    assert.ok(reads <= rows * 10, `${reads} reads for ${rows} rows`);
+  });
 });
