@@ -255,6 +255,21 @@ describe("core: input that must not crash or reshape anything (issue 9)", () => 
       assert.equal(requests(), before);
     });
 
+    it("a long array of invalid rows lets the event loop run between rows (it is not one chain of microtasks)", async () => {
+      const rows = Array.from({ length: 3_000 }, () => training({ worker: { ssin: "85.07.30-033.29" } }));
+      let emitted = 0;
+      let emittedWhenTheLoopRan = -1;
+      setImmediate(() => (emittedWhenTheLoopRan = emitted));
+      await processDeclareMessage(
+        { configuredOperation: "createTraining", msgOperation: undefined, payload: rows, trainingId: undefined },
+        (request) => declare(request, deps),
+        () => emitted++,
+        32,
+      );
+      assert.equal(emitted, rows.length);
+      assert.ok(emittedWhenTheLoopRan >= 0 && emittedWhenTheLoopRan < rows.length, `the loop ran after ${emittedWhenTheLoopRan} of ${rows.length} rows`);
+    });
+
     it("an unknown operation with an uncopyable payload gives back a summary", async () => {
       const outcomes: Outcome[] = [];
       const deep = nested(10_000);

@@ -14,6 +14,9 @@ const EMPTY_LIST = {
   nl: "De lijst is leeg: er is niets aan te geven.",
 };
 
+/** Rows handled between two turns of the event loop. */
+const ROWS_BETWEEN_PAUSES = 200;
+
 export interface DeclareMessageInput {
   configuredOperation: string;
   msgOperation: unknown;
@@ -83,9 +86,25 @@ async function processList(operation: DeclareOperation, items: unknown[], run: R
     return;
   }
   let next = 0;
+  let sinceYield = 0;
+  let pause: Promise<void> | undefined;
   const count = items.length;
   const worker = async (): Promise<void> => {
     while (next < count) {
+      // Rows refused locally settle at once: without a pause, a long list would be one chain of microtasks that keeps
+      // the event loop (every other flow, the part messages' delivery) waiting until the last row.
+      if (++sinceYield >= ROWS_BETWEEN_PAUSES) {
+        sinceYield = 0;
+        pause = new Promise<void>((resolve) => setImmediate(() => {
+          pause = undefined;
+          resolve();
+        }));
+      }
+      if (pause) {
+        // Every worker waits for the same turn of the loop; another may have taken the last rows meanwhile.
+        await pause;
+        if (next >= count) break;
+      }
       const index = next++;
       const outcome = await safely(operation, () => {
         let payload: unknown;
