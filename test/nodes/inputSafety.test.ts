@@ -145,6 +145,25 @@ describe("fla-declare / fla-query: input Node-RED cannot copy (issue 9)", functi
     assert.equal(got.anomaly[0].fla!.anomalies![0].code, "LOCAL-OPERATION-UNKNOWN");
   });
 
+  it("another property Node-RED cannot copy (msg.extra 10,000 levels deep): send, node.error and done do not throw", async () => {
+    const { node, got } = await loadNode(ctx, declareNodeDef);
+    const logged: string[] = [];
+    const under = node as unknown as { error: (text: unknown, msg?: unknown) => void };
+    const error = under.error.bind(node);
+    under.error = (text: unknown, msg?: unknown) => {
+      if (msg === undefined) logged.push(String(text));
+      error(text, msg);
+    };
+    node.receive({ payload: training({ worker: { ssin: "85.07.30-033.29" } }), extra: nested(10_000) });
+    const deadline = Date.now() + 5_000;
+    while (logged.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // The first wire got the anomaly; the copy for the second wire, and for the Complete node, could not be made: logged.
+    assert.equal(got.anomaly.length, 1);
+    assert.equal(got.anomaly[0].fla!.anomalies![0].code, "LOCAL-SSIN-CHECKSUM");
+    assert.ok(logged.some((line) => /could not be sent/.test(line)), logged.join("\n"));
+    assert.ok(logged.some((line) => /could not be ended/.test(line)), logged.join("\n"));
+  });
+
   it("fla-query: a throwing getter or a 10,000-level payload ends as one local anomaly, no request", async () => {
     const before = ctx.sim.stats.requests;
     const getter: Record<string, unknown> = {};
