@@ -8,7 +8,8 @@
  * - token requests per run and for 1,000 concurrent getAccessToken(); .pfx load time; RSS with 10,000 messages queued.
  *
  * BENCH_MESSAGES (default 5000), BENCH_ROUNDS (default 5: raw and node runs interleaved, medians kept) and BENCH_CONCURRENCY (default "4,16,64")
- * change the runs; BENCH_ONLY=memory runs the memory probe alone (results.json untouched); profile with `node --cpu-prof dist/bench/run.js`.
+ * change the runs; BENCH_ONLY=memory runs the memory probe alone, BENCH_ONLY=arrays the array payloads alone (bench/arrays.ts;
+ * results.json untouched); profile with `node --cpu-prof dist/bench/run.js`.
  */
 import { fork } from "node:child_process";
 import http from "node:http";
@@ -20,6 +21,7 @@ import { loadCertificate } from "../src/core/certificate";
 import { FlaConnection } from "../src/core/connection";
 import { getTestCertificatesSync, type PfxFile } from "../test/support/certificates";
 import { loadTraining } from "../test/load/support";
+import { arrays, arraysTable } from "./arrays";
 import { cpuMicros, gc, median, round } from "./measure";
 import type { MemoryFigures } from "./memoryProbe";
 import { loadFlow, stopRuntime, type BenchFlow, type Credentials } from "./runtime";
@@ -222,6 +224,7 @@ function printTable(results: Record<string, unknown> & { throughput: Awaited<Ret
   lines.push(`1,000 concurrent getAccessToken(): ${JSON.stringify(results.concurrentTokens)}`);
   lines.push(`.pfx load (loadCertificate, median): ${JSON.stringify(results.pfxLoad)}`);
   lines.push(`10,000 messages queued: ${JSON.stringify(results.memory)}`);
+  if (Array.isArray(results.arrays)) lines.push("", arraysTable(results.arrays as Awaited<ReturnType<typeof arrays>>));
   console.log(lines.join("\n"));
 }
 
@@ -233,6 +236,10 @@ async function main(): Promise<void> {
     if (process.env.BENCH_ONLY === "memory") {
       // A quick look at the memory figure alone; results.json is left as it is.
       console.log(`10,000 messages queued: ${JSON.stringify(await memory(info, credentials, child))}`);
+      return;
+    }
+    if (process.env.BENCH_ONLY === "arrays") {
+      console.log(arraysTable(await arrays(info, credentials)));
       return;
     }
     const results = {
@@ -247,6 +254,7 @@ async function main(): Promise<void> {
       concurrentTokens: await concurrentTokens(info, credentials, child),
       pfxLoad: pfxLoadTimes({ openSslDefault: certs.pfx.openSslDefault, legacy: certs.pfx.legacy, windows3des: certs.pfx.windows3des }),
       memory: await memory(info, credentials, child),
+      arrays: await arrays(info, credentials),
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
     printTable(results);

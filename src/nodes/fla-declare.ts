@@ -5,7 +5,7 @@ import { FlaError } from "../core/errors";
 import { processDeclareMessage, type RunDeclaration } from "../core/messages/declareMessage";
 import { loadCustomSchema, precompileSchemas } from "../core/validation";
 import { connectionOf } from "./shared/configLookup";
-import { emitOutcome } from "./shared/emit";
+import { emitOutcome, finish } from "./shared/emit";
 import { InputTracker } from "./shared/inputTracker";
 import { StatusReporter } from "./shared/statusReporter";
 
@@ -57,7 +57,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       const problem = setupProblem ?? (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
       if (problem || !connection?.settings) {
         emitOutcome(RED, this, msg, send, { output: "error", error: problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")), fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
-        return done();
+        return finish(this, msg, done);
       }
       deps ??= declareDeps(connection);
       const run = deps.run;
@@ -67,12 +67,11 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       tracker.begin();
       // Closures of their own, no emitter object, no `finally` (a promise and closures more): while thousands of
       // messages wait in the queue, each keeps what its input handler created.
-      // A failure outside the declaration (emitting threw) still ends the message, through done(err): never silent.
+      // A failure outside the declaration still ends the message, through done(err): never silent, never thrown.
       const end = (err?: unknown): void => {
         status.ended(connection);
         tracker.end();
-        if (err === undefined) done();
-        else done(err instanceof Error ? err : new Error(String(err)));
+        finish(this, msg, done, err);
       };
       processDeclareMessage(
         { configuredOperation: def.operation, msgOperation: msg.operation, payload: msg.payload, trainingId: msg.trainingId },

@@ -1,13 +1,13 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { FlaError } from "../core/errors";
-import { localAnomalyOutcome } from "../core/messages/localOutcome";
+import { localAnomalyOutcome, unsafePayloadOutcome } from "../core/messages/localOutcome";
 import { resolveOperation } from "../core/messages/operation";
 import { mergeQueryParams, QUERY_PARAMETER_NAMES, type QueryParameterName } from "../core/messages/queryParams";
 import { query, type Paging } from "../core/query";
 import type { Outcome } from "../core/result";
 import { precompileSchemas, QUERY_OPERATIONS } from "../core/validation";
 import { connectionOf } from "./shared/configLookup";
-import { createEmitter } from "./shared/emit";
+import { createEmitter, finish } from "./shared/emit";
 import { InputTracker } from "./shared/inputTracker";
 import { StatusReporter } from "./shared/statusReporter";
 import { evaluateTypedInput } from "./shared/typedInputs";
@@ -47,14 +47,21 @@ export = function registerFlaQuery(RED: NodeAPI): void {
       const emitter = createEmitter(RED, this, msg, send);
       const resolved = resolveOperation(def.query, msg.query, QUERY_OPERATIONS, "query");
       if ("anomaly" in resolved) {
-        emitter.emit(localAnomalyOutcome(String(msg.query ?? def.query), msg.payload, resolved.anomaly));
-        return done();
+        const asked = msg.query ?? def.query;
+        emitter.emit(localAnomalyOutcome(typeof asked === "string" ? asked : "msg.query", msg.payload, resolved.anomaly));
+        return finish(this, msg, done);
       }
       const operation = resolved.operation;
+      // Before its parameters are read: a payload too deep or unreadable is one anomaly, not a crash in a copy.
+      const unsafe = unsafePayloadOutcome(operation, msg.payload, "structure");
+      if (unsafe) {
+        emitter.emit(unsafe);
+        return finish(this, msg, done);
+      }
       if (!connection?.settings || connection.problem) {
         const error = connection?.problem ?? new FlaError("FLA_CONFIG", RED._("fla-query.errors.noConfig"));
         emitter.emit({ output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
-        return done();
+        return finish(this, msg, done);
       }
       const settings = connection.settings;
       const client = connection.requireClient();
@@ -95,12 +102,12 @@ export = function registerFlaQuery(RED: NodeAPI): void {
         .then(
           () => {
             status.ended(connection);
-            done();
+            finish(this, msg, done);
           },
-          // Emitting threw: the message still ends, through done(err), never silently.
+          // Something threw: the message still ends, through done(err), never silently.
           (err: unknown) => {
             status.ended(connection);
-            done(err instanceof Error ? err : new Error(String(err)));
+            finish(this, msg, done, err);
           },
         );
       tracker.track(work);

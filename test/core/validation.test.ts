@@ -556,6 +556,28 @@ describe("core/validation: queries", () => {
   });
 });
 
+describe("core/validation: payloads that cannot be declared as they are (issue 9; more in inputSafety.test.ts)", () => {
+  it("gives each its own code, before any copy", () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 1_000; i++) deep = { a: deep };
+    const tooDeep = declare("createTraining", training({ extra: deep })).anomalies;
+    assert.deepEqual(codes(tooDeep), ["LOCAL-PAYLOAD-TOO-DEEP extra.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a", "LOCAL-PAYLOAD-REPLACED payload"]);
+    only(declare("createTraining", training({ note: "x".repeat(1_000_001) })).anomalies, "LOCAL-PAYLOAD-TOO-LARGE");
+    const circular = training();
+    circular.again = circular;
+    only(declare("createTraining", circular).anomalies, "LOCAL-PAYLOAD-CIRCULAR", "again");
+    const getter = training();
+    Object.defineProperty(getter, "nature", { enumerable: true, get: () => { throw new Error("no"); } });
+    assert.deepEqual(codes(declare("createTraining", getter).anomalies), ["LOCAL-PAYLOAD-UNREADABLE nature", "LOCAL-PAYLOAD-REPLACED payload"]);
+    only(declare("createTraining", training({ title: Buffer.from("x") })).anomalies, "LOCAL-PAYLOAD-UNSUPPORTED", "title");
+    only(declare("createTraining", training({ duration: { value: Infinity, unit: "HOURS" } })).anomalies, "LOCAL-NUMBER-NOT-FINITE", "duration.value");
+    only(declare("createTraining", JSON.parse(`{"__proto__": ${JSON.stringify(training())}}`)).anomalies, "LOCAL-KEY-FORBIDDEN", "__proto__");
+    only(declare("createTraining", training({ title: "\u200b\u200b" })).anomalies, "LOCAL-TEXT-BLANK", "title");
+    only(declare("createTraining", training({ title: "A\u0000B" })).anomalies, "LOCAL-TEXT-CONTROL", "title");
+    only(declare("cancelTraining", {}, employerCtx, "..").anomalies, "LOCAL-ID-FORMAT", "trainingId");
+  });
+});
+
 describe("core/validation: anomaly catalogue", () => {
   it("every code of LOCAL_ANOMALY_CODES was produced by the tests above, and every produced code is catalogued", () => {
     const catalogued = Object.keys(LOCAL_ANOMALY_CODES).sort();

@@ -114,13 +114,29 @@ function paramText(value: unknown): string | undefined {
   return String(value);
 }
 
-/** Builds the request of one operation. Throws a TypeError when a path parameter is missing (validation runs before). */
+/**
+ * One path parameter, percent-encoded. Encoded, a value keeps every character except "." as it is in the URL, and "%"
+ * becomes "%25", so the only values that `new URL()` would rewrite are the dot segments "." and "..": refused here
+ * (validation refuses them first), so that the path sent never differs from its template.
+ */
+function pathSegment(operation: OperationName, name: string, value: string): string {
+  let segment: string;
+  try {
+    segment = encodeURIComponent(value);
+  } catch {
+    throw new TypeError(`The ${name} of the ${operation} operation is not valid text (a lone surrogate).`);
+  }
+  if (segment === "." || segment === "..") throw new TypeError(`The ${name} of the ${operation} operation cannot be "${segment}": it would change the URL.`);
+  return segment;
+}
+
+/** Builds the request of one operation. Throws a TypeError when a path parameter is missing or would change the URL (validation runs before). */
 export function buildRequest(operation: OperationName, params: OperationParams, body?: unknown): FlaRequest {
   const spec = OPERATIONS[operation];
   const path = spec.pathTemplate.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const value = paramText(params[name as ParamName]);
     if (value === undefined) throw new TypeError(`The ${operation} operation needs a ${name}.`);
-    return encodeURIComponent(value);
+    return pathSegment(operation, name, value);
   });
   const query = new URLSearchParams();
   for (const name of spec.queryParams) {

@@ -41,7 +41,8 @@ function start(request: DeclareRequest, deps: DeclareDeps, startedAt: number): {
     return {
       outcome: {
         output: "anomaly",
-        payload: request.payload,
+        // What the user sent, untouched; a summary only when Node-RED could not copy it.
+        payload: "giveBack" in checked ? checked.giveBack : request.payload,
         fla: { operation: request.operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
       },
     };

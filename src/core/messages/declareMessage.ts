@@ -6,13 +6,16 @@ import { DECLARE_OPERATIONS, type DeclareOperation } from "../validation";
 import type { Outcome } from "../result";
 import { errorOutcome, localAnomalyOutcome } from "./localOutcome";
 import { resolveOperation } from "./operation";
-import { anomaly } from "../validation/anomalies";
+import { anomaly, show } from "../validation/anomalies";
 
 const EMPTY_LIST = {
   en: "The list is empty: there is nothing to declare.",
   fr: "La liste est vide : il n'y a rien à déclarer.",
   nl: "De lijst is leeg: er is niets aan te geven.",
 };
+
+/** Rows handled between two turns of the event loop. */
+const ROWS_BETWEEN_PAUSES = 200;
 
 export interface DeclareMessageInput {
   configuredOperation: string;
@@ -46,17 +49,20 @@ async function safely(operation: string, run: () => Promise<Outcome>): Promise<O
  */
 export function processDeclareMessage(input: DeclareMessageInput, run: RunDeclaration, emit: EmitOutcome, window = 8): Promise<void> {
   let resolved: ReturnType<typeof resolveOperation<DeclareOperation>>;
+  let isList: boolean;
   try {
     resolved = resolveOperation(input.configuredOperation, input.msgOperation, DECLARE_OPERATIONS, "operation");
     if ("anomaly" in resolved) {
-      emit(localAnomalyOutcome(String(input.msgOperation ?? input.configuredOperation), input.payload, resolved.anomaly));
+      const asked = input.msgOperation ?? input.configuredOperation;
+      emit(localAnomalyOutcome(typeof asked === "string" ? asked : show(asked), input.payload, resolved.anomaly));
       return Promise.resolve();
     }
+    isList = Array.isArray(input.payload);
   } catch (err) {
     return Promise.reject(err);
   }
   const { operation } = resolved;
-  if (Array.isArray(input.payload)) return processList(operation, input.payload, run, emit, window);
+  if (isList) return processList(operation, input.payload as unknown[], run, emit, window);
   return processOne(operation, input.payload, input.trainingId, run, emit);
 }
 
@@ -80,12 +86,38 @@ async function processList(operation: DeclareOperation, items: unknown[], run: R
     return;
   }
   let next = 0;
+  let sinceYield = 0;
+  let pause: Promise<void> | undefined;
+  const count = items.length;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < count) {
+      // Rows refused locally settle at once: without a pause, a long list would be one chain of microtasks that keeps
+      // the event loop (every other flow, the part messages' delivery) waiting until the last row.
+      if (++sinceYield >= ROWS_BETWEEN_PAUSES) {
+        sinceYield = 0;
+        pause = new Promise<void>((resolve) => setImmediate(() => {
+          pause = undefined;
+          resolve();
+        }));
+      }
+      if (pause) {
+        // Every worker waits for the same turn of the loop; another may have taken the last rows meanwhile.
+        await pause;
+        if (next >= count) break;
+      }
       const index = next++;
-      const outcome = await safely(operation, () => run({ operation, payload: items[index] }));
-      emit(outcome, { index, count: items.length });
+      const outcome = await safely(operation, () => {
+        let payload: unknown;
+        try {
+          payload = items[index];
+        } catch {
+          // An element behind a getter or Proxy that throws: an anomaly of its own, the other elements go on.
+          return Promise.resolve(localAnomalyOutcome(operation, null, anomaly("LOCAL-PAYLOAD-UNREADABLE", `[${index}]`)));
+        }
+        return run({ operation, payload });
+      });
+      emit(outcome, { index, count });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(window, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(window, count) }, worker));
 }

@@ -35,6 +35,18 @@ const KIND_NAMES: Record<string, LocalizedText> = {
   other: { en: "not an object", fr: "pas un objet", nl: "geen object" },
 };
 
+const UNSUPPORTED_KINDS: Record<string, LocalizedText> = {
+  function: { en: "a function", fr: "une fonction", nl: "een functie" },
+  symbol: { en: "a Symbol", fr: "un Symbol", nl: "een Symbol" },
+  bigint: { en: "a BigInt", fr: "un BigInt", nl: "een BigInt" },
+  buffer: { en: "binary data (a Buffer)", fr: "des données binaires (un Buffer)", nl: "binaire gegevens (een Buffer)" },
+};
+
+function unsupportedKind(p: AnomalyParams, lang: Lang): string {
+  if (p.kind !== "object") return pick(UNSUPPORTED_KINDS, p.kind, lang);
+  return { en: `an object of type ${p.type}`, fr: `un objet de type ${p.type}`, nl: `een object van het type ${p.type}` }[lang];
+}
+
 const COMPARISONS: Record<string, LocalizedText> = {
   ">": { en: "greater than", fr: "supérieur à", nl: "groter dan" },
   ">=": { en: "at least", fr: "supérieur ou égal à", nl: "groter dan of gelijk aan" },
@@ -121,9 +133,9 @@ const TEMPLATES: Record<string, Record<Lang, Template>> = {
     nl: (p) => `Het veld "${field(p)}" heeft niet het verwachte formaat (${p.expected}): ontvangen waarde ${p.v}.`,
   },
   "LOCAL-ID-FORMAT": {
-    en: (p) => `The identifier in "${field(p)}" must be 1 to 100 characters without spaces, slashes, question marks or # (e.g. T-000042), but received ${p.v}.`,
-    fr: (p) => `L'identifiant dans « ${field(p)} » doit compter de 1 à 100 caractères, sans espace, barre oblique, point d'interrogation ni # (par ex. T-000042), mais la valeur reçue est ${p.v}.`,
-    nl: (p) => `De identificatie in "${field(p)}" moet 1 tot 100 tekens lang zijn, zonder spaties, schuine strepen, vraagtekens of # (bv. T-000042), maar de ontvangen waarde is ${p.v}.`,
+    en: (p) => `The identifier in "${field(p)}" must be 1 to 100 printable ASCII characters without spaces, slashes, backslashes, question marks, % or #, and not only dots (e.g. T-000042), but received ${p.v}.`,
+    fr: (p) => `L'identifiant dans « ${field(p)} » doit compter de 1 à 100 caractères ASCII imprimables, sans espace, barre oblique, barre oblique inverse, point d'interrogation, % ni #, et pas uniquement des points (par ex. T-000042), mais la valeur reçue est ${p.v}.`,
+    nl: (p) => `De identificatie in "${field(p)}" moet 1 tot 100 afdrukbare ASCII-tekens lang zijn, zonder spaties, schuine strepen, backslashes, vraagtekens, % of #, en niet alleen punten (bv. T-000042), maar de ontvangen waarde is ${p.v}.`,
   },
   "LOCAL-UNKNOWN-FIELD": {
     en: (p) => `The field "${field(p)}" is not allowed by the custom schema: remove it or update the schema.`,
@@ -210,6 +222,56 @@ const TEMPLATES: Record<string, Record<Lang, Template>> = {
     fr: (p) => `cancelTraining n'envoie pas de corps de requête : les champs ${p.fields} du payload ne sont pas transmis.`,
     nl: (p) => `cancelTraining verstuurt geen body: de velden ${p.fields} van de payload worden niet verzonden.`,
   },
+  "LOCAL-PAYLOAD-TOO-DEEP": {
+    en: (p) => `msg.payload is nested more than ${p.limit} levels deep (at "${field(p)}"), where a declaration has a few: send the fields of the declaration only, not a whole request or a recursive structure.`,
+    fr: (p) => `msg.payload est imbriqué sur plus de ${p.limit} niveaux (à « ${field(p)} »), alors qu'une déclaration n'en compte que quelques-uns : n'envoyez que les champs de la déclaration, pas une requête entière ni une structure récursive.`,
+    nl: (p) => `msg.payload is meer dan ${p.limit} niveaus diep genest (bij "${field(p)}"), terwijl een aangifte er maar enkele telt: stuur alleen de velden van de aangifte, geen volledig verzoek of recursieve structuur.`,
+  },
+  "LOCAL-PAYLOAD-TOO-LARGE": {
+    en: (p) => `The declaration is too large: its JSON text exceeds ${p.limit} characters, where one declaration takes a few hundred. Look for a large field (a file, an image, a whole table) and leave it out.`,
+    fr: (p) => `La déclaration est trop volumineuse : son texte JSON dépasse ${p.limit} caractères, alors qu'une déclaration en compte quelques centaines. Cherchez un champ volumineux (un fichier, une image, un tableau entier) et retirez-le.`,
+    nl: (p) => `De aangifte is te groot: haar JSON-tekst telt meer dan ${p.limit} tekens, terwijl een aangifte er enkele honderden telt. Zoek een groot veld (een bestand, een afbeelding, een volledige tabel) en laat het weg.`,
+  },
+  "LOCAL-PAYLOAD-CIRCULAR": {
+    en: (p) => `The field "${field(p)}" refers back to an object that contains it (a circular reference), which JSON cannot carry: build the payload from plain values (objects, lists, text, numbers).`,
+    fr: (p) => `Le champ « ${field(p)} » renvoie à un objet qui le contient (référence circulaire), ce que JSON ne peut pas transporter : construisez le payload avec des valeurs simples (objets, listes, textes, nombres).`,
+    nl: (p) => `Het veld "${field(p)}" verwijst terug naar een object dat het bevat (een kringverwijzing), wat JSON niet kan overbrengen: bouw de payload op met gewone waarden (objecten, lijsten, tekst, getallen).`,
+  },
+  "LOCAL-PAYLOAD-UNREADABLE": {
+    en: (p) => `The value at "${field(p)}" cannot be read (reading it raised an error: a getter or a Proxy): build the payload from plain values (objects, lists, text, numbers).`,
+    fr: (p) => `La valeur à « ${field(p)} » ne peut pas être lue (sa lecture a provoqué une erreur : un getter ou un Proxy) : construisez le payload avec des valeurs simples (objets, listes, textes, nombres).`,
+    nl: (p) => `De waarde bij "${field(p)}" kan niet gelezen worden (het lezen gaf een fout: een getter of een Proxy): bouw de payload op met gewone waarden (objecten, lijsten, tekst, getallen).`,
+  },
+  "LOCAL-PAYLOAD-UNSUPPORTED": {
+    en: (p, l) => `The field "${field(p)}" holds ${unsupportedKind(p, l)}, which JSON cannot carry (the API would receive nothing or something else): use text, numbers, true/false, lists or plain objects.`,
+    fr: (p, l) => `Le champ « ${field(p)} » contient ${unsupportedKind(p, l)}, que JSON ne peut pas transporter (l'API recevrait autre chose, ou rien) : utilisez du texte, des nombres, true/false, des listes ou des objets simples.`,
+    nl: (p, l) => `Het veld "${field(p)}" bevat ${unsupportedKind(p, l)}, wat JSON niet kan overbrengen (de API zou iets anders of niets ontvangen): gebruik tekst, getallen, true/false, lijsten of gewone objecten.`,
+  },
+  "LOCAL-NUMBER-NOT-FINITE": {
+    en: (p) => `The field "${field(p)}" is ${p.v}, not a finite number (JSON would send null; 1e309 is read as Infinity): send a real number.`,
+    fr: (p) => `Le champ « ${field(p)} » vaut ${p.v}, ce qui n'est pas un nombre fini (JSON enverrait null ; 1e309 est lu comme Infinity) : envoyez un vrai nombre.`,
+    nl: (p) => `Het veld "${field(p)}" is ${p.v}, geen eindig getal (JSON zou null versturen; 1e309 wordt gelezen als Infinity): stuur een echt getal.`,
+  },
+  "LOCAL-KEY-FORBIDDEN": {
+    en: (p) => `The key "${p.key}" (at "${field(p)}") is refused: in JavaScript it changes the object itself (__proto__ replaces what the object inherits), so what is checked could differ from what is sent. Rename or remove it.`,
+    fr: (p) => `La clé « ${p.key} » (à « ${field(p)} ») est refusée : en JavaScript, elle modifie l'objet lui-même (__proto__ remplace ce dont l'objet hérite), si bien que ce qui est vérifié pourrait différer de ce qui est envoyé. Renommez-la ou supprimez-la.`,
+    nl: (p) => `De sleutel "${p.key}" (bij "${field(p)}") wordt geweigerd: in JavaScript verandert hij het object zelf (__proto__ vervangt wat het object erft), zodat wat gecontroleerd wordt kan verschillen van wat verzonden wordt. Hernoem of verwijder hem.`,
+  },
+  "LOCAL-TEXT-BLANK": {
+    en: (p) => `The field "${field(p)}" holds only invisible characters (spaces, zero-width or control characters), received ${p.v}: give a readable text.`,
+    fr: (p) => `Le champ « ${field(p)} » ne contient que des caractères invisibles (espaces, caractères de largeur nulle ou de contrôle), valeur reçue ${p.v} : donnez un texte lisible.`,
+    nl: (p) => `Het veld "${field(p)}" bevat alleen onzichtbare tekens (spaties, tekens zonder breedte of stuurtekens), ontvangen waarde ${p.v}: geef een leesbare tekst.`,
+  },
+  "LOCAL-TEXT-CONTROL": {
+    en: (p) => `The field "${field(p)}" contains control characters (such as NUL or ESC), received ${p.v}: remove them (tabs and line breaks are accepted).`,
+    fr: (p) => `Le champ « ${field(p)} » contient des caractères de contrôle (comme NUL ou ESC), valeur reçue ${p.v} : retirez-les (les tabulations et retours à la ligne sont acceptés).`,
+    nl: (p) => `Het veld "${field(p)}" bevat stuurtekens (zoals NUL of ESC), ontvangen waarde ${p.v}: verwijder ze (tabs en regeleinden worden aanvaard).`,
+  },
+  "LOCAL-PAYLOAD-REPLACED": {
+    en: (p) => `msg.payload is not given back as it was, because Node-RED cannot copy it (${p.reason}): a summary of its top-level fields takes its place. Fix the message at its source.`,
+    fr: (p) => `msg.payload n'est pas rendu tel quel, car Node-RED ne peut pas le copier (${p.reason}) : un résumé de ses champs de premier niveau le remplace. Corrigez le message à sa source.`,
+    nl: (p) => `msg.payload wordt niet ongewijzigd teruggegeven, omdat Node-RED het niet kan kopiëren (${p.reason}): een samenvatting van de velden op het hoogste niveau komt in de plaats. Verbeter het bericht bij de bron.`,
+  },
 };
 
 /** Generic texts per code, for the README and the node help. */
@@ -238,9 +300,9 @@ export const LOCAL_ANOMALY_CODES: Record<string, { en: string; fr: string; nl: s
   "LOCAL-RANGE": { en: "A number is out of range.", fr: "Un nombre est hors limites.", nl: "Een getal valt buiten het toegelaten bereik." },
   "LOCAL-FORMAT": { en: "A field does not have the format the schema expects.", fr: "Un champ n'a pas le format attendu par le schéma.", nl: "Een veld heeft niet het formaat dat het schema verwacht." },
   "LOCAL-ID-FORMAT": {
-    en: "A training or declaration identifier is empty, too long or contains spaces, '/', '?' or '#'.",
-    fr: "Un identifiant de formation ou de déclaration est vide, trop long ou contient des espaces, '/', '?' ou '#'.",
-    nl: "Een identificatie van een opleiding of aangifte is leeg, te lang of bevat spaties, '/', '?' of '#'.",
+    en: "A training or declaration identifier is empty, too long, only dots, or contains spaces, '/', '\\', '?', '%', '#' or characters outside printable ASCII.",
+    fr: "Un identifiant de formation ou de déclaration est vide, trop long, fait uniquement de points, ou contient des espaces, '/', '\\', '?', '%', '#' ou des caractères hors de l'ASCII imprimable.",
+    nl: "Een identificatie van een opleiding of aangifte is leeg, te lang, bestaat alleen uit punten, of bevat spaties, '/', '\\', '?', '%', '#' of tekens buiten het afdrukbare ASCII.",
   },
   "LOCAL-UNKNOWN-FIELD": { en: "The custom schema does not allow a field.", fr: "Le schéma personnalisé n'autorise pas un champ.", nl: "Het eigen schema laat een veld niet toe." },
   "LOCAL-SCHEMA": { en: "A field breaks another rule of the schema.", fr: "Un champ enfreint une autre règle du schéma.", nl: "Een veld overtreedt een andere regel van het schema." },
@@ -317,6 +379,58 @@ export const LOCAL_ANOMALY_CODES: Record<string, { en: string; fr: string; nl: s
     fr: "Avertissement : cancelTraining n'envoie pas de corps de requête, les autres champs du payload ne sont pas transmis.",
     nl: "Waarschuwing: cancelTraining verstuurt geen body, de andere velden van de payload worden niet verzonden.",
   },
+  "LOCAL-PAYLOAD-TOO-DEEP": {
+    en: "msg.payload is nested more than 64 levels deep.",
+    fr: "msg.payload est imbriqué sur plus de 64 niveaux.",
+    nl: "msg.payload is meer dan 64 niveaus diep genest.",
+    hint: "Send the fields of the declaration only; nothing is copied or sent.",
+  },
+  "LOCAL-PAYLOAD-TOO-LARGE": {
+    en: "A declaration's JSON text exceeds 1,000,000 characters.",
+    fr: "Le texte JSON d'une déclaration dépasse 1 000 000 caractères.",
+    nl: "De JSON-tekst van een aangifte telt meer dan 1.000.000 tekens.",
+    hint: "Look for a large field (a file, an image, a table) and leave it out.",
+  },
+  "LOCAL-PAYLOAD-CIRCULAR": {
+    en: "msg.payload contains a circular reference, which JSON cannot carry.",
+    fr: "msg.payload contient une référence circulaire, que JSON ne peut pas transporter.",
+    nl: "msg.payload bevat een kringverwijzing, die JSON niet kan overbrengen.",
+  },
+  "LOCAL-PAYLOAD-UNREADABLE": {
+    en: "A value of msg.payload cannot be read (a getter or Proxy raised an error).",
+    fr: "Une valeur de msg.payload ne peut pas être lue (un getter ou un Proxy a provoqué une erreur).",
+    nl: "Een waarde van msg.payload kan niet gelezen worden (een getter of Proxy gaf een fout).",
+  },
+  "LOCAL-PAYLOAD-UNSUPPORTED": {
+    en: "A field holds a value JSON cannot carry: a Buffer, function, Symbol, BigInt, Map or other class instance.",
+    fr: "Un champ contient une valeur que JSON ne peut pas transporter : Buffer, fonction, Symbol, BigInt, Map ou autre instance de classe.",
+    nl: "Een veld bevat een waarde die JSON niet kan overbrengen: een Buffer, functie, Symbol, BigInt, Map of ander klasse-object.",
+  },
+  "LOCAL-NUMBER-NOT-FINITE": {
+    en: "A number is Infinity or NaN (1e309 reads as Infinity; JSON would send null).",
+    fr: "Un nombre vaut Infinity ou NaN (1e309 est lu comme Infinity ; JSON enverrait null).",
+    nl: "Een getal is Infinity of NaN (1e309 wordt gelezen als Infinity; JSON zou null versturen).",
+  },
+  "LOCAL-KEY-FORBIDDEN": {
+    en: "A key __proto__, constructor or prototype, which would reshape the object, is refused.",
+    fr: "Une clé __proto__, constructor ou prototype, qui modifierait l'objet lui-même, est refusée.",
+    nl: "Een sleutel __proto__, constructor of prototype, die het object zelf zou wijzigen, wordt geweigerd.",
+  },
+  "LOCAL-TEXT-BLANK": {
+    en: "A text (title, provider name, external reference) holds only invisible, zero-width or control characters.",
+    fr: "Un texte (titre, nom du prestataire, référence externe) ne contient que des caractères invisibles, de largeur nulle ou de contrôle.",
+    nl: "Een tekst (titel, naam van de verstrekker, externe referentie) bevat alleen onzichtbare tekens, tekens zonder breedte of stuurtekens.",
+  },
+  "LOCAL-TEXT-CONTROL": {
+    en: "A text contains control characters (NUL, ESC...); tabs and line breaks are accepted.",
+    fr: "Un texte contient des caractères de contrôle (NUL, ESC...) ; les tabulations et retours à la ligne sont acceptés.",
+    nl: "Een tekst bevat stuurtekens (NUL, ESC...); tabs en regeleinden worden aanvaard.",
+  },
+  "LOCAL-PAYLOAD-REPLACED": {
+    en: "Warning: msg.payload could not be copied by Node-RED, so the anomaly output carries a summary of it instead.",
+    fr: "Avertissement : Node-RED ne pouvant pas copier msg.payload, la sortie d'anomalie en porte un résumé à la place.",
+    nl: "Waarschuwing: Node-RED kan msg.payload niet kopiëren, dus de anomalie-uitgang draagt er een samenvatting van.",
+  },
 };
 
 /** Renders a received value for a message: quoted text, short JSON, never more than 80 characters. */
@@ -329,7 +443,12 @@ export function show(value: unknown): string {
     try {
       text = JSON.stringify(value) ?? String(value);
     } catch {
-      text = String(value);
+      // Too deep, circular or a BigInt for JSON; an object whose toString throws for String().
+      try {
+        text = typeof value === "bigint" ? `${value}n` : String(value);
+      } catch {
+        text = "an unreadable value";
+      }
     }
   }
   return text.length > 80 ? text.slice(0, 77) + "..." : text;

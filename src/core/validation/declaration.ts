@@ -17,7 +17,8 @@ import {
   wrapIdentifier,
   type Json,
 } from "./normalize";
-import { checkDate, checkDeclaredPeriod, checkDuration, checkEnterpriseNumber, checkId, checkOrder, checkSsin, checkYear, localToday } from "./rules";
+import { givenBack, inspectPayload } from "./inspect";
+import { checkDate, checkDeclaredPeriod, checkDuration, checkEnterpriseNumber, checkFreeText, checkId, checkOrder, checkSsin, checkYear, localToday } from "./rules";
 import { BODY_SCHEMAS } from "./schemas";
 import { DECLARE_OPERATIONS, type DeclarationParams, type DeclareOperation, type ValidDeclaration, type Validation, type ValidationContext } from "./types";
 
@@ -110,6 +111,9 @@ function validateTraining(body: Json, ctx: ValidationContext, today: string, lis
   checkEnterpriseNumber(employerNo, "employer.enterpriseNumber", list);
   checkSsin(ssin, "worker.ssin", list);
   checkEnterpriseNumber(getIn(body.trainingProvider, "enterpriseNumber"), "trainingProvider.enterpriseNumber", list);
+  checkFreeText(body.title, "title", list);
+  checkFreeText(body.externalReference, "externalReference", list);
+  checkFreeText(getIn(body.trainingProvider, "name"), "trainingProvider.name", list);
 
   const start = checkDate(getIn(body.period, "startDate"), "period.startDate", list);
   const end = checkDate(getIn(body.period, "endDate"), "period.endDate", list);
@@ -180,6 +184,12 @@ export function validateDeclaration(
   if (!DECLARE_OPERATIONS.includes(operation)) {
     list.add(anomaly("LOCAL-OPERATION-UNKNOWN", "operation", { v: show(operation), allowed: DECLARE_OPERATIONS.join(", ") }));
     return { anomalies: list.items };
+  }
+  // Before anything copies or reads it field by field: a payload too deep, cyclic, unreadable or not JSON stops here.
+  const inspection = inspectPayload(input.payload);
+  if (inspection.anomalies.length > 0) {
+    const back = givenBack(input.payload, inspection);
+    return { anomalies: back.warning ? [...inspection.anomalies, back.warning] : inspection.anomalies, ...(back.warning ? { giveBack: back.payload } : {}) };
   }
   const today = ctx.today ?? localToday();
   const payload = operation === "cancelTraining" && isAbsent(input.payload) ? {} : input.payload;

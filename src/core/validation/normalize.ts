@@ -1,5 +1,6 @@
 /**
  * Friendly input accepted before validation. Everything works on a deep copy: the caller's object is never changed.
+ * The copy is recursive: it runs only on payloads that inspectPayload (inspect.ts) found shallow, acyclic and readable.
  *
  * - every string is trimmed (in known and unknown fields);
  * - SSIN: dots, dashes, slashes and spaces are removed, "85.07.30-033.28" → "85073003328"; a number is padded to 11 digits;
@@ -31,7 +32,11 @@ export function copyTrimmed(value: unknown): unknown {
   if (value instanceof Date) return new Date(value.getTime());
   if (isPlainObject(value)) {
     const out: Json = {};
-    for (const [key, item] of Object.entries(value)) out[key] = copyTrimmed(item);
+    for (const [key, item] of Object.entries(value)) {
+      // An own "__proto__" key (JSON.parse makes one) assigned with `=` would replace the copy's prototype instead.
+      if (key === "__proto__") Object.defineProperty(out, key, { value: copyTrimmed(item), enumerable: true, writable: true, configurable: true });
+      else out[key] = copyTrimmed(item);
+    }
     return out;
   }
   return value;
@@ -42,7 +47,9 @@ export function toNumber(value: unknown): unknown {
   if (typeof value !== "string") return value;
   const text = value.trim();
   if (!/^[+-]?\d+([.,]\d+)?$/.test(text)) return value;
-  return Number(text.replace(",", "."));
+  const number = Number(text.replace(",", "."));
+  // 400 digits read as Infinity, which JSON sends as null: left as text, for the schema to report.
+  return Number.isFinite(number) ? number : value;
 }
 
 export function toBoolean(value: unknown): unknown {

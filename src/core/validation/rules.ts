@@ -77,8 +77,34 @@ export function checkYear(value: unknown, field: string, today: string, list: An
   if (value < 2024 || value > max) list.add(anomaly("LOCAL-YEAR-RANGE", field, { v: String(value), max }));
 }
 
-/** Training and declaration ids go into a URL path: no separators, no blanks. */
+/**
+ * Training and declaration ids go into a URL path, and must stay one segment there whatever the URL parser or a server
+ * behind makes of it: printable ASCII only (no control character, no unicode a server could normalise into "/" or "."),
+ * no separator or escape ("/", "\\", "?", "#", "%"), and not only dots ("." and ".." are path navigation).
+ */
 export function checkId(value: unknown, field: string, list: AnomalyList): void {
   if (isAbsent(value) || list.failed(field)) return;
-  if (typeof value !== "string" || !/^[^\s/?#%\\]{1,100}$/.test(value)) list.add(anomaly("LOCAL-ID-FORMAT", field, { v: show(value) }));
+  if (typeof value !== "string" || !/^[!-~]{1,100}$/.test(value) || /[/?#%\\]/.test(value) || /^\.+$/.test(value)) {
+    list.add(anomaly("LOCAL-ID-FORMAT", field, { v: show(value) }));
+  }
+}
+
+/** Characters that show nothing: white space, control and format characters, and the other default-ignorable ones
+ * (zero-width space and joiners, bidi marks, BOM, soft hyphen, Hangul fillers, variation selectors), and the blank braille. */
+const INVISIBLE = /^[\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
+/** C0 and C1 control characters other than tab and line breaks. */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
+/** A free text (title, name, reference) must have something readable and no control character. */
+export function checkFreeText(value: unknown, field: string, list: AnomalyList): void {
+  if (typeof value !== "string" || value === "" || list.failed(field)) return;
+  if (INVISIBLE.test(value)) list.add(anomaly("LOCAL-TEXT-BLANK", field, { v: show(value) }));
+  else if (hasControl(value)) list.add(anomaly("LOCAL-TEXT-CONTROL", field, { v: show(value) }));
 }

@@ -54,4 +54,9 @@ export interface Validation<T> {
   /** Present only when no BLOCKING anomaly was found. */
   value?: T;
   anomalies: Anomaly[];
+  /**
+   * Present when the input cannot be given back as it is (Node-RED could not copy it): what the anomaly output carries
+   * instead. The anomalies then include LOCAL-PAYLOAD-REPLACED.
+   */
+  giveBack?: unknown;
 }
