@@ -86,20 +86,25 @@ export class ExportStatusReporter {
       }
       const text = this.tr("incomplete", { refused: counts.refused, partial: counts.partial, folder: shortPath(folder) });
       return { fill: "yellow", shape: "dot", text: `${text} ${time}` };
-    });
+    }, true);
   }
 
   failed(code: string): void {
     const time = new Date().toLocaleTimeString();
-    this.set(() => ({ fill: "red", shape: "dot", text: `${this.tr("failed", { code })} ${time}` }));
+    this.set(() => ({ fill: "red", shape: "dot", text: `${this.tr("failed", { code })} ${time}` }), true);
   }
 
   private withWaiting(text: string): string {
     return this.waiting > 0 ? `${text} · ${this.tr("waiting", { count: this.waiting })}` : text;
   }
 
-  private set(status: () => NodeStatus): void {
+  /** `now`: shown at once (a run's end), not at the next tick of the throttle, and nothing pending replaces it. */
+  private set(status: () => NodeStatus, now = false): void {
     this.pending = status;
+    if (now && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (this.timer) return;
     this.flush();
     this.timer = setTimeout(() => {
