@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { inspect } from "node:util";
 import ExcelJS from "exceljs";
 import { buildRequest } from "../../src/core/api/catalogue";
 import { FlaError } from "../../src/core/errors";
@@ -288,7 +289,10 @@ describe("core/export against the simulator", function () {
         },
       }).catch((error: unknown) => error);
       assert.ok(failed instanceof FlaError, String(failed));
-      assert.doesNotMatch(failed.message, /\d{11}/, "no SSIN in the error");
+      for (let error: unknown = failed; error; error = (error as { cause?: unknown }).cause) {
+        assert.doesNotMatch(String((error as Error).message), /\d{11}/, "no SSIN in the error");
+        assert.doesNotMatch(inspect(error, { depth: 6 }), /\d{11}/, "no SSIN in the error's fields");
+      }
       sim.faults.clear();
       const saved = (await readManifest(dir))!;
       assert.equal(saved.employers[en].trainingCredits?.written, 100);
@@ -402,6 +406,21 @@ describe("core/export against the simulator", function () {
         packageId: PACKAGE,
       });
       assert.equal(manifest.complete, true);
+    });
+
+    it("a file system failure (a file where the employer's folder goes) rejects with FLA_FILE, the manifest saved; fixed, the run completes", async () => {
+      const dir = await folder();
+      const en = SEED.demoEmployer;
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, en), "in the way");
+      const options = exportOptions(dir, [en], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      const failed = await runExport(options, { client: employer.client, packageId: PACKAGE }).catch((error: unknown) => error);
+      assert.ok(failed instanceof FlaError);
+      assert.equal(failed.code, "FLA_FILE");
+      assert.match(failed.message, /in the way/);
+      assert.equal((await readManifest(dir))?.error?.code, "FLA_FILE");
+      await fs.rm(path.join(dir, en));
+      assert.equal((await runExport(options, { client: employer.client, packageId: PACKAGE })).complete, true);
     });
 
     it("readManifest: undefined without an archive, FLA_FILE for a damaged manifest", async () => {

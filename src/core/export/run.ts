@@ -477,10 +477,12 @@ export class ExportRun {
     } catch (error) {
       const failure = asFlaError(error);
       if (failure.code === "FLA_ABORTED") throw failure;
+      // A credit's request names the worker's SSIN in its path, which the HTTP library's error (the cause) holds.
+      const cause = collection === "trainingCredits" ? undefined : failure;
       throw new FlaError(
         failure.code,
         `The export of ${collection} of ${context.enterpriseNumber} stopped at ${where}: ${redactSsins(failure.message)} The export resumes from there when run again.`,
-        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, cause: failure },
+        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, cause },
       );
     }
   }
