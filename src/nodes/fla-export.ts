@@ -8,7 +8,6 @@ import { join } from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { FlaError } from "../core/errors";
 import { parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
-import type { Anomaly } from "../core/result";
 import type { Role } from "../core/settings";
 import { connectionOf } from "./shared/configLookup";
 import { exportChoices, type ExportChoices, type ExportNodeSettings } from "./shared/exportSettings";
@@ -39,22 +38,6 @@ function asFlaError(err: unknown): FlaError {
   if (err instanceof FlaError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new FlaError("FLA_HTTP", `The export failed unexpectedly: ${message}`, { cause: err });
-}
-
-/** An input with no enterprise number at all (empty text, an empty list) in a role that has no default. */
-function emptyInputAnomaly(): Anomaly {
-  return {
-    code: "LOCAL-EXPORT-NO-EMPLOYER",
-    severity: "BLOCKING",
-    field: "payload",
-    message: "msg.payload holds no enterprise number: send one, an array of them, or text with one per line.",
-    description: {
-      en: "msg.payload holds no enterprise number: send one, an array of them, or text with one per line.",
-      fr: "msg.payload ne contient aucun numéro d'entreprise : envoyez-en un, une liste, ou un texte avec un numéro par ligne.",
-      nl: "msg.payload bevat geen ondernemingsnummer: stuur er één, een lijst, of tekst met één nummer per regel.",
-    },
-    source: "local",
-  };
 }
 
 export = function registerFlaExport(RED: NodeAPI): void {
@@ -130,9 +113,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
           const role: Role = connection.settings.role;
           const parsed = parseEmployerList(msg.payload, { role, defaultEnterpriseNumber: connection.settings.enterpriseNumber });
           for (const refused of parsed.refused) send([null, refusedInputMessage(msg, refused)]);
+          // Nothing usable: the refusals above say why (an empty input in the provider role is one of them).
           if (parsed.employers.length === 0) {
-            // Nothing usable: the refusals above say why; an input with nothing at all gets a refusal of its own.
-            if (parsed.refused.length === 0) send([null, refusedInputMessage(msg, { input: String(msg.payload ?? ""), anomalies: [emptyInputAnomaly()] })]);
             status.clear();
             return;
           }
