@@ -45,7 +45,6 @@ export = function registerFlaExport(RED: NodeAPI): void {
 
   function FlaExport(this: Node, def: FlaExportDef): void {
     RED.nodes.createNode(this, def);
-    const node = this;
     const connection = connectionOf(RED, def.config);
     const t = (key: string, substitutions?: Record<string, string | number>): string => RED._(`fla-export.${key}`, substitutions);
     const status = new ExportStatusReporter(this, RED._);
@@ -71,7 +70,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
       status.failed(error.code);
       if (folder !== undefined) msg.folder = folder;
       msg.fla = { operation: OPERATION, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0, folder, resumable: folder !== undefined };
-      node.error(error, msg);
+      this.error(error, msg);
     };
 
     const refusedInputMessage = (msg: Out, refused: RefusedInput): NodeMessage => {
@@ -129,7 +128,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
       status.starting(folder, resume !== undefined);
       try {
         const manifest = await runExport(
-          { ...options, folder, employers, restart: !resume && msg.restart === true, owner: node.id },
+          { ...options, folder, employers, restart: !resume && msg.restart === true, owner: this.id },
           {
             client: connection.requireClient(),
             signal: tracker.abort.signal,
@@ -179,7 +178,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
             // runFor never throws; this is a defect (or a failing send): end the message through Node-RED, never silently.
             const error = err instanceof Error ? err : new Error(String(err));
             if (done) done(error);
-            else node.error(error);
+            else this.error(error);
           },
         )
         .finally(() => tracker.end());
@@ -195,17 +194,17 @@ export = function registerFlaExport(RED: NodeAPI): void {
       try {
         manifest = await readManifest(nodeFolder.folder);
       } catch (err) {
-        node.warn(t("errors.manifestUnreadable", { folder: nodeFolder.folder, message: (err as Error).message }));
+        this.warn(t("errors.manifestUnreadable", { folder: nodeFolder.folder, message: (err as Error).message }));
         return undefined;
       }
-      if (!manifest || manifest.owner !== node.id || manifest.complete !== false || manifest.finishedAt !== null) return undefined;
-      node.log(t("log.resuming", { folder: nodeFolder.folder, count: Object.keys(manifest.employers).length }));
+      if (!manifest || manifest.owner !== this.id || manifest.complete !== false || manifest.finishedAt !== null) return undefined;
+      this.log(t("log.resuming", { folder: nodeFolder.folder, count: Object.keys(manifest.employers).length }));
       return { manifest, folder: nodeFolder.folder };
     };
 
     // First in the queue, so that messages sent right after a restart wait for the resumed run.
     const resumeMsg: Out = { _msgid: RED.util.generateId(), payload: undefined } as Out;
-    enqueue(resumeMsg, (out) => node.send(out), undefined, async () => {
+    enqueue(resumeMsg, (out) => this.send(out), undefined, async () => {
       const found = await ownUnfinishedRun();
       if (found) resumeMsg.payload = Object.keys(found.manifest.employers);
       return found;
