@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Manifest } from "../../src/core/export";
 import { SEED } from "../../src/simulator";
+import { waitUntil } from "../load/support";
+import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 import { helper, startContext, type AnyMsg, type NodeTestContext } from "./fixture";
 import { jsonLines, loadExport, modeOf, readManifestFile, resetUserDir, sha256Of, useFreshUserDir } from "./exportFixture";
 
@@ -229,6 +231,103 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.deepEqual(existsSync(join(userDir, "fla-export")) ? readdirSync(join(userDir, "fla-export")) : [], []);
     });
   });
-});
+  describe("a real Node-RED process killed in the middle of a run", function () {
+    this.timeout(180_000);
+    let ctx: NodeTestContext;
+    let first: NodeRedProcess | undefined;
+    let second: NodeRedProcess | undefined;
+    before(async () => {
+      ctx = await startContext({ role: "provider" });
+    });
+    after(async () => {
+      await first?.kill();
+      await second?.stop();
+      await ctx.sim.stop();
+      if (first) rmSync(first.userDir, { recursive: true, force: true });
+    });
 
-export { EMPLOYER_C };
+    /** What the manifest on disk says now, or undefined while there is none (it is replaced atomically, never torn). */
+    function manifestNow(folder: string): Manifest | undefined {
+      return existsSync(join(folder, "manifest.json")) ? readManifestFile(folder) : undefined;
+    }
+
+    it("resumes its own unfinished run at the next start: the same archive completes, no line twice, done with msg.fla.resumed", async () => {
+      const employers = [EMPLOYER_A, EMPLOYER_B, EMPLOYER_C];
+      first = await startNodeRed();
+      const userDir = first.userDir;
+      const folder = join(userDir, "fla-export");
+      const doneFile = join(userDir, "done.jsonl");
+      const flow = [
+        { id: "tab", type: "tab", label: "export" },
+        {
+          id: "cfg",
+          type: "fla-config",
+          name: "FLA provider",
+          environment: "custom",
+          tokenUrl: ctx.sim.tokenUrl,
+          audience: ctx.sim.tokenUrl,
+          apiUrl: ctx.sim.apiUrl,
+          clientId: ctx.sim.client.clientId,
+          role: "provider",
+          enterpriseNumber: SEED.provider,
+          certificateFormat: "pfx",
+          timeout: 10,
+          credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.pfx.openSslDefault.password },
+        },
+        { id: "start", type: "inject", z: "tab", x: 100, y: 100, once: false, repeat: "", props: [{ p: "payload" }], payload: JSON.stringify(employers), payloadType: "json", wires: [["export"]] },
+        { id: "export", type: "fla-export", z: "tab", x: 300, y: 100, config: "cfg", folder: "fla-export", trainings: true, trainingRights: true, trainingCredits: false, fromYear: "2025", toYear: "2025", csv: true, xlsx: false, wires: [["fla"], []] },
+        { id: "fla", type: "change", z: "tab", x: 500, y: 100, rules: [{ t: "set", p: "payload", pt: "msg", to: "fla", tot: "msg" }], wires: [["done"]] },
+        { id: "done", type: "file", z: "tab", x: 700, y: 100, filename: doneFile, filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", encoding: "utf8", wires: [[]] },
+      ];
+      const deployed = await fetch(`${first.url}/flows`, { method: "POST", headers: { "Content-Type": "application/json", "Node-RED-Deployment-Type": "full" }, body: JSON.stringify(flow) });
+      assert.equal(deployed.status, 204, await deployed.text());
+
+      // Slow answers, so that the run is surely in the middle when the process dies.
+      ctx.sim.faults.add({ route: "*", kind: "slow", delayMs: 150 });
+      // The flows start just after the deploy answered: the inject node answers 404 until then.
+      let clicked = 0;
+      for (let tries = 0; clicked !== 200 && tries < 100; tries++) {
+        if (tries > 0) await new Promise((r) => setTimeout(r, 100));
+        clicked = (await fetch(`${first.url}/inject/start`, { method: "POST" })).status;
+      }
+      assert.equal(clicked, 200, first.output());
+      await waitUntil(() => manifestNow(folder)?.employers[EMPLOYER_A]?.status === "complete", 90_000, "the first employer complete");
+      await first.kill();
+
+      const cut = manifestNow(folder)!;
+      assert.equal(cut.complete, false, "killed in the middle of the run");
+      assert.equal(cut.finishedAt, null);
+      assert.equal(cut.owner, "export");
+      assert.deepEqual(Object.keys(cut.employers), employers, "the manifest knows the whole list");
+      assert.equal(existsSync(doneFile), false, "no done message before the kill");
+      const firstEmployerFile = `${EMPLOYER_A}/trainings.jsonl`;
+      const firstEmployerEntry = cut.files[firstEmployerFile];
+      assert.ok(firstEmployerEntry, "the complete employer's file is recorded");
+
+      ctx.sim.faults.clear();
+      second = await startNodeRed({ userDir });
+      await waitUntil(() => existsSync(doneFile) && readFileSync(doneFile, "utf8").includes("\n"), 90_000, "the done message of the resumed run");
+      const done = JSON.parse(readFileSync(doneFile, "utf8").trim().split("\n")[0]) as Record<string, unknown>;
+      assert.equal(done.resumed, true);
+      assert.equal(done.complete, true);
+      assert.equal(done.folder, folder);
+
+      const manifest = readManifestFile(folder);
+      assert.equal(manifest.complete, true);
+      assert.notEqual(manifest.finishedAt, null);
+      assert.deepEqual(Object.keys(manifest.employers), employers);
+      assert.deepEqual(manifest.files[firstEmployerFile], firstEmployerEntry, "the employer complete before the kill was kept as it was");
+      for (const employer of employers) {
+        const state = manifest.employers[employer];
+        assert.equal(state.status, "complete", employer);
+        const trainings = assertNoDuplicate(join(folder, employer, "trainings.jsonl"), "trainingId");
+        assert.equal(trainings, state.trainings!.total, `${employer} trainings`);
+        assert.equal(trainings, ctx.sim.data.trainingsOf(employer).filter((t: { status?: string }) => t.status !== "CANCELLED").length, `${employer}: as many as the simulator holds`);
+        const rights = readFileSync(join(folder, employer, "training-rights.jsonl"), "utf8").split("\n").filter(Boolean);
+        assert.equal(new Set(rights).size, rights.length, `${employer}: a training right written twice`);
+        assert.equal(rights.length, state.trainingRights!.total, `${employer} rights`);
+      }
+      assert.doesNotMatch(second.output(), /\[error\]/, "no error logged by the resumed run");
+    });
+  });
+});
