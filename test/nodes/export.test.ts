@@ -11,6 +11,10 @@ import { jsonLines, loadExport, modeOf, readManifestFile, resetUserDir, sha256Of
 
 const [EMPLOYER_A, EMPLOYER_B, EMPLOYER_C] = SEED.employersWithMandate;
 
+function readManifestOrUndefined(folder: string): Manifest | undefined {
+  return existsSync(join(folder, "manifest.json")) ? readManifestFile(folder) : undefined;
+}
+
 /** Every record of a JSON lines file has its own id: nothing was written twice. */
 function assertNoDuplicate(path: string, key: string): number {
   const ids = jsonLines(path).map((r) => String(r[key]));
@@ -157,6 +161,49 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       const trainings = manifestOf(out.success[0]).employers[SEED.demoEmployer].trainings!;
       const written = assertNoDuplicate(join(folder, SEED.demoEmployer, "trainings.jsonl"), "trainingId");
       assert.equal(written, trainings.total);
+    });
+
+    it("a redeploy in the middle of a run: close waits for the manifest, the queued message ends with FLA_ABORTED, the new node resumes the run", async () => {
+      const { node, out } = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      const folder = join(userDir, "fla-export");
+      ctx.sim.faults.add({ route: "*", kind: "slow", delayMs: 100 });
+      // Node-RED ends a message through the node's _complete when the node calls done(): count them.
+      const ended: string[] = [];
+      const withComplete = node as unknown as { _complete(msg: { _msgid: string }, err?: Error): void };
+      const complete = withComplete._complete.bind(node);
+      withComplete._complete = (msg, err) => {
+        ended.push(msg._msgid);
+        complete(msg, err);
+      };
+      // During a stop the Catch node may already be closed (and the helper's spies are gone): node.error itself is
+      // what the runtime logs, so it is watched on the instance.
+      const errorCodes: string[] = [];
+      const withError = node as unknown as { error(err: { code?: string }, msg?: unknown): void };
+      const error = withError.error.bind(node);
+      withError.error = (err, msg) => {
+        errorCodes.push(String(err?.code));
+        error(err, msg);
+      };
+      node.receive({ _msgid: "first", payload: "" });
+      node.receive({ _msgid: "queued", payload: "", folder: "elsewhere" });
+      await waitUntil(() => (readManifestOrUndefined(folder)?.employers[SEED.demoEmployer]?.trainings?.written ?? 0) > 0, 30_000, "a page on disk");
+      await helper.unload();
+      assert.deepEqual(ended, ["first", "queued"], "both messages ended (done called), in order, before the node finished closing");
+      assert.deepEqual(errorCodes, ["FLA_ABORTED", "FLA_ABORTED"], "each message ends with FLA_ABORTED, none silently");
+      const cut = readManifestFile(folder);
+      assert.equal(cut.complete, false);
+      assert.equal(cut.finishedAt, null);
+      assert.equal(existsSync(join(userDir, "elsewhere")), false, "the queued run never started");
+
+      ctx.sim.faults.clear();
+      const again = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      await again.out.waitFor(1, 60_000);
+      const msg = again.out.success[0];
+      assert.ok(msg, JSON.stringify(again.out.errors.map((e) => e.error)));
+      assert.equal(msg.fla!.resumed, true);
+      assert.equal(msg.complete, true);
+      assertNoDuplicate(join(folder, SEED.demoEmployer, "trainings.jsonl"), "trainingId");
+      assert.equal(out.success.length, 0, "the stopped run sent no done message");
     });
 
     it("one run at a time: a second message waits for the first to end, and both are done in order", async () => {
