@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { sleep } from "../core/api/backoff";
 import { FlaError } from "../core/errors";
 import { parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
 import type { Role } from "../core/settings";
@@ -38,6 +39,24 @@ function asFlaError(err: unknown): FlaError {
   if (err instanceof FlaError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new FlaError("FLA_HTTP", `The export failed unexpectedly: ${message}`, { cause: err });
+}
+
+/**
+ * A redeploy whose close timed out (a request on the wire ends or times out, up to the config node's timeout, longer
+ * than Node-RED waits) leaves the previous run finishing into the folder: the resume waits for its lock to go.
+ */
+const LOCK_RETRY_MS = 1_000;
+const LOCK_RETRIES = 180;
+
+async function whenFolderFree<T>(run: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof FlaError) || err.code !== "FLA_LOCKED" || tries >= LOCK_RETRIES) throw err;
+      await sleep(LOCK_RETRY_MS, signal);
+    }
+  }
 }
 
 export = function registerFlaExport(RED: NodeAPI): void {
@@ -126,8 +145,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
 
       status.setWaiting(queue.waiting);
       status.starting(folder, resume !== undefined);
-      try {
-        const manifest = await runExport(
+      const run = (): Promise<Manifest> =>
+        runExport(
           { ...options, folder, employers, restart: !resume && msg.restart === true, owner: this.id },
           {
             client: connection.requireClient(),
@@ -140,6 +159,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
             onRefused: (refusal) => send([null, refusedEmployerMessage(msg, refusal, folder)]),
           },
         );
+      try {
+        const manifest = resume ? await whenFolderFree(run, tracker.abort.signal) : await run();
         status.finished(manifest, folder);
         msg.payload = manifest;
         msg.complete = manifest.complete;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Manifest } from "../../src/core/export";
+import { lockFolder } from "../../src/core/export/lock";
 import { SEED } from "../../src/simulator";
 import { waitUntil } from "../load/support";
 import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
@@ -62,6 +63,7 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.equal(manifest.complete, true);
       assert.deepEqual(Object.keys(manifest.employers), [SEED.demoEmployer]);
       assert.equal(manifest.owner, "export");
+      assert.match(manifest.package, /^node-red-contrib-careerpro-fla@\d+\.\d+\.\d+/);
       assert.deepEqual(manifest.options.collections, ["trainings", "trainingRights", "trainingCredits"]);
       assert.equal(msg.fla!.operation, "export");
       assert.equal(msg.fla!.resumed, false);
@@ -204,6 +206,31 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.equal(msg.complete, true);
       assertNoDuplicate(join(folder, SEED.demoEmployer, "trainings.jsonl"), "trainingId");
       assert.equal(out.success.length, 0, "the stopped run sent no done message");
+    });
+
+    it("the resume after a redeploy waits while the previous run still holds the folder (a close that timed out)", async () => {
+      const folder = join(userDir, "fla-export");
+      // An unfinished run of this node: a failure after one page.
+      const first = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
+      ctx.sim.faults.add({ route: "GET /trainings", kind: "slow", delayMs: 1, times: 1 });
+      ctx.sim.faults.add({ route: "GET /trainings", kind: "status", status: 500 });
+      first.node.receive({ payload: "" });
+      await first.out.waitFor(1, 60_000);
+      assert.equal(first.out.errors.length, 1);
+      await helper.unload();
+      ctx.sim.faults.clear();
+
+      // The previous run, still finishing, holds the folder when the new node starts.
+      const lock = await lockFolder(folder);
+      const again = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
+      await waitUntil(() => again.statuses.some((st) => /^resuming/.test(String(st.text))) || again.out.total > 0, 10_000, "the resume to start");
+      await new Promise((r) => setTimeout(r, 1_500)); // its first try meets the lock
+      assert.equal(again.out.total, 0, "nothing yet: the resume waits, it does not fail");
+      await lock.release();
+      await again.out.waitFor(1, 60_000);
+      assert.equal(again.out.success.length, 1, JSON.stringify(again.out.errors.map((e) => e.error)));
+      assert.equal(again.out.success[0].fla!.resumed, true);
+      assert.equal(again.out.success[0].complete, true);
     });
 
     it("one run at a time: a second message waits for the first to end, and both are done in order", async () => {
