@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
+import { spawn } from "node:child_process";
 import ExcelJS from "exceljs";
 import { buildRequest } from "../../src/core/api/catalogue";
 import { FlaError } from "../../src/core/errors";
 import { readManifest, runExport, type EmployerRefusal, type ExportProgress, type Manifest } from "../../src/core/export";
 import { SEED } from "../../src/simulator";
+import { getTestCertificates } from "../support/certificates";
 import type { TestSimulator } from "../support/simulator";
 import { startEmployerAndProvider, type EmployerAndProvider, type SimulatorConnection } from "./apiSimulatorSetup";
 import { apiItems, assertFilesMatch, exportOptions, parseCsv, readJsonl, tempFolder } from "./exportHelpers";
@@ -272,6 +274,49 @@ describe("core/export against the simulator", function () {
       // As a crash would leave them: a whole record of a page the manifest never recorded, then half a line.
       await fs.appendFile(jsonl, JSON.stringify(onDisk[0]) + "\n" + '{"trainingId":"T-0');
       await fs.appendFile(path.join(dir, en, "trainings.csv"), '="T-000001";="0203430576";tor');
+      const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      assert.equal(resumed.complete, true);
+      await assertSameAsApi(dir);
+      await assertFilesMatch(dir, resumed);
+    });
+
+    it("killed with SIGKILL three times at random moments, then resumed: complete, each record once", async function () {
+      const dir = await folder();
+      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025, pageSize: 7 });
+      const certs = await getTestCertificates();
+      const settingsFile = path.join(path.dirname(dir), "child.json");
+      await fs.writeFile(settingsFile, JSON.stringify({ sim: { tokenUrl: sim.tokenUrl, apiUrl: sim.apiUrl }, client: sim.client, keys: certs.client, options }), { mode: 0o600 });
+      let killedAt: number[] = [];
+      for (let kill = 0; kill < 3; kill++) {
+        const child = spawn(process.execPath, [path.join(__dirname, "exportChild.js"), settingsFile], { stdio: ["ignore", "pipe", "pipe"] });
+        const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+        // Kill after a random number of pages (counted from the start of this life), in the middle of whatever it does.
+        const pages = 2 + Math.floor(Math.random() * 6);
+        let seen = 0;
+        let buffer = "";
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on("data", (chunk: Buffer) => {
+            buffer += chunk.toString();
+            const lines = buffer.split("\n");
+            buffer = lines.pop() ?? "";
+            for (const line of lines) {
+              if (line === "done") return reject(new Error("the child finished before it was killed"));
+              if (++seen === pages) {
+                // Let it run on for a random instant, so that the kill lands anywhere in the next page's work.
+                setTimeout(() => {
+                  child.kill("SIGKILL");
+                  resolve();
+                }, Math.random() * 15);
+              }
+            }
+          });
+          child.on("exit", (code) => (code === 0 ? reject(new Error("the child ended before it was killed")) : resolve()));
+        });
+        await exited;
+        killedAt = [...killedAt, (await readManifest(dir))?.employers[en].trainings?.written ?? 0];
+      }
+      assert.ok(killedAt[2] > 0 && killedAt[2] < (await apiItems(employer.client, "trainings", { enterpriseNumber: en })).total, `killed in the middle (${killedAt.join(", ")})`);
+      // The lock the killed process left behind names a dead process: the next run takes it over.
       const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
       assert.equal(resumed.complete, true);
       await assertSameAsApi(dir);
