@@ -131,13 +131,9 @@ export class ExportRun {
     delete state.anomalies;
     if (state.status === "refused") state.status = "partial";
     const context = { enterpriseNumber, index };
-    let ssins: Set<string> | Refused | undefined;
     for (const collection of this.options.collections) {
       this.checkAbort();
-      const outcome =
-        collection === "trainingCredits"
-          ? await this.exportCredits(context, (ssins ??= await this.workersOf(context)))
-          : await this.exportPaged(context, collection);
+      const outcome = collection === "trainingCredits" ? await this.exportCredits(context) : await this.exportPaged(context, collection);
       if (outcome instanceof Refused) {
         await this.refuse(enterpriseNumber, state, outcome);
         return;
@@ -310,6 +306,8 @@ export class ExportRun {
   /**
    * Reads the pages of each segment not yet ended, from its next page. `onPage` stores the page (then the segment's
    * position is advanced and recorded with it) and returns the records written so far, for the progress.
+   * The next page is asked for while the current one is written and synced, so that the disk's fsync waits hide behind
+   * the API's answer time; an abort drops that answer unread (the next run asks for the page again).
    */
   private async readPages(
     context: EmployerContext,
@@ -318,13 +316,18 @@ export class ExportRun {
     pageSize: number,
     onPage: (items: unknown[]) => Promise<number>,
   ): Promise<Refused | undefined> {
+    const ask = (segment: SegmentState, page: number): Promise<Settled<FlaResponse>> => {
+      const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page, pageSize });
+      return settle(this.send(request, context, collection, pageName(segment, page)));
+    };
     for (const segment of segments) {
+      let asked: Promise<Settled<FlaResponse>> | undefined;
       while (!segment.ended) {
         this.checkAbort();
         if (segment.nextPage > MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${collection} read of ${context.enterpriseNumber} was stopped after ${MAX_PAGES} pages.`);
-        const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page: segment.nextPage, pageSize });
-        const where = `page ${segment.nextPage}${segment.year === undefined ? "" : ` of ${segment.year}`}`;
-        const response = await this.send(request, context, collection, where);
+        const where = pageName(segment, segment.nextPage);
+        const response = unwrap(await (asked ?? ask(segment, segment.nextPage)));
+        asked = undefined;
         if (response.httpStatus !== 200) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
@@ -337,6 +340,7 @@ export class ExportRun {
         segment.written += page.items.length;
         segment.nextPage += 1;
         segment.ended = page.next === undefined || page.items.length === 0;
+        if (!segment.ended && !this.deps.signal?.aborted && segment.nextPage <= MAX_PAGES) asked = ask(segment, segment.nextPage);
         const written = await onPage(page.items);
         this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
       }
@@ -386,12 +390,16 @@ export class ExportRun {
     return ssins;
   }
 
-  private async exportCredits(context: EmployerContext, workers: Set<string> | Refused): Promise<Refused | undefined> {
-    if (workers instanceof Refused) return workers;
+  private async exportCredits(context: EmployerContext): Promise<Refused | undefined> {
     const prepared = await this.prepareCollection(context.enterpriseNumber, "trainingCredits");
     if (!prepared) return undefined;
     const { state, files } = prepared;
     try {
+      const workers = await this.workersOf(context);
+      if (workers instanceof Refused) {
+        await this.finishCollection(context.enterpriseNumber, "trainingCredits", state, files);
+        return workers;
+      }
       const jsonl = dataFiles(this.run.folder, context.enterpriseNumber, "trainingCredits").jsonl;
       // What is on disk up to the last recorded batch (the files were cut back to it).
       const done = await readCreditKeys(jsonl, state.resume!.bytes.jsonl);
@@ -536,6 +544,25 @@ interface EmployerContext {
 
 function freshState(): CollectionState {
   return { written: 0, total: null, complete: false, resume: { bytes: { jsonl: 0 } } };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects (a page asked for ahead may fail while the current one is written). */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (settled.ok) return settled.value;
+  throw settled.error;
+}
+
+function pageName(segment: SegmentState, page: number): string {
+  return `page ${page}${segment.year === undefined ? "" : ` of ${segment.year}`}`;
 }
 
 function sameYears(a: number[] | undefined, b: number[]): boolean {
