@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { promises as fs } from "node:fs";
+import { mkdirSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
 import { spawn } from "node:child_process";
@@ -276,6 +276,26 @@ describe("core/export against the simulator", function () {
       // As a crash would leave them: a whole record of a page the manifest never recorded, then half a line.
       await fs.appendFile(jsonl, JSON.stringify(onDisk[0]) + "\n" + '{"trainingId":"T-0');
       await fs.appendFile(path.join(dir, en, "trainings.csv"), '="T-000001";="0203430576";tor');
+      const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      assert.equal(resumed.complete, true);
+      await assertSameAsApi(dir);
+      await assertFilesMatch(dir, resumed);
+    });
+
+    it("the disk refuses the manifest in the middle of a collection: FLA_FILE, and the next run resumes without duplicate or gap", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025 });
+      const failed = await runExport(options, {
+        client: employer.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.collection === "trainings" && p.page === 2) mkdirSync(path.join(dir, "manifest.json.tmp"));
+        },
+      }).catch((error: unknown) => error);
+      assert.ok(failed instanceof FlaError, String(failed));
+      assert.equal(failed.code, "FLA_FILE");
+      assert.equal((await readManifest(dir))?.employers[en].trainings?.written, 200, "the manifest of page 2 stays");
+      await fs.rmdir(path.join(dir, "manifest.json.tmp"));
       const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
       assert.equal(resumed.complete, true);
       await assertSameAsApi(dir);

@@ -284,9 +284,10 @@ export class ExportRun {
         if (!segments.some((segment) => segment.year === year)) segments.push({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false });
       }
       resume.pageSize ??= this.pageSize;
-      const refusal = await this.readPages(context, collection, segments, resume.pageSize, async (items) => {
+      const refusal = await this.readPages(context, collection, segments, resume.pageSize, async (items, advance) => {
         await files.append(items);
         await files.sync();
+        advance();
         resume.bytes = files.lengths;
         state.written += items.length;
         state.total = totalOf(segments);
@@ -314,7 +315,7 @@ export class ExportRun {
     collection: PagedCollection,
     segments: SegmentState[],
     pageSize: number,
-    onPage: (items: unknown[]) => Promise<number>,
+    onPage: (items: unknown[], advance: () => void) => Promise<number>,
   ): Promise<Refused | undefined> {
     const ask = (segment: SegmentState, page: number): Promise<Settled<FlaResponse>> => {
       const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page, pageSize });
@@ -333,15 +334,15 @@ export class ExportRun {
         if (!page) {
           throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${collection} read of ${context.enterpriseNumber} (${where}) with something that is not a collection (no items array). The export resumes from this page when run again.`);
         }
+        // The segment moves on only once the page is on disk: a failed write leaves it where the files were cut.
+        const next: SegmentState = { ...segment, written: segment.written + page.items.length, nextPage: segment.nextPage + 1 };
         if (page.total !== undefined) {
-          if (segment.total !== null && segment.total !== page.total) segment.totalChanged = true;
-          segment.total = page.total;
+          if (segment.total !== null && segment.total !== page.total) next.totalChanged = true;
+          next.total = page.total;
         }
-        segment.written += page.items.length;
-        segment.nextPage += 1;
-        segment.ended = page.next === undefined || page.items.length === 0;
-        if (!segment.ended && !this.deps.signal?.aborted && segment.nextPage <= MAX_PAGES) asked = ask(segment, segment.nextPage);
-        const written = await onPage(page.items);
+        next.ended = page.next === undefined || page.items.length === 0;
+        if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) asked = ask(segment, next.nextPage);
+        const written = await onPage(page.items, () => Object.assign(segment, next));
         this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
       }
     }
@@ -381,7 +382,8 @@ export class ExportRun {
         ended: false,
       }));
       let read = 0;
-      const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items) => {
+      const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items, advance) => {
+        advance();
         for (const item of items) fromRecord(collection, item);
         return (read += items.length);
       });
@@ -422,6 +424,7 @@ export class ExportRun {
         const batch = todo.slice(start, start + CREDIT_BATCH);
         const outcomes = await readCredits(batch, CREDIT_CONCURRENCY, (item) => this.readCredit(context, item.ssin, item.year));
         const records: unknown[] = [];
+        let notFound = 0;
         let refusal: Refused | undefined;
         for (const outcome of outcomes) {
           if (outcome.kind === "refused") {
@@ -429,12 +432,13 @@ export class ExportRun {
             break;
           }
           records.push(outcome.record);
-          if (outcome.kind === "notFound") state.notFound += 1;
+          if (outcome.kind === "notFound") notFound += 1;
         }
         await files.append(records);
         await files.sync();
         state.resume!.bytes = files.lengths;
         state.written += records.length;
+        state.notFound += notFound;
         covered += records.length;
         await this.save();
         batchNumber += 1;
