@@ -106,7 +106,11 @@ describe("core/export against the simulator", function () {
       const state = manifest.employers[en].trainingCredits;
       assert.equal(state?.complete, true);
       assert.equal(state?.total, workers.size * 2);
-      assert.equal(state?.notFound, credits.filter((c) => c.found === false).length);
+      const notFound = credits.filter((c) => c.found === false);
+      assert.ok(notFound.length > 0, "the seed has workers who left the employer");
+      assert.equal(state?.notFound, notFound.length);
+      assert.deepEqual(Object.keys(notFound[0]), ["enterpriseNumber", "ssin", "year", "found", "httpStatus", "detail", "problem"]);
+      assert.equal((notFound[0] as unknown as { httpStatus: number }).httpStatus, 404);
     });
 
     it("CSV: BOM, ';' separator, one header, identifiers kept as text for Excel, nested fields in named columns", async () => {
@@ -500,6 +504,25 @@ describe("core/export against the simulator", function () {
       await fs.writeFile(path.join(dir, "manifest.json"), '{"complete": tr');
       await assert.rejects(readManifest(dir), (error: FlaError) => error.code === "FLA_FILE" && /damaged/.test(error.message));
       await assert.rejects(runExport(exportOptions(dir, [SEED.demoEmployer]), { client: employer.client, packageId: PACKAGE }), { code: "FLA_FILE" });
+    });
+  });
+
+  describe("odd data", () => {
+    it("a worker-year the API refuses as invalid (400) is recorded and counted, the other credits go on", async () => {
+      const dir = await folder();
+      const en = SEED.employersWithMandate[2];
+      const store = sim.data as unknown as { insertTraining(t: unknown): void; nextTrainingId(): string; trainingsOf(en: string): Record<string, unknown>[] };
+      const base = store.trainingsOf(en)[0];
+      // A training declared by a third party for a worker whose SSIN has wrong check digits.
+      store.insertTraining({ ...base, trainingId: store.nextTrainingId(), externalReference: undefined, worker: { ssin: "85073003399" } });
+      const manifest = await runExport(exportOptions(dir, [en], { fromYear: 2025, toYear: 2025 }), { client: provider.client, packageId: PACKAGE });
+      const state = manifest.employers[en].trainingCredits!;
+      assert.equal(manifest.employers[en].status, "complete");
+      assert.equal(state.rejected, 1);
+      const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as Record<string, unknown>[];
+      const rejected = credits.find((c) => c.ssin === "85073003399");
+      assert.deepEqual({ ...rejected, detail: undefined, problem: undefined }, { enterpriseNumber: en, ssin: "85073003399", year: 2025, found: false, httpStatus: 400, detail: undefined, problem: undefined });
+      assert.equal(credits.length, state.total);
     });
   });
 });

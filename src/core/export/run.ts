@@ -5,7 +5,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { abortedError } from "../api/backoff";
-import { buildRequest, readCollection, type FlaRequest } from "../api/catalogue";
+import { buildRequest, readCollection, readProblem, type FlaRequest } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
 import { mapReadFailure } from "../query/answer";
@@ -417,6 +417,7 @@ export class ExportRun {
       }
       state.written = done.lines;
       state.notFound = done.notFound;
+      state.rejected = done.rejected;
       state.total = total;
       let batchNumber = 0;
       for (let start = 0; start < todo.length; start += CREDIT_BATCH) {
@@ -425,6 +426,7 @@ export class ExportRun {
         const outcomes = await readCredits(batch, CREDIT_CONCURRENCY, (item) => this.readCredit(context, item.ssin, item.year));
         const records: unknown[] = [];
         let notFound = 0;
+        let rejected = 0;
         let refusal: Refused | undefined;
         for (const outcome of outcomes) {
           if (outcome.kind === "refused") {
@@ -433,12 +435,14 @@ export class ExportRun {
           }
           records.push(outcome.record);
           if (outcome.kind === "notFound") notFound += 1;
+          if (outcome.kind === "rejected") rejected += 1;
         }
         await files.append(records);
         await files.sync();
         state.resume!.bytes = files.lengths;
         state.written += records.length;
         state.notFound += notFound;
+        state.rejected += rejected;
         covered += records.length;
         await this.save();
         batchNumber += 1;
@@ -460,8 +464,10 @@ export class ExportRun {
   /**
    * One credit. A worker-year the API has no credit for answers 404 (the simulator: no right and no employment with
    * this employer that year). It is recorded explicitly, `{ enterpriseNumber, ssin, year, found: false, httpStatus: 404,
-   * detail }`, rather than skipped: the archive then shows that the question was asked and what the API answered, and
-   * "a credit for every worker × year" stays checkable. A 403 or 400 refuses the employer like the paged reads.
+   * detail, problem }`, rather than skipped: the archive shows that the question was asked and what the API answered,
+   * and "a credit for every worker × year" stays checkable. A 400 is about this worker-year (an SSIN the API does not
+   * accept, as a training declared by a third party may carry), not about the employer: it is recorded the same way and
+   * counted apart (`rejected`), and the other workers go on. A 403 (mandate, scope) refuses the employer.
    */
   private async readCredit(context: EmployerContext, ssin: string, year: number): Promise<CreditOutcome> {
     this.checkAbort();
@@ -472,10 +478,13 @@ export class ExportRun {
       const data = typeof response.data === "object" && response.data !== null && !Array.isArray(response.data) ? response.data : { value: response.data };
       return { kind: "found", record: { enterpriseNumber, ssin, year, ...data } };
     }
-    if (response.httpStatus === 404) {
-      const problem = (typeof response.data === "object" && response.data !== null ? response.data : {}) as Record<string, unknown>;
-      const detail = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : "Not found";
-      return { kind: "notFound", record: { enterpriseNumber, ssin, year, found: false, httpStatus: 404, detail } };
+    if (response.httpStatus === 404 || response.httpStatus === 400) {
+      const problem = readProblem(response.data);
+      const detail = problem.detail || problem.issues.map((issue) => issue.message).join("; ") || problem.title || "";
+      return {
+        kind: response.httpStatus === 404 ? "notFound" : "rejected",
+        record: { enterpriseNumber, ssin, year, found: false, httpStatus: response.httpStatus, detail, problem: response.data },
+      };
     }
     return { kind: "refused", refusal: this.refusal(context, "trainingCredits", response, "", true) };
   }
