@@ -316,6 +316,7 @@ export class ExportRun {
     segments: SegmentState[],
     pageSize: number,
     onPage: (items: unknown[], advance: () => void) => Promise<number>,
+    report = true,
   ): Promise<Refused | undefined> {
     const ask = (segment: SegmentState, page: number): Promise<Settled<FlaResponse>> => {
       const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page, pageSize });
@@ -343,7 +344,7 @@ export class ExportRun {
         next.ended = page.next === undefined || page.items.length === 0;
         if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) asked = ask(segment, next.nextPage);
         const written = await onPage(page.items, () => Object.assign(segment, next));
-        this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
+        if (report) this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
       }
     }
     return undefined;
@@ -386,7 +387,7 @@ export class ExportRun {
         advance();
         for (const item of items) fromRecord(collection, item);
         return (read += items.length);
-      });
+      }, false);
       if (refusal) return new Refused("trainingCredits", refusal.fla);
     }
     return ssins;
