@@ -524,5 +524,39 @@ describe("core/export against the simulator", function () {
       assert.deepEqual({ ...rejected, detail: undefined, problem: undefined }, { enterpriseNumber: en, ssin: "85073003399", year: 2025, found: false, httpStatus: 400, detail: undefined, problem: undefined });
       assert.equal(credits.length, state.total);
     });
+
+    it("pages that shift while read (a training back on page 1, another gone at the end: same total) are not taken as complete, and the next run gets it right", async () => {
+      const dir = await folder();
+      const en = SEED.demoEmployer;
+      const store = sim.data as unknown as {
+        trainings: Map<string, Record<string, unknown>>;
+        trainingsOf(en: string): { trainingId: string }[];
+        cancelTraining(id: string, when: string): void;
+      };
+      const active = store.trainingsOf(en);
+      const early = active[5].trainingId;
+      const last = active[active.length - 1].trainingId;
+      store.cancelTraining(early, "2026-11-30T10:00:00Z");
+      const options = exportOptions(dir, [en], { collections: ["trainings"] });
+      const shifted = await runExport(options, {
+        client: employer.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.page !== 2) return;
+          // The early training comes back (its place in the list is kept: every later one moves one place on) and
+          // the last one is cancelled: the total stays the same.
+          store.trainings.set(early, { ...store.trainings.get(early), status: "ACCEPTED", cancelledAt: undefined });
+          store.cancelTraining(last, "2026-11-30T10:00:00Z");
+        },
+      });
+      const state = shifted.employers[en].trainings!;
+      assert.equal(state.written, state.total, "the counts alone look right");
+      assert.equal(state.complete, false);
+      assert.equal(shifted.complete, false);
+      const again = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      assert.equal(again.complete, true);
+      const api = await apiItems(employer.client, "trainings", { enterpriseNumber: en });
+      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), api.items);
+    });
   });
 });
