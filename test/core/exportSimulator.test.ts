@@ -497,6 +497,13 @@ describe("core/export against the simulator", function () {
       assert.equal((await runExport(options, { client: employer.client, packageId: PACKAGE })).complete, true);
     });
 
+    it("no employer at all: the archive is not complete", async () => {
+      const dir = await folder();
+      const manifest = await runExport(exportOptions(dir, []), { client: employer.client, packageId: PACKAGE });
+      assert.equal(manifest.complete, false);
+      assert.ok(manifest.finishedAt);
+    });
+
     it("readManifest: undefined without an archive, FLA_FILE for a damaged manifest", async () => {
       const dir = await folder();
       assert.equal(await readManifest(dir), undefined);

@@ -95,7 +95,9 @@ export class ExportRun {
         await this.exportEmployer(this.run.employers[index], index);
       }
       for (const state of Object.values(this.manifest.employers)) state.status = employerStatus(state, this.options.collections);
-      this.manifest.complete = Object.values(this.manifest.employers).every((state) => state.status === "complete");
+      // An archive of no employer at all (every input refused locally) is not a complete export of anything.
+      const states = Object.values(this.manifest.employers);
+      this.manifest.complete = states.length > 0 && states.every((state) => state.status === "complete");
       this.manifest.finishedAt = this.now().toISOString();
       await this.save(true);
       return this.manifest;
