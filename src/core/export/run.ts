@@ -1,6 +1,19 @@
 /**
  * One run of the export: every employer of the input, every chosen collection, page after page into the archive,
  * the manifest saved after each page so that a crash at any point resumes without a record written twice or missing.
+ *
+ * The rules, in one place:
+ * - A page is appended to the data files and synced, then the manifest records the new file lengths and the next page
+ *   (atomically: temporary file, fsync, rename). A resume cuts the files back to the recorded lengths (a torn line, a
+ *   page the manifest never recorded) and asks for the recorded next page.
+ * - Complete: a paged read is complete when its pages ended, its total never moved, no record came twice and
+ *   written == total; rights are read year by year so that each year's total is checked; credits are complete when
+ *   every worker × year has a record. Anything else is `partial`, and the next run reads what is missing (or reads a
+ *   read that cannot be trusted again from its start).
+ * - A complete collection whose files still have their recorded size and SHA-256 is not read again (unless restart).
+ * - Other options on a resume: the union (see mergedOptions); restart takes the new options.
+ * - 400/403/404 of a collection refuse the employer (reported, the run goes on); any other failure rejects the run,
+ *   after the manifest is saved with the failure in `error`.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
