@@ -12,7 +12,8 @@
  *   read that cannot be trusted again from its start).
  * - A complete collection whose files still have their recorded size and SHA-256 is not read again (unless restart).
  * - Other options on a resume: the union (see mergedOptions); restart takes the new options.
- * - 400/403/404 of a collection refuse the employer (reported, the run goes on); any other failure rejects the run,
+ * - 400/403/404 of a paged read, and 403 of a credit, refuse the employer (reported, the run goes on); a credit's 404
+ *   or 400 is an answer about one worker-year and is recorded (see readCredit). Any other failure rejects the run,
  *   after the manifest is saved with the failure in `error`.
  */
 import { promises as fs } from "node:fs";
