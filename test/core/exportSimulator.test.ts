@@ -411,6 +411,40 @@ describe("core/export against the simulator", function () {
       for (const en of allowed) assert.ok(manifest.files[`${en}/trainings.jsonl`]);
     });
 
+    it("a mandate withdrawn in the middle of the trainings: refused where it stopped, and resumed from there once given back", async () => {
+      const dir = await folder();
+      const en = SEED.demoEmployer;
+      const mandates = (sim.data as unknown as { mandateKeys: Set<string> }).mandateKeys;
+      const key = `${SEED.provider}>${en}`;
+      assert.ok(mandates.has(key));
+      const options = exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 });
+      const refusals: EmployerRefusal[] = [];
+      const refused = await runExport(options, {
+        client: provider.client,
+        packageId: PACKAGE,
+        onRefused: (r) => void refusals.push(r),
+        onProgress: (p) => {
+          if (p.page === 2) mandates.delete(key);
+        },
+      });
+      sim.addMandate(SEED.provider, en);
+      assert.equal(refused.complete, false);
+      assert.equal(refused.employers[en].status, "refused");
+      assert.equal(refusals.length, 1);
+      assert.equal(refusals[0].fla.status, "FORBIDDEN");
+      assert.deepEqual(refusals[0].fla.anomalies.map((a) => a.code), ["FLA-E-0031", "FLA-PAGE-FAILED"]);
+      const written = refused.employers[en].trainings!.written;
+      assert.ok(written === 100 || written === 150, String(written));
+      const before = sim.stats.requests;
+      const resumed = await runExport(options, { client: provider.client, packageId: PACKAGE });
+      const requests = sim.stats.requests - before;
+      assert.equal(resumed.complete, true);
+      assert.equal(resumed.employers[en].status, "complete");
+      assert.equal(resumed.employers[en].anomalies, undefined);
+      assert.equal(requests, Math.ceil(resumed.employers[en].trainings!.total! / 50) - written / 50, "resumed from where it stopped");
+      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items);
+    });
+
     it("restart: a complete employer is downloaded again, its files rewritten", async () => {
       const dir = await folder();
       const options = exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
