@@ -40,7 +40,7 @@ function declaringFlow(sim: TestSimulator, certs: TestCertificates): Array<Recor
     z: "tab",
     rules: [
       { t: "set", p: "statusCode", pt: "msg", to: String(status), tot: "num" },
-      { t: "set", p: "payload", pt: "msg", to: id === "m-failed" ? "error.code" : "fla", tot: "msg" },
+      { t: "set", p: "payload", pt: "msg", to: id === "m-failed" ? "error" : "fla", tot: "msg" },
     ],
     wires: [["m-response"]],
   });
