@@ -136,6 +136,16 @@ export function demoConfigNode(clientId: string): FlowNode {
   };
 }
 
+/**
+ * The demo flow pointed at a simulator that does not listen where the "local" environment looks (FLA_SIMULATOR_PORT
+ * other than 3010): its config node becomes a custom environment with the simulator's URLs.
+ */
+export function pointDemoConfigAt(flow: FlowNode[], simulator: { tokenUrl: string; apiUrl: string }): FlowNode[] {
+  return flow.map((node) =>
+    node.id === DEMO_IDS.config ? { ...node, environment: "custom", tokenUrl: simulator.tokenUrl, audience: simulator.tokenUrl, apiUrl: simulator.apiUrl } : node,
+  );
+}
+
 /** The demo tab without credentials (as flows.json holds it). */
 export function buildDemoFlow(clientId: string = DEMO_CLIENT_ID): FlowNode[] {
   const ids = DEMO_IDS;
