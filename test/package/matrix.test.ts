@@ -12,9 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
-import { MATRIX, matrixEnabled, nodeBinary, nodeRedRelease, packProject, userDirWithTarball, type PackedProject } from "../support/matrix";
+import { MATRIX, matrixEnabled, nodeBinary, nodeRedRelease, packProject, runNode, userDirWithTarball, type NodeBinary, type NodeRedRelease, type PackedProject } from "../support/matrix";
 import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
+import { WARNING_STATUS } from "../support/statusTexts";
 import { waitUntil } from "../load/support";
 
 const PACKAGE = "node-red-contrib-careerpro-fla";
@@ -101,11 +102,14 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
     describe(`Node-RED ${target.nodeRed} on Node.js ${target.nodeMajor}`, function () {
       let red: NodeRedProcess | undefined;
       let versions = "";
+      let node: NodeBinary;
+      let nodeRed: NodeRedRelease;
+      let userDir: string;
 
       before(async function () {
-        const [node, nodeRed] = await Promise.all([nodeBinary(target.nodeMajor), nodeRedRelease(target.nodeRed)]);
+        [node, nodeRed] = await Promise.all([nodeBinary(target.nodeMajor), nodeRedRelease(target.nodeRed)]);
         versions = `Node-RED ${nodeRed.version} on Node.js ${node.version}`;
-        const userDir = await userDirWithTarball(workDir, packed.tarball);
+        userDir = await userDirWithTarball(workDir, packed.tarball);
         red = await startNodeRed({ userDir, nodeBinary: node.path, redScript: nodeRed.redScript, startTimeoutMs: 120_000 });
         const settings = (await (await fetch(`${red.url}/settings`)).json()) as { version: string };
         assert.equal(settings.version, nodeRed.version, "the Node-RED answering is the one installed for this cell");
@@ -145,6 +149,25 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
           assert.equal(icon.status, 200, `${versions}: ${type}.svg`);
           assert.match(await icon.text(), /<svg/, `${versions}: ${type}.svg is our icon`);
         }
+      });
+
+      it("says 1 warning and 2 warnings in en-US, fr and nl with this Node-RED's i18n (its i18next and catalogue format)", async function () {
+        // Node-RED 3.1 runs i18next 21 in its v3 JSON mode, 4.1 and 5.0 i18next 25, which they feed converted catalogues.
+        const script = `
+          const { i18n } = require(require.resolve("@node-red/util", { paths: [process.argv[1]] }));
+          i18n.init({});
+          (async () => {
+            await i18n.registerMessageCatalog("matrix/fla-declare", process.argv[2], "fla-declare.json");
+            await i18n.i.loadLanguages(${JSON.stringify(Object.keys(WARNING_STATUS))});
+            const texts = {};
+            for (const lng of ${JSON.stringify(Object.keys(WARNING_STATUS))}) {
+              texts[lng] = [1, 2].map((count) => i18n._("matrix/fla-declare:fla-declare.status.warnings", { count, lng }));
+            }
+            process.stdout.write(JSON.stringify(texts));
+          })();`;
+        const locales = join(userDir, "node_modules", PACKAGE, "nodes", "locales");
+        const texts = JSON.parse(await runNode(node.path, ["-e", script, join(nodeRed.redScript, ".."), locales])) as Record<string, string[]>;
+        assert.deepEqual(texts, WARNING_STATUS, versions);
       });
 
       it("declares one training against the simulator through a deployed flow", async function () {

@@ -78,6 +78,11 @@ async function cached(finalDir: string, fill: (stagingDir: string) => Promise<vo
   return finalDir;
 }
 
+/** Runs a Node.js binary of the matrix; what it printed on stdout. */
+export function runNode(nodePath: string, args: string[]): Promise<string> {
+  return run(nodePath, args, tmpdir());
+}
+
 export interface NodeBinary {
   path: string;
   /** As `node --version` prints it, e.g. v18.20.8. */
