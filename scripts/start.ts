@@ -1,19 +1,23 @@
 /**
  * `npm start`: a working demo without a certificate of your own. Starts the local FLA simulator (in this process) and
  * Node-RED 4.1 (a child process) on a user directory inside the project, registers a demo client, deploys a demo flow on
- * the first start, prints what to click. Ctrl-C stops both.
+ * the first start, prints what to click. Ctrl-C, or SIGTERM (docker stop, systemd), stops both.
+ * Host, ports and user directory come from the environment (scripts/demo/environment.ts).
  */
 import { LOCAL_SIMULATOR_PORT } from "../src/core/settings";
 import { SEED, startSimulator, type Simulator } from "../src/simulator";
-import { DEMO_IDS } from "./demo/flow";
+import { demoEnvironment, listensBeyondThisMachine } from "./demo/environment";
+import { DEMO_IDS, pointDemoConfigAt } from "./demo/flow";
 import { deployFlows, startNodeRedChild, waitForNodeRed, type NodeRedChild } from "./demo/nodeRed";
 import { demoPaths, type DemoPaths } from "./demo/paths";
 import { prepareDemo } from "./demo/setup";
-import { NODE_RED_HOST, NODE_RED_PORT } from "./demo/settings";
+import { NODE_RED_PORT } from "./demo/settings";
 
 export interface DemoOptions {
   paths?: DemoPaths;
   nodeRedPort?: number;
+  /** The address Node-RED listens on (FLA_DEMO_HOST); default: what the user directory's settings.js says. */
+  nodeRedHost?: string;
   simulatorPort?: number;
   /** Keep Node-RED's log in `nodeRed.output()` instead of printing it (tests). */
   quiet?: boolean;
@@ -26,15 +30,23 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-function banner(url: string, simulator: Simulator, firstStart: boolean, userDir: string): string {
+function banner(url: string, simulator: Simulator, firstStart: boolean, userDir: string, host: string | undefined): string {
   const line = "─".repeat(72);
+  const exposed = listensBeyondThisMachine(host)
+    ? [
+        `  Listening on ${host}: other machines reach the editor on this machine's address, port ${new URL(url).port}.`,
+        "  The demo editor has no login: before you expose it beyond a network you trust, set adminAuth",
+        `  in ${userDir}/settings.js (https://nodered.org/docs/user-guide/runtime/securing-node-red).`,
+      ]
+    : [];
   return [
     "",
     line,
     "  CareerPro FLA for Node-RED: demo running",
     "",
     `  Editor     ${url}   (tab "FLA demo")`,
-    `  Simulator  ${simulator.url}   (the "local" environment, demo client registered)`,
+    ...exposed,
+    `  Simulator  ${simulator.url}   (${simulator.port === LOCAL_SIMULATOR_PORT ? 'the "local" environment' : "FLA_SIMULATOR_PORT"}, demo client registered)`,
     "",
     "  1. Open the editor and the debug sidebar (the bug icon top right, or Ctrl-G D).",
     "  2. Click the button left of \"1. A valid training (accepted)\": it appears under \"accepted\".",
@@ -43,7 +55,7 @@ function banner(url: string, simulator: Simulator, firstStart: boolean, userDir:
     "  More flows: menu > Import > Examples > node-red-contrib-careerpro-fla.",
     "",
     firstStart ? `  Demo flow deployed; your changes are kept in ${userDir}.` : `  Your flows in ${userDir} are kept as they are.`,
-    "  The simulator forgets its declarations when the demo stops. Stop: Ctrl-C.",
+    "  The simulator forgets its declarations when the demo stops. Stop: Ctrl-C (or SIGTERM).",
     line,
     "",
   ].join("\n");
@@ -66,14 +78,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo 
   // The same demo certificate as an authorized representative, for the example that exports a list of client employers.
   simulator.registerClient({ clientId: SEED.clientIds.provider, certificatePem: setup.certificate.certificatePem, role: "provider", enterpriseNumber: SEED.provider });
 
-  const nodeRed = startNodeRedChild(paths, NODE_RED_HOST, options.nodeRedPort ?? NODE_RED_PORT, options.quiet);
+  // The "local" environment looks for the simulator on port 3010: elsewhere, the demo config names its URLs.
+  const demoFlow = simulator.port === LOCAL_SIMULATOR_PORT ? setup.demoFlow : pointDemoConfigAt(setup.demoFlow, simulator);
+
+  const nodeRed = startNodeRedChild(paths, options.nodeRedHost, options.nodeRedPort ?? NODE_RED_PORT, options.quiet);
   const stop = async (): Promise<void> => {
     await nodeRed.stop();
     await simulator.stop();
   };
   try {
     await waitForNodeRed(nodeRed);
-    if (setup.firstStart) await deployFlows(nodeRed.url, setup.demoFlow);
+    if (setup.firstStart) await deployFlows(nodeRed.url, demoFlow);
   } catch (err) {
     await stop();
     throw err;
@@ -82,9 +97,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo 
 }
 
 async function main(): Promise<void> {
-  const paths = demoPaths();
-  const demo = await startDemo({ paths });
-  process.stdout.write(banner(demo.url, demo.simulator, demo.firstStart, paths.userDir) + "\n");
+  const env = demoEnvironment();
+  const paths = demoPaths(env.userDir);
+  const demo = await startDemo({ paths, nodeRedHost: env.host, nodeRedPort: env.port, simulatorPort: env.simulatorPort });
+  process.stdout.write(banner(demo.url, demo.simulator, demo.firstStart, paths.userDir, env.host) + "\n");
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -102,6 +118,12 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGHUP", () => shutdown("SIGHUP"));
+  // `npm start` runs this through a shell. SIGTERM to npm (docker stop, systemd, kill) reaches that shell alone, which
+  // exits without passing it on: this process is then left to init. Noticing the new parent stops everything as SIGTERM does.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown("SIGTERM (npm stopped)");
+  }, 500).unref();
   // Node-RED stopped on its own (a crash, or a Ctrl-C that reached it first): stop the simulator too.
   void demo.nodeRed.exited.then((code) => {
     if (stopping) return;

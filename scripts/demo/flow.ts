@@ -39,11 +39,16 @@ export const DEMO_IDS = {
   debugErrors: "fla-demo-debug-errors",
 } as const;
 
-/** The training of the first inject: the demo worker, employed by the demo employer since 2012. */
-export function demoTraining(ssin: string = SEED.demoWorker): Record<string, unknown> {
+/**
+ * The training of the first inject: the demo worker, employed by the demo employer since 2012. Every demo training
+ * carries an externalReference, the employer's own key for it: the habit that makes sending a training twice safe
+ * (the FLA answers ALREADY_DECLARED instead of recording it again).
+ */
+export function demoTraining(ssin: string = SEED.demoWorker, externalReference = "DEMO-2025-0001"): Record<string, unknown> {
   return {
     employer: { enterpriseNumber: SEED.demoEmployer },
     worker: { ssin },
+    externalReference,
     title: "Forklift safety",
     period: { startDate: "2025-03-03", endDate: "2025-03-04" },
     nature: "FORMAL",
@@ -136,6 +141,16 @@ export function demoConfigNode(clientId: string): FlowNode {
   };
 }
 
+/**
+ * The demo flow pointed at a simulator that does not listen where the "local" environment looks (FLA_SIMULATOR_PORT
+ * other than 3010): its config node becomes a custom environment with the simulator's URLs.
+ */
+export function pointDemoConfigAt(flow: FlowNode[], simulator: { tokenUrl: string; apiUrl: string }): FlowNode[] {
+  return flow.map((node) =>
+    node.id === DEMO_IDS.config ? { ...node, environment: "custom", tokenUrl: simulator.tokenUrl, audience: simulator.tokenUrl, apiUrl: simulator.apiUrl } : node,
+  );
+}
+
 /** The demo tab without credentials (as flows.json holds it). */
 export function buildDemoFlow(clientId: string = DEMO_CLIENT_ID): FlowNode[] {
   const ids = DEMO_IDS;
@@ -159,15 +174,18 @@ export function buildDemoFlow(clientId: string = DEMO_CLIENT_ID): FlowNode[] {
     comment("fla-demo-comment-declare", "Declarations: FLA declare sends msg.payload (a Training) to POST /trainings", 370, 80,
       "Output 1 (success): the FLA accepted the training; msg.payload is its answer (trainingId, status, warnings).\n\n" +
         "Output 2 (anomaly): msg.payload is the training as you sent it, msg.fla.anomalies says why it was refused. " +
-        "Anomalies with `source: \"local\"` were found before any call (a wrong SSIN check digit, a missing field); " +
-        "`source: \"fla\"` ones are the FLA's business rules."),
+        "Anomalies with `source: \"local\"` were found by the node before any call (a wrong SSIN check digit, a missing field); " +
+        "`source: \"fla\"` ones are the API's answer: here the local simulator, which applies our reading of the FLA's business " +
+        "rules (the real FLA may word or number them differently).\n\n" +
+        "Each training carries an `externalReference`, your own key for it: sent twice, it is not recorded twice (ALREADY_DECLARED)."),
     inject(ids.injectValid, "1. A valid training (accepted)", 140, demoTraining(), ids.declare,
-      "The demo worker is employed by the demo employer: the FLA accepts it. Click again: the same training a second time is " +
-        "accepted with a warning (an identical training exists)."),
-    inject(ids.injectInvalid, "2. A bad SSIN (local anomaly, no call)", 190, demoTraining(INVALID_SSIN), ids.declare,
-      "The SSIN's check digits are wrong: the node refuses it locally, without calling the FLA."),
-    inject(ids.injectRejected, "3. Another employer's worker (rejected)", 240, demoTraining(SEED.workerOfAnotherEmployer), ids.declare,
-      "This worker is not employed by the demo employer: the simulator, like the FLA, rejects the training with a BLOCKING anomaly."),
+      "The demo worker is employed by the demo employer: the simulator accepts it. Click again: the same externalReference " +
+        "comes back ALREADY_DECLARED with the first trainingId, on the success output; nothing is recorded twice."),
+    inject(ids.injectInvalid, "2. A bad SSIN (local anomaly, no call)", 190, demoTraining(INVALID_SSIN, "DEMO-2025-0002"), ids.declare,
+      "The SSIN's check digits are wrong: the FLA declare node itself refuses it (LOCAL-SSIN-CHECKSUM), without any call."),
+    inject(ids.injectRejected, "3. Another employer's worker (rejected)", 240, demoTraining(SEED.workerOfAnotherEmployer, "DEMO-2025-0003"), ids.declare,
+      "This worker is not employed by the demo employer: the local simulator rejects the training with a BLOCKING anomaly, as " +
+        "we understand the FLA's rules (its code is the simulator's; the real FLA's may differ)."),
     {
       id: ids.declare,
       type: "fla-declare",

@@ -1,5 +1,6 @@
 /** Node-RED 4.1 (the project's devDependency) as a child process on the demo user directory, and its admin API. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { reachableHost } from "./environment";
 import type { DemoPaths } from "./paths";
 import type { FlowNode } from "./flow";
 
@@ -14,9 +15,15 @@ export interface NodeRedChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startNodeRedChild(paths: DemoPaths, host: string, port: number, quiet = false): NodeRedChild {
+/**
+ * `listenHost` overrides the settings file's uiHost (FLA_DEMO_HOST); without it the user's settings.js decides, and the
+ * demo reaches Node-RED on 127.0.0.1 (what the written settings.js says).
+ */
+export function startNodeRedChild(paths: DemoPaths, listenHost: string | undefined, port: number, quiet = false): NodeRedChild {
   const redJs = require.resolve("node-red/red.js", { paths: [paths.projectDir] });
-  const child = spawn(process.execPath, [redJs, "--userDir", paths.userDir, "--settings", paths.settingsFile, "--port", String(port)], {
+  const args = [redJs, "--userDir", paths.userDir, "--settings", paths.settingsFile, "--port", String(port)];
+  if (listenHost !== undefined) args.push("--define", `uiHost=${listenHost}`);
+  const child = spawn(process.execPath, args, {
     cwd: paths.userDir,
     stdio: quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
     env: { ...process.env, NODE_RED_ENABLE_PROJECTS: "false" },
@@ -35,7 +42,7 @@ export function startNodeRedChild(paths: DemoPaths, host: string, port: number, 
     await exited;
     clearTimeout(timer);
   };
-  return { url: `http://${host}:${port}`, child, exited, stop, output: () => output };
+  return { url: `http://${reachableHost(listenHost)}:${port}`, child, exited, stop, output: () => output };
 }
 
 /** Waits until the admin API answers, or fails when the process exits first (e.g. the port is taken). */

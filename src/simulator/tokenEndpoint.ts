@@ -3,7 +3,7 @@
  * a real authorization server does. Every failure of the assertion is `invalid_client` (RFC 7521 §4.2) with a
  * description naming the rule; the description never repeats the assertion itself.
  */
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from "jose";
+import { loadJose, type Jose } from "../core/auth/jose";
 import { SCOPES } from "../core/settings";
 import type { ClientRegistry } from "./clients";
 import type { Reply } from "./reply";
@@ -50,6 +50,7 @@ export class TokenEndpoint {
   }
 
   private async evaluate(ctx: TokenRequestContext): Promise<Reply> {
+    const { decodeJwt, decodeProtectedHeader, errors: joseErrors, jwtVerify } = await loadJose();
     if (!(ctx.contentType ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) {
       return oauthError(400, "invalid_request", "The token request must be sent as application/x-www-form-urlencoded.");
     }
@@ -100,7 +101,7 @@ export class TokenEndpoint {
         requiredClaims: ["iss", "sub", "aud", "exp", "jti"],
       });
     } catch (err) {
-      return oauthError(401, "invalid_client", describeJoseError(err, clientId));
+      return oauthError(401, "invalid_client", describeJoseError(err, clientId, joseErrors));
     }
 
     const nowS = Math.floor(now / 1000);
@@ -147,7 +148,7 @@ export class TokenEndpoint {
   }
 }
 
-function describeJoseError(err: unknown, clientId: string): string {
+function describeJoseError(err: unknown, clientId: string, joseErrors: Jose["errors"]): string {
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
     return `The client assertion's signature does not match the certificate registered for client "${clientId}".`;
   }

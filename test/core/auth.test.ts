@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import { decodeJwt, decodeProtectedHeader, importX509, jwtVerify } from "jose";
+import { loadJose } from "../../src/core/auth/jose";
 import { signClientAssertion } from "../../src/core/auth/clientAssertion";
 import { requestToken } from "../../src/core/auth/tokenClient";
 import { TokenCache, testConnection } from "../../src/core/auth/tokenCache";
@@ -76,6 +76,7 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
 
   describe("signClientAssertion", () => {
     it("signs RS256 with typ JWT, iss = sub = client id, aud, a fresh jti, iat and exp 5 minutes ahead", async () => {
+      const { decodeJwt, importX509, jwtVerify } = await loadJose();
       const publicKey = await importX509(certs.client.certificatePem, "RS256");
       const first = await signClientAssertion({ clientId: EMPLOYER, audience: sim.tokenUrl, privateKey: certificate.privateKey });
       const second = await signClientAssertion({ clientId: EMPLOYER, audience: sim.tokenUrl, privateKey: certificate.privateKey });
@@ -88,6 +89,7 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     });
 
     it("never lets an assertion live more than 5 minutes", async () => {
+      const { decodeJwt, decodeProtectedHeader } = await loadJose();
       const assertion = await signClientAssertion({ clientId: EMPLOYER, audience: sim.tokenUrl, privateKey: certificate.privateKey, lifetimeSeconds: 3600, now: 1_700_000_000_000 });
       const claims = decodeJwt(assertion);
       assert.equal(claims.iat, 1_700_000_000);

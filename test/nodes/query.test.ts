@@ -22,7 +22,7 @@ describe("fla-query node (real runtime, simulator over HTTP)", function () {
   before(async () => {
     ctx = await startContext();
     // One declaration of our own, so that the declaration query has something to read.
-    const { startTestDeclaration } = await import("./queryFixture");
+    const { startTestDeclaration } = await import("./queryFixture.js");
     await startTestDeclaration(ctx);
   });
   after(async () => {

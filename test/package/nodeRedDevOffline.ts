@@ -9,6 +9,9 @@
  *   and P07 check the package against that release;
  * - D02 and D03 see no packages: not judged offline either.
  * Any other request fails loudly, so that a new online check in a later node-red-dev is noticed, not silently passed.
+ *
+ * With FLA_VALIDATE_REGISTRY=1 only the catalogue is answered here (a CI machine reaches the npm registry, not
+ * catalogue.nodered.org): P06, P07, D02 and D03 are then judged against the real registry.
  */
 import Module from "node:module";
 import { readFileSync } from "node:fs";
@@ -30,6 +33,19 @@ const offlineAxios = {
   },
 };
 
+const registryOnly = process.env.FLA_VALIDATE_REGISTRY === "1";
+
+/** The real axios, except for the catalogue. */
+function catalogueOnlyAxios(real: { get(url: string, ...rest: unknown[]): Promise<unknown> }): unknown {
+  return {
+    ...real,
+    get(url: string, ...rest: unknown[]): Promise<unknown> {
+      if (/^https:\/\/catalogue\.nodered\.org\/catalogue\.json/.test(url)) return Promise.resolve({ status: 200, data: { modules: [] } });
+      return real.get(url, ...rest);
+    },
+  };
+}
+
 const offlineModules: Record<string, unknown> = {
   axios: offlineAxios,
   "npm-remote-ls": {
@@ -43,6 +59,11 @@ type Load = (request: string, parent: { filename?: string } | undefined, isMain:
 const moduleWithLoad = Module as unknown as { _load: Load };
 const load = moduleWithLoad._load;
 moduleWithLoad._load = function (request, parent, isMain) {
-  if (parent?.filename?.includes(TOOL_DIR) && Object.hasOwn(offlineModules, request)) return offlineModules[request];
+  if (!parent?.filename?.includes(TOOL_DIR)) return load.call(this, request, parent, isMain);
+  if (registryOnly) {
+    const real = load.call(this, request, parent, isMain);
+    return request === "axios" ? catalogueOnlyAxios(real as Parameters<typeof catalogueOnlyAxios>[0]) : real;
+  }
+  if (Object.hasOwn(offlineModules, request)) return offlineModules[request];
   return load.call(this, request, parent, isMain);
 };

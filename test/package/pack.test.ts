@@ -56,7 +56,7 @@ describe("npm package: the packed tarball installs into Node-RED and loads the f
   let userDir: string;
 
   before(async function () {
-    // `npm test` has just built dist/; --ignore-scripts keeps `prepare` from recompiling dist/ under the running tests.
+    // `npm test` has just built dist/; --ignore-scripts keeps `prepack` from recompiling dist/ under the running tests.
     assert.ok(existsSync(join(PROJECT_ROOT, "dist", "src", "nodes", "fla-config.js")), "dist/ is built (npm run build)");
     const { stdout } = await run(NPM, ["pack", "--json", "--ignore-scripts", "--pack-destination", workDir], { cwd: PROJECT_ROOT, env: npmEnv, maxBuffer: 16 * 1024 * 1024 });
     packed = (JSON.parse(stdout) as PackResult[])[0];
@@ -75,6 +75,13 @@ describe("npm package: the packed tarball installs into Node-RED and loads the f
     assert.deepEqual(unexpected, [], "files outside the shipped folders");
     const forbidden = files.filter((f) => NEVER.some((re) => re.test(f)));
     assert.deepEqual(forbidden, [], "tests, sources, source maps or dev-only output in the tarball");
+  });
+
+  it("carries no install-time script: installing it runs nothing (npm flags packages that do)", async () => {
+    const { stdout } = await run("tar", ["-xzOf", tarball, "package/package.json"], { cwd: workDir });
+    const scripts = (JSON.parse(stdout) as { scripts?: Record<string, string> }).scripts ?? {};
+    const atInstall = ["preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"].filter((name) => name in scripts);
+    assert.deepEqual(atInstall, [], `install-time scripts in the published package.json: ${JSON.stringify(scripts)}`);
   });
 
   it("ships every file package.json points at and every file those require", () => {

@@ -1,7 +1,7 @@
 /** Test helpers of the simulator's own tests: a self-signed certificate, signed assertions, token and API calls with fetch. */
 import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import forge from "node-forge";
-import { SignJWT } from "jose";
+import { loadJose } from "../../src/core/auth/jose";
 import { SCOPES } from "../../src/core/settings";
 import type { Simulator } from "../../src/simulator";
 
@@ -37,7 +37,8 @@ export interface AssertionOptions {
   alg?: string;
 }
 
-export function signAssertion(o: AssertionOptions): Promise<string> {
+export async function signAssertion(o: AssertionOptions): Promise<string> {
+  const { SignJWT } = await loadJose();
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: o.alg ?? "RS256", typ: "JWT" })

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createSecretKey } from "node:crypto";
-import { SignJWT } from "jose";
+import { loadJose } from "../../src/core/auth/jose";
 import { SCOPES } from "../../src/core/settings";
 import { SEED, startSimulator, type Simulator } from "../../src/simulator";
 import { api, handMadeJwt, makeCertificate, requestToken, signAssertion, tokenForm, type TestKeyPair } from "./helpers";
@@ -86,6 +86,7 @@ describe("simulator: OAuth v5 token endpoint", function () {
   });
 
   it("refuses HS256 (even keyed with the certificate) and alg none", async function () {
+    const { SignJWT } = await loadJose();
     const hmacKey = createSecretKey(Buffer.from(employer.certificatePem));
     const now = Math.floor(Date.now() / 1000);
     const hs = await new SignJWT({})

@@ -30,6 +30,12 @@ export interface NodeRedOptions {
    * used as it is, nothing is linked. Default: a new temporary directory with the project linked in.
    */
   userDir?: string;
+  /** The Node.js binary to run Node-RED with (default: the one running the tests). */
+  nodeBinary?: string;
+  /** Node-RED's red.js (default: the project's Node-RED 4.1). */
+  redScript?: string;
+  /** How long to wait for the editor to answer (default 30 s). */
+  startTimeoutMs?: number;
 }
 
 export function freePort(): Promise<number> {
@@ -89,14 +95,15 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<NodeRe
 `,
   );
   let output = "";
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, "node_modules", "node-red", "red.js"), "--userDir", userDir], {
+  const redScript = options.redScript ?? join(PROJECT_ROOT, "node_modules", "node-red", "red.js");
+  const child = spawn(options.nodeBinary ?? process.execPath, [redScript, "--userDir", userDir], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForEditor(url, child, 30_000);
+    await waitForEditor(url, child, options.startTimeoutMs ?? 30_000);
   } catch (err) {
     child.kill("SIGKILL");
     throw new Error(`${(err as Error).message}\n${output}`);

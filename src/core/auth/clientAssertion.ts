@@ -1,6 +1,6 @@
 /** RFC 7523 client assertion ("private_key_jwt") for the socialsecurity.be OAuth v5 token endpoint. */
 import { randomUUID, type KeyObject } from "node:crypto";
-import { SignJWT } from "jose";
+import { loadJose } from "./jose";
 import { FlaError } from "../errors";
 
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
@@ -21,6 +21,7 @@ export async function signClientAssertion(options: ClientAssertionOptions): Prom
   const { clientId, audience, privateKey } = options;
   const lifetime = Math.min(Math.max(Math.floor(options.lifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS), 1), MAX_ASSERTION_LIFETIME_SECONDS);
   const iat = Math.floor((options.now ?? Date.now()) / 1000);
+  const { SignJWT } = await loadJose();
   try {
     return await new SignJWT({})
       .setProtectedHeader({ alg: "RS256", typ: "JWT" })

@@ -76,6 +76,8 @@ export class StatusReporter {
     const warnings = outcome.fla.anomalies.filter((a) => a.severity === "WARNING").length;
     const key = STATUS_KEYS[outcome.fla.status] ?? "done";
     const fill = outcome.output === "anomaly" ? "red" : warnings > 0 || outcome.fla.status === "PENDING" ? "yellow" : "green";
+    // `count` picks the plural form. The catalogues use i18next's v3 keys (`warnings`, `warnings_plural`), the format
+    // Node-RED 3.1 reads as is and Node-RED 4+ converts: `_one`/`_other` alone would show the bare key on Node-RED 3.1.
     return { fill, shape: outcome.output === "anomaly" ? "ring" : "dot", text: `${this.t(`${this.prefix}.status.${key}`, { count: warnings })} ${time}` };
   }
 
