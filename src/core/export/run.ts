@@ -47,6 +47,8 @@ const MAX_PAGES = 1_000_000;
 /** Credits are single resources: this many are read at once, and the manifest is saved after each batch. */
 const CREDIT_BATCH = 100;
 const CREDIT_CONCURRENCY = 4;
+/** Downloads of a paged collection in one run before it is left partial (the data keeps changing while read). */
+const VERIFY_ATTEMPTS = 3;
 
 type PagedCollection = "trainings" | "trainingRights";
 
@@ -224,7 +226,7 @@ export class ExportRun {
    * The state of a collection about to be written: a complete one with intact files is kept (undefined: nothing to
    * do); anything else is continued from its last complete page, or started again when it cannot be trusted.
    */
-  private async prepareCollection(enterpriseNumber: string, collection: CollectionName): Promise<{ state: CollectionState; files: CollectionFiles } | undefined> {
+  private async prepareCollection(enterpriseNumber: string, collection: CollectionName, fresh = false): Promise<{ state: CollectionState; files: CollectionFiles } | undefined> {
     const employer = this.manifest.employers[enterpriseNumber];
     let state = employer[collection];
     const fileList = this.collectionFileList(enterpriseNumber, collection);
@@ -232,7 +234,8 @@ export class ExportRun {
     // collections that were written in this run; otherwise it is continued: what is on disk stays, the rest is read.
     const yearsCovered = collection === "trainings" || sameYears(state?.resume?.years, this.years);
     const workersKnown = collection !== "trainingCredits" || !this.rewritten.has(enterpriseNumber);
-    if (state?.complete) {
+    if (fresh) state = undefined;
+    else if (state?.complete) {
       const jsonl = fileList.slice(0, 1);
       if (!(await this.filesIntact(jsonl))) state = undefined;
       else if (yearsCovered && workersKnown) {
@@ -287,10 +290,102 @@ export class ExportRun {
   // -------------------------------------------------------------------------------------------------------------
   // Trainings and training rights: paged collections
 
+  /**
+   * Offset paging over data that changes while it is read can skip a record without any sign (one cancelled on an
+   * earlier page, another declared: same total, nothing twice). So a collection is verified before it is marked
+   * complete: every page is read a second time, keeping only the records' keys, and the keys must be those on disk.
+   * That costs a second read of every page (2× the reads of the paged collections); the archive is what users keep once
+   * the FLA data is destroyed, so the cost is taken. A collection that differs is downloaded again, at most
+   * VERIFY_ATTEMPTS times in one run, then left partial with the reason.
+   */
   private async exportPaged(context: EmployerContext, collection: PagedCollection): Promise<Refused | undefined> {
-    const prepared = await this.prepareCollection(context.enterpriseNumber, collection);
-    if (!prepared) return undefined;
-    const { state, files } = prepared;
+    const stale = await this.checkStillCurrent(context, collection);
+    if (stale instanceof Refused) return stale;
+    for (let attempt = 1; ; attempt++) {
+      const prepared = await this.prepareCollection(context.enterpriseNumber, collection, attempt > 1 || stale);
+      if (!prepared) return undefined;
+      const { state, files } = prepared;
+      const refusal = await this.readPagedOnce(context, collection, state, files);
+      if (refusal) return refusal;
+      let difference: string | undefined = "the pages changed while they were read (total moved, a record came twice or the count differs from the total)";
+      if (state.complete) {
+        const verified = await this.verifyPaged(context, collection, state);
+        if (verified instanceof Refused) {
+          state.complete = false;
+          await this.save();
+          return verified;
+        }
+        difference = verified;
+      }
+      state.complete = difference === undefined;
+      if (state.complete) {
+        state.verifiedAt = this.now().toISOString();
+        delete state.reason;
+      } else {
+        state.reason = `Not verified after ${attempt} download(s): ${difference}. The data changed while it was exported; run the export again.`;
+      }
+      if (state.complete) await this.recordFiles(this.collectionFileList(context.enterpriseNumber, collection));
+      await this.save();
+      if (state.complete || attempt >= VERIFY_ATTEMPTS) return undefined;
+    }
+  }
+
+  /**
+   * A collection marked complete by an earlier run: page 1 of each read with pageSize 1, its total against what was
+   * written (one request per read). A full second read would catch more (a change that keeps the total), but would
+   * double the cost of every resume of a long run over the employers already done; the full verification happens
+   * whenever a collection is (re)downloaded. True when the collection must be downloaded again.
+   */
+  private async checkStillCurrent(context: EmployerContext, collection: PagedCollection): Promise<boolean | Refused> {
+    const state = this.manifest.employers[context.enterpriseNumber][collection];
+    if (!state?.complete) return false;
+    for (const segment of state.resume?.segments ?? [{ nextPage: 1, written: state.written, total: state.total, ended: true }]) {
+      this.checkAbort();
+      const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page: 1, pageSize: 1 });
+      const response = await this.send(request, context, collection, pageName(segment, 1));
+      if (response.httpStatus !== 200) return this.refusal(context, collection, response, "");
+      const page = readCollection(response.data);
+      if (!page || page.total !== segment.written) {
+        state.complete = false;
+        state.reason = `The API's total${segment.year === undefined ? "" : ` of ${segment.year}`} (${page?.total ?? "none"}) is no longer the ${segment.written} records written: downloaded again.`;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The second read: every page again, keys only, against the keys on disk (one Set of the collection's keys).
+   * Undefined when they are the same; otherwise what differs.
+   */
+  private async verifyPaged(context: EmployerContext, collection: PagedCollection, state: CollectionState): Promise<string | undefined | Refused> {
+    const keyOf = collection === "trainings" ? trainingKey : rightKey;
+    const jsonl = dataFiles(this.run.folder, context.enterpriseNumber, collection).jsonl;
+    const onDiskKeys = new Set<string>();
+    let lines = 0;
+    await forEachLine(jsonl, state.resume!.bytes.jsonl, (line) => {
+      lines += 1;
+      onDiskKeys.add(keyOf(parseLine(line, jsonl)) ?? line);
+    });
+    const twiceOnDisk = lines - onDiskKeys.size;
+    let notOnDisk = 0;
+    const segments: SegmentState[] = (collection === "trainingRights" ? this.years : [undefined]).map((year) => ({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false }));
+    let read = 0;
+    const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items, advance) => {
+      advance();
+      for (const item of items) {
+        // Each key found is taken out: one the API lists twice, or not on disk, is a difference.
+        if (!onDiskKeys.delete(keyOf(item) ?? JSON.stringify(item))) notOnDisk += 1;
+      }
+      return (read += items.length);
+    }, false);
+    if (refusal) return refusal;
+    if (notOnDisk === 0 && onDiskKeys.size === 0 && twiceOnDisk === 0) return undefined;
+    return `${notOnDisk} record(s) the API lists are not in the file, ${onDiskKeys.size} in the file are no longer listed by the API${twiceOnDisk > 0 ? `, ${twiceOnDisk} are in the file twice` : ""}`;
+  }
+
+  /** One download of a paged collection (continued from its last complete page); `state.complete` says whether the counts match. */
+  private async readPagedOnce(context: EmployerContext, collection: PagedCollection, state: CollectionState, files: CollectionFiles): Promise<Refused | undefined> {
     try {
       const resume = state.resume!;
       const segments = (resume.segments ??= []);
@@ -330,7 +425,9 @@ export class ExportRun {
       });
       state.total = totalOf(segments);
       state.complete = refusal === undefined && segments.every(segmentComplete) && state.written === state.total;
-      await this.finishCollection(context.enterpriseNumber, collection, state, files);
+      await files.sync();
+      await files.close();
+      await this.save();
       return refusal;
     } catch (error) {
       await files.close();

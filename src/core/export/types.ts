@@ -79,6 +79,13 @@ export interface CollectionState {
   notFound?: number;
   /** Credits: worker-years the API refused as invalid (400), recorded as `found: false` with `httpStatus: 400`. */
   rejected?: number;
+  /**
+   * Paged collections: when the keys on disk were last found equal to the keys the API lists (a second read of every
+   * page, keys only). Credits: when every worker × year was last answered.
+   */
+  verifiedAt?: string;
+  /** Why the collection is not complete, when the export knows (the data changed while read, credits the API refused). */
+  reason?: string;
   /** What a resume needs; internal to the export core (its shape may change between versions). */
   resume?: CollectionResume;
 }
