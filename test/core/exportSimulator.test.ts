@@ -556,7 +556,7 @@ describe("core/export against the simulator", function () {
   });
 
   describe("odd data", () => {
-    it("a worker-year the API refuses as invalid (400) is recorded and counted, the other credits go on", async () => {
+    it("a worker-year the API refuses as invalid (400) is recorded and counted, the other credits go on, and the credits are not complete", async () => {
       const dir = await folder();
       const en = SEED.employersWithMandate[2];
       const store = sim.data as unknown as { insertTraining(t: unknown): void; nextTrainingId(): string; trainingsOf(en: string): Record<string, unknown>[] };
@@ -565,8 +565,10 @@ describe("core/export against the simulator", function () {
       store.insertTraining({ ...base, trainingId: store.nextTrainingId(), externalReference: undefined, worker: { ssin: "85073003399" } });
       const manifest = await runExport(exportOptions(dir, [en], { fromYear: 2025, toYear: 2025 }), { client: provider.client, packageId: PACKAGE });
       const state = manifest.employers[en].trainingCredits!;
-      assert.equal(manifest.employers[en].status, "complete");
+      assert.equal(manifest.employers[en].status, "partial");
+      assert.equal(state.complete, false);
       assert.equal(state.rejected, 1);
+      assert.match(state.reason ?? "", /1 refused by the API \(400\)/);
       const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as Record<string, unknown>[];
       const rejected = credits.find((c) => c.ssin === "85073003399");
       assert.deepEqual({ ...rejected, detail: undefined, problem: undefined }, { enterpriseNumber: en, ssin: "85073003399", year: 2025, found: false, httpStatus: 400, detail: undefined, problem: undefined });

@@ -540,16 +540,17 @@ export class ExportRun {
       const ssins = [...workers].sort();
       const total = ssins.length * this.years.length;
       const todo: { ssin: string; year: number }[] = [];
-      let covered = 0;
+      let asked = 0;
       for (const ssin of ssins) {
         for (const year of this.years) {
-          if (done.keys.has(creditKey(ssin, year))) covered += 1;
+          if (done.keys.has(creditKey(ssin, year))) asked += 1;
           else todo.push({ ssin, year });
         }
       }
       state.written = done.lines;
       state.notFound = done.notFound;
       state.rejected = done.rejected;
+      state.unreadable = done.unreadable;
       state.total = total;
       let batchNumber = 0;
       for (let start = 0; start < todo.length; start += CREDIT_BATCH) {
@@ -559,6 +560,7 @@ export class ExportRun {
         const records: unknown[] = [];
         let notFound = 0;
         let rejected = 0;
+        let unreadable = 0;
         let refusal: Refused | undefined;
         for (const outcome of outcomes) {
           if (outcome.kind === "refused") {
@@ -568,6 +570,7 @@ export class ExportRun {
           records.push(outcome.record);
           if (outcome.kind === "notFound") notFound += 1;
           if (outcome.kind === "rejected") rejected += 1;
+          if (outcome.kind === "unreadable") unreadable += 1;
         }
         await files.append(records);
         await files.sync();
@@ -575,7 +578,8 @@ export class ExportRun {
         state.written += records.length;
         state.notFound += notFound;
         state.rejected += rejected;
-        covered += records.length;
+        state.unreadable += unreadable;
+        asked += records.length;
         await this.save();
         batchNumber += 1;
         this.progress(context, "trainingCredits", batchNumber, Math.ceil(todo.length / CREDIT_BATCH), state.written, total);
@@ -584,7 +588,16 @@ export class ExportRun {
           return refusal;
         }
       }
-      state.complete = covered === total;
+      // Covered: a credit object (200) or "none exists" (404). A 400 or an unreadable answer is kept in the file (the
+      // archive shows what was asked and answered) but leaves the credits incomplete.
+      const uncovered = state.rejected + state.unreadable;
+      state.complete = asked === total && uncovered === 0;
+      if (state.complete) {
+        state.verifiedAt = this.now().toISOString();
+        delete state.reason;
+      } else if (uncovered > 0) {
+        state.reason = `${uncovered} worker-year(s) without a usable answer: ${state.rejected} refused by the API (400), ${state.unreadable} answered without a credit object (200). They are recorded with found: false; run with msg.restart to ask again.`;
+      }
       await this.finishCollection(context.enterpriseNumber, "trainingCredits", state, files);
       return undefined;
     } catch (error) {
@@ -597,9 +610,11 @@ export class ExportRun {
    * One credit. A worker-year the API has no credit for answers 404 (the simulator: no right and no employment with
    * this employer that year). It is recorded explicitly, `{ enterpriseNumber, ssin, year, found: false, httpStatus: 404,
    * detail, problem }`, rather than skipped: the archive shows that the question was asked and what the API answered,
-   * and "a credit for every worker × year" stays checkable. A 400 is about this worker-year (an SSIN the API does not
-   * accept, as a training declared by a third party may carry), not about the employer: it is recorded the same way and
-   * counted apart (`rejected`), and the other workers go on. A 403 (mandate, scope) refuses the employer.
+   * and it covers the worker-year. A 400 is about this worker-year (an SSIN the API does not accept, as a training
+   * declared by a third party may carry), not about the employer: it is recorded the same way, counted apart
+   * (`rejected`) and does not cover it; the other workers go on. A 200 whose body is not a credit object (empty, not an
+   * object) is recorded `{ found: false, httpStatus: 200, value }` and counted `unreadable`, not covered either. A 403
+   * (mandate, scope) refuses the employer.
    */
   private async readCredit(context: EmployerContext, ssin: string, year: number): Promise<CreditOutcome> {
     this.checkAbort();
@@ -607,8 +622,14 @@ export class ExportRun {
     const response = await this.send(request, context, "trainingCredits", `a credit of ${year}`);
     const { enterpriseNumber } = context;
     if (response.httpStatus === 200) {
-      const data = typeof response.data === "object" && response.data !== null && !Array.isArray(response.data) ? response.data : { value: response.data };
-      return { kind: "found", record: { enterpriseNumber, ssin, year, ...data } };
+      const data = response.data;
+      if (typeof data === "object" && data !== null && !Array.isArray(data) && Object.keys(data).length > 0) {
+        return { kind: "found", record: { enterpriseNumber, ssin, year, ...data } };
+      }
+      return {
+        kind: "unreadable",
+        record: { enterpriseNumber, ssin, year, found: false, httpStatus: 200, detail: "The API answered 200 without a credit object.", value: data ?? null },
+      };
     }
     if (response.httpStatus === 404 || response.httpStatus === 400) {
       const problem = readProblem(response.data);

@@ -77,8 +77,10 @@ export interface CollectionState {
   complete: boolean;
   /** Credits: worker-years the API has no credit for (404: no right and no employment that year), recorded as `found: false`. */
   notFound?: number;
-  /** Credits: worker-years the API refused as invalid (400), recorded as `found: false` with `httpStatus: 400`. */
+  /** Credits: worker-years the API refused as invalid (400), recorded as `found: false` with `httpStatus: 400`; not covered. */
   rejected?: number;
+  /** Credits: worker-years answered 200 without a credit object, recorded as `found: false` with `httpStatus: 200`; not covered. */
+  unreadable?: number;
   /**
    * Paged collections: when the keys on disk were last found equal to the keys the API lists (a second read of every
    * page, keys only). Credits: when every worker × year was last answered.
