@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { sleep } from "../core/api/backoff";
 import { FlaError } from "../core/errors";
-import { parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
+import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
 import type { Role } from "../core/settings";
 import { connectionOf } from "./shared/configLookup";
 import { exportChoices, type ExportChoices, type ExportNodeSettings } from "./shared/exportSettings";
@@ -126,7 +126,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
       let options: Pick<ExportOptions, keyof ExportChoices>;
       try {
         if (resume) {
-          employers = Object.keys(resume.manifest.employers);
+          employers = employerOrder(resume.manifest);
           options = { ...resume.manifest.options };
         } else {
           const role: Role = connection.settings.role;
@@ -228,7 +228,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
     const resumeMsg: Out = { _msgid: RED.util.generateId(), payload: undefined } as Out;
     enqueue(resumeMsg, (out) => this.send(out), undefined, async () => {
       const found = await ownUnfinishedRun();
-      if (found) resumeMsg.payload = Object.keys(found.manifest.employers);
+      if (found) resumeMsg.payload = employerOrder(found.manifest);
       return found;
     });
 

@@ -415,6 +415,44 @@ describe("core/export against the simulator", function () {
       for (const en of allowed) assert.ok(manifest.files[`${en}/trainings.jsonl`]);
     });
 
+    it("a refused employer gets no empty data files; a new run without it drops it (no data) and can be complete", async () => {
+      const dir = await folder();
+      const allowed = SEED.employersWithMandate[1];
+      const options = exportOptions(dir, [SEED.employerWithoutMandate, allowed], { fromYear: 2025, toYear: 2025 });
+      const first = await runExport(options, { client: provider.client, packageId: PACKAGE });
+      assert.equal(first.employers[SEED.employerWithoutMandate].status, "refused");
+      assert.deepEqual(await fs.readdir(path.join(dir, SEED.employerWithoutMandate)).catch(() => []), [], "no empty data files");
+      const second = await runExport({ ...options, employers: [allowed] }, { client: provider.client, packageId: PACKAGE });
+      assert.deepEqual(Object.keys(second.employers), [allowed]);
+      assert.deepEqual(second.order, [allowed]);
+      assert.equal(second.complete, true);
+      await assert.rejects(fs.stat(path.join(dir, SEED.employerWithoutMandate)), "its empty folder went with it");
+    });
+
+    it("an employer with data on disk stays in the archive when a new run leaves it out", async () => {
+      const dir = await folder();
+      const [kept, next] = [SEED.employersWithMandate[1], SEED.employersWithMandate[2]];
+      const options = exportOptions(dir, [kept], { collections: ["trainings"] });
+      await runExport(options, { client: provider.client, packageId: PACKAGE });
+      const second = await runExport({ ...options, employers: [next] }, { client: provider.client, packageId: PACKAGE });
+      assert.deepEqual(second.order, [next, kept]);
+      assert.equal(second.employers[kept].status, "complete");
+      assert.equal(second.complete, true);
+    });
+
+    it("the manifest keeps the input order in `order` (a number starting with 1 before one starting with 0 stays after it)", async () => {
+      const dir = await folder();
+      // A valid enterprise number starting with 1 that the simulator does not know: refused, but listed.
+      const first8 = 10_000_000;
+      const startsWith1 = `${first8}${String(97 - (first8 % 97)).padStart(2, "0")}`;
+      const employers = [SEED.employersWithMandate[1], startsWith1];
+      const manifest = await runExport(exportOptions(dir, employers, { collections: ["trainings"] }), { client: provider.client, packageId: PACKAGE });
+      assert.deepEqual(Object.keys(manifest.employers), [startsWith1, SEED.employersWithMandate[1]], "what JavaScript does with the keys");
+      assert.deepEqual(manifest.order, employers);
+      const onDisk = (await readManifest(dir))!;
+      assert.deepEqual(onDisk.order, employers);
+    });
+
     it("a mandate withdrawn in the middle of the trainings: refused where it stopped, and resumed from there once given back", async () => {
       const dir = await folder();
       const en = SEED.demoEmployer;

@@ -83,3 +83,15 @@ export function employerStatus(state: EmployerState, collections: readonly Colle
   if (collections.every((c) => state[c]?.complete === true)) return "complete";
   return started ? "partial" : "pending";
 }
+
+/** The manifest's employers in input order (`order`, then any employer it does not list, from an older manifest). */
+export function employerOrder(manifest: Pick<Manifest, "employers" | "order">): string[] {
+  const listed = Array.isArray(manifest.order) ? manifest.order.filter((en) => typeof en === "string" && Object.prototype.hasOwnProperty.call(manifest.employers, en)) : [];
+  const seen = new Set(listed);
+  return [...listed, ...Object.keys(manifest.employers).filter((en) => !seen.has(en))];
+}
+
+/** True when the employer has records on disk (a refused or pending one may have none: it can leave the archive). */
+export function holdsData(state: EmployerState): boolean {
+  return COLLECTIONS.some((c) => (state[c]?.written ?? 0) > 0 || (state[c]?.resume?.bytes.jsonl ?? 0) > 0);
+}

@@ -27,7 +27,7 @@ import type { Anomaly, FlaMeta } from "../result";
 import { CollectionFiles, dataFiles, relativePath } from "./collectionFiles";
 import { creditKey, readCreditKeys, readCredits, type CreditOutcome } from "./credits";
 import { ensureFolder, fileSize, forEachLine, onDisk, parseLine, removeFile, sha256Of, syncDirectory, syncFile } from "./files";
-import { employerStatus, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
+import { employerOrder, employerStatus, holdsData, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
 import { redactSsins } from "./redact";
 import {
   COLLECTIONS,
@@ -100,8 +100,40 @@ export class ExportRun {
     manifest.complete = false;
     manifest.finishedAt = null;
     manifest.error = null;
+    const exportRun = new ExportRun(run, deps, manifest);
+    await exportRun.dropEmployersWithoutData();
+    const listed = new Set(run.employers);
+    manifest.order = [...run.employers, ...employerOrder(manifest).filter((en) => !listed.has(en))];
     for (const enterpriseNumber of run.employers) manifest.employers[enterpriseNumber] ??= { status: "pending" };
-    return new ExportRun(run, deps, manifest);
+    return exportRun;
+  }
+
+  /**
+   * Employers of earlier runs that are not in this run's list and hold no data (refused, or never reached) leave the
+   * archive, with their empty folder: otherwise one refused employer, dropped from the list since, would keep the
+   * archive from ever being complete. Employers with data on disk stay. (A resume's list is the whole manifest.)
+   */
+  private async dropEmployersWithoutData(): Promise<void> {
+    const listed = new Set(this.run.employers);
+    for (const [enterpriseNumber, state] of Object.entries(this.manifest.employers)) {
+      if (listed.has(enterpriseNumber) || (state.status !== "refused" && state.status !== "pending") || holdsData(state)) continue;
+      await this.removeEmptyFiles(enterpriseNumber);
+      delete this.manifest.employers[enterpriseNumber];
+    }
+  }
+
+  /** Removes the data files of an employer's collections that hold no record, then its folder if nothing else is in it. */
+  private async removeEmptyFiles(enterpriseNumber: string): Promise<void> {
+    const state = this.manifest.employers[enterpriseNumber];
+    for (const collection of COLLECTIONS) {
+      const collectionState = state?.[collection];
+      if (collectionState && ((collectionState.resume?.bytes.jsonl ?? 0) > 0 || collectionState.written > 0)) continue;
+      const jsonl = dataFiles(this.run.folder, enterpriseNumber, collection).jsonl;
+      if (((await fileSize(jsonl)) ?? 0) > 0) continue;
+      await this.removeCollectionFiles(enterpriseNumber, collection);
+      if (state) delete state[collection];
+    }
+    await fs.rmdir(path.join(this.run.folder, enterpriseNumber)).catch(() => undefined);
   }
 
   async execute(): Promise<Manifest> {
@@ -165,6 +197,8 @@ export class ExportRun {
   private async refuse(enterpriseNumber: string, state: EmployerState, refusal: Refused): Promise<void> {
     state.status = "refused";
     state.anomalies = refusal.fla.anomalies;
+    // No empty data files for what the API refused (files with records stay: a mandate withdrawn mid-way).
+    await this.removeEmptyFiles(enterpriseNumber);
     await this.save();
     await this.deps.onRefused?.({ enterpriseNumber, collection: refusal.collection, fla: refusal.fla });
   }

@@ -149,8 +149,13 @@ export interface Manifest {
   /** `ExportOptions.owner` of the run that wrote it. */
   owner?: string;
   options: { collections: CollectionName[]; fromYear: number; toYear: number; csv: boolean; xlsx: boolean };
-  /** Every employer of the run, in input order; `pending` until its turn, so that a restart knows the whole list. */
+  /**
+   * Every employer of the run; `pending` until its turn, so that a restart knows the whole list. Its key order is not
+   * the input order (JavaScript puts keys that look like integers, numbers starting with 1 to 9, first): see `order`.
+   */
   employers: Record<string, EmployerState>;
+  /** The employers in input order (the run's list, then those kept from earlier runs); a resume follows it. */
+  order?: string[];
   /** Relative path (forward slashes) → size and SHA-256 of the finished file. */
   files: Record<string, FileEntry>;
 }
