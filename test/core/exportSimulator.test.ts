@@ -564,9 +564,10 @@ describe("core/export against the simulator", function () {
     it("a file system failure (a file where the employer's folder goes) rejects with FLA_FILE, the manifest saved; fixed, the run completes", async () => {
       const dir = await folder();
       const en = SEED.demoEmployer;
-      await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(path.join(dir, en), "in the way");
       const options = exportOptions(dir, [en], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      // An archive (of no employer yet): a folder with other files and no manifest would be refused as not an export folder.
+      await runExport({ ...options, employers: [] }, { client: employer.client, packageId: PACKAGE });
+      await fs.writeFile(path.join(dir, en), "in the way");
       const failed = await runExport(options, { client: employer.client, packageId: PACKAGE }).catch((error: unknown) => error);
       assert.ok(failed instanceof FlaError);
       assert.equal(failed.code, "FLA_FILE");

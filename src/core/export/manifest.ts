@@ -40,9 +40,12 @@ export async function readManifest(folder: string): Promise<Manifest | undefined
   return value as unknown as Manifest;
 }
 
-/** Saved after every page (compact: it may describe hundreds of employers); the final save is indented for people. */
+/**
+ * Saved after every page (compact: it may describe hundreds of employers); the final save is indented for people.
+ * The folder is fsynced after each rename: a power cut must not bring back a manifest older than the data files.
+ */
 export async function saveManifest(folder: string, manifest: Manifest, final = false): Promise<void> {
-  await writeFileAtomic(manifestPath(folder), (final ? JSON.stringify(manifest, null, 2) : JSON.stringify(manifest)) + "\n", final);
+  await writeFileAtomic(manifestPath(folder), (final ? JSON.stringify(manifest, null, 2) : JSON.stringify(manifest)) + "\n", true);
 }
 
 export function yearsOf(options: { fromYear: number; toYear: number }): number[] {

@@ -818,8 +818,16 @@ export async function prepareFolder(folder: string): Promise<void> {
     throw new FlaError("FLA_CONFIG", `The export folder must be an absolute path (got ${JSON.stringify(folder)}): the node resolves a relative one inside Node-RED's user directory.`);
   }
   await ensureFolder(folder, false);
-  await onDisk("checking", folder, async () => {
+  const entries = await onDisk("checking", folder, async () => {
     const stat = await fs.stat(folder);
     if (!stat.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+    return fs.readdir(folder);
   });
+  // An existing folder is written into only when it is an archive (its manifest) or empty, so that a folder typed by
+  // mistake (/etc, a home folder) is never filled, nor its files taken for employers. A first run cut short before its
+  // first manifest may have left its lock and temporary manifest.
+  const leftByExport = (name: string): boolean => name === ".lock" || name.startsWith(".lock.") || name === "manifest.json.tmp";
+  if (!entries.includes("manifest.json") && !entries.every(leftByExport)) {
+    throw new FlaError("FLA_CONFIG", `The folder ${folder} is not an export folder (it holds other files and no manifest.json): choose an empty or new folder, or an existing export archive.`);
+  }
 }
