@@ -683,6 +683,25 @@ describe("core/export against the simulator", function () {
       assert.equal(requests, 4 * Math.ceil(api.total / 50));
     });
 
+    it("data changed between a failure and the resume (one cancelled on an earlier page, one declared): the resumed collection is verified, downloaded again, complete and equal to the API", async () => {
+      const dir = await folder();
+      const en = SEED.employersWithMandate[2];
+      const options = exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 });
+      const failed = await runExport(options, {
+        client: provider.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.page === 2) sim.faults.add({ route: "GET /trainings", kind: "status", status: 503 });
+        },
+      }).catch((error: unknown) => error);
+      assert.ok(failed instanceof FlaError, String(failed));
+      sim.faults.clear();
+      cancelEarlyDeclareNew(en);
+      const resumed = await runExport(options, { client: provider.client, packageId: PACKAGE });
+      assert.equal(resumed.complete, true, JSON.stringify(resumed.employers[en].trainings));
+      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items);
+    });
+
     it("data that changes during every download: partial after 3 downloads, with the reason", async () => {
       const dir = await folder();
       const en = SEED.employersWithMandate[1];
