@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, promises as fs } from "node:fs";
+import { mkdirSync, promises as fs, readFileSync } from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
 import { spawn } from "node:child_process";
@@ -14,6 +14,14 @@ import { startEmployerAndProvider, type EmployerAndProvider, type SimulatorConne
 import { apiItems, assertFilesMatch, exportOptions, parseCsv, readJsonl, tempFolder } from "./exportHelpers";
 
 const PACKAGE = "node-red-contrib-careerpro-fla@test";
+
+function readFileSyncOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 interface Training {
   trainingId: string;
@@ -700,6 +708,23 @@ describe("core/export against the simulator", function () {
       const resumed = await runExport(options, { client: provider.client, packageId: PACKAGE });
       assert.equal(resumed.complete, true, JSON.stringify(resumed.employers[en].trainings));
       assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items);
+    });
+
+    it("while the verification reads, the manifest on disk does not say complete (a run cut short there verifies again)", async () => {
+      const dir = await folder();
+      const en = SEED.employersWithMandate[1];
+      const seen: unknown[] = [];
+      const watching = {
+        send: (request: Parameters<typeof provider.client.send>[0], options?: Parameters<typeof provider.client.send>[1]) => {
+          const manifest = readFileSyncOrUndefined(path.join(dir, "manifest.json"));
+          if (manifest) seen.push((JSON.parse(manifest) as Manifest).employers[en]?.trainings?.complete);
+          return provider.client.send(request, options);
+        },
+      } as unknown as typeof provider.client;
+      const manifest = await runExport(exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 }), { client: watching, packageId: PACKAGE });
+      assert.equal(manifest.complete, true);
+      assert.ok(seen.length > 4);
+      assert.ok(!seen.includes(true), JSON.stringify(seen));
     });
 
     it("data that changes during every download: partial after 3 downloads, with the reason", async () => {

@@ -339,16 +339,13 @@ export class ExportRun {
       const prepared = await this.prepareCollection(context.enterpriseNumber, collection, attempt > 1 || stale);
       if (!prepared) return undefined;
       const { state, files } = prepared;
-      const refusal = await this.readPagedOnce(context, collection, state, files);
-      if (refusal) return refusal;
+      const countsMatch = await this.readPagedOnce(context, collection, state, files);
+      if (countsMatch instanceof Refused) return countsMatch;
       let difference: string | undefined = "the pages changed while they were read (total moved, a record came twice or the count differs from the total)";
-      if (state.complete) {
+      if (countsMatch) {
+        // A run cut short here resumes with every page read: it verifies again.
         const verified = await this.verifyPaged(context, collection, state);
-        if (verified instanceof Refused) {
-          state.complete = false;
-          await this.save();
-          return verified;
-        }
+        if (verified instanceof Refused) return verified;
         difference = verified;
       }
       state.complete = difference === undefined;
@@ -418,8 +415,11 @@ export class ExportRun {
     return `${notOnDisk} record(s) the API lists are not in the file, ${onDiskKeys.size} in the file are no longer listed by the API${twiceOnDisk > 0 ? `, ${twiceOnDisk} are in the file twice` : ""}`;
   }
 
-  /** One download of a paged collection (continued from its last complete page); `state.complete` says whether the counts match. */
-  private async readPagedOnce(context: EmployerContext, collection: PagedCollection, state: CollectionState, files: CollectionFiles): Promise<Refused | undefined> {
+  /**
+   * One download of a paged collection (continued from its last complete page). True when the counts match the API's
+   * totals (the collection stays not complete until verified).
+   */
+  private async readPagedOnce(context: EmployerContext, collection: PagedCollection, state: CollectionState, files: CollectionFiles): Promise<Refused | boolean> {
     try {
       const resume = state.resume!;
       const segments = (resume.segments ??= []);
@@ -458,11 +458,11 @@ export class ExportRun {
         return state.written;
       });
       state.total = totalOf(segments);
-      state.complete = refusal === undefined && segments.every(segmentComplete) && state.written === state.total;
+      state.complete = false;
       await files.sync();
       await files.close();
       await this.save();
-      return refusal;
+      return refusal ?? (segments.every(segmentComplete) && state.written === state.total);
     } catch (error) {
       await files.close();
       throw error;
