@@ -8,11 +8,12 @@ import { join } from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { sleep } from "../core/api/backoff";
 import { FlaError } from "../core/errors";
-import { parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
+import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
 import type { Role } from "../core/settings";
 import { connectionOf } from "./shared/configLookup";
 import { exportChoices, type ExportChoices, type ExportNodeSettings } from "./shared/exportSettings";
 import { resolveExportFolder, userDirOf } from "./shared/exportFolder";
+import { UnfinishedRuns } from "./shared/exportRuns";
 import { countEmployers, ExportStatusReporter } from "./shared/exportStatus";
 import { InputTracker } from "./shared/inputTracker";
 import { RunQueue } from "./shared/runQueue";
@@ -21,6 +22,7 @@ type FlaExportDef = NodeDef & ExportNodeSettings & { config: string; folder?: st
 type ExportInput = NodeMessageInFlow & { folder?: unknown; restart?: unknown };
 type Send = (msg: NodeMessage | Array<NodeMessage | null>) => void;
 type Out = NodeMessageInFlow & Record<string, unknown>;
+type ResumeFound = { manifest: Manifest; folder: string };
 
 const OPERATION = "export";
 
@@ -72,6 +74,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
     const userDir = userDirOf((RED.settings as { userDir?: unknown }).userDir);
     const choices = exportChoices(def);
     const nodeFolder = resolveExportFolder(def.folder, userDir);
+    const unfinished = new UnfinishedRuns(userDir, this.id);
+    const noteRun = (action: Promise<void>): Promise<void> => action.catch((err: unknown) => this.warn((err as Error).message));
 
     const deployProblem = (): string | undefined => {
       if (!connection) return t("errors.noConfig");
@@ -109,7 +113,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
     };
 
     /** One run, from the message to its outcome. Never throws: every failure becomes node.error with the message. */
-    const runFor = async (msg: Out, send: Send, resume?: { manifest: Manifest; folder: string }): Promise<void> => {
+    const runFor = async (msg: Out, send: Send, resume?: ResumeFound): Promise<void> => {
       const startedAt = Date.now();
       if (tracker.abort.signal.aborted) {
         return fail(msg, new FlaError("FLA_ABORTED", t("errors.stoppedBeforeStart")));
@@ -126,7 +130,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
       let options: Pick<ExportOptions, keyof ExportChoices>;
       try {
         if (resume) {
-          employers = Object.keys(resume.manifest.employers);
+          employers = employerOrder(resume.manifest);
           options = { ...resume.manifest.options };
         } else {
           const role: Role = connection.settings.role;
@@ -144,6 +148,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
         return fail(msg, err);
       }
 
+      // Recorded before it starts, so that a restart in the middle resumes it (whatever its folder).
+      await noteRun(unfinished.add(folder));
       status.setWaiting(queue.waiting);
       status.starting(folder, resume !== undefined);
       const run = (): Promise<Manifest> =>
@@ -162,6 +168,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
         );
       try {
         const manifest = resume ? await whenFolderFree(run, tracker.abort.signal) : await run();
+        await noteRun(unfinished.remove(folder));
         status.finished(manifest, folder);
         msg.payload = manifest;
         msg.complete = manifest.complete;
@@ -183,13 +190,15 @@ export = function registerFlaExport(RED: NodeAPI): void {
       }
     };
 
-    /** Queues a run; `done` ends the input message once its run is over, whatever happened. */
-    const enqueue = (msg: Out, send: Send, done?: (err?: Error) => void, resume?: () => Promise<{ manifest: Manifest; folder: string } | undefined>): void => {
+    /** Queues a run; `done` ends the input message once its run is over, whatever happened. `resume`: the runs to resume instead. */
+    const enqueue = (msg: Out, send: Send, done?: (err?: Error) => void, resume?: () => Promise<ResumeFound[]>): void => {
       tracker.begin();
       const job = async (): Promise<void> => {
         if (!resume) return runFor(msg, send);
-        const found = await resume();
-        if (found) await runFor(msg, send, found);
+        for (const found of await resume()) {
+          const resumeMsg: Out = { ...msg, _msgid: RED.util.generateId(), payload: employerOrder(found.manifest) };
+          await runFor(resumeMsg, send, found);
+        }
       };
       const position = queue.waiting + (queue.running ? 1 : 0);
       void queue
@@ -209,26 +218,35 @@ export = function registerFlaExport(RED: NodeAPI): void {
       }
     };
 
-    /** The node's own unfinished run in its folder (a restart or redeploy cut it short), if there is one. */
-    const ownUnfinishedRun = async (): Promise<{ manifest: Manifest; folder: string } | undefined> => {
-      if (!("folder" in nodeFolder) || tracker.abort.signal.aborted) return undefined;
+    /** The node's own unfinished run in `folder` (a restart or redeploy cut it short), if there is one. */
+    const ownUnfinishedRun = async (folder: string): Promise<ResumeFound | undefined> => {
+      if (tracker.abort.signal.aborted) return undefined;
       let manifest: Manifest | undefined;
       try {
-        manifest = await readManifest(nodeFolder.folder);
+        manifest = await readManifest(folder);
       } catch (err) {
-        this.warn(t("errors.manifestUnreadable", { folder: nodeFolder.folder, message: (err as Error).message }));
+        this.warn(t("errors.manifestUnreadable", { folder, message: (err as Error).message }));
         return undefined;
       }
-      if (!manifest || manifest.owner !== this.id || manifest.complete !== false || manifest.finishedAt !== null) return undefined;
-      this.log(t("log.resuming", { folder: nodeFolder.folder, count: Object.keys(manifest.employers).length }));
-      return { manifest, folder: nodeFolder.folder };
+      if (!manifest || manifest.owner !== this.id || manifest.complete !== false || manifest.finishedAt !== null) {
+        // Finished, or not this node's: nothing to resume there.
+        await noteRun(unfinished.remove(folder));
+        return undefined;
+      }
+      this.log(t("log.resuming", { folder, count: Object.keys(manifest.employers).length }));
+      return { manifest, folder };
     };
 
-    // First in the queue, so that messages sent right after a restart wait for the resumed run.
-    const resumeMsg: Out = { _msgid: RED.util.generateId(), payload: undefined } as Out;
-    enqueue(resumeMsg, (out) => this.send(out), undefined, async () => {
-      const found = await ownUnfinishedRun();
-      if (found) resumeMsg.payload = Object.keys(found.manifest.employers);
+    // First in the queue, so that messages sent right after a restart wait for the resumed runs: the node's folder,
+    // then every other folder this node was running into when it stopped (msg.folder), one after the other.
+    const startMsg: Out = { _msgid: RED.util.generateId(), payload: undefined } as Out;
+    enqueue(startMsg, (out) => this.send(out), undefined, async () => {
+      const folders = [...("folder" in nodeFolder ? [nodeFolder.folder] : []), ...(await unfinished.list())];
+      const found: ResumeFound[] = [];
+      for (const folder of new Set(folders)) {
+        const run = await ownUnfinishedRun(folder);
+        if (run) found.push(run);
+      }
       return found;
     });
 

@@ -40,7 +40,7 @@ describe("core/export CSV", () => {
     assert.equal(col("externalReference"), '="007"');
     assert.equal(col("trainingId"), '="T-000042"');
     assert.equal(col("period.startDate"), "2024-03-04");
-    assert.equal(col("duration.value"), "14.5");
+    assert.equal(col("duration.value"), "14,5", "a decimal comma: Belgian Excel reads 14.5 as text or a date");
     assert.equal(col("countsForSectoralRight"), "true");
     assert.equal(col("outcome"), "");
     assert.deepEqual(JSON.parse(col("anomalies")), training.anomalies);
@@ -53,6 +53,24 @@ describe("core/export CSV", () => {
     assert.equal(row[header.indexOf("unit")], '="=HYPERLINK(""x"")"');
     assert.equal(row[header.indexOf("declaredAt")], '="0123"');
     assert.equal(row[header.indexOf("year")], "2025");
+  });
+
+  it("numbers: decimals with a comma (the ';' CSV of the Belgian locales), integers and negatives as they are", () => {
+    const header = headerOf("trainingCredits");
+    const row = parseCsv(csvLine("trainingCredits", { enterpriseNumber: "0203430576", ssin: "85073003328", year: 2025, entitlement: 3.25, attended: -0.5, remaining: 2 }))[0];
+    const col = (name: string): string => row[header.indexOf(name)];
+    assert.equal(col("entitlement"), "3,25");
+    assert.equal(col("attended"), "-0,5");
+    assert.equal(col("remaining"), "2");
+    assert.equal(col("year"), "2025");
+  });
+
+  it("credits: the found column says true for a credit the API gave, false for a worker-year without one", () => {
+    const header = headerOf("trainingCredits");
+    const found = parseCsv(csvLine("trainingCredits", { enterpriseNumber: "0203430576", ssin: "85073003328", year: 2025, entitlement: 4 }))[0];
+    assert.equal(found[header.indexOf("found")], "true");
+    const missing = parseCsv(csvLine("trainingCredits", { enterpriseNumber: "0203430576", ssin: "85073003328", year: 2025, found: false, httpStatus: 404 }))[0];
+    assert.equal(missing[header.indexOf("found")], "false");
   });
 
   it("a record that is not an object is kept whole in the last column", () => {

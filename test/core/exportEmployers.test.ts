@@ -26,6 +26,19 @@ describe("core/export parseEmployerList", () => {
     assert.deepEqual(parseEmployerList(Buffer.from(`${a}\n${b}\n`), provider).employers, [a, b], "a Buffer from a file-in node");
   });
 
+  it("employer role: an input with no usable number is refused, not replaced by the config node's employer", () => {
+    const employer = { role: "employer" as const, defaultEnterpriseNumber: a };
+    for (const input of ["abc", "enterpriseNumber\r\n", [""], ["", null], Buffer.from("Ondernemingsnummer\n"), {}]) {
+      const parsed = parseEmployerList(input, employer);
+      assert.deepEqual(parsed.employers, [], JSON.stringify(input));
+      assert.equal(parsed.refused.length, 1, JSON.stringify(input));
+      assert.equal(parsed.refused[0].anomalies[0].code, "LOCAL-ENTERPRISE-FORMAT");
+    }
+    for (const input of [undefined, null, "", "  \n", Buffer.from("")]) {
+      assert.deepEqual(parseEmployerList(input, employer), { employers: [a], refused: [] }, "nothing given: the config node's employer");
+    }
+  });
+
   it("bad numbers are refused with the validation module's anomalies, the others go on", () => {
     const { employers, refused } = parseEmployerList(`${a}\n0203430577\n12345\nhello\n`, provider);
     assert.deepEqual(employers, [a]);

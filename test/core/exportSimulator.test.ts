@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, promises as fs } from "node:fs";
+import { mkdirSync, promises as fs, readFileSync } from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
 import { spawn } from "node:child_process";
@@ -14,6 +14,14 @@ import { startEmployerAndProvider, type EmployerAndProvider, type SimulatorConne
 import { apiItems, assertFilesMatch, exportOptions, parseCsv, readJsonl, tempFolder } from "./exportHelpers";
 
 const PACKAGE = "node-red-contrib-careerpro-fla@test";
+
+function readFileSyncOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 interface Training {
   trainingId: string;
@@ -76,7 +84,9 @@ describe("core/export against the simulator", function () {
       const api = await apiItems(employer.client, "trainings", { enterpriseNumber: en });
       assert.ok(api.total > 100, "more than one page");
       assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), api.items);
-      assert.deepEqual({ ...manifest.employers[en].trainings, resume: undefined }, { written: api.total, total: api.total, complete: true, resume: undefined });
+      const state = manifest.employers[en].trainings!;
+      assert.deepEqual({ ...state, resume: undefined, verifiedAt: undefined }, { written: api.total, total: api.total, complete: true, resume: undefined, verifiedAt: undefined });
+      assert.ok(typeof state.verifiedAt === "string" && !Number.isNaN(Date.parse(state.verifiedAt)), "verified against the API");
     });
 
     it("training rights: every year of the range, matching the API's totals", async () => {
@@ -175,10 +185,11 @@ describe("core/export against the simulator", function () {
       assert.equal(last?.written, manifest.employers[en].trainings?.total);
     });
 
-    it("a second run changes nothing: a complete employer is not downloaded again", async () => {
+    it("a second run changes nothing: a complete employer is not downloaded again, only checked (page 1 of pageSize 1 per read)", async () => {
       const before = sim.stats.requests;
       const again = await runExport(exportOptions(dir, [en], { xlsx: true }), { client: employer.client, packageId: PACKAGE });
-      assert.equal(sim.stats.requests, before);
+      // One request for the trainings and one per year of rights: their totals against what was written.
+      assert.equal(sim.stats.requests, before + 1 + 2);
       assert.equal(again.complete, true);
       assert.deepEqual(again.files, manifest.files);
     });
@@ -239,7 +250,8 @@ describe("core/export against the simulator", function () {
       await assertFilesMatch(dir, resumed);
       const total = resumed.employers[en].trainings!.total!;
       const rightsPages = Math.ceil(resumed.employers[en].trainingRights!.total! / 100);
-      assert.equal(requests, Math.ceil(total / 100) - (stoppedAt - 1) + rightsPages, "the pages on disk were not asked again");
+      // Plus the verification: every page read again (keys only) before the collection is marked complete.
+      assert.equal(requests, Math.ceil(total / 100) - (stoppedAt - 1) + rightsPages + Math.ceil(total / 100) + rightsPages, "the pages on disk were not asked again");
     });
 
     it("aborted in the middle of a collection, then resumed: complete, each record once", async () => {
@@ -411,6 +423,44 @@ describe("core/export against the simulator", function () {
       for (const en of allowed) assert.ok(manifest.files[`${en}/trainings.jsonl`]);
     });
 
+    it("a refused employer gets no empty data files; a new run without it drops it (no data) and can be complete", async () => {
+      const dir = await folder();
+      const allowed = SEED.employersWithMandate[1];
+      const options = exportOptions(dir, [SEED.employerWithoutMandate, allowed], { fromYear: 2025, toYear: 2025 });
+      const first = await runExport(options, { client: provider.client, packageId: PACKAGE });
+      assert.equal(first.employers[SEED.employerWithoutMandate].status, "refused");
+      assert.deepEqual(await fs.readdir(path.join(dir, SEED.employerWithoutMandate)).catch(() => []), [], "no empty data files");
+      const second = await runExport({ ...options, employers: [allowed] }, { client: provider.client, packageId: PACKAGE });
+      assert.deepEqual(Object.keys(second.employers), [allowed]);
+      assert.deepEqual(second.order, [allowed]);
+      assert.equal(second.complete, true);
+      await assert.rejects(fs.stat(path.join(dir, SEED.employerWithoutMandate)), "its empty folder went with it");
+    });
+
+    it("an employer with data on disk stays in the archive when a new run leaves it out", async () => {
+      const dir = await folder();
+      const [kept, next] = [SEED.employersWithMandate[1], SEED.employersWithMandate[2]];
+      const options = exportOptions(dir, [kept], { collections: ["trainings"] });
+      await runExport(options, { client: provider.client, packageId: PACKAGE });
+      const second = await runExport({ ...options, employers: [next] }, { client: provider.client, packageId: PACKAGE });
+      assert.deepEqual(second.order, [next, kept]);
+      assert.equal(second.employers[kept].status, "complete");
+      assert.equal(second.complete, true);
+    });
+
+    it("the manifest keeps the input order in `order` (a number starting with 1 before one starting with 0 stays after it)", async () => {
+      const dir = await folder();
+      // A valid enterprise number starting with 1 that the simulator does not know: refused, but listed.
+      const first8 = 10_000_000;
+      const startsWith1 = `${first8}${String(97 - (first8 % 97)).padStart(2, "0")}`;
+      const employers = [SEED.employersWithMandate[1], startsWith1];
+      const manifest = await runExport(exportOptions(dir, employers, { collections: ["trainings"] }), { client: provider.client, packageId: PACKAGE });
+      assert.deepEqual(Object.keys(manifest.employers), [startsWith1, SEED.employersWithMandate[1]], "what JavaScript does with the keys");
+      assert.deepEqual(manifest.order, employers);
+      const onDisk = (await readManifest(dir))!;
+      assert.deepEqual(onDisk.order, employers);
+    });
+
     it("a mandate withdrawn in the middle of the trainings: refused where it stopped, and resumed from there once given back", async () => {
       const dir = await folder();
       const en = SEED.demoEmployer;
@@ -441,7 +491,8 @@ describe("core/export against the simulator", function () {
       assert.equal(resumed.complete, true);
       assert.equal(resumed.employers[en].status, "complete");
       assert.equal(resumed.employers[en].anomalies, undefined);
-      assert.equal(requests, Math.ceil(resumed.employers[en].trainings!.total! / 50) - written / 50, "resumed from where it stopped");
+      // Plus the verification: every page read again (keys only).
+      assert.equal(requests, Math.ceil(resumed.employers[en].trainings!.total! / 50) - written / 50 + Math.ceil(resumed.employers[en].trainings!.total! / 50), "resumed from where it stopped");
       assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items);
     });
 
@@ -483,7 +534,9 @@ describe("core/export against the simulator", function () {
       const trainingsPages = Math.ceil(grown.employers[en].trainings!.total! / 100);
       const rights2024 = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2024 });
       const rights2025 = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2025 });
-      assert.equal(requests, trainingsPages + Math.ceil(rights2024.total / 100), "2025's rights were not read again");
+      // Trainings read and verified; 2025's rights checked (1 request), 2024's read, then both years verified.
+      const verification = trainingsPages + Math.ceil(rights2024.total / 100) + Math.ceil(rights2025.total / 100);
+      assert.equal(requests, trainingsPages + 1 + Math.ceil(rights2024.total / 100) + verification, "2025's rights were not read again");
       const onDisk = await readJsonl(path.join(dir, en, "training-rights.jsonl"));
       assert.deepEqual(new Set(onDisk.map((r) => JSON.stringify(r))), new Set([...rights2024.items, ...rights2025.items].map((r) => JSON.stringify(r))));
       assert.equal(onDisk.length, rights2024.total + rights2025.total);
@@ -519,9 +572,10 @@ describe("core/export against the simulator", function () {
     it("a file system failure (a file where the employer's folder goes) rejects with FLA_FILE, the manifest saved; fixed, the run completes", async () => {
       const dir = await folder();
       const en = SEED.demoEmployer;
-      await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(path.join(dir, en), "in the way");
       const options = exportOptions(dir, [en], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      // An archive (of no employer yet): a folder with other files and no manifest would be refused as not an export folder.
+      await runExport({ ...options, employers: [] }, { client: employer.client, packageId: PACKAGE });
+      await fs.writeFile(path.join(dir, en), "in the way");
       const failed = await runExport(options, { client: employer.client, packageId: PACKAGE }).catch((error: unknown) => error);
       assert.ok(failed instanceof FlaError);
       assert.equal(failed.code, "FLA_FILE");
@@ -549,7 +603,7 @@ describe("core/export against the simulator", function () {
   });
 
   describe("odd data", () => {
-    it("a worker-year the API refuses as invalid (400) is recorded and counted, the other credits go on", async () => {
+    it("a worker-year the API refuses as invalid (400) is recorded and counted, the other credits go on, and the credits are not complete", async () => {
       const dir = await folder();
       const en = SEED.employersWithMandate[2];
       const store = sim.data as unknown as { insertTraining(t: unknown): void; nextTrainingId(): string; trainingsOf(en: string): Record<string, unknown>[] };
@@ -558,15 +612,17 @@ describe("core/export against the simulator", function () {
       store.insertTraining({ ...base, trainingId: store.nextTrainingId(), externalReference: undefined, worker: { ssin: "85073003399" } });
       const manifest = await runExport(exportOptions(dir, [en], { fromYear: 2025, toYear: 2025 }), { client: provider.client, packageId: PACKAGE });
       const state = manifest.employers[en].trainingCredits!;
-      assert.equal(manifest.employers[en].status, "complete");
+      assert.equal(manifest.employers[en].status, "partial");
+      assert.equal(state.complete, false);
       assert.equal(state.rejected, 1);
+      assert.match(state.reason ?? "", /1 refused by the API \(400\)/);
       const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as Record<string, unknown>[];
       const rejected = credits.find((c) => c.ssin === "85073003399");
       assert.deepEqual({ ...rejected, detail: undefined, problem: undefined }, { enterpriseNumber: en, ssin: "85073003399", year: 2025, found: false, httpStatus: 400, detail: undefined, problem: undefined });
       assert.equal(credits.length, state.total);
     });
 
-    it("pages that shift while read (a training back on page 1, another gone at the end: same total) are not taken as complete, and the next run gets it right", async () => {
+    it("pages that shift while read (a training back on page 1, another gone at the end: same total) are not taken as complete: downloaded again in the same run", async () => {
       const dir = await folder();
       const en = SEED.demoEmployer;
       const store = sim.data as unknown as {
@@ -590,13 +646,117 @@ describe("core/export against the simulator", function () {
           store.cancelTraining(last, "2026-11-30T10:00:00Z");
         },
       });
-      const state = shifted.employers[en].trainings!;
-      assert.equal(state.written, state.total, "the counts alone look right");
-      assert.equal(state.complete, false);
-      assert.equal(shifted.complete, false);
-      const again = await runExport(options, { client: employer.client, packageId: PACKAGE });
-      assert.equal(again.complete, true);
+      assert.equal(shifted.complete, true, JSON.stringify(shifted.employers[en].trainings));
       const api = await apiItems(employer.client, "trainings", { enterpriseNumber: en });
+      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), api.items);
+    });
+
+    type Store = {
+      trainingsOf(en: string): Record<string, unknown>[];
+      cancelTraining(id: string, when: string): void;
+      insertTraining(t: unknown): void;
+      nextTrainingId(): string;
+    };
+    /** Cancels a training of page 1 and declares a new one (at the end): the total stays, every later page moves one place. */
+    function cancelEarlyDeclareNew(en: string): void {
+      const store = sim.data as unknown as Store;
+      const active = store.trainingsOf(en);
+      store.cancelTraining(String(active[3].trainingId), "2026-11-30T10:00:00Z");
+      store.insertTraining({ ...active[0], trainingId: store.nextTrainingId(), externalReference: undefined });
+    }
+
+    it("one training cancelled on an earlier page and another declared during the read (same total, nothing twice, one skipped): verified, found different, downloaded again, complete and equal to the API", async () => {
+      const dir = await folder();
+      const en = SEED.employersWithMandate[0];
+      const options = exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 });
+      let changed = false;
+      const before = sim.stats.requests;
+      const manifest = await runExport(options, {
+        client: provider.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.page !== 2 || changed) return;
+          changed = true;
+          cancelEarlyDeclareNew(en);
+        },
+      });
+      const requests = sim.stats.requests - before;
+      const api = await apiItems(provider.client, "trainings", { enterpriseNumber: en });
+      assert.ok(api.total > 100, "more than two pages");
+      const state = manifest.employers[en].trainings!;
+      assert.equal(manifest.complete, true, JSON.stringify(state));
+      assert.ok(state.verifiedAt);
+      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), api.items);
+      // Two downloads, each read a second time for the verification: 4× the pages (the cost of verifying is 2×).
+      assert.equal(requests, 4 * Math.ceil(api.total / 50));
+    });
+
+    it("data changed between a failure and the resume (one cancelled on an earlier page, one declared): the resumed collection is verified, downloaded again, complete and equal to the API", async () => {
+      const dir = await folder();
+      const en = SEED.employersWithMandate[2];
+      const options = exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 });
+      const failed = await runExport(options, {
+        client: provider.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.page === 2) sim.faults.add({ route: "GET /trainings", kind: "status", status: 503 });
+        },
+      }).catch((error: unknown) => error);
+      assert.ok(failed instanceof FlaError, String(failed));
+      sim.faults.clear();
+      cancelEarlyDeclareNew(en);
+      const resumed = await runExport(options, { client: provider.client, packageId: PACKAGE });
+      assert.equal(resumed.complete, true, JSON.stringify(resumed.employers[en].trainings));
+      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items);
+    });
+
+    it("while the verification reads, the manifest on disk does not say complete (a run cut short there verifies again)", async () => {
+      const dir = await folder();
+      const en = SEED.employersWithMandate[1];
+      const seen: unknown[] = [];
+      const watching = {
+        send: (request: Parameters<typeof provider.client.send>[0], options?: Parameters<typeof provider.client.send>[1]) => {
+          const manifest = readFileSyncOrUndefined(path.join(dir, "manifest.json"));
+          if (manifest) seen.push((JSON.parse(manifest) as Manifest).employers[en]?.trainings?.complete);
+          return provider.client.send(request, options);
+        },
+      } as unknown as typeof provider.client;
+      const manifest = await runExport(exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 }), { client: watching, packageId: PACKAGE });
+      assert.equal(manifest.complete, true);
+      assert.ok(seen.length > 4);
+      assert.ok(!seen.includes(true), JSON.stringify(seen));
+    });
+
+    it("data that changes during every download: partial after 3 downloads, with the reason", async () => {
+      const dir = await folder();
+      const en = SEED.employersWithMandate[1];
+      const manifest = await runExport(exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 }), {
+        client: provider.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.page === 2) cancelEarlyDeclareNew(en);
+        },
+      });
+      const state = manifest.employers[en].trainings!;
+      assert.equal(manifest.complete, false);
+      assert.equal(state.complete, false);
+      assert.equal(manifest.employers[en].status, "partial");
+      assert.match(state.reason ?? "", /^Not verified after 3 download\(s\): 1 record\(s\) the API lists are not in the file/);
+      assert.equal(state.verifiedAt, undefined);
+    });
+
+    it("a collection complete in an earlier run whose total changed since is downloaded again", async () => {
+      const dir = await folder();
+      const en = SEED.employersWithMandate[0];
+      const options = exportOptions(dir, [en], { collections: ["trainings"] });
+      assert.equal((await runExport(options, { client: provider.client, packageId: PACKAGE })).complete, true);
+      const store = sim.data as unknown as Store;
+      const base = store.trainingsOf(en)[0];
+      store.insertTraining({ ...base, trainingId: store.nextTrainingId(), externalReference: undefined });
+      const later = await runExport(options, { client: provider.client, packageId: PACKAGE });
+      assert.equal(later.complete, true);
+      const api = await apiItems(provider.client, "trainings", { enterpriseNumber: en });
+      assert.equal(later.employers[en].trainings!.written, api.total);
       assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), api.items);
     });
   });

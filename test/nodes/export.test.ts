@@ -208,6 +208,30 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.equal(out.success.length, 0, "the stopped run sent no done message");
     });
 
+    it("a run into msg.folder cut by a redeploy is resumed at the next start too, not only the node's folder", async () => {
+      const { node, out } = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      const folder = join(userDir, "by-message");
+      ctx.sim.faults.add({ route: "*", kind: "slow", delayMs: 100 });
+      node.receive({ payload: "", folder: "by-message" });
+      await waitUntil(() => (readManifestOrUndefined(folder)?.employers[SEED.demoEmployer]?.trainings?.written ?? 0) > 0, 30_000, "a page on disk");
+      await helper.unload();
+      assert.equal(readManifestFile(folder).finishedAt, null, "cut short");
+      const runsFile = join(userDir, ".fla-export-runs", "export.json");
+      assert.equal(modeOf(runsFile), 0o600);
+
+      ctx.sim.faults.clear();
+      const again = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      await again.out.waitFor(1, 30_000);
+      const msg = again.out.success[0];
+      assert.ok(msg, JSON.stringify(again.out.errors.map((e) => e.error)));
+      assert.equal(msg.folder, folder);
+      assert.equal(msg.fla!.resumed, true);
+      assert.equal(msg.complete, true);
+      assertNoDuplicate(join(folder, SEED.demoEmployer, "trainings.jsonl"), "trainingId");
+      assert.equal(out.success.length, 0);
+      assert.deepEqual(JSON.parse(readFileSync(runsFile, "utf8")), [], "finished: no longer to resume");
+    });
+
     it("the resume after a redeploy waits while the previous run still holds the folder (a close that timed out)", async () => {
       const folder = join(userDir, "fla-export");
       // An unfinished run of this node: a failure after one page.
@@ -233,7 +257,7 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.equal(again.out.success[0].complete, true);
     });
 
-    it("a second click keeps a complete employer without a request; msg.restart: true downloads it again", async () => {
+    it("a second click keeps a complete employer (one request checks its total); msg.restart: true downloads it again", async () => {
       const { node, out } = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
       node.receive({ payload: "" });
       await out.waitFor(1, 60_000);
@@ -242,7 +266,7 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       node.receive({ payload: "" });
       await out.waitFor(2, 60_000);
       assert.equal(out.success[1].complete, true, JSON.stringify(out.errors.map((e) => e.error)));
-      assert.equal(ctx.sim.stats.requests - requests, 0, "the complete employer was kept");
+      assert.equal(ctx.sim.stats.requests - requests, 1, "the complete employer was kept: one request checks its total");
       requests = ctx.sim.stats.requests;
       node.receive({ payload: "", restart: true });
       await out.waitFor(3, 60_000);

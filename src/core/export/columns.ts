@@ -65,6 +65,8 @@ export const COLUMNS: Readonly<Record<CollectionName, readonly Column[]>> = {
   ],
 };
 
+const CREDIT_FOUND = COLUMNS.trainingCredits.findIndex((column) => column.path === "found");
+
 export function headerOf(collection: CollectionName): string[] {
   return [...COLUMNS[collection].map((column) => column.path), OTHER_FIELDS];
 }
@@ -99,6 +101,8 @@ export function flatten(collection: CollectionName, record: unknown): unknown[] 
   const layout = layoutOf(collection);
   if (!isRecord(record)) return [...layout.keys.map(() => undefined), JSON.stringify(record)];
   const cells: unknown[] = layout.keys.map((keys) => valueAt(record, keys));
+  // A credit the API gave carries no `found` (only the worker-years without one are marked found: false).
+  if (collection === "trainingCredits" && cells[CREDIT_FOUND] === undefined) cells[CREDIT_FOUND] = true;
   const rest = withoutColumns(record, layout, "");
   cells.push(rest === undefined ? undefined : JSON.stringify(rest));
   return cells;

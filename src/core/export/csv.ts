@@ -6,7 +6,7 @@
  * Identifiers are written `="0203430576"`: the one form Excel keeps as text on a double click (a plain or quoted
  * 0203430576 loses its leading zero, and an 11-digit SSIN turns into a number in scientific notation). Any other text
  * Excel would read as a number with a leading zero, or as a formula (`=`, `+`, `-`, `@`), gets the same form, so that
- * the cell shows exactly what the API returned. Dates stay ISO (YYYY-MM-DD), as the API returns them.
+ * the cell shows exactly what the API returned. Decimals get a comma. Dates stay ISO (YYYY-MM-DD), as the API returns them.
  */
 import { COLUMNS, flatten, headerOf } from "./columns";
 import type { CollectionName } from "./types";
@@ -29,11 +29,19 @@ export function csvLine(collection: CollectionName, record: unknown): string {
 
 function cell(value: unknown, isIdentifier: boolean): string {
   if (value === undefined || value === null) return "";
-  if (typeof value === "number" || typeof value === "bigint") return isIdentifier ? asExcelText(String(value)) : String(value);
+  if (typeof value === "number" || typeof value === "bigint") return isIdentifier ? asExcelText(String(value)) : number(value);
   if (typeof value === "boolean") return value ? "true" : "false";
   const text = typeof value === "string" ? value : JSON.stringify(value);
   if (isIdentifier || needsTextForm(text)) return asExcelText(text);
   return quote(text);
+}
+
+/**
+ * The fr-BE and nl-BE locales, whose `;` separator this CSV uses, read a decimal comma: `1.5` would stay text (or turn
+ * into a date). The JSON lines keep the API's numbers.
+ */
+function number(value: number | bigint): string {
+  return String(value).replace(".", ",");
 }
 
 /** Text Excel would otherwise change: digits with a leading zero, long digit runs, or a formula start. */

@@ -41,7 +41,12 @@ export function parseEmployerList(
       refused.push(checked);
     }
   }
-  if (candidates.length === 0) {
+  if (candidates.length === 0 && !isEmptyInput(payload)) {
+    // Something was given ("abc", a CSV with only its header line, [""]) but no number in it: refused, never taken
+    // for "nothing given" (that would export the config node's own employer instead of what was meant).
+    const raw = Buffer.isBuffer(payload) ? clip(payload.toString("utf8").trim()) : typeof payload === "string" ? clip(payload.trim()) : safeShow(payload);
+    refused.push({ input: raw, anomalies: [anomaly("LOCAL-ENTERPRISE-FORMAT", "payload", { v: raw === "" ? safeShow(payload) : raw })] });
+  } else if (candidates.length === 0) {
     if (context.role === "provider") {
       refused.push({ input: "", anomalies: [anomaly("LOCAL-EMPLOYER-REQUIRED", "payload")] });
     } else if (context.defaultEnterpriseNumber) {
@@ -53,6 +58,14 @@ export function parseEmployerList(
     }
   }
   return { employers, refused };
+}
+
+/** Nothing given at all: no payload, an empty text or an empty list (in the employer role: the config node's own employer). */
+function isEmptyInput(payload: unknown): boolean {
+  if (payload === undefined || payload === null) return true;
+  if (typeof payload === "string") return payload.replace(/^\uFEFF/, "").trim() === "";
+  if (Buffer.isBuffer(payload)) return payload.toString("utf8").replace(/^\uFEFF/, "").trim() === "";
+  return Array.isArray(payload) && payload.length === 0;
 }
 
 function checkCandidate(candidate: Candidate): string | RefusedInput {

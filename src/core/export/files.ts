@@ -72,7 +72,10 @@ export async function fileSize(file: string): Promise<number | undefined> {
   }
 }
 
-/** Writes `text` to `file` atomically: a temporary file, written and fsynced, then renamed over the old one. */
+/**
+ * Writes `text` to `file` atomically: a temporary file, written and fsynced, then renamed over the old one. A failed
+ * write (a full disk) removes its temporary file rather than leave a torn one behind.
+ */
 export async function writeFileAtomic(file: string, text: string, syncFolder: boolean): Promise<void> {
   const temp = `${file}.tmp`;
   await onDisk("writing", temp, async () => {
@@ -81,9 +84,12 @@ export async function writeFileAtomic(file: string, text: string, syncFolder: bo
       await handle.chmod(FILE_MODE);
       await handle.writeFile(text, "utf8");
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fs.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
     }
+    await handle.close();
   });
   await onDisk("renaming", temp, () => fs.rename(temp, file));
   if (syncFolder) await syncDirectory(path.dirname(file));

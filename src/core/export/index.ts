@@ -9,7 +9,7 @@ import { COLLECTIONS, FIRST_FLA_YEAR, type ExportDeps, type ExportOptions, type 
 export * from "./types";
 export { parseEmployerList } from "./employers";
 export { SHEET_NAMES } from "./xlsx";
-export { MANIFEST_FILE } from "./manifest";
+export { MANIFEST_FILE, employerOrder } from "./manifest";
 export { LOCK_FILE } from "./lock";
 
 /**

@@ -1,7 +1,8 @@
 /**
  * One export at a time per folder: `<folder>/.lock`, created exclusively, names the process that holds it. A lock left
  * by a process that no longer runs on this host (kill -9, power cut) is stale and taken over; so is one whose holder
- * stopped refreshing it for ten minutes (another host on a shared folder, or a container re-created with a new name).
+ * stopped refreshing it for STALE_MS (another host on a shared folder, or a Docker container re-created with a new
+ * host name: its Node-RED resumes the run and must get the lock within the node's few minutes of retries).
  */
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -11,9 +12,10 @@ import { FILE_MODE, fileError } from "./files";
 
 export const LOCK_FILE = ".lock";
 /** The holder refreshes the lock's modification time this often... */
-const REFRESH_MS = 60_000;
-/** ...so one not refreshed for this long has no live holder. */
-const STALE_MS = 10 * 60_000;
+const REFRESH_MS = 30_000;
+/** ...so one not refreshed for this long (three refreshes missed) has no live holder. */
+const STALE_MS = 90_000;
+export const LOCK_TIMING = { refreshMs: REFRESH_MS, staleMs: STALE_MS } as const;
 
 /** Locks this process holds: a lock naming our own pid but not in this set was left by an earlier life of the pid (Docker's pid 1). */
 const held = new Set<string>();

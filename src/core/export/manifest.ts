@@ -40,9 +40,12 @@ export async function readManifest(folder: string): Promise<Manifest | undefined
   return value as unknown as Manifest;
 }
 
-/** Saved after every page (compact: it may describe hundreds of employers); the final save is indented for people. */
+/**
+ * Saved after every page (compact: it may describe hundreds of employers); the final save is indented for people.
+ * The folder is fsynced after each rename: a power cut must not bring back a manifest older than the data files.
+ */
 export async function saveManifest(folder: string, manifest: Manifest, final = false): Promise<void> {
-  await writeFileAtomic(manifestPath(folder), (final ? JSON.stringify(manifest, null, 2) : JSON.stringify(manifest)) + "\n", final);
+  await writeFileAtomic(manifestPath(folder), (final ? JSON.stringify(manifest, null, 2) : JSON.stringify(manifest)) + "\n", true);
 }
 
 export function yearsOf(options: { fromYear: number; toYear: number }): number[] {
@@ -82,4 +85,16 @@ export function employerStatus(state: EmployerState, collections: readonly Colle
   const started = collections.some((c) => state[c] !== undefined);
   if (collections.every((c) => state[c]?.complete === true)) return "complete";
   return started ? "partial" : "pending";
+}
+
+/** The manifest's employers in input order (`order`, then any employer it does not list, from an older manifest). */
+export function employerOrder(manifest: Pick<Manifest, "employers" | "order">): string[] {
+  const listed = Array.isArray(manifest.order) ? manifest.order.filter((en) => typeof en === "string" && Object.prototype.hasOwnProperty.call(manifest.employers, en)) : [];
+  const seen = new Set(listed);
+  return [...listed, ...Object.keys(manifest.employers).filter((en) => !seen.has(en))];
+}
+
+/** True when the employer has records on disk (a refused or pending one may have none: it can leave the archive). */
+export function holdsData(state: EmployerState): boolean {
+  return COLLECTIONS.some((c) => (state[c]?.written ?? 0) > 0 || (state[c]?.resume?.bytes.jsonl ?? 0) > 0);
 }

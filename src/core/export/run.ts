@@ -27,7 +27,7 @@ import type { Anomaly, FlaMeta } from "../result";
 import { CollectionFiles, dataFiles, relativePath } from "./collectionFiles";
 import { creditKey, readCreditKeys, readCredits, type CreditOutcome } from "./credits";
 import { ensureFolder, fileSize, forEachLine, onDisk, parseLine, removeFile, sha256Of, syncDirectory, syncFile } from "./files";
-import { employerStatus, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
+import { employerOrder, employerStatus, holdsData, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
 import { redactSsins } from "./redact";
 import {
   COLLECTIONS,
@@ -47,6 +47,8 @@ const MAX_PAGES = 1_000_000;
 /** Credits are single resources: this many are read at once, and the manifest is saved after each batch. */
 const CREDIT_BATCH = 100;
 const CREDIT_CONCURRENCY = 4;
+/** Downloads of a paged collection in one run before it is left partial (the data keeps changing while read). */
+const VERIFY_ATTEMPTS = 3;
 
 type PagedCollection = "trainings" | "trainingRights";
 
@@ -98,8 +100,40 @@ export class ExportRun {
     manifest.complete = false;
     manifest.finishedAt = null;
     manifest.error = null;
+    const exportRun = new ExportRun(run, deps, manifest);
+    await exportRun.dropEmployersWithoutData();
+    const listed = new Set(run.employers);
+    manifest.order = [...run.employers, ...employerOrder(manifest).filter((en) => !listed.has(en))];
     for (const enterpriseNumber of run.employers) manifest.employers[enterpriseNumber] ??= { status: "pending" };
-    return new ExportRun(run, deps, manifest);
+    return exportRun;
+  }
+
+  /**
+   * Employers of earlier runs that are not in this run's list and hold no data (refused, or never reached) leave the
+   * archive, with their empty folder: otherwise one refused employer, dropped from the list since, would keep the
+   * archive from ever being complete. Employers with data on disk stay. (A resume's list is the whole manifest.)
+   */
+  private async dropEmployersWithoutData(): Promise<void> {
+    const listed = new Set(this.run.employers);
+    for (const [enterpriseNumber, state] of Object.entries(this.manifest.employers)) {
+      if (listed.has(enterpriseNumber) || (state.status !== "refused" && state.status !== "pending") || holdsData(state)) continue;
+      await this.removeEmptyFiles(enterpriseNumber);
+      delete this.manifest.employers[enterpriseNumber];
+    }
+  }
+
+  /** Removes the data files of an employer's collections that hold no record, then its folder if nothing else is in it. */
+  private async removeEmptyFiles(enterpriseNumber: string): Promise<void> {
+    const state = this.manifest.employers[enterpriseNumber];
+    for (const collection of COLLECTIONS) {
+      const collectionState = state?.[collection];
+      if (collectionState && ((collectionState.resume?.bytes.jsonl ?? 0) > 0 || collectionState.written > 0)) continue;
+      const jsonl = dataFiles(this.run.folder, enterpriseNumber, collection).jsonl;
+      if (((await fileSize(jsonl)) ?? 0) > 0) continue;
+      await this.removeCollectionFiles(enterpriseNumber, collection);
+      if (state) delete state[collection];
+    }
+    await fs.rmdir(path.join(this.run.folder, enterpriseNumber)).catch(() => undefined);
   }
 
   async execute(): Promise<Manifest> {
@@ -163,6 +197,8 @@ export class ExportRun {
   private async refuse(enterpriseNumber: string, state: EmployerState, refusal: Refused): Promise<void> {
     state.status = "refused";
     state.anomalies = refusal.fla.anomalies;
+    // No empty data files for what the API refused (files with records stay: a mandate withdrawn mid-way).
+    await this.removeEmptyFiles(enterpriseNumber);
     await this.save();
     await this.deps.onRefused?.({ enterpriseNumber, collection: refusal.collection, fla: refusal.fla });
   }
@@ -224,7 +260,7 @@ export class ExportRun {
    * The state of a collection about to be written: a complete one with intact files is kept (undefined: nothing to
    * do); anything else is continued from its last complete page, or started again when it cannot be trusted.
    */
-  private async prepareCollection(enterpriseNumber: string, collection: CollectionName): Promise<{ state: CollectionState; files: CollectionFiles } | undefined> {
+  private async prepareCollection(enterpriseNumber: string, collection: CollectionName, fresh = false): Promise<{ state: CollectionState; files: CollectionFiles } | undefined> {
     const employer = this.manifest.employers[enterpriseNumber];
     let state = employer[collection];
     const fileList = this.collectionFileList(enterpriseNumber, collection);
@@ -232,7 +268,8 @@ export class ExportRun {
     // collections that were written in this run; otherwise it is continued: what is on disk stays, the rest is read.
     const yearsCovered = collection === "trainings" || sameYears(state?.resume?.years, this.years);
     const workersKnown = collection !== "trainingCredits" || !this.rewritten.has(enterpriseNumber);
-    if (state?.complete) {
+    if (fresh) state = undefined;
+    else if (state?.complete) {
       const jsonl = fileList.slice(0, 1);
       if (!(await this.filesIntact(jsonl))) state = undefined;
       else if (yearsCovered && workersKnown) {
@@ -287,10 +324,102 @@ export class ExportRun {
   // -------------------------------------------------------------------------------------------------------------
   // Trainings and training rights: paged collections
 
+  /**
+   * Offset paging over data that changes while it is read can skip a record without any sign (one cancelled on an
+   * earlier page, another declared: same total, nothing twice). So a collection is verified before it is marked
+   * complete: every page is read a second time, keeping only the records' keys, and the keys must be those on disk.
+   * That costs a second read of every page (2× the reads of the paged collections); the archive is what users keep once
+   * the FLA data is destroyed, so the cost is taken. A collection that differs is downloaded again, at most
+   * VERIFY_ATTEMPTS times in one run, then left partial with the reason.
+   */
   private async exportPaged(context: EmployerContext, collection: PagedCollection): Promise<Refused | undefined> {
-    const prepared = await this.prepareCollection(context.enterpriseNumber, collection);
-    if (!prepared) return undefined;
-    const { state, files } = prepared;
+    const stale = await this.checkStillCurrent(context, collection);
+    if (stale instanceof Refused) return stale;
+    for (let attempt = 1; ; attempt++) {
+      const prepared = await this.prepareCollection(context.enterpriseNumber, collection, attempt > 1 || stale);
+      if (!prepared) return undefined;
+      const { state, files } = prepared;
+      const countsMatch = await this.readPagedOnce(context, collection, state, files);
+      if (countsMatch instanceof Refused) return countsMatch;
+      let difference: string | undefined = "the pages changed while they were read (total moved, a record came twice or the count differs from the total)";
+      if (countsMatch) {
+        // A run cut short here resumes with every page read: it verifies again.
+        const verified = await this.verifyPaged(context, collection, state);
+        if (verified instanceof Refused) return verified;
+        difference = verified;
+      }
+      state.complete = difference === undefined;
+      if (state.complete) {
+        state.verifiedAt = this.now().toISOString();
+        delete state.reason;
+      } else {
+        state.reason = `Not verified after ${attempt} download(s): ${difference}. The data changed while it was exported; run the export again.`;
+      }
+      if (state.complete) await this.recordFiles(this.collectionFileList(context.enterpriseNumber, collection));
+      await this.save();
+      if (state.complete || attempt >= VERIFY_ATTEMPTS) return undefined;
+    }
+  }
+
+  /**
+   * A collection marked complete by an earlier run: page 1 of each read with pageSize 1, its total against what was
+   * written (one request per read). A full second read would catch more (a change that keeps the total), but would
+   * double the cost of every resume of a long run over the employers already done; the full verification happens
+   * whenever a collection is (re)downloaded. True when the collection must be downloaded again.
+   */
+  private async checkStillCurrent(context: EmployerContext, collection: PagedCollection): Promise<boolean | Refused> {
+    const state = this.manifest.employers[context.enterpriseNumber][collection];
+    if (!state?.complete) return false;
+    for (const segment of state.resume?.segments ?? [{ nextPage: 1, written: state.written, total: state.total, ended: true }]) {
+      this.checkAbort();
+      const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page: 1, pageSize: 1 });
+      const response = await this.send(request, context, collection, pageName(segment, 1));
+      if (response.httpStatus !== 200) return this.refusal(context, collection, response, "");
+      const page = readCollection(response.data);
+      if (!page || page.total !== segment.written) {
+        state.complete = false;
+        state.reason = `The API's total${segment.year === undefined ? "" : ` of ${segment.year}`} (${page?.total ?? "none"}) is no longer the ${segment.written} records written: downloaded again.`;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The second read: every page again, keys only, against the keys on disk (one Set of the collection's keys).
+   * Undefined when they are the same; otherwise what differs.
+   */
+  private async verifyPaged(context: EmployerContext, collection: PagedCollection, state: CollectionState): Promise<string | undefined | Refused> {
+    const keyOf = collection === "trainings" ? trainingKey : rightKey;
+    const jsonl = dataFiles(this.run.folder, context.enterpriseNumber, collection).jsonl;
+    const onDiskKeys = new Set<string>();
+    let lines = 0;
+    await forEachLine(jsonl, state.resume!.bytes.jsonl, (line) => {
+      lines += 1;
+      onDiskKeys.add(keyOf(parseLine(line, jsonl)) ?? line);
+    });
+    const twiceOnDisk = lines - onDiskKeys.size;
+    let notOnDisk = 0;
+    const segments: SegmentState[] = (collection === "trainingRights" ? this.years : [undefined]).map((year) => ({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false }));
+    let read = 0;
+    const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items, advance) => {
+      advance();
+      for (const item of items) {
+        // Each key found is taken out: one the API lists twice, or not on disk, is a difference.
+        if (!onDiskKeys.delete(keyOf(item) ?? JSON.stringify(item))) notOnDisk += 1;
+      }
+      return (read += items.length);
+    }, false);
+    if (refusal) return refusal;
+    if (notOnDisk === 0 && onDiskKeys.size === 0 && twiceOnDisk === 0) return undefined;
+    return `${notOnDisk} record(s) the API lists are not in the file, ${onDiskKeys.size} in the file are no longer listed by the API${twiceOnDisk > 0 ? `, ${twiceOnDisk} are in the file twice` : ""}`;
+  }
+
+  /**
+   * One download of a paged collection (continued from its last complete page). True when the counts match the API's
+   * totals (the collection stays not complete until verified).
+   */
+  private async readPagedOnce(context: EmployerContext, collection: PagedCollection, state: CollectionState, files: CollectionFiles): Promise<Refused | boolean> {
     try {
       const resume = state.resume!;
       const segments = (resume.segments ??= []);
@@ -329,9 +458,11 @@ export class ExportRun {
         return state.written;
       });
       state.total = totalOf(segments);
-      state.complete = refusal === undefined && segments.every(segmentComplete) && state.written === state.total;
-      await this.finishCollection(context.enterpriseNumber, collection, state, files);
-      return refusal;
+      state.complete = false;
+      await files.sync();
+      await files.close();
+      await this.save();
+      return refusal ?? (segments.every(segmentComplete) && state.written === state.total);
     } catch (error) {
       await files.close();
       throw error;
@@ -443,16 +574,17 @@ export class ExportRun {
       const ssins = [...workers].sort();
       const total = ssins.length * this.years.length;
       const todo: { ssin: string; year: number }[] = [];
-      let covered = 0;
+      let asked = 0;
       for (const ssin of ssins) {
         for (const year of this.years) {
-          if (done.keys.has(creditKey(ssin, year))) covered += 1;
+          if (done.keys.has(creditKey(ssin, year))) asked += 1;
           else todo.push({ ssin, year });
         }
       }
       state.written = done.lines;
       state.notFound = done.notFound;
       state.rejected = done.rejected;
+      state.unreadable = done.unreadable;
       state.total = total;
       let batchNumber = 0;
       for (let start = 0; start < todo.length; start += CREDIT_BATCH) {
@@ -462,6 +594,7 @@ export class ExportRun {
         const records: unknown[] = [];
         let notFound = 0;
         let rejected = 0;
+        let unreadable = 0;
         let refusal: Refused | undefined;
         for (const outcome of outcomes) {
           if (outcome.kind === "refused") {
@@ -471,6 +604,7 @@ export class ExportRun {
           records.push(outcome.record);
           if (outcome.kind === "notFound") notFound += 1;
           if (outcome.kind === "rejected") rejected += 1;
+          if (outcome.kind === "unreadable") unreadable += 1;
         }
         await files.append(records);
         await files.sync();
@@ -478,7 +612,8 @@ export class ExportRun {
         state.written += records.length;
         state.notFound += notFound;
         state.rejected += rejected;
-        covered += records.length;
+        state.unreadable += unreadable;
+        asked += records.length;
         await this.save();
         batchNumber += 1;
         this.progress(context, "trainingCredits", batchNumber, Math.ceil(todo.length / CREDIT_BATCH), state.written, total);
@@ -487,7 +622,16 @@ export class ExportRun {
           return refusal;
         }
       }
-      state.complete = covered === total;
+      // Covered: a credit object (200) or "none exists" (404). A 400 or an unreadable answer is kept in the file (the
+      // archive shows what was asked and answered) but leaves the credits incomplete.
+      const uncovered = state.rejected + state.unreadable;
+      state.complete = asked === total && uncovered === 0;
+      if (state.complete) {
+        state.verifiedAt = this.now().toISOString();
+        delete state.reason;
+      } else if (uncovered > 0) {
+        state.reason = `${uncovered} worker-year(s) without a usable answer: ${state.rejected} refused by the API (400), ${state.unreadable} answered without a credit object (200). They are recorded with found: false; run with msg.restart to ask again.`;
+      }
       await this.finishCollection(context.enterpriseNumber, "trainingCredits", state, files);
       return undefined;
     } catch (error) {
@@ -500,9 +644,11 @@ export class ExportRun {
    * One credit. A worker-year the API has no credit for answers 404 (the simulator: no right and no employment with
    * this employer that year). It is recorded explicitly, `{ enterpriseNumber, ssin, year, found: false, httpStatus: 404,
    * detail, problem }`, rather than skipped: the archive shows that the question was asked and what the API answered,
-   * and "a credit for every worker × year" stays checkable. A 400 is about this worker-year (an SSIN the API does not
-   * accept, as a training declared by a third party may carry), not about the employer: it is recorded the same way and
-   * counted apart (`rejected`), and the other workers go on. A 403 (mandate, scope) refuses the employer.
+   * and it covers the worker-year. A 400 is about this worker-year (an SSIN the API does not accept, as a training
+   * declared by a third party may carry), not about the employer: it is recorded the same way, counted apart
+   * (`rejected`) and does not cover it; the other workers go on. A 200 whose body is not a credit object (empty, not an
+   * object) is recorded `{ found: false, httpStatus: 200, value }` and counted `unreadable`, not covered either. A 403
+   * (mandate, scope) refuses the employer.
    */
   private async readCredit(context: EmployerContext, ssin: string, year: number): Promise<CreditOutcome> {
     this.checkAbort();
@@ -510,8 +656,14 @@ export class ExportRun {
     const response = await this.send(request, context, "trainingCredits", `a credit of ${year}`);
     const { enterpriseNumber } = context;
     if (response.httpStatus === 200) {
-      const data = typeof response.data === "object" && response.data !== null && !Array.isArray(response.data) ? response.data : { value: response.data };
-      return { kind: "found", record: { enterpriseNumber, ssin, year, ...data } };
+      const data = response.data;
+      if (typeof data === "object" && data !== null && !Array.isArray(data) && Object.keys(data).length > 0) {
+        return { kind: "found", record: { enterpriseNumber, ssin, year, ...data } };
+      }
+      return {
+        kind: "unreadable",
+        record: { enterpriseNumber, ssin, year, found: false, httpStatus: 200, detail: "The API answered 200 without a credit object.", value: data ?? null },
+      };
     }
     if (response.httpStatus === 404 || response.httpStatus === 400) {
       const problem = readProblem(response.data);
@@ -666,8 +818,16 @@ export async function prepareFolder(folder: string): Promise<void> {
     throw new FlaError("FLA_CONFIG", `The export folder must be an absolute path (got ${JSON.stringify(folder)}): the node resolves a relative one inside Node-RED's user directory.`);
   }
   await ensureFolder(folder, false);
-  await onDisk("checking", folder, async () => {
+  const entries = await onDisk("checking", folder, async () => {
     const stat = await fs.stat(folder);
     if (!stat.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+    return fs.readdir(folder);
   });
+  // An existing folder is written into only when it is an archive (its manifest) or empty, so that a folder typed by
+  // mistake (/etc, a home folder) is never filled, nor its files taken for employers. A first run cut short before its
+  // first manifest may have left its lock and temporary manifest.
+  const leftByExport = (name: string): boolean => name === ".lock" || name.startsWith(".lock.") || name === "manifest.json.tmp";
+  if (!entries.includes("manifest.json") && !entries.every(leftByExport)) {
+    throw new FlaError("FLA_CONFIG", `The folder ${folder} is not an export folder (it holds other files and no manifest.json): choose an empty or new folder, or an existing export archive.`);
+  }
 }

@@ -77,8 +77,17 @@ export interface CollectionState {
   complete: boolean;
   /** Credits: worker-years the API has no credit for (404: no right and no employment that year), recorded as `found: false`. */
   notFound?: number;
-  /** Credits: worker-years the API refused as invalid (400), recorded as `found: false` with `httpStatus: 400`. */
+  /** Credits: worker-years the API refused as invalid (400), recorded as `found: false` with `httpStatus: 400`; not covered. */
   rejected?: number;
+  /** Credits: worker-years answered 200 without a credit object, recorded as `found: false` with `httpStatus: 200`; not covered. */
+  unreadable?: number;
+  /**
+   * Paged collections: when the keys on disk were last found equal to the keys the API lists (a second read of every
+   * page, keys only). Credits: when every worker × year was last answered.
+   */
+  verifiedAt?: string;
+  /** Why the collection is not complete, when the export knows (the data changed while read, credits the API refused). */
+  reason?: string;
   /** What a resume needs; internal to the export core (its shape may change between versions). */
   resume?: CollectionResume;
 }
@@ -140,8 +149,13 @@ export interface Manifest {
   /** `ExportOptions.owner` of the run that wrote it. */
   owner?: string;
   options: { collections: CollectionName[]; fromYear: number; toYear: number; csv: boolean; xlsx: boolean };
-  /** Every employer of the run, in input order; `pending` until its turn, so that a restart knows the whole list. */
+  /**
+   * Every employer of the run; `pending` until its turn, so that a restart knows the whole list. Its key order is not
+   * the input order (JavaScript puts keys that look like integers, numbers starting with 1 to 9, first): see `order`.
+   */
   employers: Record<string, EmployerState>;
+  /** The employers in input order (the run's list, then those kept from earlier runs); a resume follows it. */
+  order?: string[];
   /** Relative path (forward slashes) → size and SHA-256 of the finished file. */
   files: Record<string, FileEntry>;
 }
