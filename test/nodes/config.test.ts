@@ -92,8 +92,8 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
     });
 
     const users: Array<[string, unknown[], Record<string, unknown>]> = [
-      ["fla-declare", [configNode, declareNode, catchNode], { operation: "declare" }],
-      ["fla-query", [configNode, queryNode, catchNode], { query: "trainingById" }],
+      ["fla-declare", [configNode, declareNode, catchNode], { operation: "createTraining" }],
+      ["fla-query", [configNode, queryNode, catchNode], { query: "trainings" }],
       ["fla-export", EXPORT_NODES, { folder: "fla-export" }],
     ];
     for (const [type, nodes, props] of users) {
