@@ -107,6 +107,14 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       });
     }
 
+    it("a node whose config has no certificate yet (an imported example) logs nothing at deploy; its status says so", async () => {
+      await load([configNode, declareNode, catchNode], wiredFlow(configFlowNode(ctx.sim), { id: "user", type: "fla-declare", operation: "createTraining" }), { cfg: {} });
+      assert.deepEqual(loggedProblems(), []);
+      const user = helper.getNode("user") as unknown as { status: { args: Array<[{ fill?: string; text?: string }]> } };
+      const shown = user.status.args.map(([status]) => status);
+      assert.ok(shown.some((status) => status.fill === "red" && /certificate/i.test(status.text ?? "")), JSON.stringify(shown));
+    });
+
     it("unknown client id: FLA_AUTH invalid_client naming Chaman", async () => {
       const node = await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password }, { clientId: "self_service_nobody" });
       await assert.rejects(node.getAccessToken(), (err: { code?: string; reason?: string; message: string }) => {
