@@ -12,9 +12,7 @@ export = function registerFlaConfig(RED: NodeAPI): void {
     this.connection = FlaConnection.open({ ...def, network: networkOf(RED, def.proxy) }, this.credentials ?? {});
     this.getAccessToken = () => this.connection.getAccessToken();
     this.invalidateAccessToken = (rejectedToken?: string) => this.connection.invalidateAccessToken(rejectedToken);
-    const { problem, warnings } = this.connection;
-    if (problem) this.error(`${problem.code}: ${problem.message}`);
-    for (const warning of warnings) this.warn(warning);
+    // Nothing is logged here: the nodes that use this config log its problem (shared/connectionLog), so an unused one is quiet.
     this.on("close", (_removed: boolean, done: () => void) => {
       this.connection.close();
       done();

@@ -5,6 +5,7 @@ import { FlaError } from "../core/errors";
 import { processDeclareMessage, type RunDeclaration } from "../core/messages/declareMessage";
 import { loadCustomSchema, precompileSchemas } from "../core/validation";
 import { connectionOf } from "./shared/configLookup";
+import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { emitOutcome, finish } from "./shared/emit";
 import { InputTracker } from "./shared/inputTracker";
 import { StatusReporter } from "./shared/statusReporter";
@@ -36,6 +37,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       this.error(setupProblem.message);
       this.status({ fill: "red", shape: "ring", text: setupProblem.message.slice(0, 60) });
     }
+    logConnectionAtDeploy(this, connection);
     if (!setupProblem) status.showConnection(connection);
     if (!setupProblem) precompileSchemas(customSchema);
 

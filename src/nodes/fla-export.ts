@@ -11,6 +11,7 @@ import { FlaError } from "../core/errors";
 import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
 import type { Role } from "../core/settings";
 import { connectionOf } from "./shared/configLookup";
+import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { exportChoices, type ExportChoices, type ExportNodeSettings } from "./shared/exportSettings";
 import { resolveExportFolder, userDirOf } from "./shared/exportFolder";
 import { UnfinishedRuns } from "./shared/exportRuns";
@@ -84,6 +85,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
       if ("problem" in nodeFolder) return nodeFolder.problem;
       return undefined;
     };
+    logConnectionAtDeploy(this, connection);
     const problemAtDeploy = deployProblem();
     if (problemAtDeploy) status.problem(problemAtDeploy);
     else if (connection?.warnings[0]) status.warning(connection.warnings[0]);

@@ -7,6 +7,7 @@ import { query, type Paging } from "../core/query";
 import type { Outcome } from "../core/result";
 import { precompileSchemas, QUERY_OPERATIONS } from "../core/validation";
 import { connectionOf } from "./shared/configLookup";
+import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { createEmitter, finish } from "./shared/emit";
 import { InputTracker } from "./shared/inputTracker";
 import { StatusReporter } from "./shared/statusReporter";
@@ -30,6 +31,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
     const status = new StatusReporter(this, RED._, "fla-query");
     const tracker = new InputTracker();
     const paging: Paging = PAGINGS.includes(def.paging) ? def.paging : "all";
+    logConnectionAtDeploy(this, connection);
     status.showConnection(connection);
     precompileSchemas();
 

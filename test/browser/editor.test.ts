@@ -22,6 +22,35 @@ interface EditorStatus {
   text?: string;
 }
 
+/**
+ * The labels of the open (top-most) dialog that take more than one line, or whose field moved below them. A label is
+ * on one line when its text box is at most one line high (1.8 × its font size); its field (the next element) must start
+ * on the label's line.
+ */
+function wrappedLabels(tab: Page): Promise<string[]> {
+  return tab.evaluate(() => {
+    const trays = document.querySelectorAll("#red-ui-editor-stack .red-ui-tray");
+    const tray = trays[trays.length - 1];
+    if (!tray) return ["no dialog open"];
+    const problems: string[] = [];
+    for (const label of Array.from(tray.querySelectorAll<HTMLElement>(".form-row > label"))) {
+      const text = label.innerText.trim();
+      if (!text || label.offsetParent === null) continue;
+      const range = document.createRange();
+      range.selectNodeContents(label);
+      const box = range.getBoundingClientRect();
+      const fontSize = parseFloat(getComputedStyle(label).fontSize);
+      if (box.height > 1.8 * fontSize) problems.push(`"${text}" wraps (${Math.round(box.height)} px high)`);
+      const field = label.nextElementSibling as HTMLElement | null;
+      if (field && field.offsetParent !== null && label.style.width !== "auto") {
+        const fieldTop = field.getBoundingClientRect().top;
+        if (fieldTop > label.getBoundingClientRect().top + 1.5 * fontSize) problems.push(`"${text}": its field is pushed below it`);
+      }
+    }
+    return problems;
+  });
+}
+
 describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", function () {
   this.timeout(180_000);
 
@@ -176,9 +205,21 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await page.locator("#node-config-input-certificateFormat").selectOption("pfx");
     await page.locator("#fla-config-pfx-file").setInputFiles(certs.pfx.openSslDefault.path);
     await page.locator("#fla-config-pfx-state", { hasText: "openssl-default.pfx" }).waitFor();
+    // Chosen without its password yet: the runtime reads it at once and says the password is missing or wrong.
+    const chosen = page.locator("#fla-config-cert-summary");
+    await chosen.locator(".fla-cfg-err", { hasText: /password/i }).waitFor();
     const passphrase = page.locator("#node-config-input-passphrase");
     await passphrase.click();
     await passphrase.pressSequentially(certs.pfx.openSslDefault.password);
+    await passphrase.press("Tab");
+    // With its password: the summary, before any Test connection, and no token asked.
+    await chosen.locator(".fla-cfg-ok", { hasText: "fla-test-client" }).waitFor();
+    const chosenText = await chosen.innerText();
+    assert.match(chosenText, /Issuer/);
+    assert.match(chosenText, /Valid to/);
+    assert.match(chosenText, /SHA-1\s+[0-9A-F]{40}/, chosenText);
+    assert.equal(simulator.stats.tokensIssued, 0, "the summary asks no token");
+    await chosen.scrollIntoViewIfNeeded();
     await screenshot("config-dialog-filled");
 
     // 5. Test connection: the runtime asks the simulator for a token with the uploaded certificate.
@@ -200,6 +241,7 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await page.locator("#node-config-input-environment").waitFor({ state: "detached" });
     const selected = await page.locator("#node-input-config option:checked").innerText();
     assert.doesNotMatch(selected, /Add new/i, "the new config node is selected in the declare dialog");
+    assert.equal(selected.trim(), `${simulator.client.clientId} · custom`, "a config without a name shows its client id and environment");
     await page.locator("#node-dialog-ok").click({ trial: true }); // waits until the tray stops sliding
     await screenshot("declare-dialog-with-config");
     await page.locator("#node-dialog-ok").click();
@@ -282,5 +324,62 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     // The config dialog asks for the deployed certificate of a node that is not deployed yet: a 404 the dialog expects.
     assert.deepEqual(consoleErrors.filter((e) => !/404 \(Not Found\) \(.*\/fla-config\/[0-9a-f]+\/certificate\)$/.test(e)), []);
     assert.deepEqual(offHostRequests, [], "the editor asked nothing of another host");
+  });
+
+  it("the dialogs in en-US, fr and nl: the config's title and label, and no label that wraps", async function () {
+    if (!nodeRed || !browser) throw new Error("setup did not run");
+    const runtime = nodeRed;
+    const configId = "c0a0c0d0e0f00010";
+    const flow = [
+      { id: configId, type: "fla-config", environment: "production", clientId: "self_service_expeditor_10", role: "employer", certificateFormat: "pfx" },
+      { id: "c0a0c0d0e0f00011", type: "fla-declare", config: configId, operation: "createTraining", waitForResult: true, schemaType: "file", x: 200, y: 100 },
+      { id: "c0a0c0d0e0f00012", type: "fla-query", config: configId, query: "trainings", x: 200, y: 180 },
+      { id: "c0a0c0d0e0f00013", type: "fla-export", config: configId, x: 200, y: 260 },
+    ];
+    const wrapped: string[] = [];
+    for (const locale of ["en-US", "fr", "nl"]) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale });
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(STEP_TIMEOUT);
+      try {
+        await tab.goto(runtime.url, { waitUntil: "domcontentloaded" });
+        await tab.locator('.red-ui-palette-node[data-palette-type="fla-declare"]').waitFor({ state: "visible", timeout: 60_000 });
+        await tab.waitForFunction(() => !document.querySelector("#red-ui-loading-progress") || (document.querySelector("#red-ui-loading-progress") as HTMLElement).offsetParent === null);
+        await tab.evaluate((nodes) => {
+          const RED = (window as unknown as { RED: { view: { importNodes(n: object[], o: object): void }; workspaces: { active(): string } } }).RED;
+          const z = RED.workspaces.active();
+          RED.view.importNodes(nodes.map((n) => ("x" in n ? { ...n, z } : n)), { generateIds: false, addFlow: false, touchImport: true });
+        }, flow);
+        for (const type of ["fla-declare", "fla-query", "fla-export"]) {
+          const id = flow.find((n) => n.type === type)!.id;
+          await tab.locator(`[id="${id}"] .red-ui-flow-node`).dblclick();
+          await tab.locator("#node-input-config").waitFor({ state: "visible" });
+          await tab.locator("#node-dialog-ok").click({ trial: true }); // the tray has stopped sliding
+          if (type === "fla-declare") {
+            assert.equal((await tab.locator("#node-input-config option:checked").innerText()).trim(), /^fr/.test(locale) ? "self_service_expeditor_10 · production" : /^nl/.test(locale) ? "self_service_expeditor_10 · productie" : "self_service_expeditor_10 · production");
+          }
+          await tab.screenshot({ path: join(ARTIFACTS, `labels-${locale}-${type}.png`) });
+          wrapped.push(...(await wrappedLabels(tab)).map((problem) => `${locale} ${type}: ${problem}`));
+          if (type === "fla-declare") {
+            // The config dialog, through the pencil next to the config field.
+            await tab.locator("#node-input-btn-config-edit").click();
+            await tab.locator("#node-config-input-environment").waitFor({ state: "visible" });
+            await tab.locator("#node-config-dialog-ok").click({ trial: true });
+            const title = (await tab.locator(".red-ui-tray-titlebar").last().innerText()).trim();
+            assert.doesNotMatch(title, /fla-config/, `${locale}: the dialog names the config by its palette label: ${title}`);
+            assert.match(title, /FLA/, title);
+            await tab.screenshot({ path: join(ARTIFACTS, `labels-${locale}-fla-config.png`), fullPage: true });
+            wrapped.push(...(await wrappedLabels(tab)).map((problem) => `${locale} fla-config: ${problem}`));
+            await tab.locator("#node-config-dialog-cancel").click();
+            await tab.locator("#node-config-input-environment").waitFor({ state: "detached" });
+          }
+          await tab.locator("#node-dialog-cancel").click();
+          await tab.locator("#node-input-config").waitFor({ state: "detached" });
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    assert.deepEqual(wrapped, [], "every label on one line, its field beside it (screenshots labels-*.png)");
   });
 });

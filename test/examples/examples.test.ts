@@ -279,38 +279,49 @@ describe("examples (Import > Examples)", function () {
       server = undefined;
     });
 
-    async function get(flow: FlowNode[], path: string, clientId?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    /** POST /fla/credit with `request` as its JSON body: the SSIN never in a URL. */
+    async function post(flow: FlowNode[], request: Record<string, unknown>, clientId?: string): Promise<{ status: number; body: Record<string, unknown> }> {
       await loadExample(flow, clientId);
       const served = await serveHttpNodes();
       server = served.server;
-      const res = await fetch(served.url + path);
+      const res = await fetch(`${served.url}/fla/credit`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request) });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     }
 
-    it("answers GET /fla/credit with the worker's training credit", async function () {
-      const { status, body } = await get(readExample(HTTP_EXAMPLE), `/fla/credit?ssin=${SEED.demoWorker}&year=2025`);
+    it("answers POST /fla/credit (the SSIN in a JSON body) with the worker's training credit", async function () {
+      const { status, body } = await post(readExample(HTTP_EXAMPLE), { ssin: SEED.demoWorker, year: 2025 });
       assert.equal(status, 200);
       assert.equal(body.ssin, SEED.demoWorker);
       assert.equal(body.year, 2025);
       for (const field of ["entitlement", "attended", "remaining"]) assert.equal(typeof body[field], "number", field);
     });
 
+    it("serves no GET: an SSIN in a URL is not read, and the FLA is not called", async function () {
+      await loadExample(readExample(HTTP_EXAMPLE));
+      const served = await serveHttpNodes();
+      server = served.server;
+      const before = simulator.stats.requests;
+      const res = await fetch(`${served.url}/fla/credit?ssin=${SEED.demoWorker}&year=2025`);
+      assert.equal(res.status, 404);
+      assert.equal(simulator.stats.requests, before);
+    });
+
     it("answers 400 with the anomaly for a wrong SSIN, without calling the FLA", async function () {
       const before = simulator.stats.requests;
-      const { status, body } = await get(readExample(HTTP_EXAMPLE), "/fla/credit?ssin=85073003329&year=2025");
+      const { status, body } = await post(readExample(HTTP_EXAMPLE), { ssin: "85073003329", year: 2025 });
       assert.equal(status, 400);
       assert.equal((body.anomalies as Array<{ code: string }>)[0].code, "LOCAL-SSIN-CHECKSUM");
       assert.equal(simulator.stats.requests, before);
     });
 
     it("answers 4xx as the FLA did for another employer", async function () {
-      const { status, body } = await get(readExample(HTTP_EXAMPLE), `/fla/credit?ssin=${SEED.workerOfAnotherEmployer}&year=2025&enterpriseNumber=${SEED.employers[1]}`);
+      const { status, body } = await post(readExample(HTTP_EXAMPLE), { ssin: SEED.workerOfAnotherEmployer, year: 2025, enterpriseNumber: SEED.employers[1] });
       assert.equal(status, 403);
       assert.ok((body.anomalies as unknown[]).length > 0);
     });
 
     it("answers 502 with the error code when the client id is not registered (the Catch path)", async function () {
-      const { status, body } = await get(readExample(HTTP_EXAMPLE), `/fla/credit?ssin=${SEED.demoWorker}&year=2025`, "self_service_chaman_unknown");
+      const { status, body } = await post(readExample(HTTP_EXAMPLE), { ssin: SEED.demoWorker, year: 2025 }, "self_service_chaman_unknown");
       assert.equal(status, 502);
       assert.equal(body.error, "FLA_AUTH");
       assert.ok(!JSON.stringify(body).includes(certs.pfx.openSslDefault.password));

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { SEED } from "../../src/simulator";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
-import { configFlowNode, configNode, helper, load, startContext, type NodeTestContext } from "./fixture";
+import { EXPORT_NODES } from "./exportFixture";
+import { catchNode, configFlowNode, configNode, declareNode, helper, load, queryNode, startContext, wiredFlow, type NodeTestContext } from "./fixture";
 
 /** A config node alone in a flow, with these credentials. */
 async function loadConfig(ctx: NodeTestContext, credentials: Record<string, string>, overrides: Record<string, unknown> = {}): Promise<FlaConfigNode> {
@@ -11,6 +12,20 @@ async function loadConfig(ctx: NodeTestContext, credentials: Record<string, stri
 
 function loggedText(): string {
   return JSON.stringify(helper.log().args);
+}
+
+interface LogEntry {
+  level: number;
+  id?: string;
+  msg?: unknown;
+}
+
+/** What nodes logged at warn (30) or error (20) level, as [node id, text] (the runtime's own notices have no id). */
+function loggedProblems(): Array<[string | undefined, string]> {
+  return (helper.log().args as unknown[][])
+    .map((args) => args[0] as LogEntry)
+    .filter((entry) => entry && typeof entry.level === "number" && entry.level <= 30 && entry.id !== undefined)
+    .map((entry) => [entry.id, String(entry.msg)]);
 }
 
 describe("fla-config node (real runtime, simulator over HTTP)", function () {
@@ -65,10 +80,40 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
         assert.match(problem!.message, text);
         await assert.rejects(node.getAccessToken(), (err: { code?: string }) => err.code === "FLA_CERT");
         const logged = loggedText();
-        assert.match(logged, text, "the deploy-time problem is logged");
+        assert.doesNotMatch(logged, text, "a config node no node uses logs nothing");
         for (const secret of Object.values(creds)) assert.ok(!logged.includes(secret), "no credential in the log");
       });
     }
+
+    it("a config node no node uses logs nothing, even without any certificate (the examples' simulator configs)", async () => {
+      const node = await loadConfig(ctx, {});
+      assert.equal(node.connection.problem?.reason, "MISSING", "the problem is still known, for the nodes that would use it");
+      assert.deepEqual(loggedProblems(), []);
+    });
+
+    const users: Array<[string, unknown[], Record<string, unknown>]> = [
+      ["fla-declare", [configNode, declareNode, catchNode], { operation: "createTraining" }],
+      ["fla-query", [configNode, queryNode, catchNode], { query: "trainings" }],
+      ["fla-export", EXPORT_NODES, { folder: "fla-export" }],
+    ];
+    for (const [type, nodes, props] of users) {
+      it(`${type} logs the problem of the config it uses, once, at deploy (wrong password)`, async () => {
+        const creds = { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: "not-the-password" };
+        await load(nodes, wiredFlow(configFlowNode(ctx.sim), { id: "user", type, name: type, ...props }), { cfg: creds });
+        const problems = loggedProblems();
+        const mentions = problems.filter(([, text]) => /FLA_CERT/.test(text) && /password/i.test(text));
+        assert.deepEqual(mentions.map(([id]) => id), ["user"], `logged once, by the node that uses the config: ${JSON.stringify(problems)}`);
+        for (const secret of Object.values(creds)) assert.ok(!loggedText().includes(secret), "no credential in the log");
+      });
+    }
+
+    it("a node whose config has no certificate yet (an imported example) logs nothing at deploy; its status says so", async () => {
+      await load([configNode, declareNode, catchNode], wiredFlow(configFlowNode(ctx.sim), { id: "user", type: "fla-declare", operation: "createTraining" }), { cfg: {} });
+      assert.deepEqual(loggedProblems(), []);
+      const user = helper.getNode("user") as unknown as { status: { args: Array<[{ fill?: string; text?: string }]> } };
+      const shown = user.status.args.map(([status]) => status);
+      assert.ok(shown.some((status) => status.fill === "red" && /certificate/i.test(status.text ?? "")), JSON.stringify(shown));
+    });
 
     it("unknown client id: FLA_AUTH invalid_client naming Chaman", async () => {
       const node = await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password }, { clientId: "self_service_nobody" });
@@ -205,6 +250,53 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
         .send({ ...configFlowNode(ctx.sim, { certificateFormat: "pem" }), credentials: {} })
         .expect(200);
       assert.equal(same.body.ok, true, JSON.stringify(same.body));
+    });
+
+    it("Certificate summary of a chosen .pfx: subject, issuer, validity, SHA-1 thumbprint; no key material, nothing stored", async () => {
+      const { base64, password } = ctx.certs.pfx.openSslDefault;
+      const res = await helper
+        .request()
+        .post("/fla-config/certificate-summary")
+        .send({ certificateFormat: "pfx", credentials: { pfx: base64, passphrase: password } })
+        .expect(200);
+      assert.equal(res.body.ok, true, JSON.stringify(res.body));
+      assert.match(res.body.certificate.subject, /fla-test-client/);
+      assert.ok(res.body.certificate.issuer);
+      assert.ok(Date.parse(res.body.certificate.notBefore) < Date.now() && Date.now() < Date.parse(res.body.certificate.notAfter));
+      assert.match(res.body.certificate.sha1Thumbprint, /^[0-9A-F]{40}$/);
+      assert.deepEqual(res.body.warnings, []);
+      const text = JSON.stringify(res.body);
+      assert.doesNotMatch(text, /PRIVATE KEY|BEGIN/);
+      assert.ok(!text.includes(base64.slice(0, 40)) && !text.includes(password));
+      assert.deepEqual(Object.keys(res.body).sort(), ["certificate", "ok", "warnings"]);
+    });
+
+    it("Certificate summary of a PEM certificate and key", async () => {
+      const pem = await helper
+        .request()
+        .post("/fla-config/certificate-summary")
+        .send({ certificateFormat: "pem", credentials: { certificate: ctx.certs.client.certificatePem, privateKey: ctx.certs.client.privateKeyPem } })
+        .expect(200);
+      assert.equal(pem.body.ok, true, JSON.stringify(pem.body));
+      assert.match(pem.body.certificate.sha1Thumbprint, /^[0-9A-F]{40}$/);
+    });
+
+    it("Certificate summary with a wrong password says so, without the password", async () => {
+      const res = await helper
+        .request()
+        .post("/fla-config/certificate-summary")
+        .send({ certificateFormat: "pfx", credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: "not-the-password" } })
+        .expect(200);
+      assert.equal(res.body.ok, false);
+      assert.equal(res.body.code, "FLA_CERT");
+      assert.equal(res.body.reason, "WRONG_PASSWORD");
+      assert.match(res.body.message, /password/i);
+      assert.ok(!JSON.stringify(res.body).includes("not-the-password"));
+    });
+
+    it("Certificate summary refuses a url-encoded form post with 415, and a JSON body that is not an object with 400", async () => {
+      await helper.request().post("/fla-config/certificate-summary").type("form").send({ certificateFormat: "pfx" }).expect(415);
+      await helper.request().post("/fla-config/certificate-summary").set("Content-Type", "application/json").send("[1]").expect(400);
     });
 
     it("gives the certificate summary and the DER .cer of a deployed node", async () => {

@@ -19,6 +19,7 @@ const ADMIN_USER = "fla-admin";
 const READER_USER = "fla-reader";
 const ADMIN_PASSWORD = "Admin-pass-for-tests-1";
 const TEST_CONNECTION = "/fla-config/test-connection";
+const CERTIFICATE_SUMMARY = "/fla-config/certificate-summary";
 /** What the editor sends for a password credential the user did not change. */
 const UNCHANGED = "__PWRD__";
 
@@ -190,6 +191,8 @@ for (const adminAuth of [false, true]) {
         for (const [path, body, type] of [
           [TEST_CONNECTION, JSON.stringify(dialog()), "application/json"],
           [TEST_CONNECTION, new URLSearchParams({ id: "cfg", tokenUrl: foreign.url }).toString(), "application/x-www-form-urlencoded"],
+          [CERTIFICATE_SUMMARY, JSON.stringify({ id: "cfg", certificateFormat: "pfx", credentials: {} }), "application/json"],
+          [CERTIFICATE_SUMMARY, new URLSearchParams({ id: "cfg", certificateFormat: "pfx" }).toString(), "application/x-www-form-urlencoded"],
         ] as const) {
           const res = await fetch(`${red.url}${path}`, { method: "POST", headers: { "Content-Type": type }, body });
           assert.equal(res.status, 401, `${type} without a token`);
@@ -208,6 +211,9 @@ for (const adminAuth of [false, true]) {
         // Node-RED's needsPermission answers 401 (not 403) to a logged-in user without the permission.
         assert.equal(answer.status, 401, answer.text);
         assert.equal(tokenRequests, 0);
+        // Reading a chosen certificate unlocks its key with a password: a write permission too.
+        const summary = await reader.postJson(CERTIFICATE_SUMMARY, { id: "cfg", certificateFormat: "pfx", credentials: {} });
+        assert.equal(summary.status, 401, summary.text);
         assert.equal((await reader.get("/fla-config/cfg/certificate")).status, 200);
         assert.equal((await reader.get("/fla-config/cfg/certificate.cer")).status, 200);
       });

@@ -2,6 +2,9 @@
  * Admin endpoints of the config dialog. Each one checks Node-RED's permissions and none returns key material:
  * only the certificate summary, the public certificate (.cer) and the outcome of a token request.
  *
+ * Certificate summary reads the file just chosen in the dialog (with its password) on the server, where the same code
+ * as at deploy parses it; nothing is stored or signed. It is JSON only too: it unlocks a key with a password.
+ *
  * Test connection signs a client assertion, so it is guarded twice:
  * - JSON only. Node-RED's admin app also parses url-encoded forms; a form is what a hostile page can post across sites
  *   without a CORS preflight, so anything but `application/json` is refused with 415 before it is read.
@@ -142,7 +145,28 @@ async function handleTestConnection(RED: NodeAPI, req: Request, res: Response): 
   }
 }
 
+/** The summary and warnings of the certificate in the dialog, or why it cannot be used (a wrong password says so). */
+function handleCertificateSummary(RED: NodeAPI, req: Request, res: Response): void {
+  const raw: unknown = req.body;
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    return void res.status(400).json({ ok: false, code: "FLA_CONFIG", message: "The body must be a JSON object with the certificate format and files." });
+  }
+  const body = raw as TestConnectionBody;
+  try {
+    // A credential left unchanged (a stored password with a new .pfx) comes from the node being edited, as for Test connection.
+    const { credentials } = mergeCredentials(RED, body);
+    const certificate = loadCertificate(certificateInput(body, credentials));
+    res.json({ ok: true, certificate: certificate.summary, warnings: certificate.warnings });
+  } catch (err) {
+    res.json(failure(err));
+  }
+}
+
 export function registerConfigAdminEndpoints(RED: NodeAPI): void {
+  RED.httpAdmin.post("/fla-config/certificate-summary", RED.auth.needsPermission("fla-config.write"), requireJson, (req: Request, res: Response) => {
+    handleCertificateSummary(RED, req, res);
+  });
+
   RED.httpAdmin.post("/fla-config/test-connection", RED.auth.needsPermission("fla-config.write"), requireJson, (req: Request, res: Response) => {
     handleTestConnection(RED, req, res).catch((err: unknown) => {
       if (!res.headersSent) res.json(failure(err));
