@@ -12,6 +12,8 @@ export type FlaErrorCode =
   | "FLA_RESPONSE" // an answer we cannot read (not JSON, wrong shape)
   | "FLA_UNCERTAIN" // a non-idempotent request may or may not have been recorded
   | "FLA_QUEUE_FULL" // the config node's queue is at its bound
+  | "FLA_FILE" // the export's files cannot be written or read (disk full, permissions, a damaged manifest)
+  | "FLA_LOCKED" // another export is writing into the same folder
   | "FLA_ABORTED"; // the node was closed (redeploy, shutdown) before the message was sent
 
 export interface FlaErrorOptions {

@@ -75,6 +75,32 @@ export interface CollectionState {
   /** The API's total (for credits: workers × years). */
   total: number | null;
   complete: boolean;
+  /** Credits: worker-years the API has no credit for (404: no right and no employment that year), recorded as `found: false`. */
+  notFound?: number;
+  /** What a resume needs; internal to the export core (its shape may change between versions). */
+  resume?: CollectionResume;
+}
+
+/** One paged read: the trainings (no year) or the training rights of one year. */
+export interface SegmentState {
+  year?: number;
+  /** The page to ask next (1-based). */
+  nextPage: number;
+  written: number;
+  /** The API's total of this read, as last answered. */
+  total: number | null;
+  /** True once the last page was read. */
+  ended: boolean;
+  /** True when the API's total moved during the read: its pages may have shifted, so the read is done again. */
+  totalChanged?: boolean;
+}
+
+export interface CollectionResume {
+  /** Page size of the reads in progress (a resume must keep it, or page numbers would shift). */
+  pageSize?: number;
+  segments?: SegmentState[];
+  /** Byte length of each data file after the last complete page (a resume cuts the files back to it). */
+  bytes: { jsonl: number; csv?: number };
 }
 
 export type EmployerStatus = "pending" | "complete" | "partial" | "refused";
@@ -96,8 +122,14 @@ export interface FileEntry {
 /** `<folder>/manifest.json`. */
 export interface Manifest {
   complete: boolean;
+  /** When the archive was started (its first run). */
   startedAt: string;
+  /** When the latest run that resumed it started. */
+  resumedAt?: string;
+  /** When the latest run ended (null while one runs, and after a technical failure). */
   finishedAt: string | null;
+  /** The technical failure that stopped the latest run (the archive is resumable), null otherwise. */
+  error?: { code: string; message: string } | null;
   package: string;
   /** `ExportOptions.owner` of the run that wrote it. */
   owner?: string;

@@ -1,0 +1,84 @@
+/** `<folder>/manifest.json`: read, created, saved atomically, and merged with the options of a resume. */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { FlaError } from "../errors";
+import { fileError, writeFileAtomic } from "./files";
+import { COLLECTIONS, type CollectionName, type EmployerState, type ExportOptions, type Manifest } from "./types";
+
+export const MANIFEST_FILE = "manifest.json";
+
+export function manifestPath(folder: string): string {
+  return path.join(folder, MANIFEST_FILE);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The manifest of the archive in `folder`; undefined when there is none; a FlaError (FLA_FILE) when it cannot be read. */
+export async function readManifest(folder: string): Promise<Manifest | undefined> {
+  const file = manifestPath(folder);
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+    throw fileError(error, "reading", file);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (!isRecord(value) || !isRecord(value.employers) || !isRecord(value.files) || !isRecord(value.options)) {
+    throw new FlaError(
+      "FLA_FILE",
+      `The export manifest ${file} is damaged (not the JSON of an export manifest): restore it from a backup, or export into a new folder.`,
+    );
+  }
+  return value as unknown as Manifest;
+}
+
+export async function saveManifest(folder: string, manifest: Manifest, final = false): Promise<void> {
+  await writeFileAtomic(manifestPath(folder), JSON.stringify(manifest, null, 2) + "\n", final);
+}
+
+export function yearsOf(options: { fromYear: number; toYear: number }): number[] {
+  const years: number[] = [];
+  for (let year = options.fromYear; year <= options.toYear; year++) years.push(year);
+  return years;
+}
+
+/**
+ * The options an archive is exported with. A new archive, or a restart, takes the run's options. A resume with other
+ * options keeps what is complete and valid and fetches what is missing: the archive only grows, so the result is the
+ * union of the old and new choices (collections of both, the years from the earliest to the latest, CSV and XLSX if
+ * either asked for them). Nothing archived is dropped; a run that wants exactly other options uses restart or a new folder.
+ */
+export function mergedOptions(previous: Manifest["options"] | undefined, options: ExportOptions): Manifest["options"] {
+  const wanted: Manifest["options"] = {
+    collections: COLLECTIONS.filter((c) => options.collections.includes(c)),
+    fromYear: options.fromYear,
+    toYear: options.toYear,
+    csv: options.csv,
+    xlsx: options.xlsx,
+  };
+  if (!previous || options.restart) return wanted;
+  const before = Array.isArray(previous.collections) ? previous.collections : [];
+  return {
+    collections: COLLECTIONS.filter((c) => wanted.collections.includes(c) || before.includes(c)),
+    fromYear: Number.isInteger(previous.fromYear) ? Math.min(previous.fromYear, wanted.fromYear) : wanted.fromYear,
+    toYear: Number.isInteger(previous.toYear) ? Math.max(previous.toYear, wanted.toYear) : wanted.toYear,
+    csv: wanted.csv || previous.csv === true,
+    xlsx: wanted.xlsx || previous.xlsx === true,
+  };
+}
+
+/** An employer's status from its collections: complete when every chosen one is; a refusal stays until the next try. */
+export function employerStatus(state: EmployerState, collections: readonly CollectionName[]): EmployerState["status"] {
+  if (state.status === "refused") return "refused";
+  const started = collections.some((c) => state[c] !== undefined);
+  if (collections.every((c) => state[c]?.complete === true)) return "complete";
+  return started ? "partial" : "pending";
+}

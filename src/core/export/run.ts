@@ -1,0 +1,566 @@
+/**
+ * One run of the export: every employer of the input, every chosen collection, page after page into the archive,
+ * the manifest saved after each page so that a crash at any point resumes without a record written twice or missing.
+ */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { abortedError } from "../api/backoff";
+import { buildRequest, readCollection, type FlaRequest } from "../api/catalogue";
+import type { FlaResponse } from "../api/httpClient";
+import { FlaError, isFlaError } from "../errors";
+import { mapReadFailure } from "../query/answer";
+import type { Anomaly, FlaMeta } from "../result";
+import { CollectionFiles, dataFiles, relativePath } from "./collectionFiles";
+import { creditKey, readCreditKeys, readCredits, type CreditOutcome } from "./credits";
+import { ensureFolder, fileSize, forEachLine, onDisk, parseLine, removeFile, sha256Of, syncDirectory, syncFile } from "./files";
+import { employerStatus, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
+import { redactSsins } from "./redact";
+import {
+  COLLECTIONS,
+  type CollectionName,
+  type CollectionState,
+  type EmployerState,
+  type ExportDeps,
+  type ExportOptions,
+  type Manifest,
+  type SegmentState,
+} from "./types";
+import { workbookPath, writeWorkbook } from "./xlsx";
+
+const MAX_PAGE_SIZE = 100;
+/** Guards against an API whose pages never end. */
+const MAX_PAGES = 1_000_000;
+/** Credits are single resources: this many are read at once, and the manifest is saved after each batch. */
+const CREDIT_BATCH = 100;
+const CREDIT_CONCURRENCY = 4;
+
+type PagedCollection = "trainings" | "trainingRights";
+
+/** Why an employer's collection stopped: the API refused it (the run goes on with the next employer). */
+class Refused {
+  constructor(
+    readonly collection: CollectionName,
+    readonly fla: FlaMeta,
+  ) {}
+}
+
+export class ExportRun {
+  private readonly now: () => Date;
+  private readonly pageSize: number;
+  private readonly years: number[];
+  private readonly options: Manifest["options"];
+
+  private constructor(
+    private readonly run: ExportOptions,
+    private readonly deps: ExportDeps,
+    private readonly manifest: Manifest,
+  ) {
+    this.now = deps.now ?? (() => new Date());
+    this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(run.pageSize ?? MAX_PAGE_SIZE)));
+    this.options = manifest.options;
+    this.years = yearsOf(this.options);
+  }
+
+  static async open(run: ExportOptions, deps: ExportDeps): Promise<ExportRun> {
+    const now = (deps.now ?? (() => new Date()))().toISOString();
+    const previous = await readManifest(run.folder);
+    const manifest: Manifest = previous ?? {
+      complete: false,
+      startedAt: now,
+      finishedAt: null,
+      package: deps.packageId,
+      options: mergedOptions(undefined, run),
+      employers: {},
+      files: {},
+    };
+    if (previous) {
+      manifest.options = mergedOptions(previous.options, run);
+      manifest.resumedAt = now;
+    }
+    manifest.package = deps.packageId;
+    if (run.owner !== undefined) manifest.owner = run.owner;
+    manifest.complete = false;
+    manifest.finishedAt = null;
+    manifest.error = null;
+    for (const enterpriseNumber of run.employers) manifest.employers[enterpriseNumber] ??= { status: "pending" };
+    return new ExportRun(run, deps, manifest);
+  }
+
+  async execute(): Promise<Manifest> {
+    try {
+      await this.save();
+      for (let index = 0; index < this.run.employers.length; index++) {
+        await this.exportEmployer(this.run.employers[index], index);
+      }
+      for (const state of Object.values(this.manifest.employers)) state.status = employerStatus(state, this.options.collections);
+      this.manifest.complete = Object.values(this.manifest.employers).every((state) => state.status === "complete");
+      this.manifest.finishedAt = this.now().toISOString();
+      await this.save(true);
+      return this.manifest;
+    } catch (error) {
+      const failure = asFlaError(error);
+      this.manifest.error = { code: failure.code, message: failure.message };
+      // The archive stays resumable: the manifest records the last complete page (a failing disk may refuse this too).
+      await this.save(true).catch(() => undefined);
+      throw failure;
+    }
+  }
+
+  private async save(final = false): Promise<void> {
+    await saveManifest(this.run.folder, this.manifest, final);
+  }
+
+  private checkAbort(): void {
+    if (this.deps.signal?.aborted) throw abortedError();
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // One employer
+
+  private async exportEmployer(enterpriseNumber: string, index: number): Promise<void> {
+    const folder = path.join(this.run.folder, enterpriseNumber);
+    let state = this.manifest.employers[enterpriseNumber];
+    if (this.run.restart) {
+      await this.forgetEmployer(enterpriseNumber);
+      state = this.manifest.employers[enterpriseNumber] = { status: "pending" };
+    }
+    await ensureFolder(folder, true);
+    // A refusal is tried again: the mandate may have been given since.
+    delete state.anomalies;
+    if (state.status === "refused") state.status = "partial";
+    const context = { enterpriseNumber, index };
+    let ssins: Set<string> | Refused | undefined;
+    for (const collection of this.options.collections) {
+      this.checkAbort();
+      const outcome =
+        collection === "trainingCredits"
+          ? await this.exportCredits(context, (ssins ??= await this.workersOf(context)))
+          : await this.exportPaged(context, collection);
+      if (outcome instanceof Refused) {
+        await this.refuse(enterpriseNumber, state, outcome);
+        return;
+      }
+    }
+    state.status = employerStatus(state, this.options.collections);
+    if (this.options.xlsx && state.status === "complete") await this.ensureWorkbook(enterpriseNumber, state);
+    await this.save();
+  }
+
+  private async refuse(enterpriseNumber: string, state: EmployerState, refusal: Refused): Promise<void> {
+    state.status = "refused";
+    state.anomalies = refusal.fla.anomalies;
+    await this.save();
+    await this.deps.onRefused?.({ enterpriseNumber, collection: refusal.collection, fla: refusal.fla });
+  }
+
+  /** Restart: the employer's files and entries go; it is downloaded from the start. */
+  private async forgetEmployer(enterpriseNumber: string): Promise<void> {
+    for (const collection of COLLECTIONS) await this.removeCollectionFiles(enterpriseNumber, collection);
+    await this.removeWorkbook(enterpriseNumber);
+  }
+
+  private async removeCollectionFiles(enterpriseNumber: string, collection: CollectionName): Promise<void> {
+    const files = dataFiles(this.run.folder, enterpriseNumber, collection);
+    for (const file of [files.jsonl, files.csv]) {
+      delete this.manifest.files[relativePath(this.run.folder, file)];
+      await removeFile(file);
+    }
+  }
+
+  private async removeWorkbook(enterpriseNumber: string): Promise<void> {
+    const file = workbookPath(this.run.folder, enterpriseNumber);
+    delete this.manifest.files[relativePath(this.run.folder, file)];
+    await removeFile(file);
+  }
+
+  /** Records size and SHA-256 of finished files, after making them durable. */
+  private async recordFiles(files: string[]): Promise<void> {
+    for (const file of files) await syncFile(file);
+    if (files.length > 0) await syncDirectory(path.dirname(files[0]));
+    for (const file of files) this.manifest.files[relativePath(this.run.folder, file)] = await sha256Of(file);
+  }
+
+  /** True when every file is recorded in the manifest and still has its recorded size and SHA-256. */
+  private async filesIntact(files: string[]): Promise<boolean> {
+    for (const file of files) {
+      const entry = this.manifest.files[relativePath(this.run.folder, file)];
+      if (!entry || (await fileSize(file)) !== entry.bytes) return false;
+      const actual = await sha256Of(file);
+      if (actual.sha256 !== entry.sha256) return false;
+    }
+    return true;
+  }
+
+  private async ensureWorkbook(enterpriseNumber: string, state: EmployerState): Promise<void> {
+    const file = workbookPath(this.run.folder, enterpriseNumber);
+    if (await this.filesIntact([file])) return;
+    await writeWorkbook(this.run.folder, enterpriseNumber, state, this.options.collections, this.now().toISOString());
+    await this.recordFiles([file]);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // A collection's files and state
+
+  private collectionFileList(enterpriseNumber: string, collection: CollectionName): string[] {
+    const files = dataFiles(this.run.folder, enterpriseNumber, collection);
+    return this.options.csv ? [files.jsonl, files.csv] : [files.jsonl];
+  }
+
+  /**
+   * The state of a collection about to be written: a complete one with intact files is kept (undefined: nothing to
+   * do); anything else is continued from its last complete page, or started again when it cannot be trusted.
+   */
+  private async prepareCollection(enterpriseNumber: string, collection: CollectionName): Promise<{ state: CollectionState; files: CollectionFiles } | undefined> {
+    const employer = this.manifest.employers[enterpriseNumber];
+    let state = employer[collection];
+    const fileList = this.collectionFileList(enterpriseNumber, collection);
+    if (state?.complete) {
+      const jsonl = fileList.slice(0, 1);
+      if (await this.filesIntact(jsonl)) {
+        if (await this.filesIntact(fileList)) return undefined;
+        // CSV turned on since, or damaged: rebuilt from the JSON lines, which hold the same records.
+        const csv = fileList[1];
+        delete this.manifest.files[relativePath(this.run.folder, csv)];
+        await removeFile(csv);
+        const files = await CollectionFiles.open(this.run.folder, enterpriseNumber, collection, { jsonl: state.resume?.bytes.jsonl ?? 0 }, true);
+        if (files) {
+          state.resume = { ...(state.resume ?? { bytes: { jsonl: 0 } }), bytes: files.lengths };
+          await files.close();
+          await this.recordFiles(fileList);
+          await this.save();
+          return undefined;
+        }
+      }
+      state = undefined;
+    } else if (state?.resume?.segments?.some((segment) => segment.ended && !segmentComplete(segment))) {
+      // A read whose pages ended without matching the API's total (the data changed while it was read): again.
+      state = undefined;
+    }
+    // What follows rewrites the collection's files: their entries and the workbook built from them go.
+    for (const file of fileList) delete this.manifest.files[relativePath(this.run.folder, file)];
+    await this.removeWorkbook(enterpriseNumber);
+    if (!state) {
+      await this.removeCollectionFiles(enterpriseNumber, collection);
+      state = employer[collection] = freshState();
+    }
+    const resume = (state.resume ??= { bytes: { jsonl: 0 } });
+    let files = await CollectionFiles.open(this.run.folder, enterpriseNumber, collection, resume.bytes, this.options.csv);
+    if (!files) {
+      // The file is shorter than the manifest says (lost writes after a power cut): start the collection again.
+      await this.removeCollectionFiles(enterpriseNumber, collection);
+      state = employer[collection] = freshState();
+      files = (await CollectionFiles.open(this.run.folder, enterpriseNumber, collection, state.resume!.bytes, this.options.csv)) as CollectionFiles;
+    }
+    state.complete = false;
+    state.resume!.bytes = files.lengths;
+    return { state, files };
+  }
+
+  private async finishCollection(enterpriseNumber: string, collection: CollectionName, state: CollectionState, files: CollectionFiles): Promise<void> {
+    await files.sync();
+    await files.close();
+    if (state.complete) await this.recordFiles(this.collectionFileList(enterpriseNumber, collection));
+    await this.save();
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Trainings and training rights: paged collections
+
+  private async exportPaged(context: EmployerContext, collection: PagedCollection): Promise<Refused | undefined> {
+    const prepared = await this.prepareCollection(context.enterpriseNumber, collection);
+    if (!prepared) return undefined;
+    const { state, files } = prepared;
+    try {
+      const resume = state.resume!;
+      const segments = (resume.segments ??= []);
+      // Rights are read year by year (the API filters on year, and each year's total is then checkable); a resume
+      // with more years adds their reads at the end.
+      for (const year of collection === "trainingRights" ? this.years : [undefined]) {
+        if (!segments.some((segment) => segment.year === year)) segments.push({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false });
+      }
+      resume.pageSize ??= this.pageSize;
+      const refusal = await this.readPages(context, collection, segments, resume.pageSize, async (items) => {
+        await files.append(items);
+        await files.sync();
+        resume.bytes = files.lengths;
+        state.written += items.length;
+        state.total = totalOf(segments);
+        await this.save();
+        return state.written;
+      });
+      state.total = totalOf(segments);
+      state.complete = refusal === undefined && segments.every(segmentComplete) && state.written === state.total;
+      await this.finishCollection(context.enterpriseNumber, collection, state, files);
+      return refusal;
+    } catch (error) {
+      await files.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Reads the pages of each segment not yet ended, from its next page. `onPage` stores the page (then the segment's
+   * position is advanced and recorded with it) and returns the records written so far, for the progress.
+   */
+  private async readPages(
+    context: EmployerContext,
+    collection: PagedCollection,
+    segments: SegmentState[],
+    pageSize: number,
+    onPage: (items: unknown[]) => Promise<number>,
+  ): Promise<Refused | undefined> {
+    for (const segment of segments) {
+      while (!segment.ended) {
+        this.checkAbort();
+        if (segment.nextPage > MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${collection} read of ${context.enterpriseNumber} was stopped after ${MAX_PAGES} pages.`);
+        const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page: segment.nextPage, pageSize });
+        const where = `page ${segment.nextPage}${segment.year === undefined ? "" : ` of ${segment.year}`}`;
+        const response = await this.send(request, context, collection, where);
+        if (response.httpStatus !== 200) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
+        const page = readCollection(response.data);
+        if (!page) {
+          throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${collection} read of ${context.enterpriseNumber} (${where}) with something that is not a collection (no items array). The export resumes from this page when run again.`);
+        }
+        if (page.total !== undefined) {
+          if (segment.total !== null && segment.total !== page.total) segment.totalChanged = true;
+          segment.total = page.total;
+        }
+        segment.written += page.items.length;
+        segment.nextPage += 1;
+        segment.ended = page.next === undefined || page.items.length === 0;
+        const written = await onPage(page.items);
+        this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
+      }
+    }
+    return undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Training credits: one per worker and year
+
+  /**
+   * The workers (SSINs) of the employer's trainings and rights. Read from the archive's JSON lines when those
+   * collections were exported; otherwise read from the API without writing anything.
+   */
+  private async workersOf(context: EmployerContext): Promise<Set<string> | Refused> {
+    const ssins = new Set<string>();
+    const add = (value: unknown): void => {
+      if (typeof value === "string" && value !== "") ssins.add(value);
+    };
+    const fromRecord = (collection: PagedCollection, record: unknown): void => {
+      if (typeof record !== "object" || record === null) return;
+      const item = record as Record<string, unknown>;
+      if (collection === "trainings") add(typeof item.worker === "object" && item.worker !== null ? (item.worker as Record<string, unknown>).ssin : undefined);
+      else add(item.ssin);
+    };
+    for (const collection of ["trainings", "trainingRights"] as const) {
+      const state = this.manifest.employers[context.enterpriseNumber][collection];
+      if (this.options.collections.includes(collection) && state?.complete) {
+        const file = dataFiles(this.run.folder, context.enterpriseNumber, collection).jsonl;
+        await forEachLine(file, state.resume?.bytes.jsonl ?? 0, (line) => fromRecord(collection, parseLine(line, file)));
+        continue;
+      }
+      const segments: SegmentState[] = (collection === "trainingRights" ? this.years : [undefined]).map((year) => ({
+        ...(year === undefined ? {} : { year }),
+        nextPage: 1,
+        written: 0,
+        total: null,
+        ended: false,
+      }));
+      let read = 0;
+      const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items) => {
+        for (const item of items) fromRecord(collection, item);
+        return (read += items.length);
+      });
+      if (refusal) return new Refused("trainingCredits", refusal.fla);
+    }
+    return ssins;
+  }
+
+  private async exportCredits(context: EmployerContext, workers: Set<string> | Refused): Promise<Refused | undefined> {
+    if (workers instanceof Refused) return workers;
+    const prepared = await this.prepareCollection(context.enterpriseNumber, "trainingCredits");
+    if (!prepared) return undefined;
+    const { state, files } = prepared;
+    try {
+      const jsonl = dataFiles(this.run.folder, context.enterpriseNumber, "trainingCredits").jsonl;
+      // What is on disk up to the last recorded batch (the files were cut back to it).
+      const done = await readCreditKeys(jsonl, state.resume!.bytes.jsonl);
+      const ssins = [...workers].sort();
+      const total = ssins.length * this.years.length;
+      const todo: { ssin: string; year: number }[] = [];
+      let covered = 0;
+      for (const ssin of ssins) {
+        for (const year of this.years) {
+          if (done.keys.has(creditKey(ssin, year))) covered += 1;
+          else todo.push({ ssin, year });
+        }
+      }
+      state.written = done.lines;
+      state.notFound = done.notFound;
+      state.total = total;
+      let batchNumber = 0;
+      for (let start = 0; start < todo.length; start += CREDIT_BATCH) {
+        this.checkAbort();
+        const batch = todo.slice(start, start + CREDIT_BATCH);
+        const outcomes = await readCredits(batch, CREDIT_CONCURRENCY, (item) => this.readCredit(context, item.ssin, item.year));
+        const records: unknown[] = [];
+        let refusal: Refused | undefined;
+        for (const outcome of outcomes) {
+          if (outcome.kind === "refused") {
+            refusal = outcome.refusal as Refused;
+            break;
+          }
+          records.push(outcome.record);
+          if (outcome.kind === "notFound") state.notFound += 1;
+        }
+        await files.append(records);
+        await files.sync();
+        state.resume!.bytes = files.lengths;
+        state.written += records.length;
+        covered += records.length;
+        await this.save();
+        batchNumber += 1;
+        this.progress(context, "trainingCredits", batchNumber, Math.ceil(todo.length / CREDIT_BATCH), state.written, total);
+        if (refusal) {
+          await this.finishCollection(context.enterpriseNumber, "trainingCredits", state, files);
+          return refusal;
+        }
+      }
+      state.complete = covered === total;
+      await this.finishCollection(context.enterpriseNumber, "trainingCredits", state, files);
+      return undefined;
+    } catch (error) {
+      await files.close();
+      throw error;
+    }
+  }
+
+  /**
+   * One credit. A worker-year the API has no credit for answers 404 (the simulator: no right and no employment with
+   * this employer that year). It is recorded explicitly, `{ enterpriseNumber, ssin, year, found: false, httpStatus: 404,
+   * detail }`, rather than skipped: the archive then shows that the question was asked and what the API answered, and
+   * "a credit for every worker × year" stays checkable. A 403 or 400 refuses the employer like the paged reads.
+   */
+  private async readCredit(context: EmployerContext, ssin: string, year: number): Promise<CreditOutcome> {
+    this.checkAbort();
+    const request = buildRequest("trainingCredit", { enterpriseNumber: context.enterpriseNumber, ssin, year });
+    const response = await this.send(request, context, "trainingCredits", `a credit of ${year}`);
+    const { enterpriseNumber } = context;
+    if (response.httpStatus === 200) {
+      const data = typeof response.data === "object" && response.data !== null && !Array.isArray(response.data) ? response.data : { value: response.data };
+      return { kind: "found", record: { enterpriseNumber, ssin, year, ...data } };
+    }
+    if (response.httpStatus === 404) {
+      const problem = (typeof response.data === "object" && response.data !== null ? response.data : {}) as Record<string, unknown>;
+      const detail = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : "Not found";
+      return { kind: "notFound", record: { enterpriseNumber, ssin, year, found: false, httpStatus: 404, detail } };
+    }
+    return { kind: "refused", refusal: this.refusal(context, "trainingCredits", response, "", true) };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Requests
+
+  private async send(request: FlaRequest, context: EmployerContext, collection: CollectionName, where: string): Promise<FlaResponse> {
+    try {
+      return await this.deps.client.send(request, { signal: this.deps.signal });
+    } catch (error) {
+      const failure = asFlaError(error);
+      if (failure.code === "FLA_ABORTED") throw failure;
+      throw new FlaError(
+        failure.code,
+        `The export of ${collection} of ${context.enterpriseNumber} stopped at ${where}: ${redactSsins(failure.message)} The export resumes from there when run again.`,
+        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, cause: failure },
+      );
+    }
+  }
+
+  /** A 400/403/404 becomes a refusal as the other nodes give it; any other status is a technical failure (thrown). */
+  private refusal(context: EmployerContext, collection: CollectionName, response: FlaResponse, position: string, personal = false): Refused {
+    const operation = collection === "trainingCredits" ? "trainingCredit" : collection;
+    const mapped = mapReadFailure(operation, response, position);
+    if (mapped.output === "error") {
+      throw new FlaError(mapped.error.code, `The export of ${collection} of ${context.enterpriseNumber} stopped: ${redactSsins(mapped.error.message)} The export resumes from there when run again.`, {
+        httpStatus: mapped.error.httpStatus,
+        reason: mapped.error.reason,
+        retryable: mapped.error.retryable,
+      });
+    }
+    // A credit's answer may quote the worker's SSIN: it stays out of messages (and the problem is not passed on).
+    const anomalies: Anomaly[] = personal ? mapped.anomalies.map(redactAnomaly) : mapped.anomalies;
+    return new Refused(collection, {
+      operation,
+      httpStatus: response.httpStatus,
+      status: mapped.status,
+      anomalies,
+      ...(personal ? {} : { problem: response.data }),
+      attempts: response.attempts,
+      durationMs: response.durationMs,
+    });
+  }
+
+  private progress(context: EmployerContext, collection: CollectionName, page: number, pageCount: number | undefined, written: number, total: number | undefined): void {
+    try {
+      this.deps.onProgress?.({
+        employerIndex: context.index + 1,
+        employerCount: this.run.employers.length,
+        enterpriseNumber: context.enterpriseNumber,
+        collection,
+        page,
+        ...(pageCount === undefined ? {} : { pageCount }),
+        written,
+        ...(total === undefined ? {} : { total }),
+      });
+    } catch {
+      // A failing progress listener must not stop the export.
+    }
+  }
+}
+
+interface EmployerContext {
+  enterpriseNumber: string;
+  index: number;
+}
+
+function freshState(): CollectionState {
+  return { written: 0, total: null, complete: false, resume: { bytes: { jsonl: 0 } } };
+}
+
+function segmentComplete(segment: SegmentState): boolean {
+  return segment.ended && !segment.totalChanged && segment.total !== null && segment.written === segment.total;
+}
+
+function totalOf(segments: SegmentState[]): number | null {
+  let total = 0;
+  for (const segment of segments) {
+    if (segment.total === null) return null;
+    total += segment.total;
+  }
+  return total;
+}
+
+function redactAnomaly(anomaly: Anomaly): Anomaly {
+  const copy: Anomaly = { ...anomaly, message: redactSsins(anomaly.message) };
+  if (anomaly.description) copy.description = { fr: redactSsins(anomaly.description.fr), nl: redactSsins(anomaly.description.nl), en: redactSsins(anomaly.description.en) };
+  return copy;
+}
+
+function asFlaError(error: unknown): FlaError {
+  if (isFlaError(error)) return error;
+  return new FlaError("FLA_FILE", `The export stopped on an unexpected failure: ${redactSsins(error instanceof Error ? error.message : String(error))}. It resumes where it stopped when run again.`, {
+    cause: error,
+  });
+}
+
+/** Export's folder: created when missing (owner-only); an existing one keeps its mode (the user chose it). */
+export async function prepareFolder(folder: string): Promise<void> {
+  if (!path.isAbsolute(folder)) {
+    throw new FlaError("FLA_CONFIG", `The export folder must be an absolute path (got ${JSON.stringify(folder)}): the node resolves a relative one inside Node-RED's user directory.`);
+  }
+  await ensureFolder(folder, false);
+  await onDisk("checking", folder, async () => {
+    const stat = await fs.stat(folder);
+    if (!stat.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+  });
+}
