@@ -8,7 +8,8 @@
  * - token requests per run and for 1,000 concurrent getAccessToken(); .pfx load time; RSS with 10,000 messages queued.
  *
  * BENCH_MESSAGES (default 5000), BENCH_ROUNDS (default 5: raw and node runs interleaved, medians kept) and BENCH_CONCURRENCY (default "4,16,64")
- * change the runs; BENCH_ONLY=memory runs the memory probe alone (results.json untouched); profile with `node --cpu-prof dist/bench/run.js`.
+ * change the runs; BENCH_ONLY=memory runs the memory probe alone (results.json untouched); BENCH_ONLY=export the export
+ * benchmark alone (bench/export.ts; its entry of results.json only); profile with `node --cpu-prof dist/bench/run.js`.
  */
 import { fork } from "node:child_process";
 import http from "node:http";
@@ -20,6 +21,7 @@ import { loadCertificate } from "../src/core/certificate";
 import { FlaConnection } from "../src/core/connection";
 import { getTestCertificatesSync, type PfxFile } from "../test/support/certificates";
 import { loadTraining } from "../test/load/support";
+import { exportBench, exportOnly, printExportTable } from "./export";
 import { cpuMicros, gc, median, round } from "./measure";
 import type { MemoryFigures } from "./memoryProbe";
 import { loadFlow, stopRuntime, type BenchFlow, type Credentials } from "./runtime";
@@ -228,6 +230,7 @@ function printTable(results: Record<string, unknown> & { throughput: Awaited<Ret
 async function main(): Promise<void> {
   const certs = getTestCertificatesSync();
   const credentials: Credentials = { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password };
+  if (process.env.BENCH_ONLY === "export") return exportOnly(certs.client.certificatePem, credentials, RESULTS);
   const { child, info } = await SimulatorChild.start(certs.client.certificatePem);
   try {
     if (process.env.BENCH_ONLY === "memory") {
@@ -247,9 +250,11 @@ async function main(): Promise<void> {
       concurrentTokens: await concurrentTokens(info, credentials, child),
       pfxLoad: pfxLoadTimes({ openSslDefault: certs.pfx.openSslDefault, legacy: certs.pfx.legacy, windows3des: certs.pfx.windows3des }),
       memory: await memory(info, credentials, child),
+      export: await exportBench(certs.client.certificatePem, credentials),
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
     printTable(results);
+    printExportTable(results.export);
     console.log(`\nwritten to ${RESULTS}`);
   } finally {
     await stopRuntime();
