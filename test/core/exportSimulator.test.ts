@@ -12,6 +12,14 @@ import { apiItems, assertFilesMatch, exportOptions, parseCsv, readJsonl, tempFol
 
 const PACKAGE = "node-red-contrib-careerpro-fla@test";
 
+interface Training {
+  trainingId: string;
+  title: string;
+  worker: { ssin: string };
+  period: { startDate: string };
+  duration: { value: number };
+}
+
 describe("core/export against the simulator", function () {
   this.timeout(120_000);
   let setup: EmployerAndProvider | undefined;
@@ -29,9 +37,7 @@ describe("core/export against the simulator", function () {
     for (const folder of folders) await fs.rm(folder, { recursive: true, force: true });
   });
   beforeEach(() => sim.faults.clear());
-  void FlaError;
-  void (null as unknown as EmployerRefusal);
-  void (() => provider);
+
 
   async function folder(): Promise<string> {
     const created = await tempFolder();
@@ -108,7 +114,7 @@ describe("core/export against the simulator", function () {
       assert.equal(header[0], "trainingId");
       assert.ok(header.includes("worker.ssin") && header.includes("period.startDate") && header.includes("employer.enterpriseNumber"));
       assert.equal(header[header.length - 1], "otherFields");
-      const trainings = (await readJsonl(path.join(dir, en, "trainings.jsonl"))) as Record<string, any>[];
+      const trainings = (await readJsonl(path.join(dir, en, "trainings.jsonl"))) as Training[];
       assert.equal(rows.length, trainings.length + 1);
       const col = (name: string): number => header.indexOf(name);
       rows.slice(1).forEach((row, i) => {
@@ -131,7 +137,7 @@ describe("core/export against the simulator", function () {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(path.join(dir, en, `${en}.xlsx`));
       assert.deepEqual(workbook.worksheets.map((s) => s.name), ["Trainings", "Training rights", "Training credits", "Summary"]);
-      const trainings = (await readJsonl(path.join(dir, en, "trainings.jsonl"))) as Record<string, any>[];
+      const trainings = (await readJsonl(path.join(dir, en, "trainings.jsonl"))) as Training[];
       const sheet = workbook.getWorksheet("Trainings")!;
       assert.equal(sheet.actualRowCount, trainings.length + 1);
       const header = (sheet.getRow(1).values as unknown[]).slice(1);
@@ -170,5 +176,241 @@ describe("core/export against the simulator", function () {
       assert.deepEqual(again.files, manifest.files);
     });
   });
-});
 
+  describe("interrupted and resumed", () => {
+    const en = SEED.demoEmployer;
+
+    async function assertSameAsApi(dir: string): Promise<void> {
+      const trainings = await apiItems(employer.client, "trainings", { enterpriseNumber: en });
+      const onDisk = (await readJsonl(path.join(dir, en, "trainings.jsonl"))) as Training[];
+      assert.equal(new Set(onDisk.map((t) => t.trainingId)).size, onDisk.length, "no training twice");
+      assert.deepEqual(onDisk, trainings.items, "no gap, no duplicate, same order");
+      const rights = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2025 });
+      assert.deepEqual(await readJsonl(path.join(dir, en, "training-rights.jsonl")), rights.items);
+      const csvRows = parseCsv((await fs.readFile(path.join(dir, en, "trainings.csv"), "utf8")).slice(1));
+      assert.equal(csvRows.length, trainings.items.length + 1, "the CSV has one row per record too");
+      assert.deepEqual(
+        csvRows.slice(1).map((row) => row[0]),
+        trainings.items.map((t) => `="${(t as Training).trainingId}"`),
+      );
+    }
+
+    it("a simulator failure in the middle of the trainings: the run rejects after saving its place, the next run completes without duplicate or gap", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025 });
+      const failed = await runExport(options, {
+        client: employer.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.collection === "trainings" && p.page === 3) sim.faults.add({ route: "GET /trainings", kind: "status", status: 503 });
+        },
+      }).then(
+        () => assert.fail("the run should fail"),
+        (error: unknown) => error,
+      );
+      assert.ok(failed instanceof FlaError, String(failed));
+      assert.equal(failed.code, "FLA_HTTP");
+      assert.match(failed.message, /trainings of 0203430576 stopped at page 4/);
+      sim.faults.clear();
+      const saved = (await readManifest(dir))!;
+      assert.equal(saved.complete, false);
+      assert.equal(saved.finishedAt, null);
+      assert.equal(saved.error?.code, "FLA_HTTP");
+      assert.equal(saved.employers[en].trainings?.written, 300);
+      assert.equal(saved.employers[en].trainings?.complete, false);
+      assert.deepEqual(saved.files, {}, "no file is recorded as finished");
+      assert.equal((await fs.stat(path.join(dir, en, "trainings.jsonl"))).size, saved.employers[en].trainings?.resume?.bytes.jsonl);
+
+      const before = sim.stats.requests;
+      const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      const requests = sim.stats.requests - before;
+      assert.equal(resumed.complete, true, JSON.stringify(resumed.employers[en]));
+      assert.equal(resumed.error, null);
+      await assertSameAsApi(dir);
+      await assertFilesMatch(dir, resumed);
+      const total = resumed.employers[en].trainings!.total!;
+      const rightsPages = Math.ceil(resumed.employers[en].trainingRights!.total! / 100);
+      assert.equal(requests, Math.ceil(total / 100) - 3 + rightsPages, "pages 1 to 3 were not asked again");
+    });
+
+    it("aborted in the middle of a collection, then resumed: complete, each record once", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025 });
+      const controller = new AbortController();
+      const aborted = await runExport(options, {
+        client: employer.client,
+        packageId: PACKAGE,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.collection === "trainings" && p.page === 2) controller.abort();
+        },
+      }).catch((error: unknown) => error);
+      assert.ok(aborted instanceof FlaError);
+      assert.equal(aborted.code, "FLA_ABORTED");
+      assert.equal((await readManifest(dir))?.employers[en].trainings?.written, 200);
+      const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      assert.equal(resumed.complete, true);
+      await assertSameAsApi(dir);
+      await assertFilesMatch(dir, resumed);
+    });
+
+    it("a torn last line and records written after the last manifest save are cut on resume", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025 });
+      const controller = new AbortController();
+      await runExport(options, {
+        client: employer.client,
+        packageId: PACKAGE,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.collection === "trainings" && p.page === 2) controller.abort();
+        },
+      }).catch(() => undefined);
+      const jsonl = path.join(dir, en, "trainings.jsonl");
+      const onDisk = (await readJsonl(jsonl)) as Training[];
+      // As a crash would leave them: a whole record of a page the manifest never recorded, then half a line.
+      await fs.appendFile(jsonl, JSON.stringify(onDisk[0]) + "\n" + '{"trainingId":"T-0');
+      await fs.appendFile(path.join(dir, en, "trainings.csv"), '="T-000001";="0203430576";tor');
+      const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      assert.equal(resumed.complete, true);
+      await assertSameAsApi(dir);
+      await assertFilesMatch(dir, resumed);
+    });
+
+    it("a failure in the middle of the credits, then resumed: one credit per worker-year, none twice", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [en], { collections: ["trainingCredits"], fromYear: 2025, toYear: 2025 });
+      const failed = await runExport(options, {
+        client: employer.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.collection === "trainingCredits" && p.page === 1) sim.faults.add({ route: "GET /trainingCredits/{enterpriseNumber}/{ssin}/{year}", kind: "reset" });
+        },
+      }).catch((error: unknown) => error);
+      assert.ok(failed instanceof FlaError, String(failed));
+      assert.doesNotMatch(failed.message, /\d{11}/, "no SSIN in the error");
+      sim.faults.clear();
+      const saved = (await readManifest(dir))!;
+      assert.equal(saved.employers[en].trainingCredits?.written, 100);
+      assert.equal(await fs.access(path.join(dir, en, "trainings.jsonl")).then(() => true, () => false), false, "workers read without writing the trainings");
+      const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      const state = resumed.employers[en].trainingCredits!;
+      assert.equal(resumed.complete, true);
+      const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as { ssin: string; year: number }[];
+      assert.equal(credits.length, state.total);
+      assert.equal(new Set(credits.map((c) => c.ssin)).size, credits.length);
+      const trainings = await apiItems(employer.client, "trainings", { enterpriseNumber: en });
+      const rights = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2025 });
+      const workers = new Set([...(trainings.items as Training[]).map((t) => t.worker.ssin), ...(rights.items as { ssin: string }[]).map((r) => r.ssin)]);
+      assert.deepEqual(new Set(credits.map((c) => c.ssin)), workers);
+    });
+  });
+
+  describe("provider, refusals, restart, concurrent runs", () => {
+    it("a provider: the employer without mandate is refused and reported, the others complete, the archive is not complete", async () => {
+      const dir = await folder();
+      const allowed = [SEED.employersWithMandate[1], SEED.employersWithMandate[2]];
+      const refusals: EmployerRefusal[] = [];
+      const manifest = await runExport(exportOptions(dir, [allowed[0], SEED.employerWithoutMandate, allowed[1]], { fromYear: 2025, toYear: 2025 }), {
+        client: provider.client,
+        packageId: PACKAGE,
+        onRefused: (r) => void refusals.push(r),
+      });
+      assert.equal(manifest.complete, false);
+      assert.deepEqual(Object.keys(manifest.employers), [allowed[0], SEED.employerWithoutMandate, allowed[1]]);
+      for (const en of allowed) assert.equal(manifest.employers[en].status, "complete", en);
+      const refused = manifest.employers[SEED.employerWithoutMandate];
+      assert.equal(refused.status, "refused");
+      assert.equal(refusals.length, 1);
+      assert.equal(refusals[0].enterpriseNumber, SEED.employerWithoutMandate);
+      assert.equal(refusals[0].collection, "trainings");
+      assert.equal(refusals[0].fla.status, "FORBIDDEN");
+      assert.equal(refusals[0].fla.httpStatus, 403);
+      assert.equal(refusals[0].fla.anomalies[0].code, "FLA-E-0031");
+      assert.deepEqual(refused.anomalies, refusals[0].fla.anomalies);
+      assert.ok(manifest.finishedAt);
+      await assertFilesMatch(dir, manifest);
+      for (const en of allowed) assert.ok(manifest.files[`${en}/trainings.jsonl`]);
+    });
+
+    it("restart: a complete employer is downloaded again, its files rewritten", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      const first = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      const file = path.join(dir, SEED.demoEmployer, "training-rights.jsonl");
+      await fs.appendFile(file, "not a record\n");
+      const before = sim.stats.requests;
+      const again = await runExport({ ...options, restart: true }, { client: employer.client, packageId: PACKAGE });
+      assert.ok(sim.stats.requests > before);
+      assert.equal(again.complete, true);
+      assert.deepEqual(again.files, first.files);
+      await assertFilesMatch(dir, again);
+    });
+
+    it("a complete file changed on disk is detected and downloaded again", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      const first = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      const file = path.join(dir, SEED.demoEmployer, "training-rights.jsonl");
+      const text = await fs.readFile(file, "utf8");
+      await fs.writeFile(file, text.replace(/"DAYS"/, '"HOURS"'));
+      const again = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      assert.deepEqual(again.files, first.files);
+      assert.equal(await fs.readFile(file, "utf8"), text);
+    });
+
+    it("a resume with more collections and years keeps what is complete and fetches the rest", async () => {
+      const dir = await folder();
+      const en = SEED.demoEmployer;
+      await runExport(exportOptions(dir, [en], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025, csv: false }), { client: employer.client, packageId: PACKAGE });
+      const before = sim.stats.requests;
+      const grown = await runExport(exportOptions(dir, [en], { collections: ["trainings"], fromYear: 2024, toYear: 2024 }), { client: employer.client, packageId: PACKAGE });
+      const requests = sim.stats.requests - before;
+      assert.deepEqual(grown.options, { collections: ["trainings", "trainingRights"], fromYear: 2024, toYear: 2025, csv: true, xlsx: false });
+      assert.equal(grown.complete, true, JSON.stringify(grown.employers[en]));
+      const trainingsPages = Math.ceil(grown.employers[en].trainings!.total! / 100);
+      const rights2024 = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2024 });
+      const rights2025 = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2025 });
+      assert.equal(requests, trainingsPages + Math.ceil(rights2024.total / 100), "2025's rights were not read again");
+      const onDisk = await readJsonl(path.join(dir, en, "training-rights.jsonl"));
+      assert.deepEqual(new Set(onDisk.map((r) => JSON.stringify(r))), new Set([...rights2024.items, ...rights2025.items].map((r) => JSON.stringify(r))));
+      assert.equal(onDisk.length, rights2024.total + rights2025.total);
+      assert.ok(grown.files[`${en}/training-rights.csv`], "the CSV, turned on later, is built from the JSON lines");
+      await assertFilesMatch(dir, grown);
+    });
+
+    it("a second run into the same folder at the same time is refused (FLA_LOCKED) and the first completes", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      const [a, b] = await Promise.allSettled([
+        runExport(options, { client: employer.client, packageId: PACKAGE }),
+        runExport(options, { client: employer.client, packageId: PACKAGE }),
+      ]);
+      const outcomes = [a, b].map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as FlaError).code)).sort();
+      assert.deepEqual(outcomes, ["FLA_LOCKED", "ok"]);
+      const manifest = (await readManifest(dir))!;
+      assert.equal(manifest.complete, true);
+      await assertFilesMatch(dir, manifest);
+    });
+
+    it("a lock left by a dead process is taken over", async () => {
+      const dir = await folder();
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, ".lock"), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import("node:os")).hostname(), startedAt: "2026-01-01T00:00:00Z" }));
+      const manifest = await runExport(exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 }), {
+        client: employer.client,
+        packageId: PACKAGE,
+      });
+      assert.equal(manifest.complete, true);
+    });
+
+    it("readManifest: undefined without an archive, FLA_FILE for a damaged manifest", async () => {
+      const dir = await folder();
+      assert.equal(await readManifest(dir), undefined);
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, "manifest.json"), '{"complete": tr');
+      await assert.rejects(readManifest(dir), (error: FlaError) => error.code === "FLA_FILE" && /damaged/.test(error.message));
+      await assert.rejects(runExport(exportOptions(dir, [SEED.demoEmployer]), { client: employer.client, packageId: PACKAGE }), { code: "FLA_FILE" });
+    });
+  });
+});

@@ -49,6 +49,8 @@ export class ExportRun {
   private readonly pageSize: number;
   private readonly years: number[];
   private readonly options: Manifest["options"];
+  /** Employers whose trainings or rights were (partly) written in this run: their credits are checked again. */
+  private readonly rewritten = new Set<string>();
 
   private constructor(
     private readonly run: ExportOptions,
@@ -214,16 +216,22 @@ export class ExportRun {
     const employer = this.manifest.employers[enterpriseNumber];
     let state = employer[collection];
     const fileList = this.collectionFileList(enterpriseNumber, collection);
+    // A complete collection is kept as long as it covers the years asked and (credits) the workers of the
+    // collections that were written in this run; otherwise it is continued: what is on disk stays, the rest is read.
+    const yearsCovered = collection === "trainings" || sameYears(state?.resume?.years, this.years);
+    const workersKnown = collection !== "trainingCredits" || !this.rewritten.has(enterpriseNumber);
     if (state?.complete) {
       const jsonl = fileList.slice(0, 1);
-      if (await this.filesIntact(jsonl)) {
+      if (!(await this.filesIntact(jsonl))) state = undefined;
+      else if (yearsCovered && workersKnown) {
         if (await this.filesIntact(fileList)) return undefined;
         // CSV turned on since, or damaged: rebuilt from the JSON lines, which hold the same records.
         const csv = fileList[1];
         delete this.manifest.files[relativePath(this.run.folder, csv)];
         await removeFile(csv);
         const files = await CollectionFiles.open(this.run.folder, enterpriseNumber, collection, { jsonl: state.resume?.bytes.jsonl ?? 0 }, true);
-        if (files) {
+        if (!files) state = undefined;
+        else {
           state.resume = { ...(state.resume ?? { bytes: { jsonl: 0 } }), bytes: files.lengths };
           await files.close();
           await this.recordFiles(fileList);
@@ -231,11 +239,11 @@ export class ExportRun {
           return undefined;
         }
       }
-      state = undefined;
     } else if (state?.resume?.segments?.some((segment) => segment.ended && !segmentComplete(segment))) {
       // A read whose pages ended without matching the API's total (the data changed while it was read): again.
       state = undefined;
     }
+    if (collection !== "trainingCredits") this.rewritten.add(enterpriseNumber);
     // What follows rewrites the collection's files: their entries and the workbook built from them go.
     for (const file of fileList) delete this.manifest.files[relativePath(this.run.folder, file)];
     await this.removeWorkbook(enterpriseNumber);
@@ -253,6 +261,7 @@ export class ExportRun {
     }
     state.complete = false;
     state.resume!.bytes = files.lengths;
+    if (collection !== "trainings") state.resume!.years = this.years;
     return { state, files };
   }
 
@@ -525,6 +534,10 @@ interface EmployerContext {
 
 function freshState(): CollectionState {
   return { written: 0, total: null, complete: false, resume: { bytes: { jsonl: 0 } } };
+}
+
+function sameYears(a: number[] | undefined, b: number[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((year, i) => year === b[i]);
 }
 
 function segmentComplete(segment: SegmentState): boolean {

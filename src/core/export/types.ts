@@ -99,6 +99,8 @@ export interface CollectionResume {
   /** Page size of the reads in progress (a resume must keep it, or page numbers would shift). */
   pageSize?: number;
   segments?: SegmentState[];
+  /** Rights and credits: the years the collection covers. */
+  years?: number[];
   /** Byte length of each data file after the last complete page (a resume cuts the files back to it). */
   bytes: { jsonl: number; csv?: number };
 }
