@@ -1,0 +1,234 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Manifest } from "../../src/core/export";
+import { SEED } from "../../src/simulator";
+import { helper, startContext, type AnyMsg, type NodeTestContext } from "./fixture";
+import { jsonLines, loadExport, modeOf, readManifestFile, resetUserDir, sha256Of, useFreshUserDir } from "./exportFixture";
+
+const [EMPLOYER_A, EMPLOYER_B, EMPLOYER_C] = SEED.employersWithMandate;
+
+/** Every record of a JSON lines file has its own id: nothing was written twice. */
+function assertNoDuplicate(path: string, key: string): number {
+  const ids = jsonLines(path).map((r) => String(r[key]));
+  assert.equal(new Set(ids).size, ids.length, `${path}: a ${key} appears twice`);
+  return ids.length;
+}
+
+function manifestOf(msg: AnyMsg): Manifest {
+  return msg.payload as Manifest;
+}
+
+describe("fla-export node (real runtime, simulator over HTTP)", function () {
+  this.timeout(120_000);
+
+  describe("employer role", function () {
+    let ctx: NodeTestContext;
+    let userDir: string;
+    before(async () => {
+      ctx = await startContext();
+    });
+    after(async () => {
+      await ctx.sim.stop();
+      resetUserDir();
+    });
+    beforeEach(() => {
+      userDir = useFreshUserDir();
+    });
+    afterEach(async () => {
+      await helper.unload();
+      ctx.sim.faults.clear();
+      rmSync(userDir, { recursive: true, force: true });
+    });
+
+    it("an empty payload exports the config node's employer: one done message with a complete manifest, every file on disk, owner-only", async () => {
+      const { node, out } = await loadExport(ctx, { fromYear: "2025", toYear: "2025" });
+      node.receive({ payload: "" });
+      await out.waitFor(1, 90_000);
+      assert.deepEqual(out.errors.map((e) => e.error), []);
+      assert.equal(out.anomaly.length, 0);
+      const msg = out.success[0];
+      const manifest = manifestOf(msg);
+      const folder = join(userDir, "fla-export");
+      assert.equal(msg.folder, folder, "the default folder lies in Node-RED's user directory");
+      assert.equal(msg.complete, true);
+      assert.equal(manifest.complete, true);
+      assert.deepEqual(Object.keys(manifest.employers), [SEED.demoEmployer]);
+      assert.equal(manifest.owner, "export");
+      assert.deepEqual(manifest.options.collections, ["trainings", "trainingRights", "trainingCredits"]);
+      assert.equal(msg.fla!.operation, "export");
+      assert.equal(msg.fla!.resumed, false);
+      assert.equal(msg.fla!.folder, folder);
+
+      // What the message says is what is on disk.
+      assert.deepEqual(readManifestFile(folder), manifest);
+      const state = manifest.employers[SEED.demoEmployer];
+      assert.equal(state.status, "complete");
+      const dir = join(folder, SEED.demoEmployer);
+      for (const [collection, stem] of [["trainings", "trainings"], ["trainingRights", "training-rights"], ["trainingCredits", "training-credits"]] as const) {
+        const counts = state[collection]!;
+        assert.ok(counts.complete && counts.written === counts.total, `${collection}: ${JSON.stringify(counts)}`);
+        assert.equal(jsonLines(join(dir, `${stem}.jsonl`)).length, counts.written, `${stem}.jsonl`);
+        assert.ok(existsSync(join(dir, `${stem}.csv`)), `${stem}.csv (CSV is on by default)`);
+      }
+      assert.ok(state.trainings!.written > 100, "more than one page of trainings");
+      assert.equal(existsSync(join(dir, `${SEED.demoEmployer}.xlsx`)), false, "XLSX is off by default");
+      for (const [path, entry] of Object.entries(manifest.files)) {
+        assert.equal(sha256Of(join(folder, path)), entry.sha256, path);
+        assert.equal(modeOf(join(folder, path)), 0o600, `${path} is readable by its owner only`);
+      }
+      assert.equal(modeOf(folder), 0o700);
+      assert.equal(modeOf(dir), 0o700);
+    });
+
+    it("msg.folder overrides the folder: relative inside the user directory or absolute; one that leaves it with .. is refused before any call", async () => {
+      const absolute = mkdtempSync(join(tmpdir(), "fla-export-absolute-"));
+      try {
+        const { node, out } = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
+        node.receive({ payload: SEED.demoEmployer, folder: "exports/run-a" });
+        await out.waitFor(1, 60_000);
+        assert.equal(out.success[0].folder, join(userDir, "exports", "run-a"), JSON.stringify(out.errors.map((e) => e.error)));
+        assert.ok(existsSync(join(userDir, "exports", "run-a", SEED.demoEmployer, "trainings.jsonl")));
+        assert.equal(existsSync(join(userDir, "fla-export")), false, "nothing in the node's own folder");
+
+        node.receive({ payload: SEED.demoEmployer, folder: absolute });
+        await out.waitFor(2, 60_000);
+        assert.equal(out.success[1].folder, absolute);
+        assert.equal(readManifestFile(absolute).complete, true);
+
+        const requests = ctx.sim.stats.requests;
+        node.receive({ payload: SEED.demoEmployer, folder: "../escape" });
+        await out.waitFor(3);
+        assert.equal(out.errors.length, 1);
+        assert.equal(out.errors[0].error!.code, "FLA_CONFIG");
+        assert.match(String(out.errors[0].error!.message), /user directory/);
+        assert.equal(ctx.sim.stats.requests, requests, "no call");
+        assert.equal(existsSync(join(userDir, "..", "escape")), false);
+      } finally {
+        rmSync(absolute, { recursive: true, force: true });
+      }
+    });
+
+    it("status: a blue ring with employer, collection, page and items while it runs, then a green dot with the folder", async () => {
+      const { node, out, statuses } = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      // Statuses are throttled to one per 250 ms: slow pages make the run last long enough to show its progress.
+      ctx.sim.faults.add({ route: "GET /trainings", kind: "slow", delayMs: 100, times: 6 });
+      node.receive({ payload: "" });
+      await out.waitFor(1, 60_000);
+      const running = statuses.filter((s) => s.fill === "blue" && s.shape === "ring").map((s) => String(s.text));
+      assert.ok(
+        running.some((text) => /^employer 1\/1 · trainings · page \d+(\/\d+)? · \d+ items$/.test(text)),
+        `a progress status, got ${JSON.stringify(running)}`,
+      );
+      const last = statuses[statuses.length - 1];
+      assert.equal(last.fill, "green");
+      assert.equal(last.shape, "dot");
+      assert.match(String(last.text), /^complete: 1 employer\(s\) · .*fla-export/);
+    });
+
+    it("a technical failure in the middle of the trainings goes to Catch with a stable code, and the same message resumes without writing a record twice", async () => {
+      const { node, out, statuses } = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
+      // Two pages go through (a fault that changes nothing, twice); every later one fails, past the retries.
+      ctx.sim.faults.add({ route: "GET /trainings", kind: "slow", delayMs: 1, times: 2 });
+      ctx.sim.faults.add({ route: "GET /trainings", kind: "status", status: 500 });
+      node.receive({ payload: SEED.demoEmployer });
+      await out.waitFor(1, 60_000);
+      assert.equal(out.errors.length, 1, JSON.stringify(out.success.map((m) => m.complete)));
+      const error = out.errors[0];
+      assert.equal(error.error!.code, "FLA_HTTP");
+      const folder = join(userDir, "fla-export");
+      assert.equal(error.folder, folder, "the Catch node is told where the archive is");
+      const partial = readManifestFile(folder);
+      assert.equal(partial.complete, false);
+      assert.equal(partial.finishedAt, null);
+      assert.ok(partial.employers[SEED.demoEmployer].trainings!.written > 0, "a page was written before the failure");
+      const failed = statuses[statuses.length - 1];
+      assert.equal(failed.fill, "red");
+      assert.match(String(failed.text), /FLA_HTTP/);
+
+      ctx.sim.faults.clear();
+      node.receive({ payload: SEED.demoEmployer });
+      await out.waitFor(2, 60_000);
+      assert.equal(out.success.length, 1, JSON.stringify(out.errors.map((e) => e.error)));
+      assert.equal(out.success[0].complete, true);
+      const trainings = manifestOf(out.success[0]).employers[SEED.demoEmployer].trainings!;
+      const written = assertNoDuplicate(join(folder, SEED.demoEmployer, "trainings.jsonl"), "trainingId");
+      assert.equal(written, trainings.total);
+    });
+
+    it("one run at a time: a second message waits for the first to end, and both are done in order", async () => {
+      const { node, out } = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
+      node.receive({ payload: "", folder: "queue/first" });
+      node.receive({ payload: "", folder: "queue/second" });
+      await out.waitFor(2, 60_000);
+      assert.deepEqual(out.success.map((m) => m.folder), [join(userDir, "queue", "first"), join(userDir, "queue", "second")], JSON.stringify(out.errors.map((e) => e.error)));
+      const [first, second] = out.success.map(manifestOf);
+      assert.ok(first.finishedAt !== null && second.startedAt >= first.finishedAt, `the second run started (${second.startedAt}) after the first ended (${first.finishedAt})`);
+    });
+  });
+
+  describe("authorized representative (provider role)", function () {
+    let ctx: NodeTestContext;
+    let userDir: string;
+    before(async () => {
+      ctx = await startContext({ role: "provider" });
+    });
+    after(async () => {
+      await ctx.sim.stop();
+      resetUserDir();
+    });
+    beforeEach(() => {
+      userDir = useFreshUserDir();
+    });
+    afterEach(async () => {
+      await helper.unload();
+      rmSync(userDir, { recursive: true, force: true });
+    });
+
+    it("a CSV column of client employers: a bad number and an employer without mandate each get a message on output 2, the others are exported", async () => {
+      const { node, out, statuses } = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      const csv = ["enterpriseNumber;name", `${EMPLOYER_A};A`, "0123.456.789;typo", `BE ${EMPLOYER_B.slice(0, 4)}.${EMPLOYER_B.slice(4, 7)}.${EMPLOYER_B.slice(7)};B`, `${SEED.employerWithoutMandate};no mandate`].join("\n");
+      node.receive({ payload: csv });
+      await out.waitFor(3, 90_000);
+      assert.deepEqual(out.errors.map((e) => e.error), []);
+      assert.equal(out.success.length, 1);
+      assert.equal(out.anomaly.length, 2);
+
+      const [bad, forbidden] = out.anomaly;
+      assert.equal(bad.fla!.operation, "export");
+      assert.equal(bad.fla!.status, "INVALID");
+      assert.match(String(bad.payload), /0123\.456\.789/, "the refused input line");
+      assert.ok(bad.fla!.anomalies!.length > 0 && bad.fla!.anomalies!.every((a) => a.source === "local"));
+      assert.equal(forbidden.payload, SEED.employerWithoutMandate);
+      assert.equal(forbidden.fla!.operation, "export");
+      assert.equal(forbidden.fla!.status, "FORBIDDEN");
+      assert.equal(forbidden.fla!.httpStatus, 403);
+      assert.ok(forbidden.fla!.anomalies!.length > 0);
+
+      const manifest = manifestOf(out.success[0]);
+      assert.deepEqual(Object.keys(manifest.employers), [EMPLOYER_A, EMPLOYER_B, SEED.employerWithoutMandate], "input order, normalised");
+      assert.equal(manifest.employers[EMPLOYER_A].status, "complete");
+      assert.equal(manifest.employers[EMPLOYER_B].status, "complete");
+      assert.equal(manifest.employers[SEED.employerWithoutMandate].status, "refused");
+      assert.equal(out.success[0].complete, false, "a refused employer makes the run incomplete");
+      assert.deepEqual(out.success[0].fla!.employers, { employers: 3, complete: 2, partial: 0, refused: 1 });
+      const last = statuses[statuses.length - 1];
+      assert.equal(last.fill, "yellow");
+      assert.match(String(last.text), /1 refused/);
+    });
+
+    it("an empty payload in the provider role is refused on output 2, nothing is written", async () => {
+      const { node, out } = await loadExport(ctx);
+      const requests = ctx.sim.stats.requests;
+      node.receive({ payload: "" });
+      await out.waitFor(1);
+      assert.equal(out.anomaly.length, 1);
+      assert.equal(out.anomaly[0].fla!.status, "INVALID");
+      assert.equal(ctx.sim.stats.requests, requests);
+      assert.deepEqual(existsSync(join(userDir, "fla-export")) ? readdirSync(join(userDir, "fla-export")) : [], []);
+    });
+  });
+});
+
+export { EMPLOYER_C };
