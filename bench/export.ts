@@ -1,8 +1,9 @@
 /**
  * The export benchmark, a part of `npm run bench` (BENCH_ONLY=export runs it alone):
  *
- * - throughput: the core export (runExport of src/core/export, through a real FlaConnection: token cache, request
- *   limiter, FlaApiClient with its retry policy) against a raw paging loop (plain axios configured as our client, the
+ * - throughput: the fla-export node in an embedded Node-RED runtime (or the core's runExport, BENCH_EXPORT_VIA=core;
+ *   exportRunner.ts), through the config node's connection (token cache, request limiter, FlaApiClient with its retry
+ *   policy), against a raw paging loop (plain axios configured as our client, the
  *   same token, the same requests one at a time as the export reads its pages, the same JSON lines written to the same
  *   files), over one scaled simulator (BENCH_EXPORT_EMPLOYERS employers, BENCH_EXPORT_TRAININGS trainings) in a child
  *   process; BENCH_EXPORT_ROUNDS interleaved rounds, medians; the first round checks that both wrote the same bytes.
@@ -17,13 +18,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import axios, { type AxiosInstance } from "axios";
-import { FlaConnection } from "../src/core/connection";
-import { runExport, type CollectionName, type Manifest } from "../src/core/export";
+import type { CollectionName } from "../src/core/export";
+import { exportRunner, exportVia, recordsOf, type ExportRunner, type ExportVia } from "./exportRunner";
 import { cpuMicros, gc, median, round } from "./measure";
 import type { ExportMemoryFigures, ExportProbeInput } from "./exportMemory";
 import type { Credentials } from "./runtime";
 import { SimulatorChild } from "./simulatorClient";
-import type { SimulatorInfo } from "./simulatorProcess";
 
 const EMPLOYERS = Number(process.env.BENCH_EXPORT_EMPLOYERS ?? 300);
 const TRAININGS = Number(process.env.BENCH_EXPORT_TRAININGS ?? 100_000);
@@ -47,6 +47,8 @@ export interface ExportRunFigures {
 }
 
 export interface ExportThroughput {
+  /** The fla-export node in an embedded Node-RED runtime, or the core's runExport (BENCH_EXPORT_VIA). */
+  via: ExportVia;
   employers: number;
   trainings: number;
   rights: number;
@@ -73,13 +75,6 @@ function years(): number[] {
   const list: number[] = [];
   for (let year = 2024; year <= new Date().getUTCFullYear(); year++) list.push(year);
   return list;
-}
-
-function connectionTo(sim: SimulatorInfo, credentials: Credentials): FlaConnection {
-  return FlaConnection.open(
-    { environment: "custom", tokenUrl: sim.tokenUrl, audience: sim.tokenUrl, apiUrl: sim.apiUrl, clientId: sim.clientId, role: sim.role, certificateFormat: "pfx" },
-    credentials,
-  );
 }
 
 /** Configured as our client's axios instance (src/core/api/httpClient.ts) and run.ts's raw client, so that the ratio measures our code. */
@@ -140,15 +135,10 @@ async function rawExport(client: AxiosInstance, token: string, employers: string
   return { records, pages };
 }
 
-async function coreExport(connection: FlaConnection, employers: string[], folder: string): Promise<{ records: number; manifest: Manifest }> {
-  const manifest = await runExport(
-    { folder, employers, collections: COLLECTIONS, fromYear: 2024, toYear: new Date().getUTCFullYear(), csv: false, xlsx: false, restart: false, pageSize: PAGE_SIZE },
-    { client: connection.requireClient(), packageId: "fla-bench@0" },
-  );
+async function exportOnce(runner: ExportRunner, employers: string[], folder: string): Promise<number> {
+  const manifest = await runner.run(employers, folder);
   if (!manifest.complete) throw new Error(`the export did not complete: ${JSON.stringify(manifest.error ?? null)}`);
-  let records = 0;
-  for (const state of Object.values(manifest.employers)) records += (state.trainings?.written ?? 0) + (state.trainingRights?.written ?? 0);
-  return { records, manifest };
+  return recordsOf(manifest, COLLECTIONS);
 }
 
 function figures(records: number, pages: number, ms: number, cpu: number): ExportRunFigures {
@@ -189,9 +179,10 @@ function sameDigests(a: Map<string, string>, b: Map<string, string>): boolean {
 async function throughput(certificatePem: string, credentials: Credentials): Promise<ExportThroughput> {
   const { child, info } = await SimulatorChild.start(certificatePem, { scale: { employers: EMPLOYERS, trainings: TRAININGS }, role: "provider" });
   const root = await fs.mkdtemp(join(tmpdir(), "fla-bench-export-"));
-  const connection = connectionTo(info, credentials);
   const raw = rawClient(info.apiUrl);
+  let runner: ExportRunner | undefined;
   try {
+    runner = await exportRunner(exportVia(), info, { ...credentials }, { collections: COLLECTIONS, csv: false });
     const employers = info.employers ?? [];
     let folderCount = 0;
     const folder = async (): Promise<string> => {
@@ -199,9 +190,9 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
       await fs.mkdir(dir, { mode: 0o700 });
       return dir;
     };
-    const token = await connection.getAccessToken();
+    const token = await runner.token();
     // Warm-up: token, sockets, JIT on a few employers each.
-    await coreExport(connection, employers.slice(0, 10), await folder());
+    await exportOnce(runner, employers.slice(0, 10), await folder());
     await rawExport(raw, token, employers.slice(0, 10), await folder());
 
     const exportRuns: ExportRunFigures[] = [];
@@ -214,12 +205,12 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
       pagesPerRun = rawRun.result.pages;
       rawRuns.push(figures(rawRun.result.records, rawRun.result.pages, rawRun.ms, rawRun.cpu));
       const exportFolder = await folder();
-      const exportRun = await timed(() => coreExport(connection, employers, exportFolder));
-      if (exportRun.result.records !== rawRun.result.records) throw new Error(`the export wrote ${exportRun.result.records} records, the raw loop ${rawRun.result.records}`);
-      exportRuns.push(figures(exportRun.result.records, rawRun.result.pages, exportRun.ms, exportRun.cpu));
+      const exportRun = await timed(() => exportOnce(runner!, employers, exportFolder));
+      if (exportRun.result !== rawRun.result.records) throw new Error(`the export wrote ${exportRun.result} records, the raw loop ${rawRun.result.records}`);
+      exportRuns.push(figures(exportRun.result, rawRun.result.pages, exportRun.ms, exportRun.cpu));
       if (r === 0) sameFiles = sameDigests(await jsonlDigests(rawFolder), await jsonlDigests(exportFolder));
       console.log(
-        `  export round ${r + 1}/${ROUNDS}: export ${exportRuns[r].recordsPerSecond} records/s, raw ${rawRuns[r].recordsPerSecond} records/s, ratio ${(exportRuns[r].recordsPerSecond / rawRuns[r].recordsPerSecond).toFixed(3)}`,
+        `  export round ${r + 1}/${ROUNDS}: export (${runner.via}) ${exportRuns[r].recordsPerSecond} records/s, raw ${rawRuns[r].recordsPerSecond} records/s, ratio ${(exportRuns[r].recordsPerSecond / rawRuns[r].recordsPerSecond).toFixed(3)}`,
       );
       await fs.rm(rawFolder, { recursive: true, force: true });
       await fs.rm(exportFolder, { recursive: true, force: true });
@@ -227,6 +218,7 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
     const ratios = exportRuns.map((e, i) => e.recordsPerSecond / rawRuns[i].recordsPerSecond);
     const medianOf = (runs: ExportRunFigures[]): ExportRunFigures => [...runs].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(runs.length / 2)];
     return {
+      via: runner.via,
       employers: employers.length,
       trainings: info.trainings ?? 0,
       rights: info.rights ?? 0,
@@ -242,8 +234,7 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
       rounds: { export: exportRuns.map((e) => e.recordsPerSecond), raw: rawRuns.map((e) => e.recordsPerSecond), ratio: ratios.map((x) => round(x, 3)) },
     };
   } finally {
-    connection.close();
-    connection.client?.destroy();
+    await runner?.close();
     await fs.rm(root, { recursive: true, force: true });
     await child.stop();
   }
@@ -253,7 +244,7 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
 async function memoryOf(certificatePem: string, credentials: Credentials, trainings: number): Promise<ExportMemoryFigures> {
   const { child, info } = await SimulatorChild.start(certificatePem, { scale: { employers: EMPLOYERS, trainings }, role: "provider" });
   try {
-    const input: ExportProbeInput = { sim: info, credentials, employers: info.employers ?? [], collections: MEMORY_COLLECTIONS, trainings };
+    const input: ExportProbeInput = { sim: info, credentials, employers: info.employers ?? [], collections: MEMORY_COLLECTIONS, trainings, via: exportVia() };
     const probe = fork(join(__dirname, "exportMemory.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_EXPORT_PROBE: JSON.stringify(input) } });
     return await new Promise<ExportMemoryFigures>((resolve, reject) => {
       probe.once("message", (figures) => resolve(figures as ExportMemoryFigures));
@@ -280,7 +271,7 @@ export function printExportTable(results: ExportBenchResults): void {
   const t = results.throughput;
   if (t) {
     lines.push(
-      `Export throughput: runExport (${t.collections.join(" + ")}, JSON lines, page size ${t.pageSize}, one page at a time) vs a raw axios paging loop writing the same JSON lines; ${t.employers} employers, ${t.trainings} trainings, ${t.rights} rights, ${t.pagesPerRun} pages a run; ${t.rounds.ratio.length} interleaved rounds; same files: ${t.sameFiles}.`,
+      `Export throughput: ${t.via === "node" ? "the fla-export node in an embedded Node-RED" : "runExport"} (${t.collections.join(" + ")}, JSON lines, page size ${t.pageSize}, one page at a time) vs a raw axios paging loop writing the same JSON lines; ${t.employers} employers, ${t.trainings} trainings, ${t.rights} rights, ${t.pagesPerRun} pages a run; ${t.rounds.ratio.length} interleaved rounds; same files: ${t.sameFiles}.`,
     );
     lines.push(`  export ${t.export.recordsPerSecond} records/s (${t.export.pagesPerSecond} pages/s, ${t.export.seconds} s, ${t.export.cpuMicrosPerRecord} µs CPU/record)`);
     lines.push(`  raw    ${t.raw.recordsPerSecond} records/s (${t.raw.pagesPerSecond} pages/s, ${t.raw.seconds} s, ${t.raw.cpuMicrosPerRecord} µs CPU/record)`);
@@ -288,7 +279,7 @@ export function printExportTable(results: ExportBenchResults): void {
   }
   for (const m of results.memory) {
     lines.push(
-      `Export memory, ${m.trainings} trainings (${m.records} records, ${m.collections.join(" + ")}, CSV): RSS ${m.rssBeforeMB} MB before, peak ${m.peakRssMB} MB, growth ${m.rssGrowthMB} MB; heap peak ${m.peakHeapUsedMB} MB; ${m.seconds} s`,
+      `Export memory (${m.via}), ${m.trainings} trainings (${m.records} records, ${m.collections.join(" + ")}, CSV): RSS ${m.rssBeforeMB} MB before, peak ${m.peakRssMB} MB, growth ${m.rssGrowthMB} MB; heap peak ${m.peakHeapUsedMB} MB; ${m.seconds} s`,
     );
   }
   if (results.memoryGrowthDifferenceMB !== undefined) lines.push(`  growth difference ${results.memoryGrowthDifferenceMB} MB (goal < ${results.memoryGoalMB} MB)`);

@@ -1,14 +1,14 @@
 /**
  * RSS of one export, in a process of its own so that the other benchmarks do not weigh on it. Forked by
- * bench/export.ts with BENCH_EXPORT_PROBE (simulator, credentials, employers, collections) in its environment: it
- * warms up on one employer, then exports every employer (CSV on, as the node's default) while sampling RSS and heap
- * every 20 ms, and sends its figures over IPC.
+ * bench/export.ts with BENCH_EXPORT_PROBE (simulator, credentials, employers, collections, node or core) in its
+ * environment: it warms up on one employer, then exports every employer (CSV on, as the node's default) while sampling
+ * RSS and heap every 20 ms, and sends its figures over IPC.
  */
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FlaConnection } from "../src/core/connection";
-import { runExport, type CollectionName, type ExportOptions } from "../src/core/export";
+import type { CollectionName } from "../src/core/export";
+import { exportRunner, recordsOf, type ExportVia } from "./exportRunner";
 import { gc, MB, round } from "./measure";
 import type { Credentials } from "./runtime";
 import type { SimulatorInfo } from "./simulatorProcess";
@@ -20,9 +20,11 @@ export interface ExportProbeInput {
   collections: CollectionName[];
   /** The simulator's trainings (for the report). */
   trainings: number;
+  via: ExportVia;
 }
 
 export interface ExportMemoryFigures {
+  via: ExportVia;
   trainings: number;
   employers: number;
   collections: CollectionName[];
@@ -41,26 +43,11 @@ export interface ExportMemoryFigures {
 async function main(): Promise<void> {
   const input = JSON.parse(process.env.BENCH_EXPORT_PROBE ?? "{}") as ExportProbeInput;
   const { sim, credentials } = input;
-  const connection = FlaConnection.open(
-    { environment: "custom", tokenUrl: sim.tokenUrl, audience: sim.tokenUrl, apiUrl: sim.apiUrl, clientId: sim.clientId, role: sim.role, certificateFormat: "pfx" },
-    credentials,
-  );
+  const runner = await exportRunner(input.via, sim, credentials, { collections: input.collections, csv: true });
   const root = await fs.mkdtemp(join(tmpdir(), "fla-bench-export-memory-"));
   try {
-    const options = (folder: string, employers: string[]): ExportOptions => ({
-      folder,
-      employers,
-      collections: input.collections,
-      fromYear: 2024,
-      toYear: new Date().getUTCFullYear(),
-      csv: true,
-      xlsx: false,
-      restart: false,
-      pageSize: 100,
-    });
-    const deps = { client: connection.requireClient(), packageId: "fla-bench@0" };
     // Warm-up: modules, token, sockets, JIT.
-    await runExport(options(join(root, "warm-up"), input.employers.slice(0, 1)), deps);
+    await runner.run(input.employers.slice(0, 1), join(root, "warm-up"));
 
     gc();
     const before = process.memoryUsage();
@@ -73,14 +60,14 @@ async function main(): Promise<void> {
     };
     const sampler = setInterval(sample, 20);
     const started = Date.now();
-    const manifest = await runExport(options(join(root, "export"), input.employers), deps);
+    const manifest = await runner.run(input.employers, join(root, "export"));
     clearInterval(sampler);
     sample();
     const seconds = (Date.now() - started) / 1000;
     gc();
-    let records = 0;
-    for (const state of Object.values(manifest.employers)) for (const c of input.collections) records += state[c]?.written ?? 0;
+    const records = recordsOf(manifest, input.collections);
     const figures: ExportMemoryFigures = {
+      via: input.via,
       trainings: input.trainings,
       employers: input.employers.length,
       collections: input.collections,
@@ -96,8 +83,7 @@ async function main(): Promise<void> {
     };
     await new Promise<void>((resolve) => (process.send ? process.send(figures, () => resolve()) : resolve()));
   } finally {
-    connection.close();
-    connection.client?.destroy();
+    await runner.close();
     await fs.rm(root, { recursive: true, force: true });
   }
   process.exit(0);
