@@ -279,7 +279,7 @@ export function printExportTable(results: ExportBenchResults): void {
   }
   for (const m of results.memory) {
     lines.push(
-      `Export memory (${m.via}), ${m.trainings} trainings (${m.records} records, ${m.collections.join(" + ")}, CSV): RSS ${m.rssBeforeMB} MB before, peak ${m.peakRssMB} MB, growth ${m.rssGrowthMB} MB; heap peak ${m.peakHeapUsedMB} MB; ${m.seconds} s`,
+      `Export memory (${m.via}), ${m.trainings} trainings (${m.records} records, ${m.collections.join(" + ")}, CSV): RSS ${m.rssBeforeMB} MB before, peak ${m.peakRssMB} MB, growth ${m.rssGrowthMB} MB; heap ${m.heapUsedBeforeMB} MB before, peak ${m.peakHeapUsedMB} MB, live after full collections at most ${m.peakLiveHeapMB} MB (${m.majorCollections} of them), ${m.heapUsedAfterMB} MB after; ${m.seconds} s`,
     );
   }
   if (results.memoryGrowthDifferenceMB !== undefined) lines.push(`  growth difference ${results.memoryGrowthDifferenceMB} MB (goal < ${results.memoryGoalMB} MB)`);

@@ -7,6 +7,7 @@
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import type { CollectionName } from "../src/core/export";
 import { exportRunner, recordsOf, type ExportVia } from "./exportRunner";
 import { gc, MB, round } from "./measure";
@@ -37,7 +38,12 @@ export interface ExportMemoryFigures {
   rssGrowthMB: number;
   heapUsedBeforeMB: number;
   peakHeapUsedMB: number;
+  /** Heap used just after each full (mark-compact) collection, at its highest: what the run kept alive, not its garbage. */
+  peakLiveHeapMB: number;
+  majorCollections: number;
   rssAfterMB: number;
+  /** After the run and a full collection, the runtime still loaded. */
+  heapUsedAfterMB: number;
 }
 
 async function main(): Promise<void> {
@@ -58,13 +64,25 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, usage.rss);
       peakHeap = Math.max(peakHeap, usage.heapUsed);
     };
+    let peakLive = before.heapUsed;
+    let majors = 0;
+    const collections = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if ((entry as { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+        majors += 1;
+        peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+      }
+    });
+    collections.observe({ entryTypes: ["gc"] });
     const sampler = setInterval(sample, 20);
     const started = Date.now();
     const manifest = await runner.run(input.employers, join(root, "export"));
     clearInterval(sampler);
+    collections.disconnect();
     sample();
     const seconds = (Date.now() - started) / 1000;
     gc();
+    const after = process.memoryUsage();
     const records = recordsOf(manifest, input.collections);
     const figures: ExportMemoryFigures = {
       via: input.via,
@@ -79,7 +97,10 @@ async function main(): Promise<void> {
       rssGrowthMB: round((peakRss - before.rss) / MB),
       heapUsedBeforeMB: round(before.heapUsed / MB),
       peakHeapUsedMB: round(peakHeap / MB),
-      rssAfterMB: round(process.memoryUsage().rss / MB),
+      peakLiveHeapMB: round(peakLive / MB),
+      majorCollections: majors,
+      rssAfterMB: round(after.rss / MB),
+      heapUsedAfterMB: round(after.heapUsed / MB),
     };
     await new Promise<void>((resolve) => (process.send ? process.send(figures, () => resolve()) : resolve()));
   } finally {
