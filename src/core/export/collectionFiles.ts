@@ -125,14 +125,12 @@ export class CollectionFiles {
       lines += JSON.stringify(record) + "\n";
       if (this.csv) rows += csvLine(this.collection, record);
     }
-    await this.jsonl.append(lines);
-    await this.csv?.append(rows);
+    await Promise.all([this.jsonl.append(lines), this.csv?.append(rows)]);
   }
 
   /** Makes the appended records durable before the manifest records their length. */
   async sync(): Promise<void> {
-    await this.jsonl.sync();
-    await this.csv?.sync();
+    await Promise.all([this.jsonl.sync(), this.csv?.sync()]);
   }
 
   async close(): Promise<void> {

@@ -73,19 +73,40 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Per collection, computed once: the keys of each column's path, the covered paths and their parent objects. */
+interface Layout {
+  keys: string[][];
+  covered: Set<string>;
+  parents: Set<string>;
+}
+
+const LAYOUTS = new Map<CollectionName, Layout>();
+
+function layoutOf(collection: CollectionName): Layout {
+  let layout = LAYOUTS.get(collection);
+  if (!layout) {
+    const paths = COLUMNS[collection].map((column) => column.path);
+    const keys = paths.map((dotted) => dotted.split("."));
+    const parents = new Set(keys.flatMap((parts) => parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("."))));
+    layout = { keys, covered: new Set(paths), parents };
+    LAYOUTS.set(collection, layout);
+  }
+  return layout;
+}
+
 /** The cell values of a record: one per fixed column (undefined when absent), then the uncovered fields as JSON (or undefined). */
 export function flatten(collection: CollectionName, record: unknown): unknown[] {
-  const columns = COLUMNS[collection];
-  if (!isRecord(record)) return [...columns.map(() => undefined), JSON.stringify(record)];
-  const cells = columns.map((column) => valueAt(record, column.path));
-  const rest = withoutColumns(record, columns);
+  const layout = layoutOf(collection);
+  if (!isRecord(record)) return [...layout.keys.map(() => undefined), JSON.stringify(record)];
+  const cells: unknown[] = layout.keys.map((keys) => valueAt(record, keys));
+  const rest = withoutColumns(record, layout, "");
   cells.push(rest === undefined ? undefined : JSON.stringify(rest));
   return cells;
 }
 
-function valueAt(record: Record<string, unknown>, dotted: string): unknown {
+function valueAt(record: Record<string, unknown>, keys: readonly string[]): unknown {
   let value: unknown = record;
-  for (const key of dotted.split(".")) {
+  for (const key of keys) {
     if (!isRecord(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
     value = value[key];
   }
@@ -93,22 +114,17 @@ function valueAt(record: Record<string, unknown>, dotted: string): unknown {
 }
 
 /** A copy of the record without the fixed columns' fields (objects left empty disappear); undefined when nothing is left. */
-function withoutColumns(record: Record<string, unknown>, columns: readonly Column[]): Record<string, unknown> | undefined {
-  const covered = new Set(columns.map((column) => column.path));
-  const parents = new Set(columns.flatMap((column) => column.path.split(".").slice(0, -1).map((_, i, keys) => keys.slice(0, i + 1).join("."))));
-  const strip = (value: Record<string, unknown>, prefix: string): Record<string, unknown> | undefined => {
-    let rest: Record<string, unknown> | undefined;
-    for (const [key, child] of Object.entries(value)) {
-      const dotted = prefix + key;
-      if (covered.has(dotted)) continue;
-      let kept: unknown = child;
-      if (isRecord(child) && parents.has(dotted)) {
-        kept = strip(child, dotted + ".");
-        if (kept === undefined) continue;
-      }
-      (rest ??= {})[key] = kept;
+function withoutColumns(value: Record<string, unknown>, layout: Layout, prefix: string): Record<string, unknown> | undefined {
+  let rest: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const dotted = prefix + key;
+    if (layout.covered.has(dotted)) continue;
+    let kept: unknown = value[key];
+    if (isRecord(kept) && layout.parents.has(dotted)) {
+      kept = withoutColumns(kept, layout, dotted + ".");
+      if (kept === undefined) continue;
     }
-    return rest;
-  };
-  return strip(record, "");
+    (rest ??= {})[key] = kept;
+  }
+  return rest;
 }

@@ -6,25 +6,28 @@ import type { CollectionName } from "./types";
 export type CreditOutcome =
   | { kind: "found"; record: Record<string, unknown> }
   | { kind: "notFound"; record: Record<string, unknown> }
+  | { kind: "rejected"; record: Record<string, unknown> }
   | { kind: "refused"; refusal: { collection: CollectionName; fla: FlaMeta } };
 
 export function creditKey(ssin: string, year: number): string {
   return `${ssin}/${year}`;
 }
 
-/** The worker-years already in the credits file (its first `bytes`), its record count and its `found: false` records. */
-export async function readCreditKeys(file: string, bytes: number): Promise<{ keys: Set<string>; lines: number; notFound: number }> {
+/** The worker-years already in the credits file (its first `bytes`), its record count and its `found: false` records (404, 400). */
+export async function readCreditKeys(file: string, bytes: number): Promise<{ keys: Set<string>; lines: number; notFound: number; rejected: number }> {
   const keys = new Set<string>();
   let lines = 0;
   let notFound = 0;
+  let rejected = 0;
   await forEachLine(file, bytes, (line) => {
     const record = parseLine(line, file) as Record<string, unknown> | null;
     lines += 1;
     if (typeof record !== "object" || record === null) return;
-    if (record.found === false) notFound += 1;
+    if (record.found === false && record.httpStatus === 400) rejected += 1;
+    else if (record.found === false) notFound += 1;
     if (typeof record.ssin === "string" && (typeof record.year === "number" || typeof record.year === "string")) keys.add(creditKey(record.ssin, Number(record.year)));
   });
-  return { keys, lines, notFound };
+  return { keys, lines, notFound, rejected };
 }
 
 /**

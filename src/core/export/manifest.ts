@@ -40,8 +40,9 @@ export async function readManifest(folder: string): Promise<Manifest | undefined
   return value as unknown as Manifest;
 }
 
+/** Saved after every page (compact: it may describe hundreds of employers); the final save is indented for people. */
 export async function saveManifest(folder: string, manifest: Manifest, final = false): Promise<void> {
-  await writeFileAtomic(manifestPath(folder), JSON.stringify(manifest, null, 2) + "\n", final);
+  await writeFileAtomic(manifestPath(folder), (final ? JSON.stringify(manifest, null, 2) : JSON.stringify(manifest)) + "\n", final);
 }
 
 export function yearsOf(options: { fromYear: number; toYear: number }): number[] {

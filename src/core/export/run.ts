@@ -5,7 +5,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { abortedError } from "../api/backoff";
-import { buildRequest, readCollection, type FlaRequest } from "../api/catalogue";
+import { buildRequest, readCollection, readProblem, type FlaRequest } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
 import { mapReadFailure } from "../query/answer";
@@ -131,13 +131,9 @@ export class ExportRun {
     delete state.anomalies;
     if (state.status === "refused") state.status = "partial";
     const context = { enterpriseNumber, index };
-    let ssins: Set<string> | Refused | undefined;
     for (const collection of this.options.collections) {
       this.checkAbort();
-      const outcome =
-        collection === "trainingCredits"
-          ? await this.exportCredits(context, (ssins ??= await this.workersOf(context)))
-          : await this.exportPaged(context, collection);
+      const outcome = collection === "trainingCredits" ? await this.exportCredits(context) : await this.exportPaged(context, collection);
       if (outcome instanceof Refused) {
         await this.refuse(enterpriseNumber, state, outcome);
         return;
@@ -288,9 +284,10 @@ export class ExportRun {
         if (!segments.some((segment) => segment.year === year)) segments.push({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false });
       }
       resume.pageSize ??= this.pageSize;
-      const refusal = await this.readPages(context, collection, segments, resume.pageSize, async (items) => {
+      const refusal = await this.readPages(context, collection, segments, resume.pageSize, async (items, advance) => {
         await files.append(items);
         await files.sync();
+        advance();
         resume.bytes = files.lengths;
         state.written += items.length;
         state.total = totalOf(segments);
@@ -310,35 +307,44 @@ export class ExportRun {
   /**
    * Reads the pages of each segment not yet ended, from its next page. `onPage` stores the page (then the segment's
    * position is advanced and recorded with it) and returns the records written so far, for the progress.
+   * The next page is asked for while the current one is written and synced, so that the disk's fsync waits hide behind
+   * the API's answer time; an abort drops that answer unread (the next run asks for the page again).
    */
   private async readPages(
     context: EmployerContext,
     collection: PagedCollection,
     segments: SegmentState[],
     pageSize: number,
-    onPage: (items: unknown[]) => Promise<number>,
+    onPage: (items: unknown[], advance: () => void) => Promise<number>,
+    report = true,
   ): Promise<Refused | undefined> {
+    const ask = (segment: SegmentState, page: number): Promise<Settled<FlaResponse>> => {
+      const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page, pageSize });
+      return settle(this.send(request, context, collection, pageName(segment, page)));
+    };
     for (const segment of segments) {
+      let asked: Promise<Settled<FlaResponse>> | undefined;
       while (!segment.ended) {
         this.checkAbort();
         if (segment.nextPage > MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${collection} read of ${context.enterpriseNumber} was stopped after ${MAX_PAGES} pages.`);
-        const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page: segment.nextPage, pageSize });
-        const where = `page ${segment.nextPage}${segment.year === undefined ? "" : ` of ${segment.year}`}`;
-        const response = await this.send(request, context, collection, where);
+        const where = pageName(segment, segment.nextPage);
+        const response = unwrap(await (asked ?? ask(segment, segment.nextPage)));
+        asked = undefined;
         if (response.httpStatus !== 200) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
           throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${collection} read of ${context.enterpriseNumber} (${where}) with something that is not a collection (no items array). The export resumes from this page when run again.`);
         }
+        // The segment moves on only once the page is on disk: a failed write leaves it where the files were cut.
+        const next: SegmentState = { ...segment, written: segment.written + page.items.length, nextPage: segment.nextPage + 1 };
         if (page.total !== undefined) {
-          if (segment.total !== null && segment.total !== page.total) segment.totalChanged = true;
-          segment.total = page.total;
+          if (segment.total !== null && segment.total !== page.total) next.totalChanged = true;
+          next.total = page.total;
         }
-        segment.written += page.items.length;
-        segment.nextPage += 1;
-        segment.ended = page.next === undefined || page.items.length === 0;
-        const written = await onPage(page.items);
-        this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
+        next.ended = page.next === undefined || page.items.length === 0;
+        if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) asked = ask(segment, next.nextPage);
+        const written = await onPage(page.items, () => Object.assign(segment, next));
+        if (report) this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
       }
     }
     return undefined;
@@ -377,21 +383,26 @@ export class ExportRun {
         ended: false,
       }));
       let read = 0;
-      const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items) => {
+      const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items, advance) => {
+        advance();
         for (const item of items) fromRecord(collection, item);
         return (read += items.length);
-      });
+      }, false);
       if (refusal) return new Refused("trainingCredits", refusal.fla);
     }
     return ssins;
   }
 
-  private async exportCredits(context: EmployerContext, workers: Set<string> | Refused): Promise<Refused | undefined> {
-    if (workers instanceof Refused) return workers;
+  private async exportCredits(context: EmployerContext): Promise<Refused | undefined> {
     const prepared = await this.prepareCollection(context.enterpriseNumber, "trainingCredits");
     if (!prepared) return undefined;
     const { state, files } = prepared;
     try {
+      const workers = await this.workersOf(context);
+      if (workers instanceof Refused) {
+        await this.finishCollection(context.enterpriseNumber, "trainingCredits", state, files);
+        return workers;
+      }
       const jsonl = dataFiles(this.run.folder, context.enterpriseNumber, "trainingCredits").jsonl;
       // What is on disk up to the last recorded batch (the files were cut back to it).
       const done = await readCreditKeys(jsonl, state.resume!.bytes.jsonl);
@@ -407,6 +418,7 @@ export class ExportRun {
       }
       state.written = done.lines;
       state.notFound = done.notFound;
+      state.rejected = done.rejected;
       state.total = total;
       let batchNumber = 0;
       for (let start = 0; start < todo.length; start += CREDIT_BATCH) {
@@ -414,6 +426,8 @@ export class ExportRun {
         const batch = todo.slice(start, start + CREDIT_BATCH);
         const outcomes = await readCredits(batch, CREDIT_CONCURRENCY, (item) => this.readCredit(context, item.ssin, item.year));
         const records: unknown[] = [];
+        let notFound = 0;
+        let rejected = 0;
         let refusal: Refused | undefined;
         for (const outcome of outcomes) {
           if (outcome.kind === "refused") {
@@ -421,12 +435,15 @@ export class ExportRun {
             break;
           }
           records.push(outcome.record);
-          if (outcome.kind === "notFound") state.notFound += 1;
+          if (outcome.kind === "notFound") notFound += 1;
+          if (outcome.kind === "rejected") rejected += 1;
         }
         await files.append(records);
         await files.sync();
         state.resume!.bytes = files.lengths;
         state.written += records.length;
+        state.notFound += notFound;
+        state.rejected += rejected;
         covered += records.length;
         await this.save();
         batchNumber += 1;
@@ -448,8 +465,10 @@ export class ExportRun {
   /**
    * One credit. A worker-year the API has no credit for answers 404 (the simulator: no right and no employment with
    * this employer that year). It is recorded explicitly, `{ enterpriseNumber, ssin, year, found: false, httpStatus: 404,
-   * detail }`, rather than skipped: the archive then shows that the question was asked and what the API answered, and
-   * "a credit for every worker × year" stays checkable. A 403 or 400 refuses the employer like the paged reads.
+   * detail, problem }`, rather than skipped: the archive shows that the question was asked and what the API answered,
+   * and "a credit for every worker × year" stays checkable. A 400 is about this worker-year (an SSIN the API does not
+   * accept, as a training declared by a third party may carry), not about the employer: it is recorded the same way and
+   * counted apart (`rejected`), and the other workers go on. A 403 (mandate, scope) refuses the employer.
    */
   private async readCredit(context: EmployerContext, ssin: string, year: number): Promise<CreditOutcome> {
     this.checkAbort();
@@ -460,10 +479,13 @@ export class ExportRun {
       const data = typeof response.data === "object" && response.data !== null && !Array.isArray(response.data) ? response.data : { value: response.data };
       return { kind: "found", record: { enterpriseNumber, ssin, year, ...data } };
     }
-    if (response.httpStatus === 404) {
-      const problem = (typeof response.data === "object" && response.data !== null ? response.data : {}) as Record<string, unknown>;
-      const detail = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : "Not found";
-      return { kind: "notFound", record: { enterpriseNumber, ssin, year, found: false, httpStatus: 404, detail } };
+    if (response.httpStatus === 404 || response.httpStatus === 400) {
+      const problem = readProblem(response.data);
+      const detail = problem.detail || problem.issues.map((issue) => issue.message).join("; ") || problem.title || "";
+      return {
+        kind: response.httpStatus === 404 ? "notFound" : "rejected",
+        record: { enterpriseNumber, ssin, year, found: false, httpStatus: response.httpStatus, detail, problem: response.data },
+      };
     }
     return { kind: "refused", refusal: this.refusal(context, "trainingCredits", response, "", true) };
   }
@@ -477,10 +499,12 @@ export class ExportRun {
     } catch (error) {
       const failure = asFlaError(error);
       if (failure.code === "FLA_ABORTED") throw failure;
+      // A credit's request names the worker's SSIN in its path, which the HTTP library's error (the cause) holds.
+      const cause = collection === "trainingCredits" ? undefined : failure;
       throw new FlaError(
         failure.code,
         `The export of ${collection} of ${context.enterpriseNumber} stopped at ${where}: ${redactSsins(failure.message)} The export resumes from there when run again.`,
-        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, cause: failure },
+        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, cause },
       );
     }
   }
@@ -534,6 +558,25 @@ interface EmployerContext {
 
 function freshState(): CollectionState {
   return { written: 0, total: null, complete: false, resume: { bytes: { jsonl: 0 } } };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects (a page asked for ahead may fail while the current one is written). */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (settled.ok) return settled.value;
+  throw settled.error;
+}
+
+function pageName(segment: SegmentState, page: number): string {
+  return `page ${page}${segment.year === undefined ? "" : ` of ${segment.year}`}`;
 }
 
 function sameYears(a: number[] | undefined, b: number[]): boolean {

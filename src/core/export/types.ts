@@ -77,6 +77,8 @@ export interface CollectionState {
   complete: boolean;
   /** Credits: worker-years the API has no credit for (404: no right and no employment that year), recorded as `found: false`. */
   notFound?: number;
+  /** Credits: worker-years the API refused as invalid (400), recorded as `found: false` with `httpStatus: 400`. */
+  rejected?: number;
   /** What a resume needs; internal to the export core (its shape may change between versions). */
   resume?: CollectionResume;
 }
