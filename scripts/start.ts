@@ -63,6 +63,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo 
   }
   // The simulator keeps nothing between starts: register the demo client every time.
   simulator.registerClient({ clientId: setup.clientId, certificatePem: setup.certificate.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
+  // The same demo certificate as an authorized representative, for the example that exports a list of client employers.
+  simulator.registerClient({ clientId: SEED.clientIds.provider, certificatePem: setup.certificate.certificatePem, role: "provider", enterpriseNumber: SEED.provider });
 
   const nodeRed = startNodeRedChild(paths, NODE_RED_HOST, options.nodeRedPort ?? NODE_RED_PORT, options.quiet);
   const stop = async (): Promise<void> => {

@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { sleep } from "../core/api/backoff";
 import { FlaError } from "../core/errors";
 import { parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
-import type { Anomaly } from "../core/result";
 import type { Role } from "../core/settings";
 import { connectionOf } from "./shared/configLookup";
 import { exportChoices, type ExportChoices, type ExportNodeSettings } from "./shared/exportSettings";
@@ -41,20 +41,22 @@ function asFlaError(err: unknown): FlaError {
   return new FlaError("FLA_HTTP", `The export failed unexpectedly: ${message}`, { cause: err });
 }
 
-/** An input with no enterprise number at all (empty text, an empty list) in a role that has no default. */
-function emptyInputAnomaly(): Anomaly {
-  return {
-    code: "LOCAL-EXPORT-NO-EMPLOYER",
-    severity: "BLOCKING",
-    field: "payload",
-    message: "msg.payload holds no enterprise number: send one, an array of them, or text with one per line.",
-    description: {
-      en: "msg.payload holds no enterprise number: send one, an array of them, or text with one per line.",
-      fr: "msg.payload ne contient aucun numéro d'entreprise : envoyez-en un, une liste, ou un texte avec un numéro par ligne.",
-      nl: "msg.payload bevat geen ondernemingsnummer: stuur er één, een lijst, of tekst met één nummer per regel.",
-    },
-    source: "local",
-  };
+/**
+ * A redeploy whose close timed out (a request on the wire ends or times out, up to the config node's timeout, longer
+ * than Node-RED waits) leaves the previous run finishing into the folder: the resume waits for its lock to go.
+ */
+const LOCK_RETRY_MS = 1_000;
+const LOCK_RETRIES = 180;
+
+async function whenFolderFree<T>(run: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof FlaError) || err.code !== "FLA_LOCKED" || tries >= LOCK_RETRIES) throw err;
+      await sleep(LOCK_RETRY_MS, signal);
+    }
+  }
 }
 
 export = function registerFlaExport(RED: NodeAPI): void {
@@ -62,7 +64,6 @@ export = function registerFlaExport(RED: NodeAPI): void {
 
   function FlaExport(this: Node, def: FlaExportDef): void {
     RED.nodes.createNode(this, def);
-    const node = this;
     const connection = connectionOf(RED, def.config);
     const t = (key: string, substitutions?: Record<string, string | number>): string => RED._(`fla-export.${key}`, substitutions);
     const status = new ExportStatusReporter(this, RED._);
@@ -88,7 +89,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
       status.failed(error.code);
       if (folder !== undefined) msg.folder = folder;
       msg.fla = { operation: OPERATION, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0, folder, resumable: folder !== undefined };
-      node.error(error, msg);
+      this.error(error, msg);
     };
 
     const refusedInputMessage = (msg: Out, refused: RefusedInput): NodeMessage => {
@@ -130,9 +131,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
           const role: Role = connection.settings.role;
           const parsed = parseEmployerList(msg.payload, { role, defaultEnterpriseNumber: connection.settings.enterpriseNumber });
           for (const refused of parsed.refused) send([null, refusedInputMessage(msg, refused)]);
+          // Nothing usable: the refusals above say why (an empty input in the provider role is one of them).
           if (parsed.employers.length === 0) {
-            // Nothing usable: the refusals above say why; an input with nothing at all gets a refusal of its own.
-            if (parsed.refused.length === 0) send([null, refusedInputMessage(msg, { input: String(msg.payload ?? ""), anomalies: [emptyInputAnomaly()] })]);
             status.clear();
             return;
           }
@@ -145,9 +145,9 @@ export = function registerFlaExport(RED: NodeAPI): void {
 
       status.setWaiting(queue.waiting);
       status.starting(folder, resume !== undefined);
-      try {
-        const manifest = await runExport(
-          { ...options, folder, employers, restart: !resume && msg.restart === true, owner: node.id },
+      const run = (): Promise<Manifest> =>
+        runExport(
+          { ...options, folder, employers, restart: !resume && msg.restart === true, owner: this.id },
           {
             client: connection.requireClient(),
             signal: tracker.abort.signal,
@@ -159,6 +159,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
             onRefused: (refusal) => send([null, refusedEmployerMessage(msg, refusal, folder)]),
           },
         );
+      try {
+        const manifest = resume ? await whenFolderFree(run, tracker.abort.signal) : await run();
         status.finished(manifest, folder);
         msg.payload = manifest;
         msg.complete = manifest.complete;
@@ -197,7 +199,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
             // runFor never throws; this is a defect (or a failing send): end the message through Node-RED, never silently.
             const error = err instanceof Error ? err : new Error(String(err));
             if (done) done(error);
-            else node.error(error);
+            else this.error(error);
           },
         )
         .finally(() => tracker.end());
@@ -213,17 +215,17 @@ export = function registerFlaExport(RED: NodeAPI): void {
       try {
         manifest = await readManifest(nodeFolder.folder);
       } catch (err) {
-        node.warn(t("errors.manifestUnreadable", { folder: nodeFolder.folder, message: (err as Error).message }));
+        this.warn(t("errors.manifestUnreadable", { folder: nodeFolder.folder, message: (err as Error).message }));
         return undefined;
       }
-      if (!manifest || manifest.owner !== node.id || manifest.complete !== false || manifest.finishedAt !== null) return undefined;
-      node.log(t("log.resuming", { folder: nodeFolder.folder, count: Object.keys(manifest.employers).length }));
+      if (!manifest || manifest.owner !== this.id || manifest.complete !== false || manifest.finishedAt !== null) return undefined;
+      this.log(t("log.resuming", { folder: nodeFolder.folder, count: Object.keys(manifest.employers).length }));
       return { manifest, folder: nodeFolder.folder };
     };
 
     // First in the queue, so that messages sent right after a restart wait for the resumed run.
     const resumeMsg: Out = { _msgid: RED.util.generateId(), payload: undefined } as Out;
-    enqueue(resumeMsg, (out) => node.send(out), undefined, async () => {
+    enqueue(resumeMsg, (out) => this.send(out), undefined, async () => {
       const found = await ownUnfinishedRun();
       if (found) resumeMsg.payload = Object.keys(found.manifest.employers);
       return found;

@@ -120,7 +120,8 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await page.waitForFunction(() => !document.querySelector("#red-ui-loading-progress") || (document.querySelector("#red-ui-loading-progress") as HTMLElement).offsetParent === null);
     await paletteNode.scrollIntoViewIfNeeded();
     assert.equal(await page.locator('.red-ui-palette-node[data-palette-type="fla-query"]').isVisible(), true, "FLA query is in the palette too");
-    for (const type of ["fla-declare", "fla-query"]) {
+    assert.equal(await page.locator('.red-ui-palette-node[data-palette-type="fla-export"]').isVisible(), true, "FLA export is in the palette too");
+    for (const type of ["fla-declare", "fla-query", "fla-export"]) {
       // Node-RED falls back to its arrow icon when it finds no icon of the module (it looks in nodes/icons/).
       const icon = await page.locator(`.red-ui-palette-node[data-palette-type="${type}"] .red-ui-palette-icon`).evaluate((el) => getComputedStyle(el).backgroundImage);
       assert.match(icon, new RegExp(`node-red-contrib-careerpro-fla/${type}\\.svg`), `the palette shows ${type}'s own icon, not a default: ${icon}`);

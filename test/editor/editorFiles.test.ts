@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { LOCAL_ANOMALY_CODES } from "../../src/core/validation";
 import { PROJECT_ROOT } from "../support/nodeRedProcess";
 
-const TYPES = ["fla-config", "fla-declare", "fla-query"] as const;
+const TYPES = ["fla-config", "fla-declare", "fla-query", "fla-export"] as const;
 const LANGS = ["en-US", "fr", "nl"] as const;
 const nodesDir = join(PROJECT_ROOT, "nodes");
 
@@ -32,6 +32,9 @@ const RUNTIME_KEYS: Record<string, string[]> = {
   "fla-declare": ["requesting", "queued", "noConfig", "accepted", "warnings", "rejected", "pending", "alreadyDeclared", "cancelled", "invalid", "forbidden", "notFound", "done"].map((k) => `fla-declare.status.${k}`).concat("fla-declare.errors.noConfig"),
   "fla-query": ["requesting", "queued", "noConfig", "ok", "invalid", "forbidden", "notFound", "rejected", "done"].map((k) => `fla-query.status.${k}`).concat("fla-query.errors.noConfig"),
   "fla-config": [],
+  "fla-export": ["starting", "resuming", "employer", "collection.trainings", "collection.trainingRights", "collection.trainingCredits", "page", "pageOf", "items", "waiting", "complete", "incomplete", "failed"]
+    .map((k) => `fla-export.status.${k}`)
+    .concat(["noConfig", "stoppedBeforeStart", "manifestUnreadable"].map((k) => `fla-export.errors.${k}`), "fla-export.log.resuming"),
 };
 
 describe("editor files (nodes/*.html, locales, icons)", () => {

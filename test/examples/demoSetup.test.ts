@@ -165,12 +165,13 @@ describe("npm start: the demo setup", function () {
         assert.equal(first.firstStart, true);
         const nodes = (await (await fetch(`${first.url}/nodes`, { headers: { Accept: "application/json" } })).json()) as Array<{ module: string; types: string[]; enabled: boolean }>;
         const ours = nodes.filter((n) => n.module === "node-red-contrib-careerpro-fla");
-        assert.deepEqual(ours.flatMap((n) => n.types).sort(), ["fla-config", "fla-declare", "fla-query"]);
+        assert.deepEqual(ours.flatMap((n) => n.types).sort(), ["fla-config", "fla-declare", "fla-export", "fla-query"]);
         assert.ok(ours.every((n) => n.enabled));
         const examples = (await (await fetch(`${first.url}/library/examples/flows/node-red-contrib-careerpro-fla`)).json()) as Array<{ fn?: string }>;
         assert.deepEqual(examples.map((e) => e.fn).sort(), [
           "Declare trainings from a CSV file",
-          "Export every training before the data is deleted (end of 2026)",
+          "Export everything before 1 January 2027",
+          "Export everything before 1 January 2027 - client employers from a CSV file",
           "HTTP endpoint - training credit of a worker",
         ]);
 

@@ -1,12 +1,12 @@
 /** Each example of Import > Examples, loaded into the test-helper runtime and run against a simulator on port 0. */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEED, type Simulator } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
-import { startTestSimulator, TEST_EMPLOYER_CLIENT_ID } from "../support/simulator";
+import { startTestSimulator, TEST_EMPLOYER_CLIENT_ID, TEST_PROVIDER_CLIENT_ID, testClient } from "../support/simulator";
 import {
   click,
   collect,
@@ -25,7 +25,8 @@ import {
 } from "./flowRuntime";
 
 const CSV_EXAMPLE = "Declare trainings from a CSV file";
-const EXPORT_EXAMPLE = "Export every training before the data is deleted (end of 2026)";
+const EXPORT_EXAMPLE = "Export everything before 1 January 2027";
+const EXPORT_CLIENTS_EXAMPLE = "Export everything before 1 January 2027 - client employers from a CSV file";
 const HTTP_EXAMPLE = "HTTP endpoint - training credit of a worker";
 
 interface Fla {
@@ -56,6 +57,8 @@ describe("examples (Import > Examples)", function () {
   before(async function () {
     certs = await getTestCertificates();
     simulator = await startTestSimulator(certs.client.certificatePem);
+    // The provider example's config node: the same certificate, as an authorized representative with mandates.
+    simulator.registerClient(testClient(certs.client.certificatePem, { role: "provider" }));
     workDir = mkdtempSync(join(tmpdir(), "fla-examples-"));
     await helper.startServer();
   });
@@ -77,14 +80,15 @@ describe("examples (Import > Examples)", function () {
     await helper.load(NODE_MODULES, pointConfigsAt(debugToHelper(flow), simulator, clientId), credentials);
   }
 
-  it("are the three flows, each with the local environment, the demo employer and no credentials", function () {
+  it("are the four flows, each with the local environment, the demo employer (or demo provider) and no credentials", function () {
     const names = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort();
-    assert.deepEqual(names, [CSV_EXAMPLE, EXPORT_EXAMPLE, HTTP_EXAMPLE]);
+    assert.deepEqual(names, [CSV_EXAMPLE, EXPORT_EXAMPLE, EXPORT_CLIENTS_EXAMPLE, HTTP_EXAMPLE]);
     for (const name of names) {
       const flow = readExample(name);
       const config = node(flow, configIdOf(flow));
       assert.equal(config.environment, "local", name);
-      assert.equal(config.enterpriseNumber, SEED.demoEmployer, name);
+      assert.equal(config.enterpriseNumber, config.role === "provider" ? SEED.provider : SEED.demoEmployer, name);
+      assert.equal(config.clientId, config.role === "provider" ? SEED.clientIds.provider : SEED.clientIds.employer, `${name}: a client id npm start registers`);
       assert.equal(config.credentials, undefined, name);
       assert.ok(!JSON.stringify(flow).match(/"(pfx|passphrase|privateKey)"\s*:/), `${name} holds no credential`);
       assert.ok(flow.some((n) => n.type === "comment" && String(n.info).includes("npm start")), `${name} explains the npm start config`);
@@ -200,47 +204,71 @@ describe("examples (Import > Examples)", function () {
   });
 
   describe(EXPORT_EXAMPLE, function () {
-    function exportFlow(dir: string): FlowNode[] {
-      const flow = readExample(EXPORT_EXAMPLE).map((n) => (n.type === "tab" ? { ...n, env: [{ name: "FLA_EXPORT_DIR", value: dir, type: "str" }] } : n));
-      return tapAfter(flow, "fla-ex-export-file", "written-export");
+    this.timeout(120_000);
+
+    /** The example with its folder moved to a temporary one (the helper runtime has no user directory of its own). */
+    function exportFlow(flow: FlowNode[], folder: string): FlowNode[] {
+      return flow.map((n) => (n.type === "fla-export" ? { ...n, folder } : n));
     }
 
-    it("writes every training of the employer to JSON lines and CSV, page by page, as many as the simulator holds", async function () {
-      const dir = join(workDir, "export");
-      const expected = simulator.data.trainingsOf(SEED.demoEmployer);
-      assert.ok(expected.length > 100, "the seeded demo employer has more than one page of trainings");
-      await loadExample(exportFlow(dir));
-      const done = collect("fla-ex-export-done");
-      const written = collect("written-export");
-      click("fla-ex-export-inject-one");
+    interface Manifest {
+      complete: boolean;
+      employers: Record<string, { status: string; trainings?: { written: number; total: number } }>;
+      files: Record<string, { bytes: number; sha256: string }>;
+    }
 
-      const [summary] = await done.waitFor(1, 60_000);
-      const report = summary.payload as { enterpriseNumber: string; trainings: number; pages: number; files: string[] };
-      assert.equal(report.enterpriseNumber, SEED.demoEmployer);
-      assert.equal(report.trainings, expected.length);
-      assert.equal(report.pages, Math.ceil(expected.length / 100));
-      await written.waitFor(2 * report.pages, 60_000);
-
-      const [jsonFile, csvFile] = report.files;
-      assert.ok(jsonFile.startsWith(dir) && csvFile.startsWith(dir));
-      const exported = lines(jsonFile).map((l) => JSON.parse(l) as { trainingId: string });
-      assert.deepEqual(exported.map((t) => t.trainingId).sort(), expected.map((t) => t.trainingId).sort());
-      const csv = lines(csvFile);
-      assert.equal(csv.length, expected.length + 1);
-      assert.match(csv[0], /^trainingId;enterpriseNumber;ssin;/);
-      assert.equal(csv.slice(1).filter((l) => l.split(";")[1] === SEED.demoEmployer).length, expected.length);
-    });
-
-    it("for a list of employers, an employer-role certificate gets the other employers refused, its own exported", async function () {
-      const dir = join(workDir, "export-list");
-      await loadExample(exportFlow(dir));
+    it("employer role: one click exports every training, right and credit of the employer, and the done debug shows the complete manifest", async function () {
+      const folder = join(workDir, "export");
+      await loadExample(exportFlow(readExample(EXPORT_EXAMPLE), folder));
       const done = collect("fla-ex-export-done");
       const refused = collect("fla-ex-export-refused");
-      click("fla-ex-export-inject-list");
-      const [summary] = await done.waitFor(1, 60_000);
-      assert.equal((summary.payload as { enterpriseNumber: string }).enterpriseNumber, SEED.demoEmployer);
+      const errors = collect("fla-ex-export-errors");
+      click("fla-ex-export-inject");
+      const [msg] = await done.waitFor(1, 110_000).catch((err: Error) => {
+        throw new Error(`${err.message}; technical failures: ${JSON.stringify(errors.messages.map((m) => m.error))}`);
+      });
+      const manifest = msg.payload as Manifest;
+      assert.equal(msg.complete, true);
+      assert.equal(manifest.complete, true);
+      assert.deepEqual(Object.keys(manifest.employers), [SEED.demoEmployer]);
+      assert.equal(refused.messages.length, 0);
+      for (const stem of ["trainings", "training-rights", "training-credits"]) {
+        assert.ok(existsSync(join(folder, SEED.demoEmployer, `${stem}.jsonl`)), `${stem}.jsonl`);
+        assert.ok(existsSync(join(folder, SEED.demoEmployer, `${stem}.csv`)), `${stem}.csv`);
+      }
+      assert.equal(lines(join(folder, SEED.demoEmployer, "trainings.jsonl")).length, manifest.employers[SEED.demoEmployer].trainings!.total);
+      assert.deepEqual(JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")), manifest);
+    });
+
+    it("provider: the sample list of client employers is exported; the typo and the employer without mandate are refused on their own", async function () {
+      const folder = join(workDir, "export-clients");
+      await loadExample(exportFlow(readExample(EXPORT_CLIENTS_EXAMPLE), folder), TEST_PROVIDER_CLIENT_ID);
+      const done = collect("fla-ex-export-clients-done");
+      const refused = collect("fla-ex-export-clients-refused");
+      click("fla-ex-export-clients-inject-sample");
+      const [msg] = await done.waitFor(1, 110_000);
       const refusals = await refused.waitFor(2);
-      for (const m of refusals) assert.equal((m.fla as Fla).httpStatus, 403);
+      const manifest = msg.payload as Manifest;
+      assert.deepEqual(Object.keys(manifest.employers), [...SEED.employersWithMandate, SEED.employerWithoutMandate]);
+      for (const employer of SEED.employersWithMandate) assert.equal(manifest.employers[employer].status, "complete", employer);
+      assert.equal(manifest.employers[SEED.employerWithoutMandate].status, "refused");
+      assert.equal(msg.complete, false, "an employer was refused");
+      const byStatus = new Map(refusals.map((m) => [(m.fla as Fla).status, m]));
+      assert.equal(byStatus.get("FORBIDDEN")?.payload, SEED.employerWithoutMandate);
+      assert.match(String(byStatus.get("INVALID")?.payload), /0123\.456\.789/);
+    });
+
+    it("provider: the File In variant reads the list from a CSV file", async function () {
+      const folder = join(workDir, "export-clients-file");
+      const csv = join(workDir, "fla-client-employers.csv");
+      writeFileSync(csv, `enterpriseNumber\n${SEED.employersWithMandate[1]}\n`);
+      const flow = exportFlow(readExample(EXPORT_CLIENTS_EXAMPLE), folder).map((n) => (n.type === "file in" ? { ...n, filename: csv } : n));
+      await loadExample(flow, TEST_PROVIDER_CLIENT_ID);
+      const done = collect("fla-ex-export-clients-done");
+      click("fla-ex-export-clients-inject-file");
+      const [msg] = await done.waitFor(1, 110_000);
+      assert.equal(msg.complete, true);
+      assert.deepEqual(Object.keys((msg.payload as Manifest).employers), [SEED.employersWithMandate[1]]);
     });
   });
 

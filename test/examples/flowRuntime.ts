@@ -1,5 +1,5 @@
 /**
- * Runs a whole flow (an example or the demo tab) in node-red-node-test-helper: our three nodes plus the core nodes the
+ * Runs a whole flow (an example or the demo tab) in node-red-node-test-helper: our four nodes plus the core nodes the
  * flows use, debug nodes swapped for helper nodes whose messages a test can await, config nodes pointed at a simulator.
  */
 import { readFileSync } from "node:fs";
@@ -47,6 +47,7 @@ export const NODE_MODULES: unknown[] = [
   load(join(PROJECT_DIR, "nodes", "fla-config.js")),
   load(join(PROJECT_DIR, "nodes", "fla-declare.js")),
   load(join(PROJECT_DIR, "nodes", "fla-query.js")),
+  load(join(PROJECT_DIR, "nodes", "fla-export.js")),
   core("common/20-inject.js"),
   core("common/90-comment.js"),
   core("function/10-function.js"),

@@ -1,13 +1,20 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Manifest } from "../../src/core/export";
+import { lockFolder } from "../../src/core/export/lock";
 import { SEED } from "../../src/simulator";
+import { waitUntil } from "../load/support";
+import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 import { helper, startContext, type AnyMsg, type NodeTestContext } from "./fixture";
 import { jsonLines, loadExport, modeOf, readManifestFile, resetUserDir, sha256Of, useFreshUserDir } from "./exportFixture";
 
 const [EMPLOYER_A, EMPLOYER_B, EMPLOYER_C] = SEED.employersWithMandate;
+
+function readManifestOrUndefined(folder: string): Manifest | undefined {
+  return existsSync(join(folder, "manifest.json")) ? readManifestFile(folder) : undefined;
+}
 
 /** Every record of a JSON lines file has its own id: nothing was written twice. */
 function assertNoDuplicate(path: string, key: string): number {
@@ -56,6 +63,7 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.equal(manifest.complete, true);
       assert.deepEqual(Object.keys(manifest.employers), [SEED.demoEmployer]);
       assert.equal(manifest.owner, "export");
+      assert.match(manifest.package, /^node-red-contrib-careerpro-fla@\d+\.\d+\.\d+/);
       assert.deepEqual(manifest.options.collections, ["trainings", "trainingRights", "trainingCredits"]);
       assert.equal(msg.fla!.operation, "export");
       assert.equal(msg.fla!.resumed, false);
@@ -157,6 +165,74 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.equal(written, trainings.total);
     });
 
+    it("a redeploy in the middle of a run: close waits for the manifest, the queued message ends with FLA_ABORTED, the new node resumes the run", async () => {
+      const { node, out } = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      const folder = join(userDir, "fla-export");
+      ctx.sim.faults.add({ route: "*", kind: "slow", delayMs: 100 });
+      // Node-RED ends a message through the node's _complete when the node calls done(): count them.
+      const ended: string[] = [];
+      const withComplete = node as unknown as { _complete(msg: { _msgid: string }, err?: Error): void };
+      const complete = withComplete._complete.bind(node);
+      withComplete._complete = (msg, err) => {
+        ended.push(msg._msgid);
+        complete(msg, err);
+      };
+      // During a stop the Catch node may already be closed (and the helper's spies are gone): node.error itself is
+      // what the runtime logs, so it is watched on the instance.
+      const errorCodes: string[] = [];
+      const withError = node as unknown as { error(err: { code?: string }, msg?: unknown): void };
+      const error = withError.error.bind(node);
+      withError.error = (err, msg) => {
+        errorCodes.push(String(err?.code));
+        error(err, msg);
+      };
+      node.receive({ _msgid: "first", payload: "" });
+      node.receive({ _msgid: "queued", payload: "", folder: "elsewhere" });
+      await waitUntil(() => (readManifestOrUndefined(folder)?.employers[SEED.demoEmployer]?.trainings?.written ?? 0) > 0, 30_000, "a page on disk");
+      await helper.unload();
+      assert.deepEqual(ended, ["first", "queued"], "both messages ended (done called), in order, before the node finished closing");
+      assert.deepEqual(errorCodes, ["FLA_ABORTED", "FLA_ABORTED"], "each message ends with FLA_ABORTED, none silently");
+      const cut = readManifestFile(folder);
+      assert.equal(cut.complete, false);
+      assert.equal(cut.finishedAt, null);
+      assert.equal(existsSync(join(userDir, "elsewhere")), false, "the queued run never started");
+
+      ctx.sim.faults.clear();
+      const again = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      await again.out.waitFor(1, 60_000);
+      const msg = again.out.success[0];
+      assert.ok(msg, JSON.stringify(again.out.errors.map((e) => e.error)));
+      assert.equal(msg.fla!.resumed, true);
+      assert.equal(msg.complete, true);
+      assertNoDuplicate(join(folder, SEED.demoEmployer, "trainings.jsonl"), "trainingId");
+      assert.equal(out.success.length, 0, "the stopped run sent no done message");
+    });
+
+    it("the resume after a redeploy waits while the previous run still holds the folder (a close that timed out)", async () => {
+      const folder = join(userDir, "fla-export");
+      // An unfinished run of this node: a failure after one page.
+      const first = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
+      ctx.sim.faults.add({ route: "GET /trainings", kind: "slow", delayMs: 1, times: 1 });
+      ctx.sim.faults.add({ route: "GET /trainings", kind: "status", status: 500 });
+      first.node.receive({ payload: "" });
+      await first.out.waitFor(1, 60_000);
+      assert.equal(first.out.errors.length, 1);
+      await helper.unload();
+      ctx.sim.faults.clear();
+
+      // The previous run, still finishing, holds the folder when the new node starts.
+      const lock = await lockFolder(folder);
+      const again = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
+      await waitUntil(() => again.statuses.some((st) => /^resuming/.test(String(st.text))) || again.out.total > 0, 10_000, "the resume to start");
+      await new Promise((r) => setTimeout(r, 1_500)); // its first try meets the lock
+      assert.equal(again.out.total, 0, "nothing yet: the resume waits, it does not fail");
+      await lock.release();
+      await again.out.waitFor(1, 60_000);
+      assert.equal(again.out.success.length, 1, JSON.stringify(again.out.errors.map((e) => e.error)));
+      assert.equal(again.out.success[0].fla!.resumed, true);
+      assert.equal(again.out.success[0].complete, true);
+    });
+
     it("one run at a time: a second message waits for the first to end, and both are done in order", async () => {
       const { node, out } = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
       node.receive({ payload: "", folder: "queue/first" });
@@ -229,6 +305,103 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.deepEqual(existsSync(join(userDir, "fla-export")) ? readdirSync(join(userDir, "fla-export")) : [], []);
     });
   });
-});
+  describe("a real Node-RED process killed in the middle of a run", function () {
+    this.timeout(180_000);
+    let ctx: NodeTestContext;
+    let first: NodeRedProcess | undefined;
+    let second: NodeRedProcess | undefined;
+    before(async () => {
+      ctx = await startContext({ role: "provider" });
+    });
+    after(async () => {
+      await first?.kill();
+      await second?.stop();
+      await ctx.sim.stop();
+      if (first) rmSync(first.userDir, { recursive: true, force: true });
+    });
 
-export { EMPLOYER_C };
+    /** What the manifest on disk says now, or undefined while there is none (it is replaced atomically, never torn). */
+    function manifestNow(folder: string): Manifest | undefined {
+      return existsSync(join(folder, "manifest.json")) ? readManifestFile(folder) : undefined;
+    }
+
+    it("resumes its own unfinished run at the next start: the same archive completes, no line twice, done with msg.fla.resumed", async () => {
+      const employers = [EMPLOYER_A, EMPLOYER_B, EMPLOYER_C];
+      first = await startNodeRed();
+      const userDir = first.userDir;
+      const folder = join(userDir, "fla-export");
+      const doneFile = join(userDir, "done.jsonl");
+      const flow = [
+        { id: "tab", type: "tab", label: "export" },
+        {
+          id: "cfg",
+          type: "fla-config",
+          name: "FLA provider",
+          environment: "custom",
+          tokenUrl: ctx.sim.tokenUrl,
+          audience: ctx.sim.tokenUrl,
+          apiUrl: ctx.sim.apiUrl,
+          clientId: ctx.sim.client.clientId,
+          role: "provider",
+          enterpriseNumber: SEED.provider,
+          certificateFormat: "pfx",
+          timeout: 10,
+          credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.pfx.openSslDefault.password },
+        },
+        { id: "start", type: "inject", z: "tab", x: 100, y: 100, once: false, repeat: "", props: [{ p: "payload" }], payload: JSON.stringify(employers), payloadType: "json", wires: [["export"]] },
+        { id: "export", type: "fla-export", z: "tab", x: 300, y: 100, config: "cfg", folder: "fla-export", trainings: true, trainingRights: true, trainingCredits: false, fromYear: "2025", toYear: "2025", csv: true, xlsx: false, wires: [["fla"], []] },
+        { id: "fla", type: "change", z: "tab", x: 500, y: 100, rules: [{ t: "set", p: "payload", pt: "msg", to: "fla", tot: "msg" }], wires: [["done"]] },
+        { id: "done", type: "file", z: "tab", x: 700, y: 100, filename: doneFile, filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", encoding: "utf8", wires: [[]] },
+      ];
+      const deployed = await fetch(`${first.url}/flows`, { method: "POST", headers: { "Content-Type": "application/json", "Node-RED-Deployment-Type": "full" }, body: JSON.stringify(flow) });
+      assert.equal(deployed.status, 204, await deployed.text());
+
+      // Slow answers, so that the run is surely in the middle when the process dies.
+      ctx.sim.faults.add({ route: "*", kind: "slow", delayMs: 150 });
+      // The flows start just after the deploy answered: the inject node answers 404 until then.
+      let clicked = 0;
+      for (let tries = 0; clicked !== 200 && tries < 100; tries++) {
+        if (tries > 0) await new Promise((r) => setTimeout(r, 100));
+        clicked = (await fetch(`${first.url}/inject/start`, { method: "POST" })).status;
+      }
+      assert.equal(clicked, 200, first.output());
+      await waitUntil(() => manifestNow(folder)?.employers[EMPLOYER_A]?.status === "complete", 90_000, "the first employer complete");
+      await first.kill();
+
+      const cut = manifestNow(folder)!;
+      assert.equal(cut.complete, false, "killed in the middle of the run");
+      assert.equal(cut.finishedAt, null);
+      assert.equal(cut.owner, "export");
+      assert.deepEqual(Object.keys(cut.employers), employers, "the manifest knows the whole list");
+      assert.equal(existsSync(doneFile), false, "no done message before the kill");
+      const firstEmployerFile = `${EMPLOYER_A}/trainings.jsonl`;
+      const firstEmployerEntry = cut.files[firstEmployerFile];
+      assert.ok(firstEmployerEntry, "the complete employer's file is recorded");
+
+      ctx.sim.faults.clear();
+      second = await startNodeRed({ userDir });
+      await waitUntil(() => existsSync(doneFile) && readFileSync(doneFile, "utf8").includes("\n"), 90_000, "the done message of the resumed run");
+      const done = JSON.parse(readFileSync(doneFile, "utf8").trim().split("\n")[0]) as Record<string, unknown>;
+      assert.equal(done.resumed, true);
+      assert.equal(done.complete, true);
+      assert.equal(done.folder, folder);
+
+      const manifest = readManifestFile(folder);
+      assert.equal(manifest.complete, true);
+      assert.notEqual(manifest.finishedAt, null);
+      assert.deepEqual(Object.keys(manifest.employers), employers);
+      assert.deepEqual(manifest.files[firstEmployerFile], firstEmployerEntry, "the employer complete before the kill was kept as it was");
+      for (const employer of employers) {
+        const state = manifest.employers[employer];
+        assert.equal(state.status, "complete", employer);
+        const trainings = assertNoDuplicate(join(folder, employer, "trainings.jsonl"), "trainingId");
+        assert.equal(trainings, state.trainings!.total, `${employer} trainings`);
+        assert.equal(trainings, ctx.sim.data.trainingsOf(employer).filter((t: { status?: string }) => t.status !== "CANCELLED").length, `${employer}: as many as the simulator holds`);
+        const rights = readFileSync(join(folder, employer, "training-rights.jsonl"), "utf8").split("\n").filter(Boolean);
+        assert.equal(new Set(rights).size, rights.length, `${employer}: a training right written twice`);
+        assert.equal(rights.length, state.trainingRights!.total, `${employer} rights`);
+      }
+      assert.doesNotMatch(second.output(), /\[error\]/, "no error logged by the resumed run");
+    });
+  });
+});

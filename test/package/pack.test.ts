@@ -1,6 +1,6 @@
 /**
  * What a user installs: `npm pack` gives the tarball the Flow Library and npm would publish; it must hold only what a
- * user needs, and once installed into a fresh Node-RED user directory, Node-RED 4.1 must load the three nodes from it.
+ * user needs, and once installed into a fresh Node-RED user directory, Node-RED 4.1 must load the four nodes from it.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -24,7 +24,7 @@ async function run(command: string, args: string[], options: Parameters<typeof e
 }
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const PACKAGE = "node-red-contrib-careerpro-fla";
-const TYPES = ["fla-config", "fla-declare", "fla-query"];
+const TYPES = ["fla-config", "fla-declare", "fla-export", "fla-query"];
 
 /** Top-level entries a user needs; everything in the tarball must be under one of them. */
 const SHIPPED = [/^dist\/src\//, /^nodes\//, /^examples\//, /^bin\//, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
@@ -44,7 +44,7 @@ interface NodeSet {
   err?: unknown;
 }
 
-describe("npm package: the packed tarball installs into Node-RED and loads the three nodes", function () {
+describe("npm package: the packed tarball installs into Node-RED and loads the four nodes", function () {
   this.timeout(300_000);
 
   const workDir = mkdtempSync(join(tmpdir(), "fla-pack-"));
@@ -93,10 +93,10 @@ describe("npm package: the packed tarball installs into Node-RED and loads the t
       for (const lang of ["en-US", "fr", "nl"]) needed.push(`nodes/locales/${lang}/${type}.json`, `nodes/locales/${lang}/${type}.html`);
     }
     assert.deepEqual(needed.filter((f) => !files.includes(f)), [], "files missing from the tarball");
-    assert.ok(files.filter((f) => f.startsWith("examples/") && f.endsWith(".json")).length >= 3, "at least three examples");
+    assert.ok(files.filter((f) => f.startsWith("examples/") && f.endsWith(".json")).length >= 4, "at least four examples");
   });
 
-  it("installs from the tarball into a fresh user directory, and Node-RED 4.1 loads fla-config, fla-declare and fla-query", async () => {
+  it("installs from the tarball into a fresh user directory, and Node-RED 4.1 loads fla-config, fla-declare, fla-export and fla-query", async () => {
     userDir = join(workDir, "userDir");
     mkdirSync(userDir);
     writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "fla-pack-userdir", version: "0.0.0", private: true }));

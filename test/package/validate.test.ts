@@ -63,8 +63,8 @@ describe("node-red-dev validate (Flow Library scorecard, offline checks)", funct
     });
   }
 
-  it("has examples for both non-config nodes (N02)", () => {
-    assert.deepEqual([...(scorecard.N02.nodes ?? [])].sort(), ["fla-declare", "fla-query"]);
+  it("has examples for every non-config node (N02)", () => {
+    assert.deepEqual([...(scorecard.N02.nodes ?? [])].sort(), ["fla-declare", "fla-export", "fla-query"]);
   });
 
   it("prints no warning but the scoped-name advice", () => {

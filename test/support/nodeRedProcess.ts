@@ -17,6 +17,8 @@ export interface NodeRedProcess {
   /** Everything the process printed, for secret checks. */
   output(): string;
   stop(): Promise<void>;
+  /** Kills the process with SIGKILL (a crash: no close handler runs) and resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 export interface NodeRedOptions {
@@ -109,6 +111,12 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<NodeRe
         child.once("exit", () => done());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+      }),
+    kill: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill("SIGKILL");
       }),
   };
 }
