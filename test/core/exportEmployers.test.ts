@@ -68,6 +68,8 @@ describe("core/export parseEmployerList", () => {
       assert.ok(result.refused.length >= 1);
       assert.ok(result.refused.every((r) => r.anomalies.length > 0 && typeof r.input === "string" && r.input.length <= 200));
     }
+    const many = Array.from({ length: 100_000 }, (_, i) => String(10_000_000 + i)).map((first8) => first8 + String(97 - Number(BigInt(first8) % 97n)).padStart(2, "0"));
+    assert.equal(parseEmployerList(many.join("\n"), provider).employers.length, 100_000, "a long list is read in linear time");
     const huge = `${a}\n`.repeat(200_000) + "x".repeat(5_000_000);
     const result = parseEmployerList(huge, provider);
     assert.deepEqual(result.employers, [a]);

@@ -411,6 +411,40 @@ describe("core/export against the simulator", function () {
       for (const en of allowed) assert.ok(manifest.files[`${en}/trainings.jsonl`]);
     });
 
+    it("a mandate withdrawn in the middle of the trainings: refused where it stopped, and resumed from there once given back", async () => {
+      const dir = await folder();
+      const en = SEED.demoEmployer;
+      const mandates = (sim.data as unknown as { mandateKeys: Set<string> }).mandateKeys;
+      const key = `${SEED.provider}>${en}`;
+      assert.ok(mandates.has(key));
+      const options = exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 });
+      const refusals: EmployerRefusal[] = [];
+      const refused = await runExport(options, {
+        client: provider.client,
+        packageId: PACKAGE,
+        onRefused: (r) => void refusals.push(r),
+        onProgress: (p) => {
+          if (p.page === 2) mandates.delete(key);
+        },
+      });
+      sim.addMandate(SEED.provider, en);
+      assert.equal(refused.complete, false);
+      assert.equal(refused.employers[en].status, "refused");
+      assert.equal(refusals.length, 1);
+      assert.equal(refusals[0].fla.status, "FORBIDDEN");
+      assert.deepEqual(refusals[0].fla.anomalies.map((a) => a.code), ["FLA-E-0031", "FLA-PAGE-FAILED"]);
+      const written = refused.employers[en].trainings!.written;
+      assert.ok(written === 100 || written === 150, String(written));
+      const before = sim.stats.requests;
+      const resumed = await runExport(options, { client: provider.client, packageId: PACKAGE });
+      const requests = sim.stats.requests - before;
+      assert.equal(resumed.complete, true);
+      assert.equal(resumed.employers[en].status, "complete");
+      assert.equal(resumed.employers[en].anomalies, undefined);
+      assert.equal(requests, Math.ceil(resumed.employers[en].trainings!.total! / 50) - written / 50, "resumed from where it stopped");
+      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items);
+    });
+
     it("restart: a complete employer is downloaded again, its files rewritten", async () => {
       const dir = await folder();
       const options = exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
@@ -497,6 +531,13 @@ describe("core/export against the simulator", function () {
       assert.equal((await runExport(options, { client: employer.client, packageId: PACKAGE })).complete, true);
     });
 
+    it("no employer at all: the archive is not complete", async () => {
+      const dir = await folder();
+      const manifest = await runExport(exportOptions(dir, []), { client: employer.client, packageId: PACKAGE });
+      assert.equal(manifest.complete, false);
+      assert.ok(manifest.finishedAt);
+    });
+
     it("readManifest: undefined without an archive, FLA_FILE for a damaged manifest", async () => {
       const dir = await folder();
       assert.equal(await readManifest(dir), undefined);
@@ -523,6 +564,40 @@ describe("core/export against the simulator", function () {
       const rejected = credits.find((c) => c.ssin === "85073003399");
       assert.deepEqual({ ...rejected, detail: undefined, problem: undefined }, { enterpriseNumber: en, ssin: "85073003399", year: 2025, found: false, httpStatus: 400, detail: undefined, problem: undefined });
       assert.equal(credits.length, state.total);
+    });
+
+    it("pages that shift while read (a training back on page 1, another gone at the end: same total) are not taken as complete, and the next run gets it right", async () => {
+      const dir = await folder();
+      const en = SEED.demoEmployer;
+      const store = sim.data as unknown as {
+        trainings: Map<string, Record<string, unknown>>;
+        trainingsOf(en: string): { trainingId: string }[];
+        cancelTraining(id: string, when: string): void;
+      };
+      const active = store.trainingsOf(en);
+      const early = active[5].trainingId;
+      const last = active[active.length - 1].trainingId;
+      store.cancelTraining(early, "2026-11-30T10:00:00Z");
+      const options = exportOptions(dir, [en], { collections: ["trainings"] });
+      const shifted = await runExport(options, {
+        client: employer.client,
+        packageId: PACKAGE,
+        onProgress: (p) => {
+          if (p.page !== 2) return;
+          // The early training comes back (its place in the list is kept: every later one moves one place on) and
+          // the last one is cancelled: the total stays the same.
+          store.trainings.set(early, { ...store.trainings.get(early), status: "ACCEPTED", cancelledAt: undefined });
+          store.cancelTraining(last, "2026-11-30T10:00:00Z");
+        },
+      });
+      const state = shifted.employers[en].trainings!;
+      assert.equal(state.written, state.total, "the counts alone look right");
+      assert.equal(state.complete, false);
+      assert.equal(shifted.complete, false);
+      const again = await runExport(options, { client: employer.client, packageId: PACKAGE });
+      assert.equal(again.complete, true);
+      const api = await apiItems(employer.client, "trainings", { enterpriseNumber: en });
+      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), api.items);
     });
   });
 });

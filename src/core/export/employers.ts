@@ -31,10 +31,12 @@ export function parseEmployerList(
   } catch {
     candidates = [{ value: payload, field: "payload", raw: safeShow(payload) }];
   }
+  const kept = new Set<string>();
   for (const candidate of candidates) {
     const checked = checkCandidate(candidate);
     if (typeof checked === "string") {
-      if (!employers.includes(checked)) employers.push(checked);
+      if (!kept.has(checked)) employers.push(checked);
+      kept.add(checked);
     } else {
       refused.push(checked);
     }

@@ -1,6 +1,20 @@
 /**
  * One run of the export: every employer of the input, every chosen collection, page after page into the archive,
  * the manifest saved after each page so that a crash at any point resumes without a record written twice or missing.
+ *
+ * The rules, in one place:
+ * - A page is appended to the data files and synced, then the manifest records the new file lengths and the next page
+ *   (atomically: temporary file, fsync, rename). A resume cuts the files back to the recorded lengths (a torn line, a
+ *   page the manifest never recorded) and asks for the recorded next page.
+ * - Complete: a paged read is complete when its pages ended, its total never moved, no record came twice and
+ *   written == total; rights are read year by year so that each year's total is checked; credits are complete when
+ *   every worker × year has a record. Anything else is `partial`, and the next run reads what is missing (or reads a
+ *   read that cannot be trusted again from its start).
+ * - A complete collection whose files still have their recorded size and SHA-256 is not read again (unless restart).
+ * - Other options on a resume: the union (see mergedOptions); restart takes the new options.
+ * - 400/403/404 of a paged read, and 403 of a credit, refuse the employer (reported, the run goes on); a credit's 404
+ *   or 400 is an answer about one worker-year and is recorded (see readCredit). Any other failure rejects the run,
+ *   after the manifest is saved with the failure in `error`.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -95,7 +109,9 @@ export class ExportRun {
         await this.exportEmployer(this.run.employers[index], index);
       }
       for (const state of Object.values(this.manifest.employers)) state.status = employerStatus(state, this.options.collections);
-      this.manifest.complete = Object.values(this.manifest.employers).every((state) => state.status === "complete");
+      // An archive of no employer at all (every input refused locally) is not a complete export of anything.
+      const states = Object.values(this.manifest.employers);
+      this.manifest.complete = states.length > 0 && states.every((state) => state.status === "complete");
       this.manifest.finishedAt = this.now().toISOString();
       await this.save(true);
       return this.manifest;
@@ -284,10 +300,28 @@ export class ExportRun {
         if (!segments.some((segment) => segment.year === year)) segments.push({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false });
       }
       resume.pageSize ??= this.pageSize;
-      const refusal = await this.readPages(context, collection, segments, resume.pageSize, async (items, advance) => {
+      // Offset paging over data that changes while it is read shifts the pages: a record inserted before the read's
+      // position comes twice (and, the total unchanged when another was removed, one goes missing). The keys seen so far
+      // (the employer's records already on disk included) reveal it; such a read is not complete and is done again.
+      const keyOf = collection === "trainings" ? trainingKey : rightKey;
+      const seen = new Set<string>();
+      const jsonl = dataFiles(this.run.folder, context.enterpriseNumber, collection).jsonl;
+      await forEachLine(jsonl, resume.bytes.jsonl, (line) => {
+        const key = keyOf(parseLine(line, jsonl));
+        if (key !== undefined) seen.add(key);
+      });
+      const refusal = await this.readPages(context, collection, segments, resume.pageSize, async (items, advance, segment) => {
+        let duplicates = 0;
+        for (const item of items) {
+          const key = keyOf(item);
+          if (key === undefined) continue;
+          if (seen.has(key)) duplicates += 1;
+          else seen.add(key);
+        }
         await files.append(items);
         await files.sync();
         advance();
+        if (duplicates > 0) segment.duplicates = (segment.duplicates ?? 0) + duplicates;
         resume.bytes = files.lengths;
         state.written += items.length;
         state.total = totalOf(segments);
@@ -315,7 +349,7 @@ export class ExportRun {
     collection: PagedCollection,
     segments: SegmentState[],
     pageSize: number,
-    onPage: (items: unknown[], advance: () => void) => Promise<number>,
+    onPage: (items: unknown[], advance: () => void, segment: SegmentState) => Promise<number>,
     report = true,
   ): Promise<Refused | undefined> {
     const ask = (segment: SegmentState, page: number): Promise<Settled<FlaResponse>> => {
@@ -343,7 +377,7 @@ export class ExportRun {
         }
         next.ended = page.next === undefined || page.items.length === 0;
         if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) asked = ask(segment, next.nextPage);
-        const written = await onPage(page.items, () => Object.assign(segment, next));
+        const written = await onPage(page.items, () => Object.assign(segment, next), segment);
         if (report) this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
       }
     }
@@ -584,7 +618,24 @@ function sameYears(a: number[] | undefined, b: number[]): boolean {
 }
 
 function segmentComplete(segment: SegmentState): boolean {
-  return segment.ended && !segment.totalChanged && segment.total !== null && segment.written === segment.total;
+  return segment.ended && !segment.totalChanged && !segment.duplicates && segment.total !== null && segment.written === segment.total;
+}
+
+function field(record: unknown, key: string): unknown {
+  return typeof record === "object" && record !== null ? (record as Record<string, unknown>)[key] : undefined;
+}
+
+/** A training's identity; undefined when the record has none (then it is not checked). */
+function trainingKey(record: unknown): string | undefined {
+  const id = field(record, "trainingId");
+  return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
+}
+
+/** A right's identity: one per worker and year of the employer. */
+function rightKey(record: unknown): string | undefined {
+  const ssin = field(record, "ssin");
+  const year = field(record, "year");
+  return typeof ssin === "string" && year !== undefined ? `${ssin}/${String(year)}` : undefined;
 }
 
 function totalOf(segments: SegmentState[]): number | null {

@@ -95,6 +95,8 @@ export interface SegmentState {
   ended: boolean;
   /** True when the API's total moved during the read: its pages may have shifted, so the read is done again. */
   totalChanged?: boolean;
+  /** Records that came a second time (the pages shifted while read): the read is done again. */
+  duplicates?: number;
 }
 
 export interface CollectionResume {

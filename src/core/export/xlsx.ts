@@ -7,7 +7,7 @@
 import { createWriteStream, promises as fs } from "node:fs";
 import path from "node:path";
 import { once } from "node:events";
-import ExcelJS from "exceljs";
+import type ExcelJSModule from "exceljs";
 import { COLUMNS, flatten, headerOf } from "./columns";
 import { dataFiles } from "./collectionFiles";
 import { FILE_MODE, forEachLine, onDisk, parseLine } from "./files";
@@ -35,6 +35,8 @@ export async function writeWorkbook(
 ): Promise<void> {
   const file = workbookPath(folder, enterpriseNumber);
   const temp = `${file}.tmp`;
+  // Loaded on first use: exceljs takes a good half second to load, which a Node-RED start without XLSX need not pay.
+  const ExcelJS = ((await import("exceljs")) as unknown as { default: typeof ExcelJSModule }).default;
   await onDisk("writing", temp, async () => {
     const stream = createWriteStream(temp, { mode: FILE_MODE });
     const closed = once(stream, "close");
@@ -78,7 +80,7 @@ export async function writeWorkbook(
   await onDisk("renaming", temp, () => fs.rename(temp, file));
 }
 
-function cellValue(value: unknown, isIdentifier: boolean): ExcelJS.CellValue {
+function cellValue(value: unknown, isIdentifier: boolean): ExcelJSModule.CellValue {
   if (value === undefined || value === null) return null;
   if (isIdentifier) return String(value);
   if (typeof value === "number" || typeof value === "boolean") return value;
