@@ -82,7 +82,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
     };
     const problemAtDeploy = deployProblem();
     if (problemAtDeploy) status.problem(problemAtDeploy);
-    else if ("folder" in nodeFolder) status.clear();
+    else if (connection?.warnings[0]) status.warning(connection.warnings[0]);
+    else status.clear();
 
     const fail = (msg: Out, err: unknown, folder?: string): void => {
       const error = asFlaError(err);

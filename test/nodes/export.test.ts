@@ -233,6 +233,24 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.equal(again.out.success[0].complete, true);
     });
 
+    it("a second click keeps a complete employer without a request; msg.restart: true downloads it again", async () => {
+      const { node, out } = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
+      node.receive({ payload: "" });
+      await out.waitFor(1, 60_000);
+      const total = Number(manifestOf(out.success[0]).employers[SEED.demoEmployer].trainings!.total);
+      let requests = ctx.sim.stats.requests;
+      node.receive({ payload: "" });
+      await out.waitFor(2, 60_000);
+      assert.equal(out.success[1].complete, true, JSON.stringify(out.errors.map((e) => e.error)));
+      assert.equal(ctx.sim.stats.requests - requests, 0, "the complete employer was kept");
+      requests = ctx.sim.stats.requests;
+      node.receive({ payload: "", restart: true });
+      await out.waitFor(3, 60_000);
+      assert.equal(out.success[2].complete, true, JSON.stringify(out.errors.map((e) => e.error)));
+      assert.ok(ctx.sim.stats.requests - requests >= Math.ceil(total / 100), "every page read again");
+      assert.equal(assertNoDuplicate(join(userDir, "fla-export", SEED.demoEmployer, "trainings.jsonl"), "trainingId"), total, "rewritten, not appended");
+    });
+
     it("one run at a time: a second message waits for the first to end, and both are done in order", async () => {
       const { node, out } = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
       node.receive({ payload: "", folder: "queue/first" });

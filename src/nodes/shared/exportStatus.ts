@@ -57,6 +57,11 @@ export class ExportStatusReporter {
     this.set(() => ({ fill: "red", shape: "ring", text: text.slice(0, 80) }));
   }
 
+  /** A certificate warning of the config node (e.g. it expires soon), as the other FLA nodes show it. */
+  warning(text: string): void {
+    this.set(() => ({ fill: "yellow", shape: "ring", text: text.slice(0, 80) }));
+  }
+
   clear(): void {
     this.set(() => ({}));
   }
