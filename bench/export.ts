@@ -3,12 +3,15 @@
  *
  * - throughput: the fla-export node in an embedded Node-RED runtime (or the core's runExport, BENCH_EXPORT_VIA=core;
  *   exportRunner.ts), through the config node's connection (token cache, request limiter, FlaApiClient with its retry
- *   policy), against a raw paging loop (plain axios configured as our client, the
- *   same token, the same requests one at a time as the export reads its pages, the same JSON lines written to the same
- *   files), over one scaled simulator (BENCH_EXPORT_EMPLOYERS employers, BENCH_EXPORT_TRAININGS trainings) in a child
- *   process; BENCH_EXPORT_ROUNDS interleaved rounds, medians; the first round checks that both wrote the same bytes.
- * - memory: the RSS growth of an export of 1,000 and of 100,000 trainings (BENCH_EXPORT_MEMORY_SIZES), each in a child
- *   process of its own (exportMemory.ts) against a simulator of that size, so that nothing else weighs on it.
+ *   policy), against a raw paging loop (plain axios configured as our client, the same token, the same requests one
+ *   at a time, the same JSON lines written to the same files), over one scaled simulator (BENCH_EXPORT_EMPLOYERS
+ *   employers, BENCH_EXPORT_TRAININGS trainings, a provider with every mandate) in a child process;
+ *   BENCH_EXPORT_ROUNDS interleaved rounds, medians; the first round checks that both wrote the same bytes.
+ * - memory: the RSS growth of an export of 1,000 and of 100,000 trainings (BENCH_EXPORT_MEMORY_SIZES; collections
+ *   BENCH_EXPORT_MEMORY_COLLECTIONS, CSV on), each in a child process of its own (exportMemory.ts) against a simulator
+ *   of that size, so that nothing else weighs on it.
+ *
+ * BENCH_EXPORT_PART=throughput or memory runs one part (with BENCH_ONLY=export the other part's figures are kept).
  */
 import { createHash } from "node:crypto";
 import { fork } from "node:child_process";
@@ -33,7 +36,7 @@ const MEMORY_COLLECTIONS = (process.env.BENCH_EXPORT_MEMORY_COLLECTIONS ?? "trai
 /** What the throughput runs read: the paged collections, JSON lines only (the raw loop writes nothing else). */
 const COLLECTIONS: CollectionName[] = ["trainings", "trainingRights"];
 const PAGE_SIZE = 100;
-/** The export reads one page at a time; so does the raw loop. */
+/** The export reads one page at a time (asking for the next while it writes the current); the raw loop too, without overlap. */
 const CONCURRENCY = 1;
 const MEMORY_GOAL_MB = 64;
 const RATIO_GOAL = 0.9;
