@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
 import { SEED, startSimulator, type Simulator, type SimulatorData } from "../../src/simulator";
 import { parseCliArguments, USAGE } from "../../src/simulator/cliOptions";
 import { api, getToken, makeCertificate, training, type TestKeyPair } from "./helpers";
@@ -245,5 +247,25 @@ describe("simulator: scale option", function () {
     assert.throws(() => parseCliArguments(["--employers", "many"]), /--employers needs a whole number/);
     assert.throws(() => parseCliArguments(["--employers", "2"]), /employers from 6/);
     assert.throws(() => parseCliArguments(["--no-seed", "--trainings", "10"]), /cannot go with --no-seed/);
+  });
+
+  it("fla-simulator --employers 12 --trainings 345 starts with that data set and says which employers the provider may read", async function () {
+    const child = spawn(process.execPath, [resolve(__dirname, "../../../bin/fla-simulator.js"), "--port", "0", "--employers", "12", "--trainings", "345"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const out = await new Promise<string>((done, fail) => {
+        let text = "";
+        child.stdout?.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+          if (/scaled: provider .*\n/.test(text)) done(text);
+        });
+        child.once("exit", (code) => fail(new Error(`fla-simulator exited (${code}): ${text}`)));
+      });
+      assert.match(out, /data: 12 employers, \d+ workers, 345 trainings, \d+ rights \(scaled\)/);
+      assert.match(out, new RegExp(`scaled: provider ${SEED.provider} has mandates for \\d+ of 12 employers; not for ${SEED.employers[3]}`));
+    } finally {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
   });
 });
