@@ -9,7 +9,8 @@
  *
  * BENCH_MESSAGES (default 5000), BENCH_ROUNDS (default 5: raw and node runs interleaved, medians kept) and BENCH_CONCURRENCY (default "4,16,64")
  * change the runs; BENCH_ONLY=memory runs the memory probe alone, BENCH_ONLY=arrays the array payloads alone (bench/arrays.ts;
- * results.json untouched); profile with `node --cpu-prof dist/bench/run.js`.
+ * results.json untouched), BENCH_ONLY=export the export benchmark alone (bench/export.ts; its entry of results.json only);
+ * profile with `node --cpu-prof dist/bench/run.js`.
  */
 import { fork } from "node:child_process";
 import http from "node:http";
@@ -22,6 +23,7 @@ import { FlaConnection } from "../src/core/connection";
 import { getTestCertificatesSync, type PfxFile } from "../test/support/certificates";
 import { loadTraining } from "../test/load/support";
 import { arrays, arraysTable } from "./arrays";
+import { exportBench, exportOnly, printExportTable } from "./export";
 import { cpuMicros, gc, median, round } from "./measure";
 import type { MemoryFigures } from "./memoryProbe";
 import { loadFlow, stopRuntime, type BenchFlow, type Credentials } from "./runtime";
@@ -231,6 +233,7 @@ function printTable(results: Record<string, unknown> & { throughput: Awaited<Ret
 async function main(): Promise<void> {
   const certs = getTestCertificatesSync();
   const credentials: Credentials = { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password };
+  if (process.env.BENCH_ONLY === "export") return exportOnly(certs.client.certificatePem, credentials, RESULTS);
   const { child, info } = await SimulatorChild.start(certs.client.certificatePem);
   try {
     if (process.env.BENCH_ONLY === "memory") {
@@ -255,9 +258,11 @@ async function main(): Promise<void> {
       pfxLoad: pfxLoadTimes({ openSslDefault: certs.pfx.openSslDefault, legacy: certs.pfx.legacy, windows3des: certs.pfx.windows3des }),
       memory: await memory(info, credentials, child),
       arrays: await arrays(info, credentials),
+      export: await exportBench(certs.client.certificatePem, credentials),
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
     printTable(results);
+    printExportTable(results.export);
     console.log(`\nwritten to ${RESULTS}`);
   } finally {
     await stopRuntime();

@@ -32,7 +32,7 @@ export interface BenchFlow {
   unload(): Promise<void>;
 }
 
-interface Red {
+export interface Red {
   init(server: unknown, settings: Record<string, unknown>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -57,7 +57,7 @@ const COUNTER_HTML = `<script type="text/javascript">RED.nodes.registerType("ben
 let red: Red | undefined;
 let userDir: string | undefined;
 
-async function startRuntime(): Promise<Red> {
+export async function startRuntime(): Promise<Red> {
   if (red) return red;
   userDir = mkdtempSync(join(tmpdir(), "fla-bench-"));
   process.once("exit", () => rmSync(userDir!, { recursive: true, force: true }));

@@ -1,8 +1,10 @@
 /**
  * The simulator in a child process, so that its CPU is not counted as ours. Driven over IPC by bench/run.ts:
  * { id, cmd: "start", certificatePem } → urls; "stats"; "fault" (a FaultSpec); "clear".
+ * With `scale` the start seeds that data set; with `role: "provider"` the client is SEED.provider with a mandate from
+ * every employer (an export of everything), and the answer lists the employers.
  */
-import { startSimulator, type FaultSpec, type Simulator } from "../src/simulator";
+import { SEED, startSimulator, type ClientRole, type FaultSpec, type Simulator, type SimulatorScale } from "../src/simulator";
 import { testClient } from "../test/support/simulator";
 
 export interface SimulatorCommand {
@@ -10,6 +12,8 @@ export interface SimulatorCommand {
   cmd: "start" | "stats" | "fault" | "clear";
   certificatePem?: string;
   fault?: FaultSpec;
+  scale?: SimulatorScale;
+  role?: ClientRole;
 }
 
 export interface SimulatorInfo {
@@ -18,6 +22,10 @@ export interface SimulatorInfo {
   clientId: string;
   role: string;
   enterpriseNumber: string;
+  /** With a scale: every employer, in seeding order, and the data set's size. */
+  employers?: string[];
+  trainings?: number;
+  rights?: number;
 }
 
 export interface SimulatorFigures {
@@ -33,10 +41,15 @@ let sim: Simulator | undefined;
 async function handle(command: SimulatorCommand): Promise<unknown> {
   switch (command.cmd) {
     case "start": {
-      sim = await startSimulator({ port: 0, host: "127.0.0.1", seed: false, tokenLifetimeSeconds: 3600 });
-      const client = testClient(command.certificatePem ?? "");
+      sim = await startSimulator({ port: 0, host: "127.0.0.1", seed: command.scale !== undefined, scale: command.scale, tokenLifetimeSeconds: 3600 });
+      const client = testClient(command.certificatePem ?? "", { role: command.role ?? "employer" });
       sim.registerClient(client);
       const info: SimulatorInfo = { tokenUrl: sim.tokenUrl, apiUrl: sim.apiUrl, clientId: client.clientId, role: client.role, enterpriseNumber: client.enterpriseNumber };
+      if (command.scale) {
+        const employers = [...sim.data.employers.keys()];
+        if (client.role === "provider") for (const employer of employers) sim.addMandate(SEED.provider, employer);
+        Object.assign(info, { employers, trainings: sim.data.trainings.size, rights: sim.data.rights.size });
+      }
       return info;
     }
     case "stats": {

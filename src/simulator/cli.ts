@@ -26,7 +26,13 @@ async function main(): Promise<void> {
   if (config.client) console.log(`  registered client: ${config.client.clientId} (${config.client.role}, ${config.client.enterpriseNumber})`);
   else console.log("  no client registered: pass --certificate cert.pem [--client-id ID --role employer|provider]");
   console.log(`  demo employer ${SEED.demoEmployer}, demo worker ${SEED.demoWorker}, provider ${SEED.provider} (mandates: ${SEED.employersWithMandate.join(", ")})`);
-  console.log(`  declarations: ${config.options.asyncDeclarations ? "asynchronous (202)" : "synchronous (201/200)"}; data: ${config.options.seed === false ? "demo identifiers only" : `${simulator.data.trainings.size} trainings`}; today ${simulator.today}`);
+  console.log(`  declarations: ${config.options.asyncDeclarations ? "asynchronous (202)" : "synchronous (201/200)"}; data: ${config.options.seed === false ? "demo identifiers only" : `${simulator.data.employers.size} employers, ${simulator.data.workers.size} workers, ${simulator.data.trainings.size} trainings, ${simulator.data.rights.size} rights${config.options.scale ? " (scaled)" : ""}`}; today ${simulator.today}`);
+  if (config.options.scale) {
+    const employers = [...simulator.data.employers.keys()];
+    const mandated = employers.filter((e) => simulator.data.hasMandate(SEED.provider, e));
+    const without = employers.filter((e) => !simulator.data.hasMandate(SEED.provider, e));
+    console.log(`  scaled: provider ${SEED.provider} has mandates for ${mandated.length} of ${employers.length} employers; not for ${without.slice(0, 3).join(", ")}${without.length > 3 ? ", ..." : ""}`);
+  }
   for (const fault of simulator.faults.list()) console.log(`  fault #${fault.id}: ${JSON.stringify(fault)}`);
 
   const stop = (signal: string): void => {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { normalizeEnterpriseNumber } from "../core/identifiers";
 import { parseFaultSpec } from "./faults";
+import { checkScale } from "./scaleSeed";
 import { SEED } from "./seed";
 import type { FaultSpec, RegisteredClient, SimulatorOptions } from "./types";
 
@@ -21,7 +22,15 @@ export const USAGE = `Usage: fla-simulator [options]
                             "POST /trainings:status=503:retryAfter=1:probability=0.1", "*:reset:times=2",
                             "GET /trainings:slow=2000", "token:status=500", "POST /trainings:hang:phase=after"
   --no-seed                 start without the big demo data set
+  --employers N             a scaled data set instead of the demo one: N employers, the 6 demo ones included
+                            (default 300 when --trainings is given), a provider mandate for 3 out of 4 of them
+  --trainings N             ... and N trainings from 2024 to today (default 100000 when --employers is given),
+                            a right for every worker and year; the same sizes give the same data every time
+  --workers N               ... and N workers (default one per 4 trainings, at least 2 per employer)
   --help                    this text`;
+
+/** The scale of `--employers` or `--trainings` given alone. */
+export const DEFAULT_SCALE = { employers: 300, trainings: 100_000 } as const;
 
 export interface CliConfig {
   options: SimulatorOptions;
@@ -60,6 +69,9 @@ export function parseCliArguments(argv: string[], readFile: (path: string) => Bu
       today: { type: "string" },
       fault: { type: "string", multiple: true },
       "no-seed": { type: "boolean" },
+      employers: { type: "string" },
+      trainings: { type: "string" },
+      workers: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -74,6 +86,14 @@ export function parseCliArguments(argv: string[], readFile: (path: string) => Bu
     tokenLifetimeSeconds: wholeNumber("token-lifetime", values["token-lifetime"]),
     today: values.today,
   };
+  const employers = wholeNumber("employers", values.employers);
+  const trainings = wholeNumber("trainings", values.trainings);
+  const workers = wholeNumber("workers", values.workers);
+  if (employers !== undefined || trainings !== undefined || workers !== undefined) {
+    if (values["no-seed"]) throw new Error("--employers, --trainings and --workers seed a scaled data set: they cannot go with --no-seed.");
+    options.scale = { employers: employers ?? DEFAULT_SCALE.employers, trainings: trainings ?? DEFAULT_SCALE.trainings, workers };
+    checkScale(options.scale);
+  }
   let client: RegisteredClient | undefined;
   const role = values.role ?? "employer";
   if (role !== "employer" && role !== "provider") throw new Error(`--role must be employer or provider, not "${role}".`);

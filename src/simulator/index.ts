@@ -10,6 +10,7 @@ import { ClientRegistry } from "./clients";
 import { isIsoDate, realToday } from "./dates";
 import { FaultInjector } from "./faults";
 import { API_BASE_PATH } from "./routes";
+import { checkScale, seedScale } from "./scaleSeed";
 import { seedBase, seedData } from "./seed";
 import { createPipeline } from "./server";
 import { createStats } from "./stats";
@@ -22,6 +23,7 @@ export * from "./types";
 export type { SimulatorData } from "./store";
 export { SEED } from "./seed";
 export { parseFaultSpec } from "./faults";
+export { SCALE_LIMITS, scaleWorkers } from "./scaleSeed";
 export { TOKEN_PATH } from "./tokenEndpoint";
 export { API_BASE_PATH } from "./routes";
 export { ANOMALY_CATALOGUE } from "./anomalies";
@@ -72,9 +74,15 @@ export async function startSimulator(options: SimulatorOptions & { https?: Simul
   let asyncDeclarations = options.asyncDeclarations ?? false;
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 600;
 
+  if (options.scale !== undefined) {
+    if (options.seed === false) throw new Error("The simulator's scale is a seeded data set: it cannot go with seed: false.");
+    checkScale(options.scale);
+  }
+
   const store = new SimulatorStore();
   seedBase(store);
-  if (options.seed !== false) seedData(store, today);
+  if (options.scale !== undefined) seedScale(store, today, options.scale);
+  else if (options.seed !== false) seedData(store, today);
 
   const stats = createStats();
   const clients = new ClientRegistry();

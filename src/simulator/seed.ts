@@ -45,10 +45,10 @@ export const SEED = {
 } as const;
 
 const EMPLOYER_NAMES = ["Brasserie Demo SA", "Logistique Escaut NV", "Atelier Meuse SRL", "Bouw Kempen BV", "Soins Ardenne ASBL", "Data Zenne NV"];
-const PROVIDER_NAMES = ["Secrétariat Social Demo", "Payroll Partners Belgium"];
-const FIRST_NAMES = ["Anna", "Lucas", "Emma", "Noah", "Lina", "Arthur", "Louise", "Jules", "Mila", "Adam", "Olivia", "Liam", "Nora", "Victor", "Elise"];
-const LAST_NAMES = ["Peeters", "Janssens", "Maes", "Jacobs", "Dubois", "Lambert", "Dupont", "Claes", "Willems", "Goossens", "Martin", "Wouters"];
-const TITLES = [
+export const PROVIDER_NAMES = ["Secrétariat Social Demo", "Payroll Partners Belgium"];
+export const FIRST_NAMES = ["Anna", "Lucas", "Emma", "Noah", "Lina", "Arthur", "Louise", "Jules", "Mila", "Adam", "Olivia", "Liam", "Nora", "Victor", "Elise"];
+export const LAST_NAMES = ["Peeters", "Janssens", "Maes", "Jacobs", "Dubois", "Lambert", "Dupont", "Claes", "Willems", "Goossens", "Martin", "Wouters"];
+export const TITLES = [
   "Forklift safety",
   "First aid at work",
   "Excel for analysts",
@@ -64,10 +64,10 @@ const TITLES = [
   "Project management",
   "Cyber security awareness",
 ];
-const NATURES = ["FORMAL", "INFORMAL"] as const;
-const OUTCOMES = ["COMPLETED", "NOT_COMPLETED", "CERTIFIED", "UNKNOWN"] as const;
-const FUNDINGS = ["EMPLOYER", "SECTORAL_FUND", "REGIONAL", "PUBLIC", "OTHER"] as const;
-const SOURCES: TrainingSource[] = ["EMPLOYER", "EMPLOYER", "EMPLOYER", "TRAINING_PROVIDER", "SIGEDIS"];
+export const NATURES = ["FORMAL", "INFORMAL"] as const;
+export const OUTCOMES = ["COMPLETED", "NOT_COMPLETED", "CERTIFIED", "UNKNOWN"] as const;
+export const FUNDINGS = ["EMPLOYER", "SECTORAL_FUND", "REGIONAL", "PUBLIC", "OTHER"] as const;
+export const SOURCES: TrainingSource[] = ["EMPLOYER", "EMPLOYER", "EMPLOYER", "TRAINING_PROVIDER", "SIGEDIS"];
 
 export const FLA_START = "2024-01-01";
 const SEEDED_TRAININGS_END = "2025-12-31";
@@ -153,7 +153,7 @@ export function seedData(store: SimulatorStore, today: string): void {
   for (const employment of store.employments) {
     for (let year = 2024; year <= Math.min(2025, currentYear); year++) {
       if ((employment.to ?? "9999-12-31") < `${year}-01-01` || employment.from > `${year}-12-31`) continue;
-      store.rights.set(`${employment.enterpriseNumber}/${employment.ssin}/${year}`, {
+      store.putRight({
         enterpriseNumber: employment.enterpriseNumber,
         ssin: employment.ssin,
         year,

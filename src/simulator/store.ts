@@ -24,8 +24,14 @@ export interface SimulatorData {
   readonly declarations: ReadonlyMap<string, DeclarationRecord>;
   /** Key `${enterpriseNumber}/${ssin}/${year}`. */
   readonly rights: ReadonlyMap<string, TrainingRightRecord>;
-  /** Active trainings of an employer, in trainingId order. */
+  /** Active trainings of an employer, in trainingId order: a copy of `activeTrainingsOf`, the caller may change it. */
   trainingsOf(enterpriseNumber: string): TrainingRecord[];
+  /** Active trainings of an employer, in trainingId order, from an index (no scan of the whole store); do not change it. */
+  activeTrainingsOf(enterpriseNumber: string): readonly TrainingRecord[];
+  /** Active trainings of a worker with any employer, in trainingId order. */
+  trainingsOfWorker(ssin: string): readonly TrainingRecord[];
+  /** Training rights of an employer, in the order they were first declared. */
+  rightsOf(enterpriseNumber: string): readonly TrainingRightRecord[];
   /** The trainingId of the active training with this employer + externalReference, if any. */
   findByExternalReference(enterpriseNumber: string, externalReference: string): string | undefined;
   /** `enterpriseNumber/externalReference` keys held by more than one active training (should stay empty). */
@@ -36,6 +42,52 @@ export interface SimulatorData {
 
 export function rightKey(enterpriseNumber: string, ssin: string, year: number): string {
   return `${enterpriseNumber}/${ssin}/${year}`;
+}
+
+/** trainingId order: "T-" + a counter padded to 6 digits, so a longer id is a later one. */
+function byTrainingId(a: TrainingRecord, b: TrainingRecord): number {
+  return a.trainingId.length - b.trainingId.length || (a.trainingId < b.trainingId ? -1 : a.trainingId > b.trainingId ? 1 : 0);
+}
+
+/**
+ * Records grouped under a key (an employer, a worker), with the group's list kept ready for paging: rebuilt (and
+ * sorted when asked) only after the group changed, so that a page costs a slice and not a pass over the store.
+ */
+class GroupIndex<T> {
+  private readonly groups = new Map<string, Map<string, T>>();
+  private readonly lists = new Map<string, readonly T[]>();
+
+  constructor(private readonly order?: (a: T, b: T) => number) {}
+
+  set(group: string, id: string, record: T): void {
+    let members = this.groups.get(group);
+    if (!members) {
+      members = new Map();
+      this.groups.set(group, members);
+    }
+    members.set(id, record);
+    this.lists.delete(group);
+  }
+
+  delete(group: string, id: string): void {
+    const members = this.groups.get(group);
+    if (!members?.delete(id)) return;
+    if (members.size === 0) this.groups.delete(group);
+    this.lists.delete(group);
+  }
+
+  list(group: string): readonly T[] {
+    const cached = this.lists.get(group);
+    if (cached) return cached;
+    const members = this.groups.get(group);
+    if (!members) return [];
+    const list = [...members.values()];
+    // Records mostly arrive in order (ids only grow): sort only when a correction moved one to the end.
+    const order = this.order;
+    if (order && list.some((record, i) => i > 0 && order(list[i - 1], record) > 0)) list.sort(order);
+    this.lists.set(group, list);
+    return list;
+  }
 }
 
 function identicalKey(t: { worker: { ssin: string }; title: string; period: { startDate: string; endDate: string } }): string {
@@ -50,7 +102,8 @@ export class SimulatorStore implements SimulatorData {
   readonly mandates: Mandate[] = [];
   readonly trainings = new Map<string, TrainingRecord>();
   readonly declarations = new Map<string, DeclarationRecord>();
-  readonly rights = new Map<string, TrainingRightRecord>();
+  /** Written through putRight only, which keeps the employer index right. */
+  private readonly rightsByKey = new Map<string, TrainingRightRecord>();
 
   private trainingCounter = 0;
   private declarationCounter = 0;
@@ -58,6 +111,13 @@ export class SimulatorStore implements SimulatorData {
   private readonly identical = new Map<string, number>();
   private readonly employmentsByWorker = new Map<string, Employment[]>();
   private readonly mandateKeys = new Set<string>();
+  private readonly activeByEmployer = new GroupIndex<TrainingRecord>(byTrainingId);
+  private readonly activeByWorker = new GroupIndex<TrainingRecord>(byTrainingId);
+  private readonly rightsByEmployer = new GroupIndex<TrainingRightRecord>();
+
+  get rights(): ReadonlyMap<string, TrainingRightRecord> {
+    return this.rightsByKey;
+  }
 
   nextTrainingId(): string {
     this.trainingCounter += 1;
@@ -150,7 +210,26 @@ export class SimulatorStore implements SimulatorData {
   }
 
   trainingsOf(enterpriseNumber: string): TrainingRecord[] {
-    return [...this.trainings.values()].filter((t) => t.employer.enterpriseNumber === enterpriseNumber && t.status !== "CANCELLED");
+    return [...this.activeByEmployer.list(enterpriseNumber)];
+  }
+
+  activeTrainingsOf(enterpriseNumber: string): readonly TrainingRecord[] {
+    return this.activeByEmployer.list(enterpriseNumber);
+  }
+
+  trainingsOfWorker(ssin: string): readonly TrainingRecord[] {
+    return this.activeByWorker.list(ssin);
+  }
+
+  /** Declares or corrects a worker's right for a year (a correction keeps its place in the employer's list). */
+  putRight(right: TrainingRightRecord): void {
+    const key = rightKey(right.enterpriseNumber, right.ssin, right.year);
+    this.rightsByKey.set(key, right);
+    this.rightsByEmployer.set(right.enterpriseNumber, key, right);
+  }
+
+  rightsOf(enterpriseNumber: string): readonly TrainingRightRecord[] {
+    return this.rightsByEmployer.list(enterpriseNumber);
   }
 
   duplicateExternalReferences(): string[] {
@@ -164,6 +243,13 @@ export class SimulatorStore implements SimulatorData {
   }
 
   private index(record: TrainingRecord, delta: 1 | -1): void {
+    if (delta > 0) {
+      this.activeByEmployer.set(record.employer.enterpriseNumber, record.trainingId, record);
+      this.activeByWorker.set(record.worker.ssin, record.trainingId, record);
+    } else {
+      this.activeByEmployer.delete(record.employer.enterpriseNumber, record.trainingId);
+      this.activeByWorker.delete(record.worker.ssin, record.trainingId);
+    }
     if (record.externalReference !== undefined) {
       const key = `${record.employer.enterpriseNumber}/${record.externalReference}`;
       if (delta > 0) this.byExternalReference.set(key, record.trainingId);

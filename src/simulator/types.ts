@@ -19,6 +19,27 @@ export interface SimulatorOptions {
   today?: string;
   /** Seed of the random draws of faults with a `probability`; default 1. */
   faultSeed?: number;
+  /**
+   * A large deterministic data set instead of the demo one (for exports and benchmarks): see SimulatorScale.
+   * The demo identifiers (SEED) stay valid; the demo data set's trainings and rights are not seeded.
+   */
+  scale?: SimulatorScale;
+}
+
+/**
+ * The size of a scaled data set. Seeded the same way for the same sizes and `today`: `employers` employers (the six
+ * SEED employers first), exactly `trainings` active trainings from 2024-01-01 to today spread over them (every employer
+ * has at least one worker; sizes vary as in a real client portfolio), a right for every worker and every year from 2024
+ * to today's year they were employed, and mandates: SEED.provider for `SEED.employersWithMandate` and three out of
+ * four of the added employers, never for SEED.employerWithoutMandate.
+ */
+export interface SimulatorScale {
+  /** Employers in all, the six SEED employers included: 6 to 100,000. */
+  employers: number;
+  /** Active trainings in all: 0 to 2,000,000. */
+  trainings: number;
+  /** Workers in all (the three employed SEED workers included), at least employers + 3; default one per four trainings, at least two per employer. */
+  workers?: number;
 }
 
 export interface RegisteredClient {

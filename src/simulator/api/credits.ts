@@ -29,8 +29,8 @@ export function readTrainingCredit(ctx: ApiContext, req: ApiRequest): Reply {
   const unit = right?.unit ?? "DAYS";
   let attended = 0;
   let trainingCount = 0;
-  for (const t of ctx.store.trainingsOf(enterpriseNumber)) {
-    if (t.worker.ssin !== ssin || t.period.startDate.slice(0, 4) !== String(year)) continue;
+  for (const t of ctx.store.trainingsOfWorker(ssin)) {
+    if (t.employer.enterpriseNumber !== enterpriseNumber || t.period.startDate.slice(0, 4) !== String(year)) continue;
     trainingCount += 1;
     const inDays = t.duration.unit === "DAYS" ? t.duration.value : t.duration.value / HOURS_PER_DAY;
     attended += unit === "DAYS" ? inDays : inDays * HOURS_PER_DAY;

@@ -39,7 +39,7 @@ export interface Collection<T> {
 }
 
 /** One page of `all`; links keep the filters in `filters` (absent values are left out). */
-export function paginate<T>(all: T[], paging: PageRequest, collectionUrl: string, filters: Record<string, string | undefined>): Collection<T> {
+export function paginate<T>(all: readonly T[], paging: PageRequest, collectionUrl: string, filters: Record<string, string | undefined>): Collection<T> {
   const link = (page: number): string => {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== "") params.set(key, value);

@@ -1,7 +1,6 @@
 /** PUT /trainingRights/{enterpriseNumber}/{ssin}/{year} and GET /trainingRights: a worker's training right for a year. */
 import { toApiAnomaly, type Finding } from "../anomalies";
 import { badRequest, json, type Reply } from "../reply";
-import { rightKey } from "../store";
 import type { DeclarationResult, TrainingRightRecord } from "../types";
 import { authorize, nowIso, parseJson, type ApiContext, type ApiRequest } from "./context";
 import { paginate, readPaging } from "./paging";
@@ -57,7 +56,7 @@ export function declareTrainingRight(ctx: ApiContext, req: ApiRequest): Reply {
     unit: unit as "DAYS" | "HOURS",
     declaredAt: nowIso(),
   };
-  ctx.store.rights.set(rightKey(enterpriseNumber, ssin, year), right);
+  ctx.store.putRight(right);
   const declarationId = ctx.store.nextDeclarationId();
   const result: DeclarationResult = { declarationId, status: "ACCEPTED", anomalies: findings.map(toApiAnomaly) };
   ctx.store.declarations.set(declarationId, { declarationId, enterpriseNumber, status: "ACCEPTED", anomalies: [], receivedAt: right.declaredAt, readyAt: 0 });
@@ -77,8 +76,7 @@ export function searchTrainingRights(ctx: ApiContext, req: ApiRequest): Reply {
     if (refused) return refused;
   }
   if (findings.length > 0 || enterpriseNumber === undefined) return badRequest(findings);
-  const items = [...ctx.store.rights.values()].filter(
-    (r) => r.enterpriseNumber === enterpriseNumber && (ssin === undefined || r.ssin === ssin) && (year === undefined || r.year === year),
-  );
+  const ofEmployer = ctx.store.rightsOf(enterpriseNumber);
+  const items = ssin === undefined && year === undefined ? ofEmployer : ofEmployer.filter((r) => (ssin === undefined || r.ssin === ssin) && (year === undefined || r.year === year));
   return json(200, paginate(items, paging, `${ctx.apiUrl}/trainingRights`, { enterpriseNumber: given, ssin, year: year === undefined ? undefined : String(year) }));
 }

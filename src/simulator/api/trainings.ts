@@ -209,9 +209,12 @@ export function searchTrainings(ctx: ApiContext, req: ApiRequest): Reply {
     findings.push({ code: "FLA-E-0012", in: "query", name: "endDate", value: endDate, detail: `endDate ${endDate} is before startDate ${startDate}.` });
   }
   if (findings.length > 0 || enterpriseNumber === undefined) return badRequest(findings);
-  const items = ctx.store
-    .trainingsOf(enterpriseNumber)
-    .filter((t) => (ssin === undefined || t.worker.ssin === ssin) && (endDate === undefined || t.period.startDate <= endDate) && (startDate === undefined || t.period.endDate >= startDate));
+  // From the indexes: a worker's few trainings when ssin is given, else the employer's list (sliced as is when unfiltered).
+  const candidates = ssin === undefined ? ctx.store.activeTrainingsOf(enterpriseNumber) : ctx.store.trainingsOfWorker(ssin).filter((t) => t.employer.enterpriseNumber === enterpriseNumber);
+  const items =
+    startDate === undefined && endDate === undefined
+      ? candidates
+      : candidates.filter((t) => (endDate === undefined || t.period.startDate <= endDate) && (startDate === undefined || t.period.endDate >= startDate));
   const page = paginate(items, paging, `${ctx.apiUrl}/trainings`, { enterpriseNumber: given, ssin, startDate, endDate });
   return json(200, { ...page, items: page.items.map(trainingView) });
 }
