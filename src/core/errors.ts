@@ -12,6 +12,7 @@ export type FlaErrorCode =
   | "FLA_RESPONSE" // an answer we cannot read (not JSON, wrong shape)
   | "FLA_UNCERTAIN" // a non-idempotent request may or may not have been recorded
   | "FLA_QUEUE_FULL" // the config node's queue is at its bound
+  | "FLA_UNAVAILABLE" // the platform stayed unavailable until the message's give-up time (outbox)
   | "FLA_ABORTED"; // the node was closed (redeploy, shutdown) before the message was sent
 
 export interface FlaErrorOptions {
