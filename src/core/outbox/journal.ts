@@ -58,7 +58,10 @@ export interface JournalEntry {
   failures: number;
   /** Not before this time (ms since epoch) for its next attempt; 0 when it may go at once. */
   notBefore: number;
-  /** An attempt started before the last stop and its end was never recorded: it may have reached the server. */
+  /**
+   * An attempt is recorded as started and its end (failed, outcome) is not: it may have reached the server. Read at
+   * the start of an attempt, it tells that the previous one was cut short by a stop or a crash.
+   */
   interrupted: boolean;
   /** Its outcome is recorded: it waits to be handed on, not to be sent. */
   hasOutcome: boolean;
@@ -199,6 +202,7 @@ export class Journal {
   /** An attempt is about to be sent: after a crash before its end is recorded, the entry is `interrupted`. */
   async attempt(entry: JournalEntry): Promise<void> {
     entry.attempts++;
+    entry.interrupted = true;
     if (this.persistent && entry.live) await this.append(encode({ type: "attempt", id: entry.id, attempts: entry.attempts }, ++this.seq));
   }
 
