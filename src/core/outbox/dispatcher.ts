@@ -263,8 +263,11 @@ export class Dispatcher<O = unknown> {
     this.clearTimer(this.delayTimer);
     this.clearTimer(this.giveUpTimer);
     if (this.inFlight > 0 || this.settling.size > 0) {
-      const grace = new Promise<void>((resolve) => this.clock.setTimeout(resolve, graceMs));
+      // Real time, not the injected clock: this is the node's close timeout, not a delay of the retry policy.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
       await Promise.race([this.idle(), grace]);
+      clearTimeout(timer);
       this.abort.abort();
       await this.idle();
     }
