@@ -22,7 +22,7 @@ import { dirname } from "node:path";
 import { crc32Hex } from "./crc32";
 
 const FORMAT_VERSION = 1;
-const READ_CHUNK = 4 * 1024 * 1024;
+const READ_CHUNK = 1024 * 1024;
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 
@@ -437,7 +437,7 @@ export class Journal {
     let corruptInMiddle = 0;
     let invalidSinceLastValid = 0;
     await scanLines(fh, fileSize, (buffer, start, end, offset) => {
-      const record = decode(buffer, start, end);
+      const record = decode(buffer, start, end, true);
       if (!record) {
         invalidSinceLastValid++;
         return;
@@ -629,13 +629,30 @@ function encode(body: RecordBody, seq: number): Buffer {
   return line;
 }
 
-/** The record of a whole line (with its newline) if its checksum matches, else undefined. */
-function decode(buffer: Buffer, start: number, end: number): RecordBody | undefined {
+/**
+ * The record of a whole line (with its newline) if its checksum matches, else undefined. `withoutData` (recovery)
+ * parses a put record without its `data`, the last key: the first `,"data":` of a line is that key, since a quote
+ * inside a JSON string is always escaped. The message bodies are then never parsed at open, only read back later.
+ */
+function decode(buffer: Buffer, start: number, end: number, withoutData = false): RecordBody | undefined {
   if (end - start < 11 || buffer[end - 1] !== NEWLINE || buffer[start + 8] !== SPACE) return undefined;
   const expected = buffer.toString("latin1", start, start + 8);
   if (crc32Hex(buffer, start + 9, end - 1) !== expected) return undefined;
+  if (withoutData) {
+    const dataKey = buffer.indexOf(DATA_KEY, start + 9);
+    if (dataKey > 0 && dataKey < end) {
+      const head = parse(buffer.toString("utf8", start + 9, dataKey) + "}");
+      if (head?.type === "put") return head;
+    }
+  }
+  return parse(buffer.toString("utf8", start + 9, end - 1));
+}
+
+const DATA_KEY = Buffer.from(',"data":');
+
+function parse(json: string): RecordBody | undefined {
   try {
-    const record = JSON.parse(buffer.toString("utf8", start + 9, end - 1)) as RecordBody;
+    const record = JSON.parse(json) as RecordBody;
     return record && typeof record === "object" && typeof record.type === "string" ? record : undefined;
   } catch {
     return undefined;
@@ -644,33 +661,40 @@ function decode(buffer: Buffer, start: number, end: number): RecordBody | undefi
 
 /**
  * Calls `onLine` for each line of the file in order, with the buffer holding it, the line's bounds (newline included)
- * and its offset in the file. A last line without a newline is passed as it is (decode refuses it).
+ * and its offset in the file. A last line without a newline is passed as it is (decode refuses it). One buffer is
+ * reused (grown only for a line longer than it): reading a big journal does not churn memory.
  */
 async function scanLines(
   fh: FileHandle,
   fileSize: number,
   onLine: (buffer: Buffer, start: number, end: number, offset: number) => void | Promise<void>,
 ): Promise<void> {
-  let carry = Buffer.alloc(0);
-  let carryOffset = 0;
+  let buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(fileSize, 1)));
+  let filled = 0; // bytes of buffer holding file data
+  let bufferOffset = 0; // file offset of buffer[0]
   let position = 0;
   while (position < fileSize) {
-    const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, fileSize - position));
-    const { bytesRead } = await fh.read(chunk, 0, chunk.length, position);
+    if (filled === buffer.length) {
+      const larger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(larger, 0, 0, filled);
+      buffer = larger;
+    }
+    const { bytesRead } = await fh.read(buffer, filled, Math.min(buffer.length - filled, fileSize - position), position);
     if (bytesRead === 0) break;
     position += bytesRead;
-    const buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    filled += bytesRead;
     let start = 0;
     for (;;) {
       const newline = buffer.indexOf(NEWLINE, start);
-      if (newline < 0) break;
-      await onLine(buffer, start, newline + 1, carryOffset + start);
+      if (newline < 0 || newline >= filled) break;
+      await onLine(buffer, start, newline + 1, bufferOffset + start);
       start = newline + 1;
     }
-    carry = Buffer.from(buffer.subarray(start));
-    carryOffset += start;
+    buffer.copy(buffer, 0, start, filled);
+    filled -= start;
+    bufferOffset += start;
   }
-  if (carry.length > 0) await onLine(carry, 0, carry.length, carryOffset);
+  if (filled > 0) await onLine(buffer, 0, filled, bufferOffset);
 }
 
 async function writeAll(fh: FileHandle, bytes: Buffer, position: number): Promise<void> {
