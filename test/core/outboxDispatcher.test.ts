@@ -283,3 +283,98 @@ describe("core/outbox Dispatcher", () => {
     assert.ok(owner.calls <= 20, `${owner.calls} calls in 10 minutes of outage`);
   });
 });
+
+describe("core/outbox Dispatcher, the handler's answers", () => {
+  let clock: ManualClock;
+  const open: Dispatcher<Outcome>[] = [];
+  beforeEach(() => {
+    clock = new ManualClock();
+  });
+  afterEach(async () => {
+    for (const dispatcher of open.splice(0)) await dispatcher.close(100);
+  });
+
+  /** In memory (no user directory): the same life, without a file. */
+  async function start(options: Partial<DispatcherOptions> = {}, breakerOptions = {}): Promise<{ dispatcher: Dispatcher<Outcome>; breaker: CircuitBreaker; journal: Journal }> {
+    const journal = await Journal.open(undefined);
+    const breaker = new CircuitBreaker({ clock, ...breakerOptions });
+    const dispatcher = new Dispatcher<Outcome>({ journal, breaker, clock, warn: () => undefined, ...options });
+    open.push(dispatcher);
+    return { dispatcher, breaker, journal };
+  }
+
+  it("a throw ends the entry: a FlaError as it is, anything else as FLA_UNCERTAIN", async () => {
+    const { dispatcher, journal } = await start();
+    const owner = new Owner(dispatcher, "node-1", async (entry) => {
+      if (refOf(entry) === 1) throw new FlaError("FLA_AUTH", "refused");
+      throw new TypeError("a bug");
+    }).attach();
+    await dispatcher.accept("node-1", { kind: "declare", data: data(1) });
+    await dispatcher.accept("node-1", { kind: "declare", data: data(2) });
+    await until(() => owner.delivered.length === 2, "two ends");
+    assert.deepEqual(
+      owner.delivered.map((d) => [refOf(d), d.error?.code]),
+      [
+        [1, "FLA_AUTH"],
+        [2, "FLA_UNCERTAIN"],
+      ],
+    );
+    assert.equal(journal.stats.entries, 0);
+  });
+
+  it("a final answer marked platformDown counts towards opening the breaker; a final 400-like answer does not", async () => {
+    const { dispatcher, breaker } = await start({ maxConcurrent: 1 }, { threshold: 3 });
+    let platformDown = false;
+    const owner = new Owner(dispatcher, "node-1", async (entry) => ({ type: "final", outcome: { status: platformDown ? "UNCERTAIN" : "REJECTED", ref: refOf(entry) }, platformDown })).attach();
+    for (let i = 0; i < 5; i++) await dispatcher.accept("node-1", { kind: "declare", data: data(i) });
+    await until(() => owner.delivered.length === 5, "five rejections");
+    assert.equal(breaker.state, "closed");
+    platformDown = true;
+    for (let i = 5; i < 10; i++) await dispatcher.accept("node-1", { kind: "declare", data: data(i) });
+    await until(() => owner.delivered.length === 8, "three uncertain ends");
+    assert.equal(breaker.state, "open");
+    assert.equal(dispatcher.stats.waiting, 2, "the others wait for the breaker");
+    assert.equal(dispatcher.stats.breaker.openedAt, clock.now());
+  });
+
+  it("detach resolves after the owner's handlers in flight have returned; their outcomes wait for the next attach", async () => {
+    const { dispatcher } = await start({ maxConcurrent: 2 });
+    const releases: (() => void)[] = [];
+    const owner = new Owner(dispatcher, "node-1", (entry) => new Promise((resolve) => releases.push(() => resolve({ type: "final", outcome: { status: "ACCEPTED", ref: refOf(entry) } })))).attach();
+    for (let i = 0; i < 4; i++) await dispatcher.accept("node-1", { kind: "declare", data: data(i) });
+    await until(() => releases.length === 2, "two handlers running");
+    let detached = false;
+    const detaching = dispatcher.detach("node-1").then(() => (detached = true));
+    await immediate();
+    assert.equal(detached, false, "waits for the handlers in flight");
+    releases.forEach((release) => release());
+    await detaching;
+    assert.equal(owner.delivered.length, 0, "nothing handed on to a closed node");
+    assert.equal(owner.calls, 2);
+    const next = new Owner(dispatcher, "node-1", accepted).attach();
+    await until(() => next.delivered.length === 4, "all four through the new node");
+    assert.deepEqual(next.refs().sort(), [0, 1, 2, 3]);
+    assert.equal(next.calls, 2, "the two finished ones are handed on, not sent again");
+  });
+
+  it("on close, a handler that answers retry after its signal aborted leaves the entry as never sent", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fla-outbox-abort-"));
+    const file = join(dir, "c.journal");
+    try {
+      const journal = await Journal.open(file);
+      const dispatcher = new Dispatcher<Outcome>({ journal, breaker: new CircuitBreaker({ clock }), clock });
+      const owner = new Owner(dispatcher, "node-1", (entry, signal) =>
+        new Promise((resolve) => signal.addEventListener("abort", () => resolve({ type: "retry", outcome: { status: "NOT_SENT", ref: refOf(entry) } }))),
+      ).attach();
+      await dispatcher.accept("node-1", { kind: "declare", data: data(1) });
+      await until(() => owner.calls === 1, "the handler running");
+      await dispatcher.close(1);
+      const reopened = await Journal.open(file);
+      const [entry] = [...reopened.entries()];
+      assert.deepEqual([entry.attempts, entry.interrupted, entry.failures], [1, false, 0]);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

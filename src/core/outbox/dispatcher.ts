@@ -7,7 +7,10 @@
  *   detach(owner)                              the node closes: entries stay; resolves when its handlers in flight end
  *   markDelivered(id)                          the outcome was handed on: the entry is done (next group commit)
  *   moveOrphans(liveOwners, file)              entries of owners that no longer exist go to `file`
- *   pending(owner), stats, onChange(listener), close()
+ *   pending(owner), stats, onChange(listener), close(graceMs)
+ *
+ * The journal and the breaker are the caller's: the dispatcher closes the journal in close(); the breaker, shared with
+ * fla-query (breaker.acquire), is disposed by whoever made it. `accept` rejects data that JSON cannot serialise.
  *
  * An entry's life: queued -> (slot free, breaker permits) handler -> final: outcome recorded -> deliver -> done;
  * or platform down: back in the queue (breaker open) or after a backoff (breaker closed, counts as a failure) ->
@@ -51,7 +54,12 @@ export type HandlerResult<O> =
 export type Delivery<O> = OutboxEntry & ({ outcome: O; error?: undefined } | { outcome?: undefined; error: FlaError });
 
 export interface OwnerBinding<O> {
-  /** Performs the request. Should not throw; a throw ends the entry with that error (see `errorOf`). */
+  /**
+   * Performs the request. Should not throw: a throw ends the entry with that error (a FlaError as it is, anything
+   * else as FLA_UNCERTAIN). `signal` aborts when the dispatcher closes after its grace period: a handler that knows
+   * its request did not go should then answer `retry` (the entry is sent at the next start as if nothing happened);
+   * a throw leaves the attempt open, so a non-idempotent entry comes back `interrupted`.
+   */
   handle(entry: OutboxEntry, signal: AbortSignal): Promise<HandlerResult<O>>;
   /** Hands the end on (e.g. node.send), then the caller calls `markDelivered(id)`. Until then it is delivered again
    *  at the next attach (at-least-once). */
@@ -385,6 +393,12 @@ export class Dispatcher<O = unknown> {
       else permit.success();
       this.pump();
       await this.end(entry, data, { outcome: result.outcome }, interrupted);
+      return;
+    }
+    if (this.abort.signal.aborted) {
+      // Not sent because of the close: neither the platform's failure nor the entry's.
+      permit.release();
+      await this.journal.failed(entry, false, 0).catch(() => undefined);
       return;
     }
     permit.failure(result.retryAfterMs);
