@@ -89,6 +89,8 @@ export interface JournalStats {
 
 interface Pending {
   line: Buffer;
+  /** Bookkeeping of the record, done when it is on disk and before anything else looks (e.g. compaction). */
+  onWritten?: (at: number) => void;
   resolve: (at: number) => void;
   reject: (error: unknown) => void;
 }
@@ -118,6 +120,11 @@ export class Journal {
   private closed = false;
   private broken?: Error;
   private idle?: () => void;
+  /** While compaction swaps the files: reads wait for it, and it waits for the reads under way. */
+  private readGate?: Promise<void>;
+  private readsDrained?: () => void;
+  /** Size of the file after the last compaction: the next one waits until the file has at least doubled. */
+  private compactedSize = 0;
   private readonly counters = { writes: 0, syncs: 0, compactions: 0 };
 
   private constructor(
@@ -191,11 +198,12 @@ export class Journal {
       idempotent: descriptor.idempotent,
       data: entry.data,
     }, ++this.seq);
-    const at = await this.append(line);
-    descriptor.putAt = at;
-    descriptor.putLength = line.length;
-    this.liveBytes += line.length;
-    this.map.set(id, descriptor);
+    await this.append(line, (at) => {
+      descriptor.putAt = at;
+      descriptor.putLength = line.length;
+      this.liveBytes += line.length;
+      this.map.set(id, descriptor);
+    });
     return descriptor;
   }
 
@@ -227,13 +235,14 @@ export class Journal {
       return;
     }
     const line = encode({ type: "outcome", id: entry.id, result }, ++this.seq);
-    const at = await this.append(line);
-    if (!entry.live) return;
-    if (entry.hasOutcome) this.liveBytes -= entry.outcomeLength;
-    entry.outcomeAt = at;
-    entry.outcomeLength = line.length;
-    entry.hasOutcome = true;
-    this.liveBytes += line.length;
+    await this.append(line, (at) => {
+      if (!entry.live) return;
+      if (entry.hasOutcome) this.liveBytes -= entry.outcomeLength;
+      entry.outcomeAt = at;
+      entry.outcomeLength = line.length;
+      entry.hasOutcome = true;
+      this.liveBytes += line.length;
+    });
   }
 
   /** The entry's outcome was handed on: it is finished. The record goes in the next group commit. */
@@ -339,10 +348,10 @@ export class Journal {
   }
 
   /** Queues a line for the next group commit; resolves with its offset once synced. */
-  private append(line: Buffer): Promise<number> {
+  private append(line: Buffer, onWritten?: (at: number) => void): Promise<number> {
     if (this.closed) return Promise.reject(new Error("The outbox journal is closed."));
     return new Promise<number>((resolve, reject) => {
-      this.batch.push({ line, resolve, reject });
+      this.batch.push({ line, onWritten, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -377,6 +386,7 @@ export class Journal {
       this.size = start + bytes.length;
       let at = start;
       for (const pending of batch) {
+        pending.onWritten?.(at);
         pending.resolve(at);
         at += pending.line.length;
       }
@@ -405,6 +415,7 @@ export class Journal {
   // ---- reading ----
 
   private async readRecord(at: number, length: number): Promise<RecordBody> {
+    while (this.readGate) await this.readGate;
     const handle = this.handle;
     if (!handle || at < 0) throw new Error("The outbox journal is closed.");
     handle.reads++;
@@ -416,7 +427,10 @@ export class Journal {
       return record;
     } finally {
       handle.reads--;
-      if (handle.retired && handle.reads === 0) await handle.fh.close().catch(() => undefined);
+      if (handle.reads === 0) {
+        this.readsDrained?.();
+        if (handle.retired) await handle.fh.close().catch(() => undefined);
+      }
     }
   }
 
@@ -534,7 +548,7 @@ export class Journal {
   // ---- compaction ----
 
   private shouldCompact(): boolean {
-    return this.persistent && this.size >= this.compactMinBytes && this.liveBytes * 2 < this.size;
+    return this.persistent && this.size >= this.compactMinBytes && this.size >= 2 * this.compactedSize && this.liveBytes * 2 < this.size;
   }
 
   /**
@@ -602,17 +616,35 @@ export class Journal {
       throw error;
     }
     await fh.close();
-    await fsp.rename(temporary, path);
-    await syncFolder(dirname(path));
-    const reopened = await fsp.open(path, constants.O_RDWR);
-    this.handle = { fh: reopened, reads: 0, retired: false };
-    for (const [entry, move] of moves) {
-      if (move.putAt !== undefined) entry.putAt = move.putAt;
-      if (move.outcomeAt !== undefined) entry.outcomeAt = move.outcomeAt;
+    // The swap: reads wait, the old file is closed (Windows refuses to rename over an open file), renamed over,
+    // reopened; offsets move to the new file. If the rename fails, the old file is reopened as it was.
+    let openGate!: () => void;
+    this.readGate = new Promise<void>((resolve) => (openGate = resolve));
+    let failure: unknown;
+    try {
+      if (old.reads > 0) await new Promise<void>((resolve) => (this.readsDrained = resolve));
+      await old.fh.close();
+      try {
+        await fsp.rename(temporary, path);
+        await syncFolder(dirname(path));
+        for (const [entry, move] of moves) {
+          if (move.putAt !== undefined) entry.putAt = move.putAt;
+          if (move.outcomeAt !== undefined) entry.outcomeAt = move.outcomeAt;
+        }
+        this.size = size;
+        this.compactedSize = size;
+        this.counters.compactions++;
+      } catch (error) {
+        failure = error;
+        await fsp.rm(temporary, { force: true }).catch(() => undefined);
+      }
+      this.handle = { fh: await fsp.open(path, constants.O_RDWR), reads: 0, retired: false };
+    } finally {
+      this.readGate = undefined;
+      this.readsDrained = undefined;
+      openGate();
     }
-    this.size = size;
-    this.counters.compactions++;
-    await this.retire(old);
+    if (failure !== undefined) throw failure;
   }
 }
 
