@@ -255,7 +255,7 @@ export class Journal {
   /** The data the entry was accepted with, read back from disk. */
   async readData(entry: JournalEntry): Promise<unknown> {
     if (!this.persistent) return structuredCloneJson(entry.memory?.data);
-    const record = await this.readRecord(entry.putAt, entry.putLength);
+    const record = await this.readRecord(entry, "put");
     return record.data;
   }
 
@@ -263,7 +263,7 @@ export class Journal {
   async readOutcome(entry: JournalEntry): Promise<unknown> {
     if (!entry.hasOutcome) throw new Error(`Outbox entry ${entry.id} has no recorded outcome.`);
     if (!this.persistent) return structuredCloneJson(entry.memory?.outcome);
-    const record = await this.readRecord(entry.outcomeAt, entry.outcomeLength);
+    const record = await this.readRecord(entry, "outcome");
     return record.result;
   }
 
@@ -414,8 +414,11 @@ export class Journal {
 
   // ---- reading ----
 
-  private async readRecord(at: number, length: number): Promise<RecordBody> {
+  private async readRecord(entry: JournalEntry, which: "put" | "outcome"): Promise<RecordBody> {
     while (this.readGate) await this.readGate;
+    // The offsets are read after the gate: a compaction moves them.
+    const at = which === "put" ? entry.putAt : entry.outcomeAt;
+    const length = which === "put" ? entry.putLength : entry.outcomeLength;
     const handle = this.handle;
     if (!handle || at < 0) throw new Error("The outbox journal is closed.");
     handle.reads++;
