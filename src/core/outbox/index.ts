@@ -29,6 +29,25 @@
  * - Outage: a circuit breaker shared by the config node holds dispatch back and sends one probe at growing intervals;
  *   failures during an outage do not use up an entry's attempts; `giveUpMs` after acceptance an entry ends with
  *   FLA_UNAVAILABLE.
+ *
+ * INTEGRATION SKETCH (for the adapters)
+ *   config node:  journal = await Journal.open(userDir ? join(userDir, "fla-outbox", `${id}.journal`) : undefined,
+ *                   { warn: node.warn });  // async: accept() must wait for it
+ *                 breaker = new CircuitBreaker({ threshold });
+ *                 dispatcher = new Dispatcher({ journal, breaker, maxConcurrent, maxQueue, maxAttempts, maxBackoffMs,
+ *                   giveUpMs, warn: node.warn });
+ *                 once the flows have started: counts = await dispatcher.moveOrphans(existingNodeIds, orphansFile),
+ *                   one log line per owner; on close: await dispatcher.close(closeTimeout); breaker.dispose().
+ *                 status: stats.breaker.state !== "closed" -> "paused: FLA unavailable since <openedAt>, <waiting>".
+ *   fla-declare:  on start dispatcher.attach(node.id, { handle, deliver }); on input
+ *                   await dispatcher.accept(node.id, { kind, data: msg's JSON-serialisable properties,
+ *                   idempotent: has externalReference }); deliver builds the output msg (`resumed` -> msg.fla.resumed),
+ *                   sends it, then dispatcher.markDelivered(id); on close await dispatcher.detach(node.id).
+ *                 handle returns { type: "final", outcome } for any answer of the platform (even a 400/409), and
+ *                   { type: "retry", outcome, retryAfterMs } for 5xx/429/503/reset/timeout/refused; an `interrupted`
+ *                   non-idempotent entry ends with FLA_UNCERTAIN without being sent.
+ *   fla-query:    not journaled: permit = await breaker.acquire(signal); send; permit.success() / .failure(retryAfterMs)
+ *                   / .release() (not sent).
  */
 export { CircuitBreaker } from "./breaker";
 export type { BreakerOptions, BreakerSnapshot, BreakerState, Permit } from "./breaker";
