@@ -26,6 +26,8 @@ export interface DeclareDeps {
   /** Polling cadence; defaults 250 ms doubling to 5 s. */
   poll?: { initialDelayMs?: number; maxDelayMs?: number };
   signal?: AbortSignal;
+  /** Ends the polling of a 202 only (default: `signal`): the outbox stops a closing node's polls, never its sends. */
+  pollSignal?: AbortSignal;
 }
 
 /** Shared by the declarations without local warnings (most): never given out as is, outcomes copy it. */
@@ -137,7 +139,7 @@ async function followPending(context: AnswerContext, pending: PendingAnswer, fir
       },
     ]);
   }
-  const polled = await pollDeclaration(deps.client, declarationId, { timeoutMs: deps.pollTimeoutMs, ...deps.poll, signal: deps.signal });
+  const polled = await pollDeclaration(deps.client, declarationId, { timeoutMs: deps.pollTimeoutMs, ...deps.poll, signal: deps.pollSignal ?? deps.signal });
   const attempts = first.attempts + polled.attempts;
   if (polled.final) {
     return resultOutcome(context, { httpStatus: polled.httpStatus, attempts }, { ...polled.result, declarationId: polled.result.declarationId ?? declarationId }, polled.data, location);

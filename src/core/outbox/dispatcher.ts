@@ -141,6 +141,8 @@ export class Dispatcher<O = unknown> {
   private readonly listeners = new Set<(stats: DispatcherStats) => void>();
   private readonly unsubscribeBreaker: () => void;
   private sessions = 0;
+  /** Accepts whose entry is not yet written. */
+  private accepting = 0;
   private inFlight = 0;
   private closing = false;
   private notifyScheduled = false;
@@ -188,14 +190,23 @@ export class Dispatcher<O = unknown> {
   /** Records a new entry; resolves with its id once it is on disk, rejects with FLA_QUEUE_FULL at the bound. */
   async accept(owner: string, entry: NewOutboxEntry): Promise<EntryId> {
     if (this.closing) throw new FlaError("FLA_ABORTED", "The message was not accepted: the FLA config node is closing.");
-    if (this.journal.stats.entries >= this.maxQueue) {
+    // Entries being written count too: a burst of accepts in one turn must not all pass the bound before the write.
+    if (this.journal.stats.entries + this.accepting >= this.maxQueue) {
       throw new FlaError(
         "FLA_QUEUE_FULL",
         `The FLA outbox is full (${this.maxQueue} messages waiting): slow the input down or raise the queue limit of the config node.`,
         { retryable: true },
       );
     }
-    const recorded = await this.journal.put({ owner, kind: entry.kind, data: entry.data, idempotent: entry.idempotent, acceptedAt: this.clock.now() });
+    // A file journal counts an entry once it is written; one in memory at once.
+    const reserved = this.journal.persistent ? 1 : 0;
+    this.accepting += reserved;
+    let recorded: JournalEntry;
+    try {
+      recorded = await this.journal.put({ owner, kind: entry.kind, data: entry.data, idempotent: entry.idempotent, acceptedAt: this.clock.now() });
+    } finally {
+      this.accepting -= reserved;
+    }
     const attached = this.owners.get(owner);
     if (attached) this.acceptedIn.set(recorded.id, attached.session);
     this.count(owner, +1);
