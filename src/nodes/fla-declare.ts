@@ -47,7 +47,6 @@ const inMemoryParts = new Map<string, { msgid: unknown; properties: Record<strin
 export = function registerFlaDeclare(RED: NodeAPI): void {
   function FlaDeclare(this: Node, def: FlaDeclareDef): void {
     RED.nodes.createNode(this, def);
-    const node = this;
     const configNode = def.config ? (RED.nodes.getNode(def.config) as FlaConfigNode | null) : null;
     const config = configNode && configNode.type === "fla-config" ? configNode : undefined;
     const connection = config?.connection;
@@ -98,7 +97,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       const operation = data?.operation ?? String(def.operation);
       const outcome: Outcome = delivery.error ? errorOutcomeOf(operation, delivery.error) : reviveOutcome(delivery.outcome);
       if (delivery.resumed) outcome.fla = { ...outcome.fla, resumed: true };
-      emitOutcome(RED, node, msg as NodeMessageInFlow, (out) => node.send(out), outcome);
+      emitOutcome(RED, this, msg as NodeMessageInFlow, (out) => this.send(out), outcome);
       status.finished(connection!, outcome);
       dispatcher.markDelivered(delivery.id);
     };
@@ -111,15 +110,15 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         (opened) => {
           if (closed) return;
           dispatcher = opened;
-          opened.attach(node.id, { handle, deliver: (delivery) => deliver(opened, delivery) });
+          opened.attach(this.id, { handle, deliver: (delivery) => deliver(opened, delivery) });
           unsubscribe = opened.onChange(() => status.refresh(connection));
           status.watchOutbox(() => {
-            const pending = opened.pending(node.id);
+            const pending = opened.pending(this.id);
             const breaker = config.outbox.breaker.snapshot();
             return { pausedSince: breaker.state === "closed" ? undefined : breaker.openedAt, waiting: pending, inFlight: Math.min(pending, opened.stats.inFlight) };
           }, connection);
         },
-        (error: unknown) => node.error(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) => this.error(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`),
       );
     }
 
@@ -143,7 +142,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         if (part) copy.parts = partsOf(part);
         else if (msg.parts !== undefined) copy.parts = msg.parts;
         const data: DeclarationData = { operation: request.operation, ...(part ? {} : { trainingId: request.trainingId }), msg: copy };
-        const id = await outbox.accept(node.id, { kind: DECLARATION_KIND, data, idempotent: checked.idempotent });
+        const id = await outbox.accept(this.id, { kind: DECLARATION_KIND, data, idempotent: checked.idempotent });
         if (inMemory) inMemoryParts.set(sideKey(id), { msgid: msg._msgid, properties: inMemory });
         return undefined;
       };
@@ -170,7 +169,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       // Nothing queued fails: the entries stay in the outbox for the node that takes over (same id). The requests on
       // the wire finish; a poll of a 202 still running after the grace ends as PENDING (recorded, with its id).
       const pollGrace = setTimeout(() => closing.abort(), POLL_GRACE_MS);
-      const detached = dispatcher ? dispatcher.detach(node.id) : Promise.resolve();
+      const detached = dispatcher ? dispatcher.detach(this.id) : Promise.resolve();
       detached.finally(() => {
         clearTimeout(pollGrace);
         status.close();
