@@ -9,6 +9,7 @@ import { loadCertificate, type CertificateInput, type LoadedCertificate } from "
 import { FlaError } from "./errors";
 import { HttpPolicy } from "./http/policy";
 import { RequestLimiter } from "./limiter";
+import { CircuitBreaker } from "./outbox/breaker";
 import { resolveSettings, type ConnectionSettings, type RawConnectionSettings } from "./settings";
 
 export interface ConnectionConfig extends RawConnectionSettings {
@@ -100,12 +101,16 @@ export class FlaConnection implements TokenProvider {
    */
   readonly outboxClient?: FlaApiClient;
   readonly outbox: OutboxConfig;
+  /** Shared by everything that calls the platform through this config node: reads wait while it is open. */
+  readonly breaker: CircuitBreaker;
   private readonly tokens?: TokenCache;
   /** One way out for the token requests and the API calls: same proxy, same trust, shared keep-alive sockets. */
   private readonly http?: HttpPolicy;
 
   private constructor(config: ConnectionConfig, credentials: ConnectionCredentials, now: Date) {
     this.outbox = outboxConfig(config);
+    // Probes at growing intervals, at most the longest backoff of a declaration (and at most 5 min).
+    this.breaker = new CircuitBreaker({ threshold: this.outbox.circuitThreshold, maxProbeMs: Math.max(1000, Math.min(this.outbox.maxBackoffMs, 5 * 60_000)) });
     this.limiter = new RequestLimiter({
       maxConcurrent: positiveInteger(config.maxConcurrent, DEFAULT_MAX_CONCURRENT),
       maxQueue: positiveInteger(config.maxQueue, DEFAULT_MAX_QUEUE),
@@ -121,6 +126,7 @@ export class FlaConnection implements TokenProvider {
         timeoutMs: this.settings.timeoutMs,
         limiter: this.limiter,
         http: this.http,
+        breaker: this.breaker,
       });
       this.outboxClient = new FlaApiClient({
         apiUrl: this.settings.apiUrl,
@@ -166,5 +172,6 @@ export class FlaConnection implements TokenProvider {
   /** Stops accepting work: queued requests end with FLA_ABORTED, in-flight ones finish or time out. */
   close(): void {
     this.limiter.close();
+    this.breaker.dispose();
   }
 }

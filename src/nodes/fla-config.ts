@@ -33,7 +33,7 @@ export = function registerFlaConfig(RED: NodeAPI): void {
       maxAttempts: settings.maxAttempts,
       maxBackoffMs: settings.maxBackoffMs,
       giveUpMs: settings.giveUpMs,
-      circuitThreshold: settings.circuitThreshold,
+      breaker: this.connection.breaker,
       warn: (message) => this.warn(message),
     });
     const outbox = this.outbox;

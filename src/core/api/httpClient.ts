@@ -11,6 +11,8 @@ import { HttpPolicy } from "../http/policy";
 import { safeCause } from "../http/safeCause";
 import { describeTransportFailure } from "../http/transportFailure";
 import type { RequestLimiter } from "../limiter";
+import type { CircuitBreaker } from "../outbox/breaker";
+import { isPlatformDown } from "../outbox/platformDown";
 import { DEFAULT_RETRY_POLICY, RetryPolicy, abortedError, backoffDelay, parseRetryAfter, sleep } from "./backoff";
 import { FlaRequest, OperationName, OperationParams, buildRequest, describeProblem } from "./catalogue";
 
@@ -25,6 +27,11 @@ export interface FlaApiClientOptions {
   userAgent?: string;
   /** The connection's proxy, trust and keep-alive agents, shared with its token requests. Default: the environment's. */
   http?: HttpPolicy;
+  /**
+   * The config node's circuit breaker: while the platform is down a request waits for it (one probe goes first), and
+   * each request reports whether the platform answered. Not for the outbox's client: its dispatcher does that.
+   */
+  breaker?: CircuitBreaker;
 }
 
 export interface SendOptions {
@@ -68,6 +75,7 @@ export class FlaApiClient {
   readonly retry: RetryPolicy;
   private readonly tokens: TokenProvider;
   private readonly limiter?: RequestLimiter;
+  private readonly breaker?: CircuitBreaker;
   private readonly timeoutMs: number;
   private readonly http: AxiosInstance;
   private readonly policy: HttpPolicy;
@@ -78,6 +86,7 @@ export class FlaApiClient {
     this.apiUrl = options.apiUrl.replace(/\/+$/, "");
     this.tokens = options.tokens;
     this.limiter = options.limiter;
+    this.breaker = options.breaker;
     this.timeoutMs = options.timeoutMs;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
     if (!Number.isInteger(this.retry.attempts) || this.retry.attempts < 1) {
@@ -114,8 +123,25 @@ export class FlaApiClient {
     return this.send(buildRequest(operation, params, body), options);
   }
 
-  /** Sends a request built by the catalogue, through the limiter when there is one. */
+  /** Sends a request built by the catalogue, through the breaker and the limiter when there are. */
   send(request: FlaRequest, options: SendOptions = {}): Promise<FlaResponse> {
+    return this.breaker ? this.sendThroughBreaker(this.breaker, request, options) : this.sendNow(request, options);
+  }
+
+  private async sendThroughBreaker(breaker: CircuitBreaker, request: FlaRequest, options: SendOptions): Promise<FlaResponse> {
+    const permit = await breaker.acquire(options.signal);
+    try {
+      const response = await this.sendNow(request, options);
+      permit.success();
+      return response;
+    } catch (error) {
+      if (isPlatformDown(error)) permit.failure();
+      else permit.release();
+      throw error;
+    }
+  }
+
+  private sendNow(request: FlaRequest, options: SendOptions): Promise<FlaResponse> {
     if (options.signal?.aborted) return Promise.reject(abortedError());
     // Serialised once, before any wait: not again for each attempt.
     // The queued closure keeps the text only, not the body's object tree as well.

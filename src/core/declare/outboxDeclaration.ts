@@ -5,6 +5,7 @@
 import { buildRequest } from "../api/catalogue";
 import { FlaError, type FlaErrorCode } from "../errors";
 import type { HandlerResult, OutboxEntry } from "../outbox";
+import { isPlatformDown } from "../outbox/platformDown";
 import type { FlaMeta, Outcome } from "../result";
 import { validateDeclaration, type DeclareOperation, type ValidationContext } from "../validation";
 import { declare, type DeclareDeps } from "./declare";
@@ -40,13 +41,6 @@ export function checkDeclaration(
   return { idempotent: buildRequest(operation, checked.value.params, checked.value.body).duplicateSafe };
 }
 
-/** Technical failures that say the platform is down or unreachable: the outbox tries again and they feed the breaker. */
-const PLATFORM_DOWN: ReadonlySet<FlaErrorCode> = new Set<FlaErrorCode>(["FLA_HTTP", "FLA_TIMEOUT", "FLA_NETWORK"]);
-
-function platformDown(error: FlaError): boolean {
-  if (!error.retryable || !PLATFORM_DOWN.has(error.code)) return false;
-  return error.code !== "FLA_HTTP" || error.httpStatus === undefined || error.httpStatus >= 500 || error.httpStatus === 429;
-}
 
 /**
  * Sends one declaration of the outbox. A non-idempotent one whose earlier attempt may have reached the platform before
@@ -68,7 +62,7 @@ export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps): Pr
   if (entry.attempts > 1) outcome.fla = { ...outcome.fla, attempts: outcome.fla.attempts + entry.attempts - 1 };
   const stored = storeOutcome(outcome);
   if (outcome.output !== "error") return { type: "final", outcome: stored };
-  if (platformDown(outcome.error)) return { type: "retry", outcome: stored };
+  if (isPlatformDown(outcome.error)) return { type: "retry", outcome: stored };
   // A reset after sending a non-idempotent declaration: the flow hears FLA_UNCERTAIN, the breaker a failure.
   return { type: "final", outcome: stored, platformDown: outcome.error.code === "FLA_UNCERTAIN" };
 }

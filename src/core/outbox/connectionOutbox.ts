@@ -7,7 +7,7 @@
  * config node before the old one's close has finished (its close timeout).
  */
 import { join } from "node:path";
-import { CircuitBreaker } from "./breaker";
+import type { CircuitBreaker } from "./breaker";
 import { Dispatcher } from "./dispatcher";
 import { Journal } from "./journal";
 
@@ -19,7 +19,8 @@ export interface OutboxSettings {
   maxAttempts: number;
   maxBackoffMs: number;
   giveUpMs: number;
-  circuitThreshold: number;
+  /** The config node's breaker, shared with its reads; disposed by its owner. */
+  breaker: CircuitBreaker;
   warn: (message: string) => void;
 }
 
@@ -38,7 +39,7 @@ export class ConnectionOutbox<O> {
     readonly configId: string,
     private readonly settings: OutboxSettings,
   ) {
-    this.breaker = new CircuitBreaker({ threshold: settings.circuitThreshold, maxProbeMs: Math.max(1000, Math.min(settings.maxBackoffMs, 5 * 60_000)) });
+    this.breaker = settings.breaker;
     if (settings.folder) {
       this.journalFile = join(settings.folder, `${safeFileName(configId)}.journal`);
       this.orphansFile = join(settings.folder, `${safeFileName(configId)}.orphans.jsonl`);
@@ -66,8 +67,7 @@ export class ConnectionOutbox<O> {
   close(graceMs: number): Promise<void> {
     this.closed = true;
     const done = this.ready
-      .then((dispatcher) => dispatcher.close(graceMs), () => undefined)
-      .finally(() => this.breaker.dispose());
+      .then((dispatcher) => dispatcher.close(graceMs), () => undefined);
     if (this.journalFile) {
       const file = this.journalFile;
       const handedOver = done.catch(() => undefined);

@@ -73,6 +73,11 @@ export class StatusReporter {
     this.showProgress(connection);
   }
 
+  /** Messages of this node under way (for a query node: its waiting count while paused). */
+  get activeCount(): number {
+    return this.active;
+  }
+
   /** The outbox changed (or the breaker): shown at the next throttled update. */
   refresh(connection: FlaConnection): void {
     this.showProgress(connection);
