@@ -128,16 +128,26 @@ export class FlaApiClient {
     return this.breaker ? this.sendThroughBreaker(this.breaker, request, options) : this.sendNow(request, options);
   }
 
+  /**
+   * Waits for a permit, sends, reports. A read that fails because the platform is down, once the circuit is open (it
+   * was the probe, or the failure that opened it), waits for the next permit instead of failing: reads are safe to
+   * send again, and the flow asked for an answer, not for the outage. Before the circuit opens it fails as always.
+   */
   private async sendThroughBreaker(breaker: CircuitBreaker, request: FlaRequest, options: SendOptions): Promise<FlaResponse> {
-    const permit = await breaker.acquire(options.signal);
-    try {
-      const response = await this.sendNow(request, options);
-      permit.success();
-      return response;
-    } catch (error) {
-      if (isPlatformDown(error)) permit.failure();
-      else permit.release();
-      throw error;
+    for (;;) {
+      const permit = await breaker.acquire(options.signal);
+      try {
+        const response = await this.sendNow(request, options);
+        permit.success();
+        return response;
+      } catch (error) {
+        if (!isPlatformDown(error)) {
+          permit.release();
+          throw error;
+        }
+        permit.failure();
+        if (!request.idempotent || breaker.state === "closed") throw error;
+      }
     }
   }
 
