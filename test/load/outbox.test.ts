@@ -225,6 +225,25 @@ describe("load: the outbox in a real Node-RED process (issue 11)", function () {
     console.warn(`      ${duringOutage} requests during 45 s of 503 with 500 queued at maxConcurrent 16`);
   });
 
+  it("a deploy that removes the declare node moves its waiting declarations to the orphans file beside the journal and logs the count once", async () => {
+    const node = await start();
+    const outcomesFile = join(node.userDir, "outcomes.jsonl");
+    const flow = outboxFlow(ctx, outcomesFile, { maxConcurrent: 4 }) as Array<{ id: string; wires?: string[][] }>;
+    await deploy(node, flow, "full");
+    ctx.sim.faults.add({ route: "POST /trainings", kind: "status", status: 503 });
+    const prefix = `OUTBOX-ORPHAN-${process.pid}-`;
+    const refs = await feed(node, prefix, 0, 5);
+    const withoutDeclare = flow.filter((n) => n.id !== "declare" && n.id !== "catch").map((n) => (n.id === "split" ? { ...n, wires: [[], ["answer"]] } : n));
+    await deploy(node, withoutDeclare, "full");
+    const orphans = join(node.userDir, "fla-outbox", "cfg.orphans.jsonl");
+    await waitUntil(() => existsSync(orphans) && readFileSync(orphans, "utf8").split("\n").filter(Boolean).length === refs.length, 20_000, "the orphans file");
+    const moved = readFileSync(orphans, "utf8").split("\n").filter(Boolean).map((line) => JSON.stringify(JSON.parse(line)));
+    assert.deepEqual(refs.filter((ref) => !moved.some((line) => line.includes(ref))), [], "each declaration is in the orphans file");
+    await waitUntil(() => /5 FLA declarations of node declare, which no longer exists, were moved out of the outbox/.test(node.output()), 5_000, "the log line");
+    assert.equal(node.output().match(/which no longer exists/g)?.length, 1, "logged once");
+    assert.deepEqual(readOutcomes(outcomesFile), []);
+  });
+
   it("a journal with a torn last record is read up to the last whole record, with a warning in the log", async () => {
     const first = await start();
     const userDir = first.userDir;
