@@ -87,11 +87,15 @@ async function recover(path: string): Promise<{ openMs: number; entries: number;
   return figures;
 }
 
-async function main(): Promise<void> {
-  if (process.argv[2] === "--recover") {
-    process.send!(await recover(process.argv[3]));
-    return;
-  }
+export interface OutboxFigures {
+  grouped: { perSecond: number; syncs: number };
+  single: { perSecond: number; syncs: number };
+  filled: Awaited<ReturnType<typeof fill>>;
+  recovered: Awaited<ReturnType<typeof recover>>;
+}
+
+/** The outbox figures, printed as they come; bench/run.ts calls it too (BENCH_ONLY=outbox, and in the full run). */
+export async function outboxFigures(): Promise<OutboxFigures> {
   const dir = mkdtempSync(join(process.env.OUTBOX_BENCH_DIR ?? tmpdir(), "fla-outbox-bench-"));
   try {
     const grouped = await appendRate(join(dir, "grouped.journal"), undefined, 3);
@@ -111,13 +115,23 @@ async function main(): Promise<void> {
     });
     child.kill();
     console.log(`recovery of ${recovered.entries} pending: ${recovered.openMs} ms, RSS +${recovered.rssMB} MB, heap +${recovered.heapMB} MB`);
-    console.log(JSON.stringify({ grouped, single, filled, recovered }));
+    return { grouped, single, filled, recovered };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+async function main(): Promise<void> {
+  if (process.argv[2] === "--recover") {
+    process.send!(await recover(process.argv[3]));
+    return;
+  }
+  console.log(JSON.stringify(await outboxFigures()));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

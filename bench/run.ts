@@ -9,7 +9,9 @@
  *
  * BENCH_MESSAGES (default 5000), BENCH_ROUNDS (default 5: raw and node runs interleaved, medians kept) and BENCH_CONCURRENCY (default "4,16,64")
  * change the runs; BENCH_ONLY=memory runs the memory probe alone, BENCH_ONLY=arrays the array payloads alone (bench/arrays.ts;
- * results.json untouched); profile with `node --cpu-prof dist/bench/run.js`.
+ * results.json untouched), BENCH_ONLY=outbox the outbox alone (bench/outbox.ts: group commit, RSS for 100,000 queued
+ * declarations, resume time; results.json untouched). The declarations go through the config node's outbox (on disk
+ * in the runtime's user directory), as in a Node-RED with a user directory; profile with `node --cpu-prof dist/bench/run.js`.
  */
 import { fork } from "node:child_process";
 import http from "node:http";
@@ -24,6 +26,7 @@ import { loadTraining } from "../test/load/support";
 import { arrays, arraysTable } from "./arrays";
 import { cpuMicros, gc, median, round } from "./measure";
 import type { MemoryFigures } from "./memoryProbe";
+import { outboxFigures } from "./outbox";
 import { loadFlow, stopRuntime, type BenchFlow, type Credentials } from "./runtime";
 import { SimulatorChild } from "./simulatorClient";
 import type { SimulatorInfo } from "./simulatorProcess";
@@ -238,6 +241,10 @@ async function main(): Promise<void> {
       console.log(`10,000 messages queued: ${JSON.stringify(await memory(info, credentials, child))}`);
       return;
     }
+    if (process.env.BENCH_ONLY === "outbox") {
+      await outboxFigures();
+      return;
+    }
     if (process.env.BENCH_ONLY === "arrays") {
       console.log(arraysTable(await arrays(info, credentials)));
       return;
@@ -255,6 +262,7 @@ async function main(): Promise<void> {
       pfxLoad: pfxLoadTimes({ openSslDefault: certs.pfx.openSslDefault, legacy: certs.pfx.legacy, windows3des: certs.pfx.windows3des }),
       memory: await memory(info, credentials, child),
       arrays: await arrays(info, credentials),
+      outbox: await outboxFigures(),
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
     printTable(results);
