@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { FlaConnection } from "../core/connection";
 import type { DeclareDeps } from "../core/declare";
@@ -13,7 +14,7 @@ import {
 import { FlaError } from "../core/errors";
 import { processDeclareMessage, type DeclarationRequest, type Part } from "../core/messages/declareMessage";
 import { splitMessage } from "../core/messages/journaledMessage";
-import type { Delivery, Dispatcher, OutboxEntry } from "../core/outbox";
+import type { Delivery, Dispatcher, NewOutboxEntry, OutboxEntry } from "../core/outbox";
 import type { Outcome } from "../core/result";
 import { loadCustomSchema, precompileSchemas } from "../core/validation";
 import { emitOutcome, finish } from "./shared/emit";
@@ -44,6 +45,19 @@ const POLL_GRACE_MS = 5_000;
  */
 const inMemoryParts = new Map<string, { msgid: unknown; properties: Record<string, unknown> }>();
 
+/** Resolves at the outbox's next change (an entry ended: room again), or when the node closes. */
+function nextChange(outbox: Dispatcher<StoredOutcome>, closing: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      off();
+      closing.removeEventListener("abort", stop);
+      resolve();
+    };
+    const off = outbox.onChange(stop);
+    closing.addEventListener("abort", stop, { once: true });
+  });
+}
+
 export = function registerFlaDeclare(RED: NodeAPI): void {
   function FlaDeclare(this: Node, def: FlaDeclareDef): void {
     RED.nodes.createNode(this, def);
@@ -53,6 +67,8 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     const status = new StatusReporter(this, RED._, "fla-declare");
     const pollTimeoutMs = (Number(def.pollTimeout) > 0 ? Number(def.pollTimeout) : 60) * 1000;
     const closing = new AbortController();
+    // The elements of a large array waiting for room in the outbox each listen on it: many listeners are expected.
+    setMaxListeners(0, closing.signal);
     let setupProblem: FlaError | undefined;
     let customSchema: object | undefined;
     try {
@@ -122,6 +138,21 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       );
     }
 
+    /**
+     * Accepts one declaration. The elements of an array wait for room when the outbox is full (one large input must
+     * not refuse its own tail); a single declaration is refused with FLA_QUEUE_FULL, so that its source can slow down.
+     */
+    const acceptInto = async (outbox: Dispatcher<StoredOutcome>, entry: NewOutboxEntry, waitForRoom: boolean): Promise<number> => {
+      for (;;) {
+        try {
+          return await outbox.accept(this.id, entry);
+        } catch (err) {
+          if (!waitForRoom || !(err instanceof FlaError) || err.code !== "FLA_QUEUE_FULL" || closing.signal.aborted) throw err;
+          await nextChange(outbox, closing.signal);
+        }
+      }
+    };
+
     /** One message in: local anomalies out at once, valid declarations into the outbox; done() once all are on disk. */
     const onInput = async (msg: DeclareInput, send: Send, done: (err?: Error) => void): Promise<void> => {
       const problem = setupProblem ?? (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
@@ -129,7 +160,15 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         emitOutcome(RED, this, msg, send, { output: "error", error: problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")), fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
         return finish(this, msg, done);
       }
-      const outbox = await config.outbox.ready;
+      let outbox: Dispatcher<StoredOutcome>;
+      try {
+        outbox = await config.outbox.ready;
+      } catch (err) {
+        // The journal cannot be opened (permissions, disk): every message says so, nothing is dropped silently.
+        const error = new FlaError("FLA_FILE", `The FLA outbox cannot be opened: ${err instanceof Error ? err.message : String(err)}`);
+        emitOutcome(RED, this, msg, send, { output: "error", error, fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
+        return finish(this, msg, done);
+      }
       const { journaled, inMemory } = splitMessage(msg as unknown as Record<string, unknown>, SET_PER_DECLARATION);
       // One id for all the parts of an array payload; a single declaration needs none.
       let partId: string | undefined;
@@ -142,7 +181,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         if (part) copy.parts = partsOf(part);
         else if (msg.parts !== undefined) copy.parts = msg.parts;
         const data: DeclarationData = { operation: request.operation, ...(part ? {} : { trainingId: request.trainingId }), msg: copy };
-        const id = await outbox.accept(this.id, { kind: DECLARATION_KIND, data, idempotent: checked.idempotent });
+        const id = await acceptInto(outbox, { kind: DECLARATION_KIND, data, idempotent: checked.idempotent }, part !== undefined);
         if (inMemory) inMemoryParts.set(sideKey(id), { msgid: msg._msgid, properties: inMemory });
         return undefined;
       };

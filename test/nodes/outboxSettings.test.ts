@@ -58,6 +58,30 @@ describe("fla-config: outbox settings (issue 11)", function () {
     assert.ok(posts() - before < 5 + 3, `a probe at a time while paused, not a request per declaration and retry: ${posts() - before}`);
   });
 
+  it("in memory (no user directory), a redeploy hands the declarations still waiting to the new config node: none lost", async () => {
+    const first = await loadDeclare({ maxConcurrent: 1 });
+    ctx.sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 300, times: 1 });
+    const prefix = `MEMORY-${process.pid}-`;
+    for (let i = 0; i < 5; i++) first.node.receive({ payload: loadTraining(i, `${prefix}${i}`), ref: i } as never);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await helper.unload();
+    const second = await loadDeclare({ maxConcurrent: 1 });
+    await second.out.waitFor(5);
+    assert.deepEqual(second.out.errors.map((m) => m.error), []);
+    assert.deepEqual(second.out.success.map((m) => Number((m as { ref?: number }).ref)).sort(), [0, 1, 2, 3, 4]);
+    const held = [...ctx.sim.data.trainings.values()].filter((t) => t.externalReference?.startsWith(prefix));
+    assert.equal(held.length, 5);
+  });
+
+  it("queue limit: the elements of one large array wait for room instead of being refused", async () => {
+    const { node, out } = await loadDeclare({ maxQueue: 10, maxConcurrent: 4 });
+    const prefix = `ROOM-${process.pid}-`;
+    node.receive({ payload: Array.from({ length: 60 }, (_, i) => loadTraining(i, `${prefix}${i}`)) });
+    await out.waitFor(60);
+    assert.deepEqual(out.errors.map((m) => m.error), [], "none refused with FLA_QUEUE_FULL");
+    assert.deepEqual(out.success.map((m) => m.parts!.index).sort((a, b) => a - b), [...Array(60).keys()]);
+  });
+
   it("keep on disk: on, the journal is in <userDir>/fla-outbox; off, nothing is written there", async () => {
     const userDir = mkdtempSync(join(tmpdir(), "fla-outbox-setting-"));
     try {

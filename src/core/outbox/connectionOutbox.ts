@@ -24,8 +24,19 @@ export interface OutboxSettings {
   warn: (message: string) => void;
 }
 
-/** Closing outboxes per journal path: the next one opens the file when the previous one has let it go. */
+/** Closing outboxes per journal (path, or config id in memory): the next one opens it when the previous let it go. */
 const closing = new Map<string, Promise<void>>();
+
+/** What an in-memory outbox still held when its config node closed, for the next one with the same id. */
+interface Leftover {
+  owner: string;
+  kind: string;
+  data: unknown;
+  idempotent: boolean;
+  acceptedAt: number;
+  result?: unknown;
+}
+const memoryLeftovers = new Map<string, Leftover[]>();
 
 export class ConnectionOutbox<O> {
   readonly breaker: CircuitBreaker;
@@ -33,6 +44,7 @@ export class ConnectionOutbox<O> {
   readonly journalFile?: string;
   readonly orphansFile?: string;
   private dispatcher?: Dispatcher<O>;
+  private journal?: Journal;
   private closed = false;
 
   constructor(
@@ -66,22 +78,32 @@ export class ConnectionOutbox<O> {
   /** Stops dispatching after the requests on the wire (at most `graceMs`); the entries stay in the journal. */
   close(graceMs: number): Promise<void> {
     this.closed = true;
-    const done = this.ready
-      .then((dispatcher) => dispatcher.close(graceMs), () => undefined);
-    if (this.journalFile) {
-      const file = this.journalFile;
-      const handedOver = done.catch(() => undefined);
-      closing.set(file, handedOver);
-      void handedOver.then(() => {
-        if (closing.get(file) === handedOver) closing.delete(file);
-      });
-    }
+    const done = this.ready.then(
+      async (dispatcher) => {
+        await dispatcher.close(graceMs);
+        // In memory, the declarations not ended go to the next config node with this id (a redeploy), not nowhere.
+        if (!this.journalFile && this.journal) memoryLeftovers.set(this.configId, await leftoversOf(this.journal));
+      },
+      () => undefined,
+    );
+    const key = this.key;
+    const handedOver = done.catch(() => undefined);
+    closing.set(key, handedOver);
+    void handedOver.then(() => {
+      if (closing.get(key) === handedOver) closing.delete(key);
+    });
     return done;
   }
 
+  private get key(): string {
+    return this.journalFile ?? `memory:${this.configId}`;
+  }
+
   private async open(): Promise<Dispatcher<O>> {
-    if (this.journalFile) await closing.get(this.journalFile);
+    await closing.get(this.key);
     const journal = await Journal.open(this.journalFile, { warn: this.settings.warn });
+    this.journal = journal;
+    if (!this.journalFile) await takeLeftovers(this.configId, journal);
     const dispatcher = new Dispatcher<O>({
       journal,
       breaker: this.breaker,
@@ -94,6 +116,25 @@ export class ConnectionOutbox<O> {
     });
     this.dispatcher = dispatcher;
     return dispatcher;
+  }
+}
+
+async function leftoversOf(journal: Journal): Promise<Leftover[]> {
+  const left: Leftover[] = [];
+  for (const entry of journal.entries()) {
+    if (!entry.live) continue;
+    const { owner, kind, idempotent, acceptedAt } = entry;
+    left.push({ owner, kind, idempotent, acceptedAt, data: await journal.readData(entry), result: entry.hasOutcome ? await journal.readOutcome(entry) : undefined });
+  }
+  return left;
+}
+
+async function takeLeftovers(configId: string, journal: Journal): Promise<void> {
+  const left = memoryLeftovers.get(configId) ?? [];
+  memoryLeftovers.delete(configId);
+  for (const entry of left) {
+    const put = await journal.put({ owner: entry.owner, kind: entry.kind, data: entry.data, idempotent: entry.idempotent, acceptedAt: entry.acceptedAt });
+    if (entry.result !== undefined) await journal.outcome(put, entry.result);
   }
 }
 
