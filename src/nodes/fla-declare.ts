@@ -132,7 +132,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
             const pending = opened.pending(this.id);
             const breaker = config.outbox.breaker.snapshot();
             return { pausedSince: breaker.state === "closed" ? undefined : breaker.openedAt, waiting: pending, inFlight: Math.min(pending, opened.stats.inFlight) };
-          }, connection);
+          });
         },
         (error: unknown) => this.error(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`),
       );

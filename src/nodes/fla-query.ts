@@ -41,7 +41,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
         // Only while paused: otherwise the status shows the limiter's in-flight and queued counts as before.
         if (snapshot.state === "closed" || snapshot.openedAt === undefined) return undefined;
         return { pausedSince: snapshot.openedAt, waiting: status.activeCount, inFlight: 0 };
-      }, connection);
+      });
       unsubscribe = breaker.onChange(() => status.refresh(connection));
     }
 

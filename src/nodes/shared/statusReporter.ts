@@ -29,6 +29,8 @@ export class StatusReporter {
   private pending?: () => NodeStatus;
   private shown?: string;
   private outboxView?: () => OutboxView | undefined;
+  /** The status shows the outbox (paused, or declarations waiting), which a change back to idle must clear. */
+  private showingOutbox = false;
 
   constructor(
     private readonly node: Node,
@@ -68,9 +70,8 @@ export class StatusReporter {
   }
 
   /** Shows the outbox of the config node: paused while the platform is unavailable, else the declarations waiting. */
-  watchOutbox(view: () => OutboxView | undefined, connection: FlaConnection): void {
+  watchOutbox(view: () => OutboxView | undefined): void {
     this.outboxView = view;
-    this.showProgress(connection);
   }
 
   /** Messages of this node under way (for a query node: its waiting count while paused). */
@@ -80,6 +81,11 @@ export class StatusReporter {
 
   /** The outbox changed (or the breaker): shown at the next throttled update. */
   refresh(connection: FlaConnection): void {
+    const view = this.outboxView?.();
+    const idle = this.active === 0 && !this.lastOutcome && view?.pausedSince === undefined && !(view && view.waiting > 0);
+    // Nothing to show yet: the status of the deploy (e.g. a certificate that expires soon) stays.
+    if (idle && !this.showingOutbox) return;
+    this.showingOutbox = !idle;
     this.showProgress(connection);
   }
 
