@@ -66,6 +66,13 @@ export function attemptsOf(error: unknown): number {
   return typeof error === "object" && error !== null ? (attemptsByError.get(error) ?? 0) : 0;
 }
 
+const retryAfterByError = new WeakMap<object, number>();
+
+/** The wait the API asked for (`Retry-After` of a 429 or 503) with the error the client gave up with, if any. */
+export function retryAfterOf(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null ? retryAfterByError.get(error) : undefined;
+}
+
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Wakes just after a shared token hold ends, not just before it. */
 const TIMER_MARGIN_MS = 5;
@@ -145,7 +152,7 @@ export class FlaApiClient {
           permit.release();
           throw error;
         }
-        permit.failure();
+        permit.failure(retryAfterOf(error));
         if (!request.idempotent || breaker.state === "closed") throw error;
       }
     }
@@ -276,7 +283,10 @@ export class FlaApiClient {
     if (!failure.retryable) throw failure.error;
     const safe = request.duplicateSafe || !failure.mayHaveReached;
     if (!safe) throw uncertain(request, failure.error);
-    if (failures >= this.retry.attempts) throw failure.error;
+    if (failures >= this.retry.attempts) {
+      if (failure.retryAfterMs !== undefined) retryAfterByError.set(failure.error, failure.retryAfterMs);
+      throw failure.error;
+    }
     const delay =
       failure.retryAfterMs !== undefined ? Math.min(failure.retryAfterMs, this.retry.maxRetryAfterMs) : backoffDelay(failures, this.retry);
     await sleep(delay, signal);

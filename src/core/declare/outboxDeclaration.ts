@@ -3,6 +3,7 @@
  * recorded (JSON) and read back. The node adapter only moves messages in and out.
  */
 import { buildRequest } from "../api/catalogue";
+import { retryAfterOf } from "../api/httpClient";
 import { FlaError, type FlaErrorCode } from "../errors";
 import type { HandlerResult, OutboxEntry } from "../outbox";
 import { isPlatformDown } from "../outbox/platformDown";
@@ -62,7 +63,7 @@ export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps): Pr
   if (entry.attempts > 1) outcome.fla = { ...outcome.fla, attempts: outcome.fla.attempts + entry.attempts - 1 };
   const stored = storeOutcome(outcome);
   if (outcome.output !== "error") return { type: "final", outcome: stored };
-  if (isPlatformDown(outcome.error)) return { type: "retry", outcome: stored };
+  if (isPlatformDown(outcome.error)) return { type: "retry", outcome: stored, retryAfterMs: retryAfterOf(outcome.error) };
   // A reset after sending a non-idempotent declaration: the flow hears FLA_UNCERTAIN, the breaker a failure.
   return { type: "final", outcome: stored, platformDown: outcome.error.code === "FLA_UNCERTAIN" };
 }
