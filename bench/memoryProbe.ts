@@ -1,5 +1,5 @@
 /**
- * Peak RSS with 10,000 messages queued, in a process of its own so that the throughput runs do not weigh on it.
+ * Peak RSS with 10,000 messages queued (in the config node's outbox, on disk), in a process of its own so that the throughput runs do not weigh on it.
  * Forked by bench/run.ts with BENCH_PROBE (simulator info and credentials) in its environment; talks over IPC:
  * it sends "ready" once its flow is warm, waits for "go" (the parent has made the API slow), then reports.
  */
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const usage = process.memoryUsage();
     peakRss = Math.max(peakRss, usage.rss);
     peakHeap = Math.max(peakHeap, usage.heapUsed);
-    peakQueued = Math.max(peakQueued, flow.connection.limiter.stats.queued);
+    peakQueued = Math.max(peakQueued, flow.outbox.current?.stats.waiting ?? 0);
   };
   const sampler = setInterval(sample, 20);
   const started = Date.now();
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SNAPSHOT) {
     // What the queued messages retain: a heap snapshot while they wait (compare constructor counts per message).
     gc();
-    console.log(`heap snapshot: ${writeHeapSnapshot(process.env.BENCH_SNAPSHOT)} (${flow.connection.limiter.stats.queued} queued)`);
+    console.log(`heap snapshot: ${writeHeapSnapshot(process.env.BENCH_SNAPSHOT)} (${flow.outbox.current?.stats.waiting ?? 0} queued)`);
   }
   await flow.waitFor(base + messages);
   clearInterval(sampler);

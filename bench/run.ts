@@ -9,8 +9,10 @@
  *
  * BENCH_MESSAGES (default 5000), BENCH_ROUNDS (default 5: raw and node runs interleaved, medians kept) and BENCH_CONCURRENCY (default "4,16,64")
  * change the runs; BENCH_ONLY=memory runs the memory probe alone, BENCH_ONLY=arrays the array payloads alone (bench/arrays.ts;
- * results.json untouched), BENCH_ONLY=export the export benchmark alone (bench/export.ts; its entry of results.json only);
- * profile with `node --cpu-prof dist/bench/run.js`.
+ * results.json untouched), BENCH_ONLY=export the export benchmark alone (bench/export.ts; its entry of results.json only),
+ * BENCH_ONLY=outbox the outbox alone (bench/outbox.ts: group commit, RSS for 100,000 queued declarations, resume time;
+ * results.json untouched). The declarations go through the config node's outbox (on disk in the runtime's user
+ * directory), as in a Node-RED with a user directory; profile with `node --cpu-prof dist/bench/run.js`.
  */
 import { fork } from "node:child_process";
 import http from "node:http";
@@ -26,6 +28,7 @@ import { arrays, arraysTable } from "./arrays";
 import { exportBench, exportOnly, printExportTable } from "./export";
 import { cpuMicros, gc, median, round } from "./measure";
 import type { MemoryFigures } from "./memoryProbe";
+import { outboxFigures } from "./outbox";
 import { loadFlow, stopRuntime, type BenchFlow, type Credentials } from "./runtime";
 import { SimulatorChild } from "./simulatorClient";
 import type { SimulatorInfo } from "./simulatorProcess";
@@ -241,6 +244,10 @@ async function main(): Promise<void> {
       console.log(`10,000 messages queued: ${JSON.stringify(await memory(info, credentials, child))}`);
       return;
     }
+    if (process.env.BENCH_ONLY === "outbox") {
+      await outboxFigures();
+      return;
+    }
     if (process.env.BENCH_ONLY === "arrays") {
       console.log(arraysTable(await arrays(info, credentials)));
       return;
@@ -259,6 +266,7 @@ async function main(): Promise<void> {
       memory: await memory(info, credentials, child),
       arrays: await arrays(info, credentials),
       export: await exportBench(certs.client.certificatePem, credentials),
+      outbox: await outboxFigures(),
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
     printTable(results);

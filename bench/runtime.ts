@@ -25,6 +25,8 @@ export interface Credentials {
 export interface BenchFlow {
   declare: Node;
   connection: FlaConfigNode["connection"];
+  /** The config node's outbox: declarations wait there (on disk, in the bench's user directory). */
+  outbox: FlaConfigNode["outbox"];
   /** Messages that left the declare node (success, anomaly or caught) since the flow was deployed. */
   counts: { success: number; anomaly: number; error: number; total: number };
   /** Resolves when `total` messages have left in all. */
@@ -134,6 +136,7 @@ export async function loadFlow(sim: SimulatorInfo, credentials: Credentials, lim
   return {
     declare,
     connection: config.connection,
+    outbox: config.outbox,
     counts,
     waitFor: (total) =>
       new Promise<void>((done) => {

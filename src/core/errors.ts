@@ -16,6 +16,7 @@ export type FlaErrorCode =
   | "FLA_QUEUE_FULL" // the config node's queue is at its bound
   | "FLA_FILE" // the export's files cannot be written or read (disk full, permissions, a damaged manifest)
   | "FLA_LOCKED" // another export is writing into the same folder
+  | "FLA_UNAVAILABLE" // the platform stayed unavailable until the message's give-up time (outbox)
   | "FLA_ABORTED"; // the node was closed (redeploy, shutdown) before the message was sent
 
 export interface FlaErrorOptions {

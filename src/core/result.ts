@@ -43,6 +43,8 @@ export interface FlaMeta {
   problem?: unknown;
   attempts: number;
   durationMs: number;
+  /** Accepted into the outbox before a redeploy or restart, and sent by the node that took over. */
+  resumed?: boolean;
 }
 
 /** What a controller decides for one input (or one page): which of the three ends the message takes. */

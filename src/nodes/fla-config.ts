@@ -1,8 +1,14 @@
+import { join } from "node:path";
 import type { NodeAPI } from "node-red";
 import { FlaConnection, type ConnectionCredentials } from "../core/connection";
+import type { StoredOutcome } from "../core/declare/outboxDeclaration";
+import { ConnectionOutbox } from "../core/outbox/connectionOutbox";
 import { registerConfigAdminEndpoints } from "./shared/configAdmin";
 import { networkOf } from "./shared/proxyLookup";
 import type { FlaConfigDef, FlaConfigNode } from "./shared/types";
+
+/** How long a closing config node lets the requests on the wire finish (Node-RED's own close timeout is 15 s). */
+const CLOSE_GRACE_MS = 10_000;
 
 export = function registerFlaConfig(RED: NodeAPI): void {
   function FlaConfig(this: FlaConfigNode, def: FlaConfigDef & { proxy?: string }): void {
@@ -13,9 +19,50 @@ export = function registerFlaConfig(RED: NodeAPI): void {
     this.getAccessToken = () => this.connection.getAccessToken();
     this.invalidateAccessToken = (rejectedToken?: string) => this.connection.invalidateAccessToken(rejectedToken);
     // Nothing is logged here: the nodes that use this config log its problem (shared/connectionLog), so an unused one is quiet.
+
+    // The outbox of the declarations: in `<userDir>/fla-outbox/` (in memory without a user directory, or when the
+    // setting is off). Opened even with a problem in the settings: the entries of an earlier deploy stay, untouched.
+    const settings = this.connection.outbox;
+    const userDir = (RED.settings as { userDir?: string }).userDir;
+    this.outbox = new ConnectionOutbox<StoredOutcome>(this.id, {
+      folder: settings.persist && userDir ? join(userDir, "fla-outbox") : undefined,
+      maxConcurrent: settings.maxConcurrent,
+      maxQueue: settings.maxQueue,
+      maxAttempts: settings.maxAttempts,
+      maxBackoffMs: settings.maxBackoffMs,
+      giveUpMs: settings.giveUpMs,
+      breaker: this.connection.breaker,
+      warn: (message) => this.warn(message),
+    });
+    const outbox = this.outbox;
+
+    // Entries whose node is gone after a deploy go to the orphans file, reported once per node; never deleted.
+    const onFlowsStarted = (): void => {
+      const live: string[] = [];
+      RED.nodes.eachNode((node) => {
+        live.push(node.id);
+      });
+      outbox.moveOrphans(live).then(
+        (counts) => {
+          for (const [owner, count] of counts) {
+            this.warn(RED._("fla-config.outbox.orphans", { count, node: owner, file: outbox.orphansFile ?? "" }));
+          }
+        },
+        (error: unknown) => this.warn(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    };
+    RED.events.on("flows:started", onFlowsStarted);
+
     this.on("close", (_removed: boolean, done: () => void) => {
-      this.connection.close();
-      done();
+      RED.events.removeListener("flows:started", onFlowsStarted);
+      // Nothing queued fails: the entries stay in the journal for the next config node (same id) or the next start.
+      outbox
+        .close(CLOSE_GRACE_MS)
+        .catch((error: unknown) => this.warn(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => {
+          this.connection.close();
+          done();
+        });
     });
   }
 

@@ -1,14 +1,26 @@
-import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { setMaxListeners } from "node:events";
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { FlaConnection } from "../core/connection";
-import { declare, type DeclareDeps } from "../core/declare";
+import type { DeclareDeps } from "../core/declare";
+import {
+  DECLARATION_KIND,
+  checkDeclaration,
+  errorOutcomeOf,
+  reviveOutcome,
+  sendDeclaration,
+  type DeclarationData,
+  type StoredOutcome,
+} from "../core/declare/outboxDeclaration";
 import { FlaError } from "../core/errors";
-import { processDeclareMessage, type RunDeclaration } from "../core/messages/declareMessage";
+import { processDeclareMessage, type DeclarationRequest, type Part } from "../core/messages/declareMessage";
+import { splitMessage } from "../core/messages/journaledMessage";
+import type { Delivery, Dispatcher, NewOutboxEntry, OutboxEntry } from "../core/outbox";
+import type { Outcome } from "../core/result";
 import { loadCustomSchema, precompileSchemas } from "../core/validation";
-import { connectionOf } from "./shared/configLookup";
 import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { emitOutcome, finish } from "./shared/emit";
-import { InputTracker } from "./shared/inputTracker";
 import { StatusReporter } from "./shared/statusReporter";
+import type { FlaConfigNode } from "./shared/types";
 
 interface FlaDeclareDef extends NodeDef {
   config: string;
@@ -20,14 +32,44 @@ interface FlaDeclareDef extends NodeDef {
 }
 
 type DeclareInput = NodeMessageInFlow & { operation?: unknown; trainingId?: unknown };
+type Send = (msg: NodeMessage | Array<NodeMessage | null>) => void;
+
+/** Set per element of an array payload; the message's own payload and parts are not journaled as such. */
+const SET_PER_DECLARATION: ReadonlySet<string> = new Set(["payload", "parts"]);
+/** How long a closing node lets the polls of its 202s run before it reports them PENDING. */
+const POLL_GRACE_MS = 5_000;
+
+/**
+ * What could not be journaled (msg.req/msg.res of an `http in` flow...), per outbox entry, for the outcome of an entry
+ * accepted by this process, even by a node since replaced by a redeploy. Keyed by config node and entry id; the
+ * message id guards against an id reused by an in-memory outbox.
+ */
+const inMemoryParts = new Map<string, { msgid: unknown; properties: Record<string, unknown> }>();
+
+/** Resolves at the outbox's next change (an entry ended: room again), or when the node closes. */
+function nextChange(outbox: Dispatcher<StoredOutcome>, closing: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      off();
+      closing.removeEventListener("abort", stop);
+      resolve();
+    };
+    const off = outbox.onChange(stop);
+    closing.addEventListener("abort", stop, { once: true });
+  });
+}
 
 export = function registerFlaDeclare(RED: NodeAPI): void {
   function FlaDeclare(this: Node, def: FlaDeclareDef): void {
     RED.nodes.createNode(this, def);
-    const connection = connectionOf(RED, def.config);
+    const configNode = def.config ? (RED.nodes.getNode(def.config) as FlaConfigNode | null) : null;
+    const config = configNode && configNode.type === "fla-config" ? configNode : undefined;
+    const connection = config?.connection;
     const status = new StatusReporter(this, RED._, "fla-declare");
-    const tracker = new InputTracker();
     const pollTimeoutMs = (Number(def.pollTimeout) > 0 ? Number(def.pollTimeout) : 60) * 1000;
+    const closing = new AbortController();
+    // The elements of a large array waiting for room in the outbox each listen on it: many listeners are expected.
+    setMaxListeners(0, closing.signal);
     let setupProblem: FlaError | undefined;
     let customSchema: object | undefined;
     try {
@@ -41,53 +83,136 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     if (!setupProblem) status.showConnection(connection);
     if (!setupProblem) precompileSchemas(customSchema);
 
-    // Built once, at the first message (the connection is ready by then), not per message.
-    let deps: { run: RunDeclaration } | undefined;
-    const declareDeps = (connection: FlaConnection): { run: RunDeclaration } => {
-      const settings = connection.settings!;
-      const options: DeclareDeps = {
-        client: connection.requireClient(),
-        validation: { role: settings.role, defaultEnterpriseNumber: settings.enterpriseNumber, customSchema },
+    const validation = (connection: FlaConnection): DeclareDeps["validation"] => ({
+      role: connection.settings!.role,
+      defaultEnterpriseNumber: connection.settings!.enterpriseNumber,
+      customSchema,
+    });
+    const sideKey = (id: number): string => `${config?.id ?? ""}:${id}`;
+
+    /** Sends one entry of this node when the dispatcher gives it a slot. */
+    const handle = async (entry: OutboxEntry) => {
+      if (!connection?.outboxClient || !connection.settings) {
+        const problem = connection?.problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig"));
+        return { type: "final" as const, outcome: { output: "error" as const, error: problem.toJSON(), fla: { operation: String((entry.data as DeclarationData).operation), status: "REJECTED" as const, anomalies: [], attempts: 0, durationMs: 0 } } };
+      }
+      return sendDeclaration(entry, {
+        client: connection.outboxClient,
+        validation: validation(connection),
         waitForResult: def.waitForResult !== false,
         pollTimeoutMs,
-        signal: tracker.abort.signal,
-      };
-      return { run: (request) => declare(request, options) };
+        pollSignal: closing.signal,
+      });
     };
 
-    this.on("input", (msg: DeclareInput, send, done) => {
+    /** An entry's end leaves as a new message: the original's journaled properties, plus what only this process kept. */
+    const deliver = (dispatcher: Dispatcher<StoredOutcome>, delivery: Delivery<StoredOutcome>): void => {
+      const data = delivery.data as DeclarationData | undefined;
+      const msg: Record<string, unknown> = { ...(data?.msg ?? {}) };
+      const kept = inMemoryParts.get(sideKey(delivery.id));
+      if (kept && kept.msgid === msg._msgid) Object.assign(msg, kept.properties);
+      inMemoryParts.delete(sideKey(delivery.id));
+      const operation = data?.operation ?? String(def.operation);
+      const outcome: Outcome = delivery.error ? errorOutcomeOf(operation, delivery.error) : reviveOutcome(delivery.outcome);
+      if (delivery.resumed) outcome.fla = { ...outcome.fla, resumed: true };
+      emitOutcome(RED, this, msg as NodeMessageInFlow, (out) => this.send(out), outcome);
+      status.finished(connection!, outcome);
+      dispatcher.markDelivered(delivery.id);
+    };
+
+    let dispatcher: Dispatcher<StoredOutcome> | undefined;
+    let closed = false;
+    let unsubscribe: (() => void) | undefined;
+    if (config && connection && !setupProblem) {
+      config.outbox.ready.then(
+        (opened) => {
+          if (closed) return;
+          dispatcher = opened;
+          opened.attach(this.id, { handle, deliver: (delivery) => deliver(opened, delivery) });
+          unsubscribe = opened.onChange(() => status.refresh(connection));
+          status.watchOutbox(() => {
+            const pending = opened.pending(this.id);
+            const breaker = config.outbox.breaker.snapshot();
+            return { pausedSince: breaker.state === "closed" ? undefined : breaker.openedAt, waiting: pending, inFlight: Math.min(pending, opened.stats.inFlight) };
+          });
+        },
+        (error: unknown) => this.error(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+
+    /**
+     * Accepts one declaration. The elements of an array wait for room when the outbox is full (one large input must
+     * not refuse its own tail); a single declaration is refused with FLA_QUEUE_FULL, so that its source can slow down.
+     */
+    const acceptInto = async (outbox: Dispatcher<StoredOutcome>, entry: NewOutboxEntry, waitForRoom: boolean): Promise<number> => {
+      for (;;) {
+        try {
+          return await outbox.accept(this.id, entry);
+        } catch (err) {
+          if (!waitForRoom || !(err instanceof FlaError) || err.code !== "FLA_QUEUE_FULL" || closing.signal.aborted) throw err;
+          await nextChange(outbox, closing.signal);
+        }
+      }
+    };
+
+    /** One message in: local anomalies out at once, valid declarations into the outbox; done() once all are on disk. */
+    const onInput = async (msg: DeclareInput, send: Send, done: (err?: Error) => void): Promise<void> => {
       const problem = setupProblem ?? (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
-      if (problem || !connection?.settings) {
+      if (problem || !connection?.settings || !config) {
         emitOutcome(RED, this, msg, send, { output: "error", error: problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")), fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
         return finish(this, msg, done);
       }
-      deps ??= declareDeps(connection);
-      const run = deps.run;
+      let outbox: Dispatcher<StoredOutcome>;
+      try {
+        outbox = await config.outbox.ready;
+      } catch (err) {
+        // The journal cannot be opened (permissions, disk): every message says so, nothing is dropped silently.
+        const error = new FlaError("FLA_FILE", `The FLA outbox cannot be opened: ${err instanceof Error ? err.message : String(err)}`);
+        emitOutcome(RED, this, msg, send, { output: "error", error, fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
+        return finish(this, msg, done);
+      }
+      const { journaled, inMemory } = splitMessage(msg as unknown as Record<string, unknown>, SET_PER_DECLARATION);
       // One id for all the parts of an array payload; a single declaration needs none.
       let partId: string | undefined;
-      status.started(connection);
-      tracker.begin();
-      // Closures of their own, no emitter object, no `finally` (a promise and closures more): while thousands of
-      // messages wait in the queue, each keeps what its input handler created.
-      // A failure outside the declaration still ends the message, through done(err): never silent, never thrown.
-      const end = (err?: unknown): void => {
-        status.ended(connection);
-        tracker.end();
-        finish(this, msg, done, err);
+      const partsOf = (part: Part) => ({ id: (partId ??= RED.util.generateId()), index: part.index, count: part.count, type: "array", len: 1, ...(msg.parts ? { parts: msg.parts } : {}) });
+
+      const intoOutbox = async (request: DeclarationRequest, part?: Part): Promise<Outcome | undefined> => {
+        const checked = checkDeclaration(request.operation, request.payload, request.trainingId, validation(connection));
+        if ("outcome" in checked) return checked.outcome;
+        const copy: Record<string, unknown> = { ...journaled, payload: request.payload };
+        if (part) copy.parts = partsOf(part);
+        else if (msg.parts !== undefined) copy.parts = msg.parts;
+        const data: DeclarationData = { operation: request.operation, ...(part ? {} : { trainingId: request.trainingId }), msg: copy };
+        const id = await acceptInto(outbox, { kind: DECLARATION_KIND, data, idempotent: checked.idempotent }, part !== undefined);
+        if (inMemory) inMemoryParts.set(sideKey(id), { msgid: msg._msgid, properties: inMemory });
+        return undefined;
       };
-      processDeclareMessage(
+
+      await processDeclareMessage(
         { configuredOperation: def.operation, msgOperation: msg.operation, payload: msg.payload, trainingId: msg.trainingId },
-        run,
+        intoOutbox,
         (outcome, part) => {
           status.finished(connection, outcome);
           emitOutcome(RED, this, msg, send, outcome, part && { id: (partId ??= RED.util.generateId()), ...part });
         },
-        connection.limiter.maxConcurrent * 2,
-      ).then(() => end(), end);
+      );
+      finish(this, msg, done);
+    };
+
+    this.on("input", (msg: DeclareInput, send, done) => {
+      // A failure outside the declarations still ends the message, through done(err): never silent, never thrown.
+      onInput(msg, send, done).catch((err: unknown) => finish(this, msg, done, err));
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {
-      tracker.close().finally(() => {
+      closed = true;
+      unsubscribe?.();
+      // Nothing queued fails: the entries stay in the outbox for the node that takes over (same id). The requests on
+      // the wire finish; a poll of a 202 still running after the grace ends as PENDING (recorded, with its id).
+      const pollGrace = setTimeout(() => closing.abort(), POLL_GRACE_MS);
+      const detached = dispatcher ? dispatcher.detach(this.id) : Promise.resolve();
+      detached.finally(() => {
+        clearTimeout(pollGrace);
         status.close();
         done();
       });

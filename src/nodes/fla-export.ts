@@ -256,7 +256,13 @@ export = function registerFlaExport(RED: NodeAPI): void {
       enqueue(msg as Out, send, done);
     });
 
+    // Requests wait while the platform is unavailable (circuit breaker of the config node): say so.
+    const unsubscribe = connection?.breaker.onChange((breaker) => {
+      if (breaker.state !== "closed" && breaker.openedAt !== undefined) status.paused(breaker.openedAt);
+    });
+
     this.on("close", (_removed: boolean, done: () => void) => {
+      unsubscribe?.();
       // Aborting stops the run between requests; the core saves its manifest before it rejects, so the archive stays
       // resumable and the next start picks it up. Queued messages end with FLA_ABORTED when their turn comes.
       tracker.close().finally(() => {

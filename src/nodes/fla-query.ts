@@ -34,6 +34,18 @@ export = function registerFlaQuery(RED: NodeAPI): void {
     logConnectionAtDeploy(this, connection);
     status.showConnection(connection);
     precompileSchemas();
+    // Reads are not journaled (sending them again is safe) but wait while the platform is unavailable: say so.
+    let unsubscribe: (() => void) | undefined;
+    if (connection && !connection.problem) {
+      const breaker = connection.breaker;
+      status.watchOutbox(() => {
+        const snapshot = breaker.snapshot();
+        // Only while paused: otherwise the status shows the limiter's in-flight and queued counts as before.
+        if (snapshot.state === "closed" || snapshot.openedAt === undefined) return undefined;
+        return { pausedSince: snapshot.openedAt, waiting: status.activeCount, inFlight: 0 };
+      });
+      unsubscribe = breaker.onChange(() => status.refresh(connection));
+    }
 
     const nodeParams = async (msg: NodeMessageInFlow): Promise<Record<string, unknown>> => {
       const values: Partial<Record<QueryParameterName, unknown>> = {};
@@ -116,6 +128,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {
+      unsubscribe?.();
       tracker.close().finally(() => {
         status.close();
         done();

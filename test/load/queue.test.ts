@@ -1,9 +1,12 @@
 /**
  * The config node's queue under pressure (real runtime of the test helper, simulator over HTTP): the bound refuses with
- * FLA_QUEUE_FULL, the status shows in-flight and queued counts, a close accounts for every message, and a query in
- * split mode resumes the page that failed.
+ * FLA_QUEUE_FULL, the status shows in-flight and queued counts, a close keeps every declaration in the outbox for the
+ * node that takes over, and a query in split mode resumes the page that failed.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Node } from "node-red";
 import { SEED } from "../../src/simulator";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
@@ -74,7 +77,7 @@ describe("load: queue bound, status, close and paging under faults", function ()
     ctx.sim.faults.clear();
   });
 
-  it("refuses messages beyond the bound with FLA_QUEUE_FULL (none dropped) and shows in-flight and queued counts", async () => {
+  it("refuses declarations beyond the outbox bound with FLA_QUEUE_FULL (none dropped) and shows in-flight and queued counts", async () => {
     const { sim } = ctx;
     const config = configFlowNode(sim, { maxConcurrent: 1, maxQueue: 3 });
     await load([configNode, withEnglishCatalog(declareNode), catchNode, statusNode], flowWithStatus(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), {
@@ -92,51 +95,60 @@ describe("load: queue bound, status, close and paging under faults", function ()
     for (let i = 0; i < 10; i++) node.receive({ payload: loadTraining(i, `${prefix}${i}`), ref: i } as never);
     await out.waitFor(10);
 
+    // Issue 11: the bound is the outbox's, and it counts every declaration in it (the one in flight included).
     const full = out.errors.filter((m) => m.error?.code === "FLA_QUEUE_FULL");
-    assert.equal(full.length, 6, JSON.stringify(out.errors.map((m) => m.error)));
-    assert.deepEqual(full.map((m) => (m as AnyMsg & { ref?: number }).ref).sort((a, b) => Number(a) - Number(b)), [4, 5, 6, 7, 8, 9], "the last six, in arrival order");
-    assert.equal(out.success.length, 4, "the one in flight and the three queued are declared");
-    assert.match(String(full[0].error?.message), /queue is full/);
+    assert.equal(full.length, 7, JSON.stringify(out.errors.map((m) => m.error)));
+    assert.deepEqual(full.map((m) => (m as AnyMsg & { ref?: number }).ref).sort((a, b) => Number(a) - Number(b)), [3, 4, 5, 6, 7, 8, 9], "the last seven, in arrival order");
+    assert.equal(out.success.length, 3, "the one in flight and the two waiting are declared");
+    assert.match(String(full[0].error?.message), /outbox is full/);
     assert.ok(
-      statuses.some((s) => s.fill === "blue" && s.text === "1 in flight, 3 queued"),
-      `a status shows 1 in flight and 3 queued: ${JSON.stringify(statuses.map((s) => s.text))}`,
+      statuses.some((s) => s.fill === "blue" && s.text === "1 in flight, 2 queued"),
+      `a status shows 1 in flight and 2 queued: ${JSON.stringify(statuses.map((s) => s.text))}`,
     );
     await waitUntil(() => statuses.length > 0 && statuses[statuses.length - 1].fill !== "blue", 5_000, "the status to leave the blue ring");
   });
 
-  it("on close, requests in flight finish and queued messages end with FLA_ABORTED: none vanish", async () => {
+  it("on close nothing is aborted: requests in flight finish, queued declarations stay in the outbox and the node that takes over sends them on", async () => {
     const { sim } = ctx;
-    const config = configFlowNode(sim, { maxConcurrent: 2, maxQueue: 100, timeout: 5 });
-    await load([configNode, declareNode, catchNode], wiredFlow(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), {
-      cfg: pfxCredentials(ctx.certs),
-    });
-    const node = helper.getNode("declare") as Node;
-    const connection = connectionOf();
-    await connection.getAccessToken();
-    const record = spyOn(node);
-    sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 800, times: 2 });
-    const postsBefore = sim.stats.byRoute["POST /trainings"] ?? 0;
+    const userDir = mkdtempSync(join(tmpdir(), "fla-queue-close-"));
+    helper.settings({ userDir });
+    try {
+      const config = configFlowNode(sim, { maxConcurrent: 2, maxQueue: 100, timeout: 5 });
+      const flow = wiredFlow(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 });
+      await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
+      const node = helper.getNode("declare") as Node;
+      await connectionOf().getAccessToken();
+      const record = spyOn(node);
+      sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 800, times: 2 });
+      const postsBefore = sim.stats.byRoute["POST /trainings"] ?? 0;
 
-    const prefix = `CLOSE-${process.pid}-`;
-    const count = 7;
-    for (let i = 0; i < count; i++) node.receive({ payload: loadTraining(100 + i, `${prefix}${i}`), ref: i } as never);
-    await waitUntil(() => (sim.stats.byRoute["POST /trainings"] ?? 0) - postsBefore === 2 && connection.limiter.stats.queued === 5, 5_000, "2 in flight and 5 queued");
+      const prefix = `CLOSE-${process.pid}-`;
+      const count = 7;
+      for (let i = 0; i < count; i++) node.receive({ payload: loadTraining(100 + i, `${prefix}${i}`), ref: i } as never);
+      await waitUntil(() => (sim.stats.byRoute["POST /trainings"] ?? 0) - postsBefore === 2, 5_000, "2 in flight");
 
-    await helper.unload();
-    // The two in flight were sent: whatever the node says, the simulator records them (it does not see a client give up).
-    const stored = (): string[] =>
-      [...sim.data.trainings.values()].filter((t) => t.externalReference?.startsWith(prefix)).map((t) => String(t.externalReference)).sort();
-    await waitUntil(() => stored().length === 2, 5_000, "the simulator to record the two declarations in flight");
+      await helper.unload();
+      const stored = (): string[] =>
+        [...sim.data.trainings.values()].filter((t) => t.externalReference?.startsWith(prefix)).map((t) => String(t.externalReference)).sort();
+      await waitUntil(() => stored().length === 2, 5_000, "the simulator to record the two declarations in flight");
+      // Issue 11 changed this contract: a close used to end the queued ones with FLA_ABORTED (to a Catch node already
+      // closed); now nothing ends at the close, everything waits in the outbox.
+      assert.deepEqual(record.errors.map((e) => e.error.code), [], "no error at the close");
+      assert.equal((sim.stats.byRoute["POST /trainings"] ?? 0) - postsBefore, 2, "the queued ones were not sent");
 
-    const refOf = (m: AnyMsg | undefined): number => Number((m as AnyMsg & { ref?: number })?.ref);
-    const ended = [...record.sent.map(refOf), ...record.errors.map((e) => refOf(e.msg))].sort((a, b) => a - b);
-    assert.deepEqual(ended, [0, 1, 2, 3, 4, 5, 6], `every message ends once: ${JSON.stringify(record.errors.map((e) => e.error.code))}`);
-    const aborted = record.errors.filter((e) => e.error.code === "FLA_ABORTED").map((e) => refOf(e.msg));
-    const finished = record.sent.map(refOf).sort((a, b) => a - b);
-    // A declaration recorded by the API must not be reported "not sent": the two in flight finish (success output).
-    assert.deepEqual(finished, [0, 1], `the two in flight finish; aborted: ${JSON.stringify(aborted)}`);
-    assert.deepEqual(aborted.sort((a, b) => a - b), [2, 3, 4, 5, 6], "the queued ones are reported FLA_ABORTED");
-    assert.deepEqual(stored(), [`${prefix}0`, `${prefix}1`], "only the two in flight were recorded");
+      await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
+      const out = new Outputs("declare");
+      await out.waitFor(count, 10_000);
+      assert.deepEqual(out.errors.map((m) => m.error), []);
+      const refs = out.success.map((m) => Number((m as AnyMsg & { ref?: number }).ref)).sort((a, b) => a - b);
+      assert.deepEqual(refs, [0, 1, 2, 3, 4, 5, 6], "every declaration ends once, with the user's own properties");
+      assert.ok(out.success.every((m) => (m.fla as { resumed?: boolean }).resumed === true), "msg.fla.resumed on each");
+      assert.equal(stored().length, count, "the simulator holds each declaration");
+      assert.equal(new Set(stored()).size, count, "none twice");
+    } finally {
+      helper.settings({ userDir: undefined });
+      rmSync(userDir, { recursive: true, force: true });
+    }
   });
 
   it("query in split mode: a page failing once is retried and the parts cover the simulator's total", async () => {

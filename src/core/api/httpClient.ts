@@ -11,6 +11,8 @@ import { HttpPolicy } from "../http/policy";
 import { safeCause } from "../http/safeCause";
 import { describeTransportFailure } from "../http/transportFailure";
 import type { RequestLimiter } from "../limiter";
+import type { CircuitBreaker } from "../outbox/breaker";
+import { isPlatformDown } from "../outbox/platformDown";
 import { DEFAULT_RETRY_POLICY, RetryPolicy, abortedError, backoffDelay, parseRetryAfter, sleep } from "./backoff";
 import { FlaRequest, OperationName, OperationParams, buildRequest, describeProblem } from "./catalogue";
 
@@ -25,6 +27,11 @@ export interface FlaApiClientOptions {
   userAgent?: string;
   /** The connection's proxy, trust and keep-alive agents, shared with its token requests. Default: the environment's. */
   http?: HttpPolicy;
+  /**
+   * The config node's circuit breaker: while the platform is down a request waits for it (one probe goes first), and
+   * each request reports whether the platform answered. Not for the outbox's client: its dispatcher does that.
+   */
+  breaker?: CircuitBreaker;
 }
 
 export interface SendOptions {
@@ -59,6 +66,13 @@ export function attemptsOf(error: unknown): number {
   return typeof error === "object" && error !== null ? (attemptsByError.get(error) ?? 0) : 0;
 }
 
+const retryAfterByError = new WeakMap<object, number>();
+
+/** The wait the API asked for (`Retry-After` of a 429 or 503) with the error the client gave up with, if any. */
+export function retryAfterOf(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null ? retryAfterByError.get(error) : undefined;
+}
+
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Wakes just after a shared token hold ends, not just before it. */
 const TIMER_MARGIN_MS = 5;
@@ -68,6 +82,7 @@ export class FlaApiClient {
   readonly retry: RetryPolicy;
   private readonly tokens: TokenProvider;
   private readonly limiter?: RequestLimiter;
+  private readonly breaker?: CircuitBreaker;
   private readonly timeoutMs: number;
   private readonly http: AxiosInstance;
   private readonly policy: HttpPolicy;
@@ -78,6 +93,7 @@ export class FlaApiClient {
     this.apiUrl = options.apiUrl.replace(/\/+$/, "");
     this.tokens = options.tokens;
     this.limiter = options.limiter;
+    this.breaker = options.breaker;
     this.timeoutMs = options.timeoutMs;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
     if (!Number.isInteger(this.retry.attempts) || this.retry.attempts < 1) {
@@ -114,20 +130,41 @@ export class FlaApiClient {
     return this.send(buildRequest(operation, params, body), options);
   }
 
-  /** Sends a request built by the catalogue, through the limiter when there is one. */
+  /** Sends a request built by the catalogue, through the breaker and the limiter when there are. */
   send(request: FlaRequest, options: SendOptions = {}): Promise<FlaResponse> {
-    if (options.signal?.aborted) return Promise.reject(abortedError());
-    // Serialised once, before any wait: not again for each attempt.
-    // The queued closure keeps the text only, not the body's object tree as well.
-    const data = request.body === undefined ? undefined : flat(JSON.stringify(request.body));
-    const bare = request.body === undefined ? request : { ...request, body: undefined };
-    const signal = options.signal;
-    return this.limiter ? this.limiter.run(this.queued(bare, data, signal), signal) : this.sendWithRetries(bare, data, signal);
+    return this.breaker ? this.sendThroughBreaker(this.breaker, request, options) : this.sendNow(request, options);
   }
 
-  /** The task that waits in the queue: one small context (not the caller's options object, nor send()'s scope). */
-  private queued(request: FlaRequest, data: string | undefined, signal: AbortSignal | undefined): () => Promise<FlaResponse> {
-    return () => this.sendWithRetries(request, data, signal);
+  /**
+   * Waits for a permit, sends, reports. A read that fails because the platform is down, once the circuit is open (it
+   * was the probe, or the failure that opened it), waits for the next permit instead of failing: reads are safe to
+   * send again, and the flow asked for an answer, not for the outage. Before the circuit opens it fails as always.
+   */
+  private async sendThroughBreaker(breaker: CircuitBreaker, request: FlaRequest, options: SendOptions): Promise<FlaResponse> {
+    for (;;) {
+      const permit = await breaker.acquire(options.signal);
+      try {
+        const response = await this.sendNow(request, options);
+        permit.success();
+        return response;
+      } catch (error) {
+        if (!isPlatformDown(error)) {
+          permit.release();
+          throw error;
+        }
+        permit.failure(retryAfterOf(error));
+        if (!request.idempotent || breaker.state === "closed") throw error;
+      }
+    }
+  }
+
+  private async sendNow(request: FlaRequest, options: SendOptions): Promise<FlaResponse> {
+    const { signal } = options;
+    if (signal?.aborted) throw abortedError();
+    // Serialised once, not again for each attempt.
+    const data = request.body === undefined ? undefined : JSON.stringify(request.body);
+    if (!this.limiter) return this.sendWithRetries(request, data, signal);
+    return this.limiter.run(() => this.sendWithRetries(request, data, signal), signal);
   }
 
   /** Closes the keep-alive sockets of a policy this client made itself (a shared one is closed by its owner). */
@@ -246,7 +283,10 @@ export class FlaApiClient {
     if (!failure.retryable) throw failure.error;
     const safe = request.duplicateSafe || !failure.mayHaveReached;
     if (!safe) throw uncertain(request, failure.error);
-    if (failures >= this.retry.attempts) throw failure.error;
+    if (failures >= this.retry.attempts) {
+      if (failure.retryAfterMs !== undefined) retryAfterByError.set(failure.error, failure.retryAfterMs);
+      throw failure.error;
+    }
     const delay =
       failure.retryAfterMs !== undefined ? Math.min(failure.retryAfterMs, this.retry.maxRetryAfterMs) : backoffDelay(failures, this.retry);
     await sleep(delay, signal);
@@ -373,16 +413,6 @@ function flattenHeaders(headers: AxiosResponse["headers"]): Record<string, strin
 /** Names the request in an error message by its operation: paths and query strings may carry a worker's ssin. */
 function describeRequest(request: FlaRequest): string {
   return `${request.operation} (${request.method})`;
-}
-
-/**
- * JSON.stringify returns a tree of string pieces (a V8 cons string); reading one character turns it into one flat string
- * in place. Done before the queue wait, it keeps ~100 bytes less alive per queued request; the socket write would
- * flatten it anyway.
- */
-function flat(text: string): string {
-  if (text.length > 0) text.charCodeAt(0);
-  return text;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

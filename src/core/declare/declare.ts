@@ -1,6 +1,6 @@
 /** The declare controller: validate locally, send, map the answer, follow an asynchronous declaration. */
 import { buildRequest } from "../api/catalogue";
-import { FlaApiClient, attemptsOf, type FlaResponse } from "../api/httpClient";
+import { FlaApiClient, attemptsOf } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
 import type { Anomaly, Outcome } from "../result";
 import { validateDeclaration } from "../validation";
@@ -26,72 +26,43 @@ export interface DeclareDeps {
   /** Polling cadence; defaults 250 ms doubling to 5 s. */
   poll?: { initialDelayMs?: number; maxDelayMs?: number };
   signal?: AbortSignal;
+  /** Ends the polling of a 202 only (default: `signal`): the outbox stops a closing node's polls, never its sends. */
+  pollSignal?: AbortSignal;
 }
 
 /** Shared by the declarations without local warnings (most): never given out as is, outcomes copy it. */
 const NO_WARNINGS: Anomaly[] = Object.freeze([]) as unknown as Anomaly[];
 
-/**
- * Validates and hands the request to the client. Apart from declare() so that the validated copy of the payload is not
- * held by declare()'s suspended frame while the request waits in the queue (the client keeps its JSON text only).
- */
-function start(request: DeclareRequest, deps: DeclareDeps, startedAt: number): { outcome: Outcome } | { context: AnswerContext; sending: Promise<FlaResponse> } {
-  const checked = validateDeclaration(request.operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
-  if (!checked.value) {
-    return {
-      outcome: {
+/** One declaration → one outcome: validate, send, map the answer, follow a 202. Never rejects. */
+export async function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Outcome> {
+  const startedAt = Date.now();
+  const { operation } = request;
+  let context: AnswerContext | undefined;
+  try {
+    const checked = validateDeclaration(operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
+    if (!checked.value) {
+      return {
         output: "anomaly",
         // What the user sent, untouched; a summary only when Node-RED could not copy it.
         payload: "giveBack" in checked ? checked.giveBack : request.payload,
-        fla: { operation: request.operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
-      },
-    };
-  }
-  const valid = checked.value;
-  const context: AnswerContext = {
-    operation: request.operation,
-    payload: request.payload,
-    trainingId: valid.params.trainingId,
-    localWarnings: checked.anomalies.length === 0 ? NO_WARNINGS : checked.anomalies.filter((anomaly: Anomaly) => anomaly.severity === "WARNING"),
-    startedAt,
-  };
-  let sending: Promise<FlaResponse>;
-  try {
-    sending = deps.client.send(buildRequest(request.operation, valid.params, valid.body), { signal: deps.signal });
-  } catch (error) {
-    sending = Promise.reject(error);
-  }
-  return { context, sending };
-}
-
-/**
- * One declaration → one outcome. Never rejects: anything thrown becomes an error outcome.
- * Not an async function: its frame (a generator and its registers, ~300 bytes) stayed alive for each declaration
- * waiting in the queue; two small handlers sharing one context cost less.
- */
-export function declare(request: DeclareRequest, deps: DeclareDeps): Promise<Outcome> {
-  const startedAt = Date.now();
-  let started: ReturnType<typeof start>;
-  try {
-    started = start(request, deps, startedAt);
-  } catch (error) {
-    return Promise.resolve(errorOutcome(request.operation, error, startedAt));
-  }
-  if ("outcome" in started) return Promise.resolve(started.outcome);
-  const { context, sending } = started;
-  // The handlers share one context: the operation, not the request object.
-  const operation = request.operation;
-  const failed = (error: unknown): Outcome => failureOutcome(operation, context, error, startedAt);
-  return sending.then((response) => {
-    let mapped: ReturnType<typeof mapDeclarationAnswer>;
-    try {
-      mapped = mapDeclarationAnswer(context, response);
-    } catch (error) {
-      return failed(error);
+        fla: { operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
+      };
     }
+    const valid = checked.value;
+    context = {
+      operation,
+      payload: request.payload,
+      trainingId: valid.params.trainingId,
+      localWarnings: checked.anomalies.length === 0 ? NO_WARNINGS : checked.anomalies.filter((anomaly: Anomaly) => anomaly.severity === "WARNING"),
+      startedAt,
+    };
+    const response = await deps.client.send(buildRequest(operation, valid.params, valid.body), { signal: deps.signal });
+    const mapped = mapDeclarationAnswer(context, response);
     if (!("pending" in mapped)) return mapped;
-    return followPending(context, mapped, response, deps).catch(failed);
-  }, failed);
+    return await followPending(context, mapped, response, deps);
+  } catch (error) {
+    return context ? failureOutcome(operation, context, error, startedAt) : errorOutcome(operation, error, startedAt);
+  }
 }
 
 function failureOutcome(operation: DeclareOperation, context: AnswerContext, error: unknown, startedAt: number): Outcome {
@@ -137,7 +108,7 @@ async function followPending(context: AnswerContext, pending: PendingAnswer, fir
       },
     ]);
   }
-  const polled = await pollDeclaration(deps.client, declarationId, { timeoutMs: deps.pollTimeoutMs, ...deps.poll, signal: deps.signal });
+  const polled = await pollDeclaration(deps.client, declarationId, { timeoutMs: deps.pollTimeoutMs, ...deps.poll, signal: deps.pollSignal ?? deps.signal });
   const attempts = first.attempts + polled.attempts;
   if (polled.final) {
     return resultOutcome(context, { httpStatus: polled.httpStatus, attempts }, { ...polled.result, declarationId: polled.result.declarationId ?? declarationId }, polled.data, location);

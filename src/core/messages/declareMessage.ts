@@ -1,6 +1,6 @@
 /**
- * One input message of the declare node → one outcome per declaration. An array payload is one declaration per element,
- * run with a bounded window so that a large array never floods the shared queue.
+ * One input message of the declare node → one declaration per element of an array payload, else one; each is handed
+ * on (into the outbox) or answered at once (a local anomaly).
  */
 import { DECLARE_OPERATIONS, type DeclareOperation } from "../validation";
 import type { Outcome } from "../result";
@@ -29,95 +29,77 @@ export interface Part {
   count: number;
 }
 
-/** Runs one declaration; the caller binds the client, validation context and options. */
-export type RunDeclaration = (request: { operation: DeclareOperation; payload: unknown; trainingId?: unknown }) => Promise<Outcome>;
+export interface DeclarationRequest {
+  operation: DeclareOperation;
+  payload: unknown;
+  trainingId?: unknown;
+}
+
+/**
+ * Takes one declaration further: answers its outcome now (a local anomaly, or the whole outcome when it is run at
+ * once), or undefined once it is handed on (accepted into the outbox, whose dispatcher emits the outcome later).
+ */
+export type HandDeclaration = (request: DeclarationRequest, part?: Part) => Promise<Outcome | undefined>;
 export type EmitOutcome = (outcome: Outcome, part?: Part) => void;
 
-async function safely(operation: string, run: () => Promise<Outcome>): Promise<Outcome> {
+/** One declaration, never rejecting: a throw becomes its error outcome. */
+async function handSafely(operation: DeclareOperation, hand: () => Promise<Outcome | undefined>): Promise<Outcome | undefined> {
   const startedAt = Date.now();
   try {
-    return await run();
+    return await hand();
   } catch (err) {
     return errorOutcome(operation, err, startedAt);
   }
 }
 
 /**
- * Not an async function: for a single declaration (the common case) its frame (a generator and its registers, ~300 bytes)
- * stayed alive for each message waiting in the queue. Settles as the async version did: after `emit`, rejecting only
- * if something throws outside the declaration itself.
+ * One input message: resolves once every declaration in it has been handed on or has its outcome. An array payload is
+ * one declaration per element, at most `window` of them waiting at once (each accept waits for the journal's next
+ * grouped write: one at a time would cost a disk sync per element).
  */
-export function processDeclareMessage(input: DeclareMessageInput, run: RunDeclaration, emit: EmitOutcome, window = 8): Promise<void> {
-  let resolved: ReturnType<typeof resolveOperation<DeclareOperation>>;
-  let isList: boolean;
-  try {
-    resolved = resolveOperation(input.configuredOperation, input.msgOperation, DECLARE_OPERATIONS, "operation");
-    if ("anomaly" in resolved) {
-      const asked = input.msgOperation ?? input.configuredOperation;
-      emit(localAnomalyOutcome(typeof asked === "string" ? asked : show(asked), input.payload, resolved.anomaly));
-      return Promise.resolve();
-    }
-    isList = Array.isArray(input.payload);
-  } catch (err) {
-    return Promise.reject(err);
+export async function processDeclareMessage(input: DeclareMessageInput, hand: HandDeclaration, emit: EmitOutcome, window = 256): Promise<void> {
+  const resolved = resolveOperation(input.configuredOperation, input.msgOperation, DECLARE_OPERATIONS, "operation");
+  if ("anomaly" in resolved) {
+    const asked = input.msgOperation ?? input.configuredOperation;
+    emit(localAnomalyOutcome(typeof asked === "string" ? asked : show(asked), input.payload, resolved.anomaly));
+    return;
   }
   const { operation } = resolved;
-  if (isList) return processList(operation, input.payload as unknown[], run, emit, window);
-  return processOne(operation, input.payload, input.trainingId, run, emit);
-}
-
-/** One declaration: a function of its own, so that the handler waiting for it holds one small context. */
-function processOne(operation: DeclareOperation, payload: unknown, trainingId: unknown, run: RunDeclaration, emit: EmitOutcome): Promise<void> {
-  const startedAt = Date.now();
-  let outcome: Promise<Outcome>;
-  try {
-    outcome = run({ operation, payload, trainingId });
-  } catch (err) {
-    outcome = Promise.reject(err);
+  if (!Array.isArray(input.payload)) {
+    const outcome = await handSafely(operation, () => hand({ operation, payload: input.payload, trainingId: input.trainingId }));
+    if (outcome) emit(outcome);
+    return;
   }
-  // `emit` itself as the handler: `then` passes the outcome alone, so no part.
-  return outcome.then(emit, (err: unknown) => emit(errorOutcome(operation, err, startedAt)));
-}
-
-async function processList(operation: DeclareOperation, items: unknown[], run: RunDeclaration, emit: EmitOutcome, window: number): Promise<void> {
+  const items: unknown[] = input.payload;
   if (items.length === 0) {
     const empty = anomaly("LOCAL-PAYLOAD-NOT-OBJECT", "payload", { v: "[]", kind: "array" }, { suffix: EMPTY_LIST });
     emit(localAnomalyOutcome(operation, items, empty));
     return;
   }
-  let next = 0;
-  let sinceYield = 0;
-  let pause: Promise<void> | undefined;
   const count = items.length;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      // Rows refused locally settle at once: without a pause, a long list would be one chain of microtasks that keeps
-      // the event loop (every other flow, the part messages' delivery) waiting until the last row.
-      if (++sinceYield >= ROWS_BETWEEN_PAUSES) {
-        sinceYield = 0;
-        pause = new Promise<void>((resolve) => setImmediate(() => {
-          pause = undefined;
-          resolve();
-        }));
-      }
-      if (pause) {
-        // Every worker waits for the same turn of the loop; another may have taken the last rows meanwhile.
-        await pause;
-        if (next >= count) break;
-      }
-      const index = next++;
-      const outcome = await safely(operation, () => {
-        let payload: unknown;
-        try {
-          payload = items[index];
-        } catch {
-          // An element behind a getter or Proxy that throws: an anomaly of its own, the other elements go on.
-          return Promise.resolve(localAnomalyOutcome(operation, null, anomaly("LOCAL-PAYLOAD-UNREADABLE", `[${index}]`)));
-        }
-        return run({ operation, payload });
-      });
-      emit(outcome, { index, count });
+  let waiting: Promise<void>[] = [];
+  for (let index = 0; index < count; index++) {
+    // A long list would otherwise keep the event loop (every other flow, the outcomes' delivery) until its last row.
+    if (index > 0 && index % ROWS_BETWEEN_PAUSES === 0) await new Promise((resolve) => setImmediate(resolve));
+    const part = { index, count };
+    waiting.push(handElement(operation, items, part, hand, emit));
+    if (waiting.length >= window) {
+      await Promise.all(waiting);
+      waiting = [];
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(window, count) }, worker));
+  }
+  await Promise.all(waiting);
+}
+
+async function handElement(operation: DeclareOperation, items: unknown[], part: Part, hand: HandDeclaration, emit: EmitOutcome): Promise<void> {
+  let payload: unknown;
+  try {
+    payload = items[part.index];
+  } catch {
+    // An element behind a getter or Proxy that throws: an anomaly of its own, the other elements go on.
+    emit(localAnomalyOutcome(operation, null, anomaly("LOCAL-PAYLOAD-UNREADABLE", `[${part.index}]`)), part);
+    return;
+  }
+  const outcome = await handSafely(operation, () => hand({ operation, payload }, part));
+  if (outcome) emit(outcome, part);
 }

@@ -94,6 +94,12 @@ export class ExportStatusReporter {
     }, true);
   }
 
+  /** The platform is unavailable (the config node's circuit breaker is open): requests wait. */
+  paused(since: number): void {
+    const time = new Date(since).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    this.set(() => ({ fill: "yellow", shape: "ring", text: this.tr("paused", { since: time, waiting: this.waiting }) }));
+  }
+
   failed(code: string): void {
     const time = new Date().toLocaleTimeString();
     this.set(() => ({ fill: "red", shape: "dot", text: `${this.tr("failed", { code })} ${time}` }), true);

@@ -9,6 +9,15 @@ import type { Outcome } from "../../core/result";
 const THROTTLE_MS = 250;
 type Translate = (key: string, substitutions?: Record<string, string | number>) => string;
 
+/** What the config node's outbox and circuit breaker say, for the status. */
+export interface OutboxView {
+  /** The platform has been unavailable since then (the circuit breaker is open); undefined when it is available. */
+  pausedSince?: number;
+  /** Declarations of this node in the outbox, not yet ended (0 for a query or export node). */
+  waiting: number;
+  inFlight: number;
+}
+
 export class StatusReporter {
   private active = 0;
   private lastOutcome?: { outcome: Outcome; at: number };
@@ -19,11 +28,14 @@ export class StatusReporter {
    */
   private pending?: () => NodeStatus;
   private shown?: string;
+  private outboxView?: () => OutboxView | undefined;
+  /** The status shows the outbox (paused, or declarations waiting), which a change back to idle must clear. */
+  private showingOutbox = false;
 
   constructor(
     private readonly node: Node,
     private readonly t: Translate,
-    private readonly prefix: "fla-declare" | "fla-query",
+    private readonly prefix: "fla-declare" | "fla-query" | "fla-export",
   ) {}
 
   /** At deploy: the config node's problem (red) or certificate warning (yellow). */
@@ -57,12 +69,40 @@ export class StatusReporter {
     this.showProgress(connection);
   }
 
+  /** Shows the outbox of the config node: paused while the platform is unavailable, else the declarations waiting. */
+  watchOutbox(view: () => OutboxView | undefined): void {
+    this.outboxView = view;
+  }
+
+  /** Messages of this node under way (for a query node: its waiting count while paused). */
+  get activeCount(): number {
+    return this.active;
+  }
+
+  /** The outbox changed (or the breaker): shown at the next throttled update. */
+  refresh(connection: FlaConnection): void {
+    const view = this.outboxView?.();
+    const idle = this.active === 0 && !this.lastOutcome && view?.pausedSince === undefined && !(view && view.waiting > 0);
+    // Nothing to show yet: the status of the deploy (e.g. a certificate that expires soon) stays.
+    if (idle && !this.showingOutbox) return;
+    this.showingOutbox = !idle;
+    this.showProgress(connection);
+  }
+
   progress(text: string): void {
     this.set(() => ({ fill: "blue", shape: "ring", text }));
   }
 
   private showProgress(connection: FlaConnection): void {
     this.set(() => {
+      const outbox = this.outboxView?.();
+      if (outbox?.pausedSince !== undefined) {
+        const since = new Date(outbox.pausedSince).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        return { fill: "yellow", shape: "ring", text: this.t(`${this.prefix}.status.paused`, { since, waiting: outbox.waiting }) };
+      }
+      if (outbox && outbox.waiting > 0) {
+        return { fill: "blue", shape: "ring", text: this.t(`${this.prefix}.status.queued`, { inFlight: outbox.inFlight, queued: Math.max(0, outbox.waiting - outbox.inFlight) }) };
+      }
       if (this.active === 0) return this.lastOutcome ? this.resultStatus(this.lastOutcome.outcome, this.lastOutcome.at) : {};
       const { inFlight, queued } = connection.limiter.stats;
       const text = queued > 0 ? this.t(`${this.prefix}.status.queued`, { inFlight, queued }) : this.t(`${this.prefix}.status.requesting`);

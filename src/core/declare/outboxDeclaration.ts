@@ -1,0 +1,85 @@
+/**
+ * A declaration in the outbox: what is journaled for it, how it is sent when its turn comes, and how its outcome is
+ * recorded (JSON) and read back. The node adapter only moves messages in and out.
+ */
+import { buildRequest } from "../api/catalogue";
+import { retryAfterOf } from "../api/httpClient";
+import { FlaError, type FlaErrorCode } from "../errors";
+import type { HandlerResult, OutboxEntry } from "../outbox";
+import { isPlatformDown } from "../outbox/platformDown";
+import type { FlaMeta, Outcome } from "../result";
+import { validateDeclaration, type DeclareOperation, type ValidationContext } from "../validation";
+import { declare, type DeclareDeps } from "./declare";
+
+/** The journal's `kind` for a declaration. */
+export const DECLARATION_KIND = "declare";
+
+/** What is journaled: the operation and the message's JSON-serialisable properties (payload, parts, the user's own). */
+export interface DeclarationData {
+  operation: DeclareOperation;
+  /** msg.trainingId of a single declaration (update, cancel); not for the elements of an array. */
+  trainingId?: unknown;
+  msg: Record<string, unknown>;
+}
+
+/** An outcome as the journal records it: the error as plain JSON. */
+export type StoredOutcome =
+  | { output: "success" | "anomaly"; payload: unknown; fla: FlaMeta }
+  | { output: "error"; error: { code: string; message: string; httpStatus?: number; reason?: string }; fla: FlaMeta };
+
+/** Before the outbox: the local anomalies end here; a valid declaration goes on, idempotent when a resend is harmless. */
+export function checkDeclaration(
+  operation: DeclareOperation,
+  payload: unknown,
+  trainingId: unknown,
+  validation: ValidationContext,
+): { outcome: Outcome } | { idempotent: boolean } {
+  const checked = validateDeclaration(operation, { payload, trainingId }, validation);
+  if (!checked.value) {
+    const back = "giveBack" in checked ? checked.giveBack : payload;
+    return { outcome: { output: "anomaly", payload: back, fla: { operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: 0 } } };
+  }
+  return { idempotent: buildRequest(operation, checked.value.params, checked.value.body).duplicateSafe };
+}
+
+
+/**
+ * Sends one declaration of the outbox. A non-idempotent one whose earlier attempt may have reached the platform before
+ * a crash is not sent again: it ends FLA_UNCERTAIN. `deps` is built per config (client without retries of its own:
+ * the dispatcher owns them).
+ */
+export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps): Promise<HandlerResult<StoredOutcome>> {
+  const data = entry.data as DeclarationData;
+  const operation = data.operation;
+  if (entry.interrupted && !entry.idempotent) {
+    const error = new FlaError(
+      "FLA_UNCERTAIN",
+      "Node-RED stopped while this declaration was being sent: it may or may not have been recorded by the FLA platform. Query the trainings of this worker before sending it again, or give each training an externalReference so that a resend is detected as a duplicate.",
+    );
+    return { type: "final", outcome: storeOutcome({ output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } }) };
+  }
+  const outcome = await declare({ operation, payload: data.msg.payload, trainingId: data.trainingId }, deps);
+  // msg.fla.attempts counts the HTTP requests of the whole declaration: each earlier attempt of the outbox sent one.
+  if (entry.attempts > 1) outcome.fla = { ...outcome.fla, attempts: outcome.fla.attempts + entry.attempts - 1 };
+  const stored = storeOutcome(outcome);
+  if (outcome.output !== "error") return { type: "final", outcome: stored };
+  if (isPlatformDown(outcome.error)) return { type: "retry", outcome: stored, retryAfterMs: retryAfterOf(outcome.error) };
+  // A reset after sending a non-idempotent declaration: the flow hears FLA_UNCERTAIN, the breaker a failure.
+  return { type: "final", outcome: stored, platformDown: outcome.error.code === "FLA_UNCERTAIN" };
+}
+
+export function storeOutcome(outcome: Outcome): StoredOutcome {
+  if (outcome.output === "error") return { output: "error", error: outcome.error.toJSON(), fla: outcome.fla };
+  return outcome;
+}
+
+export function reviveOutcome(stored: StoredOutcome): Outcome {
+  if (stored.output !== "error") return stored;
+  const { code, message, httpStatus, reason } = stored.error;
+  return { output: "error", error: new FlaError(code as FlaErrorCode, message, { httpStatus, reason }), fla: stored.fla };
+}
+
+/** An error of the outbox itself (FLA_UNAVAILABLE, a handler's throw) as the flow is told. */
+export function errorOutcomeOf(operation: string, error: FlaError): Outcome {
+  return { output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } };
+}

@@ -1,0 +1,24 @@
+/** CRC-32 (IEEE 802.3, the one of zip and PNG), in plain JS: zlib.crc32 only exists from Node 22.2. */
+
+const TABLE = buildTable();
+
+function buildTable(): Uint32Array {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+}
+
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let crc = 0xffffffff;
+  for (let i = start; i < end; i++) crc = TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** Eight lowercase hex digits, the form written in the journal. */
+export function crc32Hex(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  return crc32(bytes, start, end).toString(16).padStart(8, "0");
+}
