@@ -10,6 +10,7 @@ import {
   sendDeclaration,
   type DeclarationData,
   type StoredOutcome,
+  type ValidatedDeclaration,
 } from "../core/declare/outboxDeclaration";
 import { FlaError } from "../core/errors";
 import { processDeclareMessage, type DeclarationRequest, type Part } from "../core/messages/declareMessage";
@@ -38,6 +39,8 @@ type Send = (msg: NodeMessage | Array<NodeMessage | null>) => void;
 const SET_PER_DECLARATION: ReadonlySet<string> = new Set(["payload", "parts"]);
 /** How long a closing node lets the polls of its 202s run before it reports them PENDING. */
 const POLL_GRACE_MS = 5_000;
+/** Declarations a node keeps validated from their acceptance to their send, at most (a few MB of normalised bodies). */
+const MAX_KEPT_VALIDATIONS = 4_096;
 
 /**
  * What could not be journaled (msg.req/msg.res of an `http in` flow...), per outbox entry, for the outcome of an entry
@@ -89,6 +92,12 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       customSchema,
     });
     const sideKey = (id: number): string => `${config?.id ?? ""}:${id}`;
+    /**
+     * The validation at acceptance of the entries this node accepted, until their outcome is handed on: they are sent
+     * without being validated a second time. Beyond the bound, after a redeploy (the node, its schema or its config may
+     * have changed) and after a restart, an entry is validated again from its journaled data when its turn comes.
+     */
+    const validatedAtAccept = new Map<number, ValidatedDeclaration>();
 
     /** Sends one entry of this node when the dispatcher gives it a slot. */
     const handle = async (entry: OutboxEntry) => {
@@ -102,7 +111,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         waitForResult: def.waitForResult !== false,
         pollTimeoutMs,
         pollSignal: closing.signal,
-      });
+      }, entry.resumed ? undefined : validatedAtAccept.get(entry.id));
     };
 
     /** An entry's end leaves as a new message: the original's journaled properties, plus what only this process kept. */
@@ -112,6 +121,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       const kept = inMemoryParts.get(sideKey(delivery.id));
       if (kept && kept.msgid === msg._msgid) Object.assign(msg, kept.properties);
       inMemoryParts.delete(sideKey(delivery.id));
+      validatedAtAccept.delete(delivery.id);
       const operation = data?.operation ?? String(def.operation);
       const outcome: Outcome = delivery.error ? errorOutcomeOf(operation, delivery.error) : reviveOutcome(delivery.outcome);
       if (delivery.resumed) outcome.fla = { ...outcome.fla, resumed: true };
@@ -185,6 +195,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         const data: DeclarationData = { operation: request.operation, ...(part ? {} : { trainingId: request.trainingId }), msg: copy };
         const id = await acceptInto(outbox, { kind: DECLARATION_KIND, data, idempotent: checked.idempotent }, part !== undefined);
         if (inMemory) inMemoryParts.set(sideKey(id), { msgid: msg._msgid, properties: inMemory });
+        if (validatedAtAccept.size < MAX_KEPT_VALIDATIONS) validatedAtAccept.set(id, checked.validated);
         return undefined;
       };
 
@@ -207,6 +218,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     this.on("close", (_removed: boolean, done: () => void) => {
       closed = true;
       unsubscribe?.();
+      validatedAtAccept.clear();
       // Nothing queued fails: the entries stay in the outbox for the node that takes over (same id). The requests on
       // the wire finish; a poll of a 202 still running after the grace ends as PENDING (recorded, with its id).
       const pollGrace = setTimeout(() => closing.abort(), POLL_GRACE_MS);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { declare, DeclareDeps } from "../../src/core/declare";
 import type { Outcome } from "../../src/core/result";
+import { validateDeclaration } from "../../src/core/validation";
 import { CountingTokens, ScriptedServer, empty, json, reset } from "./apiTestServer";
 
 const EMPLOYER = "0203430576";
@@ -75,6 +76,18 @@ describe("core/declare against a real HTTP server", () => {
     assert.equal(sent.worker.ssin, "85073003328");
     assert.equal(sent.employer.enterpriseNumber, EMPLOYER);
     assert.equal(server.seen[0].method, "POST");
+  });
+
+  it("sends the body of a validation already done (the outbox's acceptance) as it is, without validating again", async () => {
+    server.plan(json(201, { trainingId: "T-000043", declarationId: "D-2", status: "ACCEPTED", anomalies: [] }));
+    const validated = validateDeclaration("createTraining", { payload: training() }, deps.validation);
+    assert.ok(validated.value);
+    // What the validation made of the payload is sent, whatever the payload became since.
+    const outcome = await declare({ operation: "createTraining", payload: training({ title: "" }), validated }, deps);
+    assert.equal(outcome.output, "success");
+    const sent = JSON.parse(server.seen[0].body);
+    assert.equal(sent.title, "Forklift safety");
+    assert.equal(sent.worker.ssin, "85073003328");
   });
 
   it("201 without a body: the trainingId comes from Location", async () => {

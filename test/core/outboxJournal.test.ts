@@ -198,6 +198,31 @@ describe("core/outbox Journal", () => {
     await reopened.close();
   });
 
+  it("reads back the data of entries it accepted from memory, within its byte budget, as a copy taken at acceptance", async () => {
+    // A budget for about two of these records: the third is read back from the file, as after a restart.
+    const journal = await Journal.open(file, { warn, readBackBytes: 2 * JSON.stringify(entry(1).data).length + 10 });
+    const accepted = entry(1);
+    const first = await journal.put(accepted);
+    const second = await journal.put(entry(2));
+    const third = await journal.put(entry(3));
+    (accepted.data as { topic: string }).topic = "changed after acceptance";
+    assert.deepEqual(await journal.readData(first), entry(1).data);
+    assert.deepEqual(await journal.readData(second), entry(2).data);
+    assert.equal(journal.stats.diskReads, 0);
+    assert.deepEqual(await journal.readData(third), entry(3).data);
+    assert.equal(journal.stats.diskReads, 1);
+    // Done entries leave the budget: a new one is served from memory again.
+    await journal.done(first);
+    const fourth = await journal.put(entry(4));
+    assert.deepEqual(await journal.readData(fourth), entry(4).data);
+    assert.equal(journal.stats.diskReads, 1);
+    await journal.close();
+    const reopened = await Journal.open(file, { warn });
+    assert.deepEqual(await refs(reopened), [2, 3, 4]);
+    assert.equal(reopened.stats.diskReads, 3);
+    await reopened.close();
+  });
+
   it("keeps everything in memory without a path", async () => {
     const journal = await Journal.open(undefined);
     const e = await journal.put(entry(1));

@@ -4,7 +4,7 @@ import { FlaApiClient, attemptsOf } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
 import type { Anomaly, Outcome } from "../result";
 import { validateDeclaration } from "../validation";
-import type { DeclareOperation, ValidationContext } from "../validation/types";
+import type { DeclareOperation, ValidDeclaration, Validation, ValidationContext } from "../validation/types";
 import { AnswerContext, PendingAnswer, mapDeclarationAnswer, meta, resultOutcome } from "./answer";
 import { pollDeclaration } from "./poll";
 import { errorOutcome } from "../messages/localOutcome";
@@ -15,6 +15,8 @@ export interface DeclareRequest {
   payload: unknown;
   /** msg.trainingId, for updateTraining and cancelTraining. */
   trainingId?: unknown;
+  /** The local validation of this very payload in this context, when it was already done (the outbox's acceptance). */
+  validated?: Validation<ValidDeclaration>;
 }
 
 export interface DeclareDeps {
@@ -39,7 +41,7 @@ export async function declare(request: DeclareRequest, deps: DeclareDeps): Promi
   const { operation } = request;
   let context: AnswerContext | undefined;
   try {
-    const checked = validateDeclaration(operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
+    const checked = request.validated ?? validateDeclaration(operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
     if (!checked.value) {
       return {
         output: "anomaly",

@@ -9,6 +9,7 @@ import type { HandlerResult, OutboxEntry } from "../outbox";
 import { isPlatformDown } from "../outbox/platformDown";
 import type { FlaMeta, Outcome } from "../result";
 import { validateDeclaration, type DeclareOperation, type ValidationContext } from "../validation";
+import type { ValidDeclaration, Validation } from "../validation/types";
 import { declare, type DeclareDeps } from "./declare";
 
 /** The journal's `kind` for a declaration. */
@@ -27,28 +28,35 @@ export type StoredOutcome =
   | { output: "success" | "anomaly"; payload: unknown; fla: FlaMeta }
   | { output: "error"; error: { code: string; message: string; httpStatus?: number; reason?: string }; fla: FlaMeta };
 
-/** Before the outbox: the local anomalies end here; a valid declaration goes on, idempotent when a resend is harmless. */
+/** A declaration that passed local validation, with what the validation made of it (normalised body, warnings). */
+export type ValidatedDeclaration = Validation<ValidDeclaration> & { value: ValidDeclaration };
+
+/**
+ * Before the outbox: the local anomalies end here; a valid declaration goes on, idempotent when a resend is harmless,
+ * with its validation (a copy of the payload, normalised), which the node may keep to send it without validating again.
+ */
 export function checkDeclaration(
   operation: DeclareOperation,
   payload: unknown,
   trainingId: unknown,
   validation: ValidationContext,
-): { outcome: Outcome } | { idempotent: boolean } {
+): { outcome: Outcome } | { idempotent: boolean; validated: ValidatedDeclaration } {
   const checked = validateDeclaration(operation, { payload, trainingId }, validation);
   if (!checked.value) {
     const back = "giveBack" in checked ? checked.giveBack : payload;
     return { outcome: { output: "anomaly", payload: back, fla: { operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: 0 } } };
   }
-  return { idempotent: buildRequest(operation, checked.value.params, checked.value.body).duplicateSafe };
+  return { idempotent: buildRequest(operation, checked.value.params, checked.value.body).duplicateSafe, validated: checked as ValidatedDeclaration };
 }
 
 
 /**
  * Sends one declaration of the outbox. A non-idempotent one whose earlier attempt may have reached the platform before
  * a crash is not sent again: it ends FLA_UNCERTAIN. `deps` is built per config (client without retries of its own:
- * the dispatcher owns them).
+ * the dispatcher owns them). `validated`: its validation at acceptance by the same node in the same context (else it
+ * is validated again, as after a redeploy or a restart, where the context may have changed).
  */
-export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps): Promise<HandlerResult<StoredOutcome>> {
+export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps, validated?: ValidatedDeclaration): Promise<HandlerResult<StoredOutcome>> {
   const data = entry.data as DeclarationData;
   const operation = data.operation;
   if (entry.interrupted && !entry.idempotent) {
@@ -58,7 +66,7 @@ export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps): Pr
     );
     return { type: "final", outcome: storeOutcome({ output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } }) };
   }
-  const outcome = await declare({ operation, payload: data.msg.payload, trainingId: data.trainingId }, deps);
+  const outcome = await declare({ operation, payload: data.msg.payload, trainingId: data.trainingId, validated }, deps);
   // msg.fla.attempts counts the HTTP requests of the whole declaration: each earlier attempt of the outbox sent one.
   if (entry.attempts > 1) outcome.fla = { ...outcome.fla, attempts: outcome.fla.attempts + entry.attempts - 1 };
   const stored = storeOutcome(outcome);

@@ -6,7 +6,10 @@
  * - Recovery (open): every whole line whose checksum matches is applied; a torn or corrupt tail is truncated and a
  *   corrupt line in the middle (bit rot) is skipped, both with a warning that gives the count.
  * - Memory: an entry is a small descriptor (ids, counters, where its records are in the file); its data and its
- *   outcome are read back from disk when needed.
+ *   outcome are read back from disk when needed. The data of entries accepted by this process is also kept as its
+ *   JSON text until the entry is finished, within a byte budget (`readBackBytes`): it was in memory a moment ago, and
+ *   reading it back from the file would cost a read, a buffer and a checksum per entry on the hot path. Entries over
+ *   the budget, and all entries after a restart, are read from the file.
  * - Compaction: when the file is large and mostly finished entries, the live records are copied to a new file that
  *   replaces the old one atomically (rename).
  * - Without a path the journal keeps everything in memory (Node-RED without a user directory): same API, no durability.
@@ -33,6 +36,8 @@ export interface JournalOptions {
   maxBatch?: number;
   /** Where recovery and compaction report (default console.warn). */
   warn?: (message: string) => void;
+  /** Characters of data JSON kept in memory for the entries accepted by this process (default 8 Mi, 0: none). */
+  readBackBytes?: number;
 }
 
 /** What an entry is made of when it is accepted. `data` must be JSON-serialisable. */
@@ -85,6 +90,8 @@ export interface JournalStats {
   writes: number;
   syncs: number;
   compactions: number;
+  /** Records read back from the file (data not in the read-back budget, outcomes after a restart). */
+  diskReads: number;
 }
 
 interface Pending {
@@ -108,6 +115,10 @@ export class Journal {
   private readonly compactMinBytes: number;
   private readonly maxBatch: number;
   private readonly warn: (message: string) => void;
+  private readonly readBackBytes: number;
+  /** The data JSON of live entries accepted by this process, by id, and the characters it holds. */
+  private readonly readBack = new Map<number, string>();
+  private readBackUsed = 0;
   private handle?: Handle;
   private size = 0;
   /** Bytes of the put and outcome records of live entries: what compaction would keep. */
@@ -125,7 +136,7 @@ export class Journal {
   private readsDrained?: () => void;
   /** Size of the file after the last compaction: the next one waits until the file has at least doubled. */
   private compactedSize = 0;
-  private readonly counters = { writes: 0, syncs: 0, compactions: 0 };
+  private readonly counters = { writes: 0, syncs: 0, compactions: 0, diskReads: 0 };
 
   private constructor(
     readonly path: string | undefined,
@@ -134,6 +145,7 @@ export class Journal {
     this.compactMinBytes = options.compactMinBytes ?? 8 * 1024 * 1024;
     this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
     this.warn = options.warn ?? ((message) => console.warn(message));
+    this.readBackBytes = Math.max(0, options.readBackBytes ?? 8 * 1024 * 1024);
   }
 
   /**
@@ -189,20 +201,27 @@ export class Journal {
       this.map.set(id, descriptor);
       return descriptor;
     }
-    const line = encode({
+    // The data is serialised once: its JSON goes into the record (as its last key, see decode) and into read-back.
+    const dataJson = JSON.stringify(entry.data) as string | undefined;
+    const head = JSON.stringify({
+      seq: ++this.seq,
       type: "put",
       id,
       owner: entry.owner,
       kind: entry.kind,
       acceptedAt: entry.acceptedAt,
       idempotent: descriptor.idempotent,
-      data: entry.data,
-    }, ++this.seq);
+    });
+    const line = encodeJson(dataJson === undefined ? head : `${head.slice(0, -1)},"data":${dataJson}}`);
     await this.append(line, (at) => {
       descriptor.putAt = at;
       descriptor.putLength = line.length;
       this.liveBytes += line.length;
       this.map.set(id, descriptor);
+      if (dataJson !== undefined && this.readBackUsed + dataJson.length <= this.readBackBytes) {
+        this.readBack.set(id, dataJson);
+        this.readBackUsed += dataJson.length;
+      }
     });
     return descriptor;
   }
@@ -252,9 +271,11 @@ export class Journal {
     if (this.persistent) await this.append(encode({ type: "done", id: entry.id }, ++this.seq));
   }
 
-  /** The data the entry was accepted with, read back from disk. */
+  /** The data the entry was accepted with (a new copy each time), from the read-back budget or the file. */
   async readData(entry: JournalEntry): Promise<unknown> {
     if (!this.persistent) return structuredCloneJson(entry.memory?.data);
+    const json = this.readBack.get(entry.id);
+    if (json !== undefined) return JSON.parse(json);
     const record = await this.readRecord(entry, "put");
     return record.data;
   }
@@ -345,6 +366,11 @@ export class Journal {
     entry.live = false;
     this.map.delete(entry.id);
     this.liveBytes -= entry.putLength + entry.outcomeLength;
+    const json = this.readBack.get(entry.id);
+    if (json !== undefined) {
+      this.readBack.delete(entry.id);
+      this.readBackUsed -= json.length;
+    }
   }
 
   /** Queues a line for the next group commit; resolves with its offset once synced. */
@@ -422,6 +448,7 @@ export class Journal {
     const handle = this.handle;
     if (!handle || at < 0) throw new Error("The outbox journal is closed.");
     handle.reads++;
+    this.counters.diskReads++;
     try {
       const buffer = Buffer.allocUnsafe(length);
       const { bytesRead } = await handle.fh.read(buffer, 0, length, at);
@@ -654,12 +681,16 @@ export class Journal {
 // ---- encoding ----
 
 function encode(body: RecordBody, seq: number): Buffer {
-  const json = JSON.stringify({ seq, ...body });
-  const jsonBytes = Buffer.from(json, "utf8");
-  const line = Buffer.allocUnsafe(jsonBytes.length + 10);
-  line.write(crc32Hex(jsonBytes), 0, "latin1");
+  return encodeJson(JSON.stringify({ seq, ...body }));
+}
+
+/** `<crc32 hex> <json>\n`, written into one buffer. */
+function encodeJson(json: string): Buffer {
+  const length = Buffer.byteLength(json, "utf8");
+  const line = Buffer.allocUnsafe(length + 10);
+  line.write(json, 9, length, "utf8");
+  line.write(crc32Hex(line, 9, 9 + length), 0, "latin1");
   line[8] = SPACE;
-  jsonBytes.copy(line, 9);
   line[line.length - 1] = NEWLINE;
   return line;
 }
