@@ -41,7 +41,8 @@ export async function readManifest(folder: string): Promise<Manifest | undefined
 }
 
 /**
- * Saved after every page (compact: it may describe hundreds of employers); the final save is indented for people.
+ * Saved with the progress, every PROGRESS_SAVE_MS at most while pages are written (run.ts), and at the end of each
+ * collection and employer: compact, since it may describe hundreds of employers; the final save is indented for people.
  * The folder is fsynced after each rename: a power cut must not bring back a manifest older than the data files.
  */
 export async function saveManifest(folder: string, manifest: Manifest, final = false): Promise<void> {

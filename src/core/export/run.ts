@@ -1,11 +1,14 @@
 /**
  * One run of the export: every employer of the input, every chosen collection, page after page into the archive,
- * the manifest saved after each page so that a crash at any point resumes without a record written twice or missing.
+ * the progress saved in the manifest often enough that a crash at any point resumes without a record written twice or
+ * missing, and costs at most PROGRESS_SAVE_MS of pages downloaded again.
  *
  * The rules, in one place:
- * - A page is appended to the data files and synced, then the manifest records the new file lengths and the next page
- *   (atomically: temporary file, fsync, rename). A resume cuts the files back to the recorded lengths (a torn line, a
- *   page the manifest never recorded) and asks for the recorded next page.
+ * - Pages are appended to the data files without a sync each (group commit). At most every PROGRESS_SAVE_MS, and always
+ *   at the end of a collection, an employer, a refusal, a failure or an abort, the data files are datasynced, then the
+ *   manifest records their lengths and the next page (atomically: temporary file, fsync, rename, folder fsync). A
+ *   resume cuts the files back to the recorded lengths (a torn line, pages the manifest never recorded) and asks for
+ *   the recorded next page.
  * - Complete: a paged read is complete when its pages ended, its total never moved, no record came twice and
  *   written == total; rights are read year by year so that each year's total is checked; credits are complete when
  *   every worker × year has a record. Anything else is `partial`, and the next run reads what is missing (or reads a
@@ -18,6 +21,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { abortedError } from "../api/backoff";
 import { buildRequest, readCollection, readProblem, type FlaRequest } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
@@ -44,11 +48,17 @@ import { workbookPath, writeWorkbook } from "./xlsx";
 const MAX_PAGE_SIZE = 100;
 /** Guards against an API whose pages never end. */
 const MAX_PAGES = 1_000_000;
-/** Credits are single resources: this many are read at once, and the manifest is saved after each batch. */
+/** Credits are single resources: they are written this many at a time (progress saved as for pages: PROGRESS_SAVE_MS). */
 const CREDIT_BATCH = 100;
 const CREDIT_CONCURRENCY = 4;
 /** Downloads of a paged collection in one run before it is left partial (the data keeps changing while read). */
 const VERIFY_ATTEMPTS = 3;
+/**
+ * Progress (the data files' lengths and the next page) is saved at most this often while pages are written. Saving
+ * after every page cost a datasync of each data file and a rewrite of the whole manifest (hundreds of KB for hundreds
+ * of employers) per page; a crash now costs at most this long of pages, downloaded again and cut back on resume.
+ */
+export const PROGRESS_SAVE_MS = 250;
 
 type PagedCollection = "trainings" | "trainingRights";
 
@@ -67,6 +77,8 @@ export class ExportRun {
   private readonly options: Manifest["options"];
   /** Employers whose trainings or rights were (partly) written in this run: their credits are checked again. */
   private readonly rewritten = new Set<string>();
+  /** When the manifest was last saved (monotonic clock), for the group commit of progress. */
+  private lastSave = 0;
 
   private constructor(
     private readonly run: ExportOptions,
@@ -158,8 +170,17 @@ export class ExportRun {
     }
   }
 
+  /** Saves the manifest. Open data files must be synced first (files.sync) so that it never counts unsynced bytes. */
   private async save(final = false): Promise<void> {
     await saveManifest(this.run.folder, this.manifest, final);
+    this.lastSave = performance.now();
+  }
+
+  /** The group commit of progress: when PROGRESS_SAVE_MS have passed, the data files are synced, then the manifest saved. */
+  private async saveProgress(files: CollectionFiles): Promise<void> {
+    if (performance.now() - this.lastSave < (this.deps.progressSaveMs ?? PROGRESS_SAVE_MS)) return;
+    await files.sync();
+    await this.save();
   }
 
   private checkAbort(): void {
@@ -448,13 +469,12 @@ export class ExportRun {
           else seen.add(key);
         }
         await files.append(items);
-        await files.sync();
         advance();
         if (duplicates > 0) segment.duplicates = (segment.duplicates ?? 0) + duplicates;
         resume.bytes = files.lengths;
         state.written += items.length;
         state.total = totalOf(segments);
-        await this.save();
+        await this.saveProgress(files);
         return state.written;
       });
       state.total = totalOf(segments);
@@ -472,7 +492,7 @@ export class ExportRun {
   /**
    * Reads the pages of each segment not yet ended, from its next page. `onPage` stores the page (then the segment's
    * position is advanced and recorded with it) and returns the records written so far, for the progress.
-   * The next page is asked for while the current one is written and synced, so that the disk's fsync waits hide behind
+   * The next page is asked for while the current one is written (and, when progress is saved, synced), so that the disk's waits hide behind
    * the API's answer time; an abort drops that answer unread (the next run asks for the page again).
    */
   private async readPages(
@@ -607,14 +627,14 @@ export class ExportRun {
           if (outcome.kind === "unreadable") unreadable += 1;
         }
         await files.append(records);
-        await files.sync();
         state.resume!.bytes = files.lengths;
         state.written += records.length;
         state.notFound += notFound;
         state.rejected += rejected;
         state.unreadable += unreadable;
         asked += records.length;
-        await this.save();
+        // A refusal saves at once (finishCollection below).
+        if (!refusal) await this.saveProgress(files);
         batchNumber += 1;
         this.progress(context, "trainingCredits", batchNumber, Math.ceil(todo.length / CREDIT_BATCH), state.written, total);
         if (refusal) {
