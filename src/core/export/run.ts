@@ -31,7 +31,7 @@ import type { Anomaly, FlaMeta } from "../result";
 import { CollectionFiles, dataFiles, relativePath } from "./collectionFiles";
 import { creditKey, readCreditKeys, readCredits, type CreditOutcome } from "./credits";
 import { ensureFolder, fileSize, forEachLine, onDisk, parseLine, removeFile, sha256Of, syncDirectory, syncFile } from "./files";
-import { employerOrder, employerStatus, holdsData, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
+import { employerOrder, employerStatus, holdsData, ManifestText, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
 import { redactSsins } from "./redact";
 import {
   COLLECTIONS,
@@ -79,6 +79,9 @@ export class ExportRun {
   private readonly rewritten = new Set<string>();
   /** When the manifest was last saved (monotonic clock), for the group commit of progress. */
   private lastSave = 0;
+  /** The employer being exported: the only one whose state changes until it is done (see ManifestText). */
+  private live: string | undefined;
+  private readonly manifestText = new ManifestText();
 
   private constructor(
     private readonly run: ExportOptions,
@@ -172,15 +175,19 @@ export class ExportRun {
 
   /** Saves the manifest. Open data files must be synced first (files.sync) so that it never counts unsynced bytes. */
   private async save(final = false): Promise<void> {
-    await saveManifest(this.run.folder, this.manifest, final);
+    await saveManifest(this.run.folder, this.manifest, final, final ? undefined : this.manifestText.of(this.manifest, this.live));
     this.lastSave = performance.now();
   }
 
   /** The group commit of progress: when PROGRESS_SAVE_MS have passed, the data files are synced, then the manifest saved. */
   private async saveProgress(files: CollectionFiles): Promise<void> {
-    if (performance.now() - this.lastSave < (this.deps.progressSaveMs ?? PROGRESS_SAVE_MS)) return;
+    if (!this.progressDue()) return;
     await files.sync();
     await this.save();
+  }
+
+  private progressDue(): boolean {
+    return performance.now() - this.lastSave >= (this.deps.progressSaveMs ?? PROGRESS_SAVE_MS);
   }
 
   private checkAbort(): void {
@@ -191,6 +198,16 @@ export class ExportRun {
   // One employer
 
   private async exportEmployer(enterpriseNumber: string, index: number): Promise<void> {
+    this.live = enterpriseNumber;
+    try {
+      await this.exportEmployerNow(enterpriseNumber, index);
+    } finally {
+      // Its last save (end of employer, refusal) serialised its final state; a failure saves in full (final).
+      this.live = undefined;
+    }
+  }
+
+  private async exportEmployerNow(enterpriseNumber: string, index: number): Promise<void> {
     const folder = path.join(this.run.folder, enterpriseNumber);
     let state = this.manifest.employers[enterpriseNumber];
     if (this.run.restart) {
@@ -481,7 +498,8 @@ export class ExportRun {
       state.complete = false;
       await files.sync();
       await files.close();
-      await this.save();
+      // The verification follows, then the collection's save (a refusal: the employer's); this one is progress.
+      if (refusal || this.progressDue()) await this.save();
       return refusal ?? (segments.every(segmentComplete) && state.written === state.total);
     } catch (error) {
       await files.close();
