@@ -375,6 +375,32 @@ describe("core/export against the simulator", function () {
       await killThreeTimesThenResume(undefined);
     });
 
+    it("pages read several at once, answered out of order: written in page order, never more requests at once than readConcurrency", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025, pageSize: 7 });
+      let inFlight = 0;
+      let most = 0;
+      const pagesOf = (request: Parameters<typeof employer.client.send>[0]): number => Number(/[?&]page=(\d+)/.exec(request.path)?.[1] ?? 0);
+      const scrambling = {
+        send: async (request: Parameters<typeof employer.client.send>[0], sendOptions?: Parameters<typeof employer.client.send>[1]) => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          try {
+            // Every third page answers late, so the pages after it arrive first.
+            if (pagesOf(request) % 3 === 1) await new Promise((resolve) => setTimeout(resolve, 30));
+            return await employer.client.send(request, sendOptions);
+          } finally {
+            inFlight -= 1;
+          }
+        },
+      } as unknown as typeof employer.client;
+      const manifest = await runExport(options, { client: scrambling, packageId: PACKAGE, readConcurrency: 3 });
+      assert.equal(manifest.complete, true);
+      assert.equal(most, 3, "three pages asked for at once, not more");
+      await assertSameAsApi(dir);
+      await assertFilesMatch(dir, manifest);
+    });
+
     it("a failure in the middle of the credits, then resumed: one credit per worker-year, none twice", async () => {
       const dir = await folder();
       const options = exportOptions(dir, [en], { collections: ["trainingCredits"], fromYear: 2025, toYear: 2025 });

@@ -59,6 +59,8 @@ const VERIFY_ATTEMPTS = 3;
  * of employers) per page; a crash now costs at most this long of pages, downloaded again and cut back on resume.
  */
 export const PROGRESS_SAVE_MS = 250;
+/** Pages of one read asked for at once when ExportDeps.readConcurrency is not given: the next one, while writing. */
+const DEFAULT_READ_CONCURRENCY = 1;
 
 type PagedCollection = "trainings" | "trainingRights";
 
@@ -82,6 +84,8 @@ export class ExportRun {
   /** The employer being exported: the only one whose state changes until it is done (see ManifestText). */
   private live: string | undefined;
   private readonly manifestText = new ManifestText();
+  /** Pages of one read asked for at once (see readPages). */
+  private readonly readConcurrency: number;
 
   private constructor(
     private readonly run: ExportOptions,
@@ -92,6 +96,7 @@ export class ExportRun {
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(run.pageSize ?? MAX_PAGE_SIZE)));
     this.options = manifest.options;
     this.years = yearsOf(this.options);
+    this.readConcurrency = Math.max(1, Math.floor(deps.readConcurrency ?? DEFAULT_READ_CONCURRENCY));
   }
 
   static async open(run: ExportOptions, deps: ExportDeps): Promise<ExportRun> {
@@ -510,8 +515,11 @@ export class ExportRun {
   /**
    * Reads the pages of each segment not yet ended, from its next page. `onPage` stores the page (then the segment's
    * position is advanced and recorded with it) and returns the records written so far, for the progress.
-   * The next page is asked for while the current one is written (and, when progress is saved, synced), so that the disk's waits hide behind
-   * the API's answer time; an abort drops that answer unread (the next run asks for the page again).
+   * Pages are asked for ahead while the current one is written: the next one always, and once the segment's total is
+   * known (page 1 gives it) up to `readConcurrency` pages at once, but never past the last page the total announces.
+   * They are handed to `onPage` strictly in page order, so the files are written exactly as one page at a time would
+   * write them. Pages asked for but not used (the read ended sooner, a refusal, an abort) are dropped unread; the
+   * limiter of the config node bounds the requests in flight whatever this asks.
    */
   private async readPages(
     context: EmployerContext,
@@ -526,13 +534,21 @@ export class ExportRun {
       return settle(this.send(request, context, collection, pageName(segment, page)));
     };
     for (const segment of segments) {
-      let asked: Promise<Settled<FlaResponse>> | undefined;
+      const asked = new Map<number, Promise<Settled<FlaResponse>>>();
+      // Asks for `from` and, when the total tells how many pages there are, the following ones up to the concurrency.
+      const askAhead = (from: number, total: number | null): void => {
+        const last = total === null ? from : Math.min(MAX_PAGES, Math.max(from, Math.ceil(total / pageSize)));
+        for (let page = from; page <= last && page < from + this.readConcurrency; page++) {
+          if (!asked.has(page)) asked.set(page, ask(segment, page));
+        }
+      };
       while (!segment.ended) {
         this.checkAbort();
         if (segment.nextPage > MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${collection} read of ${context.enterpriseNumber} was stopped after ${MAX_PAGES} pages.`);
         const where = pageName(segment, segment.nextPage);
-        const response = unwrap(await (asked ?? ask(segment, segment.nextPage)));
-        asked = undefined;
+        askAhead(segment.nextPage, segment.total);
+        const response = unwrap(await asked.get(segment.nextPage)!);
+        asked.delete(segment.nextPage);
         if (response.httpStatus !== 200) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
@@ -545,7 +561,7 @@ export class ExportRun {
           next.total = page.total;
         }
         next.ended = page.next === undefined || page.items.length === 0;
-        if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) asked = ask(segment, next.nextPage);
+        if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) askAhead(next.nextPage, next.total);
         const written = await onPage(page.items, () => Object.assign(segment, next), segment);
         if (report) this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
       }

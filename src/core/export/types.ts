@@ -73,6 +73,11 @@ export interface ExportDeps {
    * PROGRESS_SAVE_MS, 250 ms; 0 saves after every page and credit batch, as tests that observe each page's save need).
    */
   progressSaveMs?: number;
+  /**
+   * Pages of one paged read asked for at once (default 1: the next page while the current one is written); the node
+   * gives its config node's maxConcurrent. Records are still written strictly in page order.
+   */
+  readConcurrency?: number;
 }
 
 export interface CollectionState {
