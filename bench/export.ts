@@ -36,7 +36,10 @@ const MEMORY_COLLECTIONS = (process.env.BENCH_EXPORT_MEMORY_COLLECTIONS ?? "trai
 /** What the throughput runs read: the paged collections, JSON lines only (the raw loop writes nothing else). */
 const COLLECTIONS: CollectionName[] = ["trainings", "trainingRights"];
 const PAGE_SIZE = 100;
-/** The export reads one page at a time (asking for the next while it writes the current); the raw loop too, without overlap. */
+/**
+ * The raw loop reads one page at a time, without overlap. The export asks for up to the config's maxConcurrent pages
+ * of a read at once (default 4; records still written in page order), and reads every page twice (verification).
+ */
 const CONCURRENCY = 1;
 const MEMORY_GOAL_MB = 64;
 const RATIO_GOAL = 0.9;
@@ -64,7 +67,13 @@ export interface ExportThroughput {
   raw: ExportRunFigures;
   ratio: number;
   ratioGoal: number;
-  rounds: { export: number[]; raw: number[]; ratio: number[] };
+  rounds: { export: number[]; raw: number[]; ratio: number[]; rawRereading?: number[]; ratioRereading?: number[] };
+  /**
+   * The raw loop doing the export's API work: after each file it reads every page again keeping each record's key (as
+   * the export's verification does). Records/s count each record once, as for the other figures.
+   */
+  rawRereading?: ExportRunFigures;
+  ratioRereading?: number;
 }
 
 export interface ExportBenchResults {
@@ -97,10 +106,23 @@ function rawClient(apiUrl: string): AxiosInstance {
 }
 
 /** The raw loop: every page of every employer's trainings, then rights year by year, each page's items as JSON lines. */
-async function rawExport(client: AxiosInstance, token: string, employers: string[], folder: string): Promise<{ records: number; pages: number }> {
+async function rawExport(client: AxiosInstance, token: string, employers: string[], folder: string, rereadKeys = false): Promise<{ records: number; pages: number }> {
   let records = 0;
   let pages = 0;
   const headers = { Authorization: `Bearer ${token}` };
+  /** The second read of rereadKeys: every page again, keys only (the export's verification does the same API work). */
+  const rereadAll = async (queries: string[]): Promise<void> => {
+    const keys = new Set<string>();
+    for (const query of queries) {
+      for (let page = 1; ; page++) {
+        const res = await client.get<string>(`${query}&page=${page}&pageSize=${PAGE_SIZE}`, { headers });
+        if (res.status !== 200) throw new Error(`raw loop: ${query} page ${page} answered ${res.status} (second read)`);
+        const body = JSON.parse(res.data) as { items: Record<string, unknown>[]; next?: string };
+        for (const item of body.items) keys.add(String(item.trainingId ?? `${String(item.ssin)}/${String(item.year)}`));
+        if (body.next === undefined || body.items.length === 0) break;
+      }
+    }
+  };
   const readAll = async (file: string, queries: string[]): Promise<void> => {
     const handle = await fs.open(file, "w", 0o600);
     try {
@@ -120,6 +142,7 @@ async function rawExport(client: AxiosInstance, token: string, employers: string
     } finally {
       await handle.close();
     }
+    if (rereadKeys) await rereadAll(queries);
   };
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -200,6 +223,7 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
 
     const exportRuns: ExportRunFigures[] = [];
     const rawRuns: ExportRunFigures[] = [];
+    const rawRereadingRuns: ExportRunFigures[] = [];
     let sameFiles = false;
     let pagesPerRun = 0;
     for (let r = 0; r < ROUNDS; r++) {
@@ -212,13 +236,18 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
       if (exportRun.result !== rawRun.result.records) throw new Error(`the export wrote ${exportRun.result} records, the raw loop ${rawRun.result.records}`);
       exportRuns.push(figures(exportRun.result, rawRun.result.pages, exportRun.ms, exportRun.cpu));
       if (r === 0) sameFiles = sameDigests(await jsonlDigests(rawFolder), await jsonlDigests(exportFolder));
+      const rereadingFolder = await folder();
+      const rereadingRun = await timed(() => rawExport(raw, token, employers, rereadingFolder, true));
+      rawRereadingRuns.push(figures(rereadingRun.result.records, rereadingRun.result.pages, rereadingRun.ms, rereadingRun.cpu));
       console.log(
-        `  export round ${r + 1}/${ROUNDS}: export (${runner.via}) ${exportRuns[r].recordsPerSecond} records/s, raw ${rawRuns[r].recordsPerSecond} records/s, ratio ${(exportRuns[r].recordsPerSecond / rawRuns[r].recordsPerSecond).toFixed(3)}`,
+        `  export round ${r + 1}/${ROUNDS}: export (${runner.via}) ${exportRuns[r].recordsPerSecond} records/s, raw ${rawRuns[r].recordsPerSecond} records/s, ratio ${(exportRuns[r].recordsPerSecond / rawRuns[r].recordsPerSecond).toFixed(3)}; raw re-reading keys ${rawRereadingRuns[r].recordsPerSecond} records/s, ratio ${(exportRuns[r].recordsPerSecond / rawRereadingRuns[r].recordsPerSecond).toFixed(3)}`,
       );
       await fs.rm(rawFolder, { recursive: true, force: true });
       await fs.rm(exportFolder, { recursive: true, force: true });
+      await fs.rm(rereadingFolder, { recursive: true, force: true });
     }
     const ratios = exportRuns.map((e, i) => e.recordsPerSecond / rawRuns[i].recordsPerSecond);
+    const ratiosRereading = exportRuns.map((e, i) => e.recordsPerSecond / rawRereadingRuns[i].recordsPerSecond);
     const medianOf = (runs: ExportRunFigures[]): ExportRunFigures => [...runs].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(runs.length / 2)];
     return {
       via: runner.via,
@@ -234,7 +263,15 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
       raw: medianOf(rawRuns),
       ratio: round(median(ratios), 3),
       ratioGoal: RATIO_GOAL,
-      rounds: { export: exportRuns.map((e) => e.recordsPerSecond), raw: rawRuns.map((e) => e.recordsPerSecond), ratio: ratios.map((x) => round(x, 3)) },
+      rounds: {
+        export: exportRuns.map((e) => e.recordsPerSecond),
+        raw: rawRuns.map((e) => e.recordsPerSecond),
+        ratio: ratios.map((x) => round(x, 3)),
+        rawRereading: rawRereadingRuns.map((e) => e.recordsPerSecond),
+        ratioRereading: ratiosRereading.map((x) => round(x, 3)),
+      },
+      rawRereading: medianOf(rawRereadingRuns),
+      ratioRereading: round(median(ratiosRereading), 3),
     };
   } finally {
     await runner?.close();
@@ -274,11 +311,15 @@ export function printExportTable(results: ExportBenchResults): void {
   const t = results.throughput;
   if (t) {
     lines.push(
-      `Export throughput: ${t.via === "node" ? "the fla-export node in an embedded Node-RED" : "runExport"} (${t.collections.join(" + ")}, JSON lines, page size ${t.pageSize}, one page at a time) vs a raw axios paging loop writing the same JSON lines; ${t.employers} employers, ${t.trainings} trainings, ${t.rights} rights, ${t.pagesPerRun} pages a run; ${t.rounds.ratio.length} interleaved rounds; same files: ${t.sameFiles}.`,
+      `Export throughput: ${t.via === "node" ? "the fla-export node in an embedded Node-RED" : "runExport"} (${t.collections.join(" + ")}, JSON lines, page size ${t.pageSize}, up to the config's maxConcurrent pages of a read at once, every page read twice: the verification) vs a raw axios paging loop writing the same JSON lines (one page at a time, each page read once); ${t.employers} employers, ${t.trainings} trainings, ${t.rights} rights, ${t.pagesPerRun} pages a run; ${t.rounds.ratio.length} interleaved rounds; same files: ${t.sameFiles}.`,
     );
     lines.push(`  export ${t.export.recordsPerSecond} records/s (${t.export.pagesPerSecond} pages/s, ${t.export.seconds} s, ${t.export.cpuMicrosPerRecord} µs CPU/record)`);
     lines.push(`  raw    ${t.raw.recordsPerSecond} records/s (${t.raw.pagesPerSecond} pages/s, ${t.raw.seconds} s, ${t.raw.cpuMicrosPerRecord} µs CPU/record)`);
     lines.push(`  export/raw per round ${t.rounds.ratio.join(", ")}; median ${t.ratio.toFixed(3)} (goal ≥ ${t.ratioGoal})`);
+    if (t.rawRereading && t.rounds.ratioRereading && t.ratioRereading !== undefined) {
+      lines.push(`  raw re-reading keys (the same API work as the export: every page read a second time, keys only) ${t.rawRereading.recordsPerSecond} records/s (${t.rawRereading.seconds} s)`);
+      lines.push(`  export/raw re-reading keys per round ${t.rounds.ratioRereading.join(", ")}; median ${t.ratioRereading.toFixed(3)}`);
+    }
   }
   for (const m of results.memory) {
     lines.push(

@@ -54,7 +54,8 @@ function coreRunner(sim: SimulatorInfo, credentials: Credentials, choice: Export
     run: (employers, folder) =>
       runExport(
         { folder, employers, collections: choice.collections, fromYear: 2024, toYear: TO_YEAR, csv: choice.csv, xlsx: false, restart: false },
-        { client: connection.requireClient(), packageId: "fla-bench@0" },
+        // Pages read ahead as the fla-export node reads them: up to the config's maxConcurrent.
+        { client: connection.requireClient(), packageId: "fla-bench@0", readConcurrency: connection.limiter.maxConcurrent },
       ),
     close: async () => {
       connection.close();

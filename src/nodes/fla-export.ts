@@ -159,6 +159,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
           { ...options, folder, employers, restart: !resume && msg.restart === true, owner: this.id },
           {
             client: connection.requireClient(),
+            // Pages read ahead at once: as many as the config node lets run (its limiter bounds them anyway).
+            readConcurrency: connection.limiter.maxConcurrent,
             signal: tracker.abort.signal,
             packageId: PACKAGE_ID,
             onProgress: (progress) => {

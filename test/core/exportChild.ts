@@ -12,6 +12,8 @@ interface ChildSettings {
   client: RegisteredClient;
   keys: { certificatePem: string; privateKeyPem: string };
   options: ExportOptions;
+  /** ExportDeps.progressSaveMs (undefined: the default). */
+  progressSaveMs?: number;
 }
 
 async function main(): Promise<void> {
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
   await runExport(settings.options, {
     client,
     packageId: "node-red-contrib-careerpro-fla@test",
+    progressSaveMs: settings.progressSaveMs,
     onProgress: (p) => process.stdout.write(`${p.collection} ${p.page} ${p.written}\n`),
   });
   client.destroy();

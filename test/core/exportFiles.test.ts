@@ -4,7 +4,9 @@ import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { FlaError } from "../../src/core/errors";
+import { ManifestText } from "../../src/core/export/manifest";
 import { prepareFolder } from "../../src/core/export/run";
+import type { Manifest } from "../../src/core/export/types";
 import { tempFolder } from "./exportHelpers";
 
 describe("core/export folder and manifest on disk", () => {
@@ -46,5 +48,38 @@ describe("core/export folder and manifest on disk", () => {
     await new Promise((resolve) => child.on("close", resolve));
     assert.equal(output.trim(), "FLA_FILE");
     assert.deepEqual(await fs.readdir(dir), [], "neither the manifest nor its temporary file");
+  });
+});
+
+describe("core/export manifest text (employers' JSON reused between saves)", () => {
+  function manifest(): Manifest {
+    return {
+      complete: false,
+      startedAt: "2026-12-01T00:00:00.000Z",
+      finishedAt: null,
+      package: "p@1",
+      options: { collections: ["trainings"], fromYear: 2025, toYear: 2025, csv: true, xlsx: false },
+      employers: {
+        "0203430576": { status: "partial", trainings: { written: 100, total: 250, complete: false, resume: { bytes: { jsonl: 12345 } } } },
+        "0417497106": { status: "pending" },
+      },
+      files: {},
+      error: undefined,
+    } as Manifest;
+  }
+
+  it("is JSON.stringify of the manifest, also after the live employer and a replaced employer changed", () => {
+    const text = new ManifestText();
+    const m = manifest();
+    assert.equal(text.of(m, undefined), JSON.stringify(m));
+    // The live employer changes in place: serialised again.
+    m.employers["0203430576"].trainings!.written = 200;
+    assert.equal(text.of(m, "0203430576"), JSON.stringify(m));
+    // Another employer's state replaced by a new object (a restart): not taken from the cache.
+    m.employers["0417497106"] = { status: "refused" };
+    m.files["0203430576/trainings.jsonl"] = { bytes: 1, sha256: "ab" };
+    assert.equal(text.of(m, "0203430576"), JSON.stringify(m));
+    delete m.employers["0417497106"];
+    assert.equal(text.of(m, undefined), JSON.stringify(m));
   });
 });

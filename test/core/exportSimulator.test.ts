@@ -307,6 +307,8 @@ describe("core/export against the simulator", function () {
         onProgress: (p) => {
           if (p.collection === "trainings" && p.page === 2) mkdirSync(path.join(dir, "manifest.json.tmp"));
         },
+        // Progress saved after every page, so that the failing save is the one after page 2.
+        progressSaveMs: 0,
       }).catch((error: unknown) => error);
       assert.ok(failed instanceof FlaError, String(failed));
       assert.equal(failed.code, "FLA_FILE");
@@ -318,12 +320,13 @@ describe("core/export against the simulator", function () {
       await assertFilesMatch(dir, resumed);
     });
 
-    it("killed with SIGKILL three times at random moments, then resumed: complete, each record once", async function () {
+    /** Kills a child export three times at random moments, then resumes in this process. */
+    async function killThreeTimesThenResume(progressSaveMs: number | undefined): Promise<number[]> {
       const dir = await folder();
       const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025, pageSize: 7 });
       const certs = await getTestCertificates();
       const settingsFile = path.join(path.dirname(dir), "child.json");
-      await fs.writeFile(settingsFile, JSON.stringify({ sim: { tokenUrl: sim.tokenUrl, apiUrl: sim.apiUrl }, client: sim.client, keys: certs.client, options }), { mode: 0o600 });
+      await fs.writeFile(settingsFile, JSON.stringify({ sim: { tokenUrl: sim.tokenUrl, apiUrl: sim.apiUrl }, client: sim.client, keys: certs.client, options, progressSaveMs }), { mode: 0o600 });
       let killedAt: number[] = [];
       for (let kill = 0; kill < 3; kill++) {
         const child = spawn(process.execPath, [path.join(__dirname, "exportChild.js"), settingsFile], { stdio: ["ignore", "pipe", "pipe"] });
@@ -353,12 +356,49 @@ describe("core/export against the simulator", function () {
         await exited;
         killedAt = [...killedAt, (await readManifest(dir))?.employers[en].trainings?.written ?? 0];
       }
-      assert.ok(killedAt[2] > 0 && killedAt[2] < (await apiItems(employer.client, "trainings", { enterpriseNumber: en })).total, `killed in the middle (${killedAt.join(", ")})`);
       // The lock the killed process left behind names a dead process: the next run takes it over.
       const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
       assert.equal(resumed.complete, true);
       await assertSameAsApi(dir);
       await assertFilesMatch(dir, resumed);
+      return killedAt;
+    }
+
+    it("killed with SIGKILL three times at random moments, then resumed: complete, each record once", async function () {
+      // Progress saved after every page: the kills land after a recorded page, in the middle of the collection.
+      const killedAt = await killThreeTimesThenResume(0);
+      assert.ok(killedAt[2] > 0 && killedAt[2] < (await apiItems(employer.client, "trainings", { enterpriseNumber: en })).total, `killed in the middle (${killedAt.join(", ")})`);
+    });
+
+    it("killed with SIGKILL three times with progress saved every PROGRESS_SAVE_MS, then resumed: complete, each record once", async function () {
+      // The default group commit: pages written after the last save are on disk but not in the manifest; a resume cuts them off.
+      await killThreeTimesThenResume(undefined);
+    });
+
+    it("pages read several at once, answered out of order: written in page order, never more requests at once than readConcurrency", async () => {
+      const dir = await folder();
+      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025, pageSize: 7 });
+      let inFlight = 0;
+      let most = 0;
+      const pagesOf = (request: Parameters<typeof employer.client.send>[0]): number => Number(/[?&]page=(\d+)/.exec(request.path)?.[1] ?? 0);
+      const scrambling = {
+        send: async (request: Parameters<typeof employer.client.send>[0], sendOptions?: Parameters<typeof employer.client.send>[1]) => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          try {
+            // Every third page answers late, so the pages after it arrive first.
+            if (pagesOf(request) % 3 === 1) await new Promise((resolve) => setTimeout(resolve, 30));
+            return await employer.client.send(request, sendOptions);
+          } finally {
+            inFlight -= 1;
+          }
+        },
+      } as unknown as typeof employer.client;
+      const manifest = await runExport(options, { client: scrambling, packageId: PACKAGE, readConcurrency: 3 });
+      assert.equal(manifest.complete, true);
+      assert.equal(most, 3, "three pages asked for at once, not more");
+      await assertSameAsApi(dir);
+      await assertFilesMatch(dir, manifest);
     });
 
     it("a failure in the middle of the credits, then resumed: one credit per worker-year, none twice", async () => {

@@ -32,6 +32,9 @@ class AppendFile {
     public length: number,
   ) {}
 
+  /** Bytes appended since the last datasync. */
+  private dirty = false;
+
   /** Opens (creating it owner-only) and cuts it back to `length`; undefined when it is shorter than that (data lost). */
   static async open(file: string, length: number): Promise<AppendFile | undefined> {
     return onDisk("opening", file, async () => {
@@ -63,13 +66,18 @@ class AppendFile {
       }
     });
     this.length += buffer.length;
+    this.dirty = true;
   }
 
   async sync(): Promise<void> {
+    if (!this.dirty) return;
     await onDisk("syncing", this.file, () => this.handle.datasync());
+    this.dirty = false;
   }
 
+  /** Closes, after a last datasync (best effort: a run that fails saves the manifest after this). */
   async close(): Promise<void> {
+    await this.sync().catch(() => undefined);
     await this.handle.close().catch(() => undefined);
   }
 }
@@ -117,7 +125,7 @@ export class CollectionFiles {
     return this.csv ? { jsonl: this.jsonl.length, csv: this.csv.length } : { jsonl: this.jsonl.length };
   }
 
-  /** Appends the records of one page to every file. */
+  /** Appends the records of one page to every file (not synced: see sync). */
   async append(records: readonly unknown[]): Promise<void> {
     let lines = "";
     let rows = "";
@@ -128,7 +136,10 @@ export class CollectionFiles {
     await Promise.all([this.jsonl.append(lines), this.csv?.append(rows)]);
   }
 
-  /** Makes the appended records durable before the manifest records their length. */
+  /**
+   * Makes the appended records durable; called before every manifest save that records their length (the order
+   * data sync, then manifest, keeps a power cut from leaving a manifest that counts bytes the disk never got).
+   */
   async sync(): Promise<void> {
     await Promise.all([this.jsonl.sync(), this.csv?.sync()]);
   }

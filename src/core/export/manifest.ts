@@ -41,11 +41,45 @@ export async function readManifest(folder: string): Promise<Manifest | undefined
 }
 
 /**
- * Saved after every page (compact: it may describe hundreds of employers); the final save is indented for people.
+ * Saved with the progress, every PROGRESS_SAVE_MS at most while pages are written (run.ts), and at the end of each
+ * collection and employer: compact, since it may describe hundreds of employers; the final save is indented for people.
  * The folder is fsynced after each rename: a power cut must not bring back a manifest older than the data files.
  */
-export async function saveManifest(folder: string, manifest: Manifest, final = false): Promise<void> {
-  await writeFileAtomic(manifestPath(folder), (final ? JSON.stringify(manifest, null, 2) : JSON.stringify(manifest)) + "\n", true);
+export async function saveManifest(folder: string, manifest: Manifest, final = false, text?: string): Promise<void> {
+  await writeFileAtomic(manifestPath(folder), (final ? JSON.stringify(manifest, null, 2) : (text ?? JSON.stringify(manifest))) + "\n", true);
+}
+
+/**
+ * The compact JSON of the manifest, byte for byte JSON.stringify(manifest), reusing the text of employers that have not
+ * changed: during a run only the employer being exported changes, and re-serialising hundreds of unchanged employers
+ * at every save was most of a save's cost. `live` is the employer being exported (always serialised again); every
+ * other employer is taken from the cache when its state is the same object as when it was cached.
+ */
+export class ManifestText {
+  private readonly employers = new Map<string, { state: EmployerState; text: string }>();
+
+  of(manifest: Manifest, live: string | undefined): string {
+    const parts: string[] = [];
+    for (const [key, value] of Object.entries(manifest)) {
+      if (value === undefined || typeof value === "function") continue;
+      parts.push(`${JSON.stringify(key)}:${key === "employers" ? this.employersText(manifest.employers, live) : JSON.stringify(value)}`);
+    }
+    return `{${parts.join(",")}}`;
+  }
+
+  private employersText(employers: Manifest["employers"], live: string | undefined): string {
+    const parts: string[] = [];
+    for (const [enterpriseNumber, state] of Object.entries(employers)) {
+      if (state === undefined) continue;
+      let cached = this.employers.get(enterpriseNumber);
+      if (!cached || cached.state !== state || enterpriseNumber === live) {
+        cached = { state, text: JSON.stringify(state) };
+        this.employers.set(enterpriseNumber, cached);
+      }
+      parts.push(`${JSON.stringify(enterpriseNumber)}:${cached.text}`);
+    }
+    return `{${parts.join(",")}}`;
+  }
 }
 
 export function yearsOf(options: { fromYear: number; toYear: number }): number[] {

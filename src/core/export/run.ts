@@ -1,11 +1,14 @@
 /**
  * One run of the export: every employer of the input, every chosen collection, page after page into the archive,
- * the manifest saved after each page so that a crash at any point resumes without a record written twice or missing.
+ * the progress saved in the manifest often enough that a crash at any point resumes without a record written twice or
+ * missing, and costs at most PROGRESS_SAVE_MS of pages downloaded again.
  *
  * The rules, in one place:
- * - A page is appended to the data files and synced, then the manifest records the new file lengths and the next page
- *   (atomically: temporary file, fsync, rename). A resume cuts the files back to the recorded lengths (a torn line, a
- *   page the manifest never recorded) and asks for the recorded next page.
+ * - Pages are appended to the data files without a sync each (group commit). At most every PROGRESS_SAVE_MS, and always
+ *   at the end of a collection, an employer, a refusal, a failure or an abort, the data files are datasynced, then the
+ *   manifest records their lengths and the next page (atomically: temporary file, fsync, rename, folder fsync). A
+ *   resume cuts the files back to the recorded lengths (a torn line, pages the manifest never recorded) and asks for
+ *   the recorded next page.
  * - Complete: a paged read is complete when its pages ended, its total never moved, no record came twice and
  *   written == total; rights are read year by year so that each year's total is checked; credits are complete when
  *   every worker × year has a record. Anything else is `partial`, and the next run reads what is missing (or reads a
@@ -18,6 +21,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { abortedError } from "../api/backoff";
 import { buildRequest, readCollection, readProblem, type FlaRequest } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
@@ -27,7 +31,7 @@ import type { Anomaly, FlaMeta } from "../result";
 import { CollectionFiles, dataFiles, relativePath } from "./collectionFiles";
 import { creditKey, readCreditKeys, readCredits, type CreditOutcome } from "./credits";
 import { ensureFolder, fileSize, forEachLine, onDisk, parseLine, removeFile, sha256Of, syncDirectory, syncFile } from "./files";
-import { employerOrder, employerStatus, holdsData, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
+import { employerOrder, employerStatus, holdsData, ManifestText, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
 import { redactSsins } from "./redact";
 import {
   COLLECTIONS,
@@ -44,11 +48,19 @@ import { workbookPath, writeWorkbook } from "./xlsx";
 const MAX_PAGE_SIZE = 100;
 /** Guards against an API whose pages never end. */
 const MAX_PAGES = 1_000_000;
-/** Credits are single resources: this many are read at once, and the manifest is saved after each batch. */
+/** Credits are single resources: they are written this many at a time (progress saved as for pages: PROGRESS_SAVE_MS). */
 const CREDIT_BATCH = 100;
 const CREDIT_CONCURRENCY = 4;
 /** Downloads of a paged collection in one run before it is left partial (the data keeps changing while read). */
 const VERIFY_ATTEMPTS = 3;
+/**
+ * Progress (the data files' lengths and the next page) is saved at most this often while pages are written. Saving
+ * after every page cost a datasync of each data file and a rewrite of the whole manifest (hundreds of KB for hundreds
+ * of employers) per page; a crash now costs at most this long of pages, downloaded again and cut back on resume.
+ */
+export const PROGRESS_SAVE_MS = 250;
+/** Pages of one read asked for at once when ExportDeps.readConcurrency is not given: the next one, while writing. */
+const DEFAULT_READ_CONCURRENCY = 1;
 
 type PagedCollection = "trainings" | "trainingRights";
 
@@ -67,6 +79,13 @@ export class ExportRun {
   private readonly options: Manifest["options"];
   /** Employers whose trainings or rights were (partly) written in this run: their credits are checked again. */
   private readonly rewritten = new Set<string>();
+  /** When the manifest was last saved (monotonic clock), for the group commit of progress. */
+  private lastSave = 0;
+  /** The employer being exported: the only one whose state changes until it is done (see ManifestText). */
+  private live: string | undefined;
+  private readonly manifestText = new ManifestText();
+  /** Pages of one read asked for at once (see readPages). */
+  private readonly readConcurrency: number;
 
   private constructor(
     private readonly run: ExportOptions,
@@ -77,6 +96,7 @@ export class ExportRun {
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(run.pageSize ?? MAX_PAGE_SIZE)));
     this.options = manifest.options;
     this.years = yearsOf(this.options);
+    this.readConcurrency = Math.max(1, Math.floor(deps.readConcurrency ?? DEFAULT_READ_CONCURRENCY));
   }
 
   static async open(run: ExportOptions, deps: ExportDeps): Promise<ExportRun> {
@@ -158,8 +178,21 @@ export class ExportRun {
     }
   }
 
+  /** Saves the manifest. Open data files must be synced first (files.sync) so that it never counts unsynced bytes. */
   private async save(final = false): Promise<void> {
-    await saveManifest(this.run.folder, this.manifest, final);
+    await saveManifest(this.run.folder, this.manifest, final, final ? undefined : this.manifestText.of(this.manifest, this.live));
+    this.lastSave = performance.now();
+  }
+
+  /** The group commit of progress: when PROGRESS_SAVE_MS have passed, the data files are synced, then the manifest saved. */
+  private async saveProgress(files: CollectionFiles): Promise<void> {
+    if (!this.progressDue()) return;
+    await files.sync();
+    await this.save();
+  }
+
+  private progressDue(): boolean {
+    return performance.now() - this.lastSave >= (this.deps.progressSaveMs ?? PROGRESS_SAVE_MS);
   }
 
   private checkAbort(): void {
@@ -170,6 +203,16 @@ export class ExportRun {
   // One employer
 
   private async exportEmployer(enterpriseNumber: string, index: number): Promise<void> {
+    this.live = enterpriseNumber;
+    try {
+      await this.exportEmployerNow(enterpriseNumber, index);
+    } finally {
+      // Its last save (end of employer, refusal) serialised its final state; a failure saves in full (final).
+      this.live = undefined;
+    }
+  }
+
+  private async exportEmployerNow(enterpriseNumber: string, index: number): Promise<void> {
     const folder = path.join(this.run.folder, enterpriseNumber);
     let state = this.manifest.employers[enterpriseNumber];
     if (this.run.restart) {
@@ -448,20 +491,20 @@ export class ExportRun {
           else seen.add(key);
         }
         await files.append(items);
-        await files.sync();
         advance();
         if (duplicates > 0) segment.duplicates = (segment.duplicates ?? 0) + duplicates;
         resume.bytes = files.lengths;
         state.written += items.length;
         state.total = totalOf(segments);
-        await this.save();
+        await this.saveProgress(files);
         return state.written;
       });
       state.total = totalOf(segments);
       state.complete = false;
       await files.sync();
       await files.close();
-      await this.save();
+      // The verification follows, then the collection's save (a refusal: the employer's); this one is progress.
+      if (refusal || this.progressDue()) await this.save();
       return refusal ?? (segments.every(segmentComplete) && state.written === state.total);
     } catch (error) {
       await files.close();
@@ -472,8 +515,11 @@ export class ExportRun {
   /**
    * Reads the pages of each segment not yet ended, from its next page. `onPage` stores the page (then the segment's
    * position is advanced and recorded with it) and returns the records written so far, for the progress.
-   * The next page is asked for while the current one is written and synced, so that the disk's fsync waits hide behind
-   * the API's answer time; an abort drops that answer unread (the next run asks for the page again).
+   * Pages are asked for ahead while the current one is written: the next one always, and once the segment's total is
+   * known (page 1 gives it) up to `readConcurrency` pages at once, but never past the last page the total announces.
+   * They are handed to `onPage` strictly in page order, so the files are written exactly as one page at a time would
+   * write them. Pages asked for but not used (the read ended sooner, a refusal, an abort) are dropped unread; the
+   * limiter of the config node bounds the requests in flight whatever this asks.
    */
   private async readPages(
     context: EmployerContext,
@@ -488,13 +534,21 @@ export class ExportRun {
       return settle(this.send(request, context, collection, pageName(segment, page)));
     };
     for (const segment of segments) {
-      let asked: Promise<Settled<FlaResponse>> | undefined;
+      const asked = new Map<number, Promise<Settled<FlaResponse>>>();
+      // Asks for `from` and, when the total tells how many pages there are, the following ones up to the concurrency.
+      const askAhead = (from: number, total: number | null): void => {
+        const last = total === null ? from : Math.min(MAX_PAGES, Math.max(from, Math.ceil(total / pageSize)));
+        for (let page = from; page <= last && page < from + this.readConcurrency; page++) {
+          if (!asked.has(page)) asked.set(page, ask(segment, page));
+        }
+      };
       while (!segment.ended) {
         this.checkAbort();
         if (segment.nextPage > MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${collection} read of ${context.enterpriseNumber} was stopped after ${MAX_PAGES} pages.`);
         const where = pageName(segment, segment.nextPage);
-        const response = unwrap(await (asked ?? ask(segment, segment.nextPage)));
-        asked = undefined;
+        askAhead(segment.nextPage, segment.total);
+        const response = unwrap(await asked.get(segment.nextPage)!);
+        asked.delete(segment.nextPage);
         if (response.httpStatus !== 200) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
@@ -507,7 +561,7 @@ export class ExportRun {
           next.total = page.total;
         }
         next.ended = page.next === undefined || page.items.length === 0;
-        if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) asked = ask(segment, next.nextPage);
+        if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) askAhead(next.nextPage, next.total);
         const written = await onPage(page.items, () => Object.assign(segment, next), segment);
         if (report) this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
       }
@@ -607,14 +661,14 @@ export class ExportRun {
           if (outcome.kind === "unreadable") unreadable += 1;
         }
         await files.append(records);
-        await files.sync();
         state.resume!.bytes = files.lengths;
         state.written += records.length;
         state.notFound += notFound;
         state.rejected += rejected;
         state.unreadable += unreadable;
         asked += records.length;
-        await this.save();
+        // A refusal saves at once (finishCollection below).
+        if (!refusal) await this.saveProgress(files);
         batchNumber += 1;
         this.progress(context, "trainingCredits", batchNumber, Math.ceil(todo.length / CREDIT_BATCH), state.written, total);
         if (refusal) {

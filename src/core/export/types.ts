@@ -68,6 +68,16 @@ export interface ExportDeps {
   onProgress?: (progress: ExportProgress) => void;
   /** Awaited, so that the refusal is out before the run goes on. */
   onRefused?: (refusal: EmployerRefusal) => void | Promise<void>;
+  /**
+   * The group commit of progress: the manifest is saved at most this often while pages are written (default
+   * PROGRESS_SAVE_MS, 250 ms; 0 saves after every page and credit batch, as tests that observe each page's save need).
+   */
+  progressSaveMs?: number;
+  /**
+   * Pages of one paged read asked for at once (default 1: the next page while the current one is written); the node
+   * gives its config node's maxConcurrent. Records are still written strictly in page order.
+   */
+  readConcurrency?: number;
 }
 
 export interface CollectionState {
