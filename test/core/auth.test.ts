@@ -295,6 +295,9 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     it("remembers that the API refuses fresh tokens for 10 s (rememberApiRefusal)", async () => {
       let now = Date.now();
       const cache = new TokenCache({ settings, certificate, clock: () => now });
+      // The API refuses a first token (a message's first 401), then the fresh one that replaced it: it refuses ours.
+      const first = await cache.getAccessToken();
+      cache.invalidateAccessToken(first);
       const token = await cache.getAccessToken();
       const refusal = new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 });
       cache.rememberApiRefusal(token, refusal);
@@ -302,7 +305,20 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       assert.deepEqual([held.code, held.message, held.httpStatus], ["FLA_AUTH", refusal.message, 401]);
       now += 10_000;
       assert.notEqual(await cache.getAccessToken(), token);
-      assert.equal(cache.stats.tokenRequests, 2);
+      assert.equal(cache.stats.tokenRequests, 3);
+    });
+
+    it("one refused fresh token (revoked or expired early on the server) holds nobody back: the next call gets a new token", async () => {
+      const cache = new TokenCache({ settings, certificate });
+      const first = await cache.getAccessToken();
+      cache.invalidateAccessToken(first);
+      const second = await cache.getAccessToken();
+      // The API accepted the second token for other messages, then one message's retry meets it expired.
+      cache.apiAccepted();
+      cache.rememberApiRefusal(second, new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }));
+      const third = await cache.getAccessToken();
+      assert.notEqual(third, second);
+      assert.equal(cache.stats.tokenRequests, 3);
     });
   });
 

@@ -234,6 +234,7 @@ export class FlaApiClient {
         this.tokens.rememberApiRefusal?.(token, refused);
         throw refused;
       }
+      this.tokens.apiAccepted?.();
       if (RETRYABLE_STATUSES.has(status)) {
         failure = statusFailure(request, status, headers, response.data);
         failures++;

@@ -90,6 +90,9 @@ export class TokenCache implements TokenProvider {
   private flight?: Flight;
   private generation = 0;
   private held?: HeldFailure;
+  /** Different tokens the API refused (401) since it last accepted one. */
+  private refusedTokens = 0;
+  private lastRefused?: string;
   /** Token requests that failed in a row: the backoff grows with them. */
   private failuresInARow = 0;
   private counters: { tokenRequests: number; lastTokenAt?: number; expiresAt?: number; scope?: string } = { tokenRequests: 0 };
@@ -126,8 +129,24 @@ export class TokenCache implements TokenProvider {
    * refused too.
    */
   rememberApiRefusal(rejectedToken: string, error: FlaError): void {
+    this.noteRefused(rejectedToken);
     if (this.token?.value === rejectedToken) this.token = undefined;
-    this.held = { error, until: this.clock() + REFUSAL_MEMORY_MS };
+    // One refused token is often a passing event (revoked, or expired early on the server): holding every message
+    // back for it would fail hundreds of them for one. Two different tokens refused with no answer accepted in between:
+    // the API refuses our tokens, and other messages then fail at once instead of each fetching one.
+    if (this.refusedTokens >= 2) this.held = { error, until: this.clock() + REFUSAL_MEMORY_MS };
+  }
+
+  /** The API answered a request (anything but 401): the tokens are accepted again. */
+  apiAccepted(): void {
+    this.refusedTokens = 0;
+    this.lastRefused = undefined;
+  }
+
+  private noteRefused(token: string): void {
+    if (token === this.lastRefused) return;
+    this.lastRefused = token;
+    this.refusedTokens += 1;
   }
 
   /**
@@ -137,6 +156,7 @@ export class TokenCache implements TokenProvider {
    */
   invalidateAccessToken(rejectedToken?: string): void {
     if (rejectedToken !== undefined) {
+      this.noteRefused(rejectedToken);
       if (this.token?.value === rejectedToken) this.token = undefined;
       return;
     }

@@ -18,4 +18,6 @@ export interface TokenProvider {
    * while, answers every caller with `error` instead of asking for a token that would be refused too.
    */
   rememberApiRefusal?(rejectedToken: string, error: FlaError): void;
+  /** The API answered with the current tokens (anything but 401). */
+  apiAccepted?(): void;
 }
