@@ -4,10 +4,10 @@
  * refused or incomplete employers) or a red one (failure, the archive stays resumable). Throttled: every update goes to
  * every open editor, and a run reports thousands of pages.
  */
-import type { Node, NodeStatus } from "node-red";
+import type { Node } from "node-red";
+import { ThrottledStatus } from "./throttledStatus";
 import type { ExportProgress, Manifest } from "../../core/export/types";
 
-const THROTTLE_MS = 250;
 type Translate = (key: string, substitutions?: Record<string, string | number>) => string;
 
 /** A long path is shown by its end, which is the part that tells folders apart. */
@@ -34,15 +34,15 @@ export function countEmployers(manifest: Manifest): ExportCounts {
 }
 
 export class ExportStatusReporter {
-  private timer?: NodeJS.Timeout;
-  private pending?: () => NodeStatus;
-  private shown?: string;
+  private readonly status: ThrottledStatus;
   private waiting = 0;
 
   constructor(
-    private readonly node: Node,
+    node: Node,
     private readonly t: Translate,
-  ) {}
+  ) {
+    this.status = new ThrottledStatus(node);
+  }
 
   private tr(key: string, substitutions?: Record<string, string | number>): string {
     return this.t(`fla-export.status.${key}`, substitutions);
@@ -54,24 +54,24 @@ export class ExportStatusReporter {
   }
 
   problem(text: string): void {
-    this.set(() => ({ fill: "red", shape: "ring", text: text.slice(0, 80) }));
+    this.status.set(() => ({ fill: "red", shape: "ring", text: text.slice(0, 80) }));
   }
 
   /** A certificate warning of the config node (e.g. it expires soon), as the other FLA nodes show it. */
   warning(text: string): void {
-    this.set(() => ({ fill: "yellow", shape: "ring", text: text.slice(0, 80) }));
+    this.status.set(() => ({ fill: "yellow", shape: "ring", text: text.slice(0, 80) }));
   }
 
   clear(): void {
-    this.set(() => ({}));
+    this.status.set(() => ({}));
   }
 
   starting(folder: string, resumed: boolean): void {
-    this.set(() => ({ fill: "blue", shape: "ring", text: this.withWaiting(this.tr(resumed ? "resuming" : "starting", { folder: shortPath(folder) })) }));
+    this.status.set(() => ({ fill: "blue", shape: "ring", text: this.withWaiting(this.tr(resumed ? "resuming" : "starting", { folder: shortPath(folder) })) }));
   }
 
   progress(p: ExportProgress): void {
-    this.set(() => {
+    this.status.set(() => {
       const parts = [
         this.tr("employer", { index: p.employerIndex, count: p.employerCount }),
         this.tr(`collection.${p.collection}`),
@@ -85,7 +85,7 @@ export class ExportStatusReporter {
   finished(manifest: Manifest, folder: string): void {
     const counts = countEmployers(manifest);
     const time = new Date().toLocaleTimeString();
-    this.set(() => {
+    this.status.set(() => {
       if (manifest.complete) {
         return { fill: "green", shape: "dot", text: `${this.tr("complete", { count: counts.employers, folder: shortPath(folder) })} ${time}` };
       }
@@ -97,50 +97,20 @@ export class ExportStatusReporter {
   /** The platform is unavailable (the config node's circuit breaker is open): requests wait. */
   paused(since: number): void {
     const time = new Date(since).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    this.set(() => ({ fill: "yellow", shape: "ring", text: this.tr("paused", { since: time, waiting: this.waiting }) }));
+    this.status.set(() => ({ fill: "yellow", shape: "ring", text: this.tr("paused", { since: time, waiting: this.waiting }) }));
   }
 
   failed(code: string): void {
     const time = new Date().toLocaleTimeString();
-    this.set(() => ({ fill: "red", shape: "dot", text: `${this.tr("failed", { code })} ${time}` }), true);
+    this.status.set(() => ({ fill: "red", shape: "dot", text: `${this.tr("failed", { code })} ${time}` }), true);
   }
 
   private withWaiting(text: string): string {
     return this.waiting > 0 ? `${text} · ${this.tr("waiting", { count: this.waiting })}` : text;
   }
 
-  /** `now`: shown at once (a run's end), not at the next tick of the throttle, and nothing pending replaces it. */
-  private set(status: () => NodeStatus, now = false): void {
-    this.pending = status;
-    if (now && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.timer) return;
-    this.flush();
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, THROTTLE_MS);
-    this.timer.unref?.();
-  }
-
-  private flush(): void {
-    const pending = this.pending;
-    if (!pending) return;
-    this.pending = undefined;
-    const status = pending();
-    const key = JSON.stringify(status);
-    if (key !== this.shown) {
-      this.shown = key;
-      this.node.status(status);
-    }
-  }
-
-  /** Shows what is pending now (the final status must not wait for a timer that close() cancels). */
+  /** The final status is shown, not left to a timer that close cancels. */
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.flush();
+    this.status.close(true);
   }
 }

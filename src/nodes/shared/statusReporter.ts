@@ -3,10 +3,10 @@
  * throttled because each one is pushed to every open editor.
  */
 import type { Node, NodeStatus } from "node-red";
+import { ThrottledStatus } from "./throttledStatus";
 import type { FlaConnection } from "../../core/connection";
 import type { Outcome } from "../../core/result";
 
-const THROTTLE_MS = 250;
 type Translate = (key: string, substitutions?: Record<string, string | number>) => string;
 
 /** What the config node's outbox and circuit breaker say, for the status. */
@@ -21,36 +21,32 @@ export interface OutboxView {
 export class StatusReporter {
   private active = 0;
   private lastOutcome?: { outcome: Outcome; at: number };
-  private timer?: NodeJS.Timeout;
-  /**
-   * What to show at the next flush. A function, not a status: translating and formatting cost more than the request
-   * itself at thousands of messages a second, so they happen only when a status is really shown (at most every 250 ms).
-   */
-  private pending?: () => NodeStatus;
-  private shown?: string;
+  private readonly status: ThrottledStatus;
   private outboxView?: () => OutboxView | undefined;
   /** The status shows the outbox (paused, or declarations waiting), which a change back to idle must clear. */
   private showingOutbox = false;
 
   constructor(
-    private readonly node: Node,
+    node: Node,
     private readonly t: Translate,
     private readonly prefix: "fla-declare" | "fla-query" | "fla-export",
-  ) {}
+  ) {
+    this.status = new ThrottledStatus(node);
+  }
 
   /** At deploy: the config node's problem (red) or certificate warning (yellow). */
   showConnection(connection: FlaConnection | undefined): boolean {
     if (!connection) {
-      this.set(() => ({ fill: "red", shape: "ring", text: this.t(`${this.prefix}.status.noConfig`) }));
+      this.status.set(() => ({ fill: "red", shape: "ring", text: this.t(`${this.prefix}.status.noConfig`) }));
       return false;
     }
     if (connection.problem) {
       const text = connection.problem.message.slice(0, 60);
-      this.set(() => ({ fill: "red", shape: "ring", text }));
+      this.status.set(() => ({ fill: "red", shape: "ring", text }));
       return false;
     }
     const warning = connection.warnings[0];
-    this.set(() => (warning ? { fill: "yellow", shape: "ring", text: warning.slice(0, 60) } : {}));
+    this.status.set(() => (warning ? { fill: "yellow", shape: "ring", text: warning.slice(0, 60) } : {}));
     return true;
   }
 
@@ -90,11 +86,11 @@ export class StatusReporter {
   }
 
   progress(text: string): void {
-    this.set(() => ({ fill: "blue", shape: "ring", text }));
+    this.status.set(() => ({ fill: "blue", shape: "ring", text }));
   }
 
   private showProgress(connection: FlaConnection): void {
-    this.set(() => {
+    this.status.set(() => {
       const outbox = this.outboxView?.();
       if (outbox?.pausedSince !== undefined) {
         const since = new Date(outbox.pausedSince).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -121,32 +117,10 @@ export class StatusReporter {
     return { fill, shape: outcome.output === "anomaly" ? "ring" : "dot", text: `${this.t(`${this.prefix}.status.${key}`, { count: warnings })} ${time}` };
   }
 
-  private set(status: () => NodeStatus): void {
-    this.pending = status;
-    if (this.timer) return;
-    this.flush();
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, THROTTLE_MS);
-    this.timer.unref?.();
-  }
-
-  private flush(): void {
-    const pending = this.pending;
-    if (!pending) return;
-    this.pending = undefined;
-    const status = pending();
-    const key = JSON.stringify(status);
-    if (key !== this.shown) {
-      this.shown = key;
-      this.node.status(status);
-    }
-  }
-
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.status.close();
   }
+
 }
 
 const STATUS_KEYS: Record<string, string> = {
