@@ -13,8 +13,11 @@ import { exportOptions, readJsonl, tempFolder } from "./exportHelpers";
 const EN = "0203430576";
 const WORKERS = ["85073003328", "90010100126"];
 
-/** One page of two trainings (one per worker), no rights; the credits as `credit` answers them. */
-function api(credit: (ssin: string, year: string) => { status: number; body?: string }): Responder {
+/**
+ * Two trainings (one per worker), no rights; the credits as `credit` answers them. Like an API that gives no links,
+ * the pages never carry `next`: only `items`, `total`, `page` and `pageSize`.
+ */
+function api(credit: (ssin: string, year: string) => { status: number; body?: string }, claimedTotal?: number): Responder {
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const send = (status: number, body: string): void => {
@@ -25,7 +28,8 @@ function api(credit: (ssin: string, year: string) => { status: number; body?: st
       const all = WORKERS.map((ssin, i) => ({ trainingId: `T-${i + 1}`, worker: { ssin }, title: "Safety" }));
       const page = Number(url.searchParams.get("page") ?? "1");
       const pageSize = Number(url.searchParams.get("pageSize") ?? "100");
-      return send(200, JSON.stringify({ items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize }));
+      if ((page - 1) * pageSize >= all.length && page > 1) return send(404, JSON.stringify({ title: "No such page" }));
+      return send(200, JSON.stringify({ items: all.slice((page - 1) * pageSize, page * pageSize), total: claimedTotal ?? all.length, page, pageSize }));
     }
     if (url.pathname.endsWith("/trainingRights")) return send(200, JSON.stringify({ items: [], total: 0, page: 1, pageSize: 100 }));
     const match = /\/trainingCredits\/\d+\/(\d+)\/(\d+)$/.exec(url.pathname);
@@ -80,5 +84,31 @@ describe("core/export against answers the simulator cannot give", () => {
     const manifest = await runExport(exportOptions(dir, [EN], { fromYear: 2025, toYear: 2025 }), { client, packageId: "test" });
     assert.equal(manifest.complete, true, JSON.stringify(manifest.employers[EN]));
     assert.equal(manifest.employers[EN].trainingCredits!.notFound, 1);
+  });
+
+  it("pages without a `next` link are read on while fewer records than the total were written: complete, each record once", async () => {
+    server.reset();
+    server.otherwise(api(() => ({ status: 404, body: JSON.stringify({ title: "Not found" }) })));
+    const dir = await folder();
+    const manifest = await runExport(exportOptions(dir, [EN], { fromYear: 2025, toYear: 2025, pageSize: 1 }), { client, packageId: "test" });
+    const trainings = manifest.employers[EN].trainings!;
+    assert.equal(trainings.complete, true, JSON.stringify(trainings));
+    const records = (await readJsonl(path.join(dir, EN, "trainings.jsonl"))) as Record<string, unknown>[];
+    assert.deepEqual(records.map((r) => r.trainingId), ["T-1", "T-2"]);
+    assert.equal(manifest.complete, true, JSON.stringify(manifest.employers[EN]));
+  });
+
+  it("a total larger than the records, with no `next` and a 404 past the last page: partial with the count, not a refusal", async () => {
+    server.reset();
+    server.otherwise(api(() => ({ status: 404, body: JSON.stringify({ title: "Not found" }) }), 3));
+    const dir = await folder();
+    const manifest = await runExport(exportOptions(dir, [EN], { fromYear: 2025, toYear: 2025, pageSize: 1 }), { client, packageId: "test" });
+    const trainings = manifest.employers[EN].trainings!;
+    assert.equal(trainings.complete, false);
+    assert.equal(trainings.written, 2);
+    assert.match(trainings.reason ?? "", /2 record\(s\) read where the API's total says 3/);
+    assert.equal(manifest.employers[EN].status, "partial", JSON.stringify(manifest.employers[EN]));
+    const records = (await readJsonl(path.join(dir, EN, "trainings.jsonl"))) as Record<string, unknown>[];
+    assert.deepEqual(records.map((r) => r.trainingId), ["T-1", "T-2"]);
   });
 });

@@ -384,7 +384,10 @@ export class ExportRun {
       const { state, files } = prepared;
       const countsMatch = await this.readPagedOnce(context, collection, state, files);
       if (countsMatch instanceof Refused) return countsMatch;
-      let difference: string | undefined = "the pages changed while they were read (total moved, a record came twice or the count differs from the total)";
+      let difference: string | undefined =
+        state.total !== null && state.written !== state.total
+          ? `${state.written} record(s) read where the API's total says ${state.total} (the pages changed while they were read, or the API's paging is inconsistent)`
+          : "the pages changed while they were read (total moved or a record came twice)";
       if (countsMatch) {
         // A run cut short here resumes with every page read: it verifies again.
         const verified = await this.verifyPaged(context, collection, state);
@@ -542,6 +545,8 @@ export class ExportRun {
           if (!asked.has(page)) asked.set(page, ask(segment, page));
         }
       };
+      // True while the page asked for was not announced by a `next` link (read on only because the total says more).
+      let pastLastLink = false;
       while (!segment.ended) {
         this.checkAbort();
         if (segment.nextPage > MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${collection} read of ${context.enterpriseNumber} was stopped after ${MAX_PAGES} pages.`);
@@ -549,6 +554,11 @@ export class ExportRun {
         askAhead(segment.nextPage, segment.total);
         const response = unwrap(await asked.get(segment.nextPage)!);
         asked.delete(segment.nextPage);
+        if (pastLastLink && (response.httpStatus === 404 || response.httpStatus === 400)) {
+          // The API has no page past its last link after all: the read ends here, short of the total (partial).
+          await onPage([], () => Object.assign(segment, { ended: true }), segment);
+          continue;
+        }
         if (response.httpStatus !== 200) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
@@ -560,7 +570,11 @@ export class ExportRun {
           if (segment.total !== null && segment.total !== page.total) next.totalChanged = true;
           next.total = page.total;
         }
-        next.ended = page.next === undefined || page.items.length === 0;
+        // `next` is the API's word that more pages follow; but a page without it while fewer records than the total
+        // were read is read on by number (an API that gives no links, or forgets one), until an empty page.
+        const shortOfTotal = next.total !== null && next.written < next.total;
+        next.ended = page.items.length === 0 || (page.next === undefined && !shortOfTotal);
+        pastLastLink = page.next === undefined;
         if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) askAhead(next.nextPage, next.total);
         const written = await onPage(page.items, () => Object.assign(segment, next), segment);
         if (report) this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
