@@ -44,7 +44,9 @@
  *                   idempotent: has externalReference }); deliver builds the output msg (`resumed` -> msg.fla.resumed),
  *                   sends it, then dispatcher.markDelivered(id); on close await dispatcher.detach(node.id).
  *                 handle returns { type: "final", outcome } for any answer of the platform (even a 400/409), and
- *                   { type: "retry", outcome, retryAfterMs } for 5xx/429/503/reset/timeout/refused; an `interrupted`
+ *                   { type: "retry", outcome, retryAfterMs } for 5xx/429/503/reset/timeout/refused, and for an
+ *                   unreadable 2xx of a duplicate-safe declaration ({ breaker: "success" }: the platform answered);
+ *                   the decision is resendDecision.ts's, shared with the API client's own retries. An `interrupted`
  *                   non-idempotent entry ends with FLA_UNCERTAIN without being sent.
  *   fla-query:    not journaled: permit = await breaker.acquire(signal); send; permit.success() / .failure(retryAfterMs)
  *                   / .release() (not sent).
@@ -56,4 +58,6 @@ export type { Clock } from "./clock";
 export { Dispatcher } from "./dispatcher";
 export type { Delivery, DispatcherOptions, DispatcherStats, EntryId, HandlerResult, NewOutboxEntry, OutboxEntry, OwnerBinding } from "./dispatcher";
 export { Journal } from "./journal";
+export { isResendable, outboxFailureDecision, resendDecision } from "./resendDecision";
+export type { BreakerReport, FailedAttempt, OutboxFailureDecision, ResendDecision } from "./resendDecision";
 export type { JournalEntry, JournalOptions, JournalStats } from "./journal";
