@@ -28,8 +28,8 @@
  * - Redeploy: `detach` keeps the entries; the next `attach` with the same owner id sends them on (`resumed: true`).
  *   A node inside a subflow instance has the id `<instance id>-<node id in the template>` (Node-RED 3.1 to 5.0),
  *   the same at every deploy and start (test/load/outboxSubflow.test.ts). Node-RED's list of nodes (eachNode) does
- *   not name such nodes: they escape the orphans file only by being attached when the flows start, so a disabled
- *   declare node inside a subflow has its waiting entries moved to the orphans file (never deleted).
+ *   not name such nodes: they escape the orphans file only by being attached when the flows start, so the entries
+ *   of a declare node disabled inside a subflow template would go to the orphans file (not tested; never deleted).
  * - Outage: a circuit breaker shared by the config node holds dispatch back and sends one probe at growing intervals;
  *   failures during an outage do not use up an entry's attempts; `giveUpMs` after acceptance an entry ends with
  *   FLA_UNAVAILABLE.
