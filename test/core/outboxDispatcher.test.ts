@@ -337,6 +337,23 @@ describe("core/outbox Dispatcher, the handler's answers", () => {
     assert.equal(dispatcher.stats.breaker.openedAt, clock.now());
   });
 
+  for (const report of ["success", "release"] as const) {
+    it(`a retry whose breaker report is "${report}" (an unreadable answer, a token failure) backs off and uses up attempts, and never opens the breaker`, async () => {
+      const { dispatcher, breaker } = await start({ maxAttempts: 3, maxBackoffMs: 4000 }, { threshold: 1 });
+      const owner = new Owner(dispatcher, "node-1", async (entry) => ({ type: "retry", outcome: { status: "UNREADABLE", ref: refOf(entry) }, breaker: report })).attach();
+      await dispatcher.accept("node-1", { kind: "declare", data: data(1) });
+      await until(() => owner.calls === 1 && dispatcher.stats.inFlight === 0 && clock.pendingTimers > 0, "the first attempt and its backoff");
+      assert.equal(breaker.state, "closed", "threshold 1: a failure report would have opened it");
+      clock.advance(1000);
+      await until(() => owner.calls === 2 && dispatcher.stats.inFlight === 0 && clock.pendingTimers > 0, "the second attempt and its backoff");
+      clock.advance(2000);
+      await until(() => owner.delivered.length === 1, "the end after maxAttempts");
+      assert.equal(owner.calls, 3);
+      assert.deepEqual(owner.delivered[0].outcome, { status: "UNREADABLE", ref: 1 });
+      assert.equal(breaker.state, "closed");
+    });
+  }
+
   it("detach resolves after the owner's handlers in flight have returned; their outcomes wait for the next attach", async () => {
     const { dispatcher } = await start({ maxConcurrent: 2 });
     const releases: (() => void)[] = [];

@@ -13,6 +13,7 @@ import { describeTransportFailure } from "../http/transportFailure";
 import type { RequestLimiter } from "../limiter";
 import type { CircuitBreaker } from "../outbox/breaker";
 import { isPlatformDown } from "../outbox/platformDown";
+import { markResendable, resendDecision } from "../outbox/resendDecision";
 import { DEFAULT_RETRY_POLICY, RetryPolicy, abortedError, backoffDelay, parseRetryAfter, sleep } from "./backoff";
 import { FlaRequest, OperationName, OperationParams, buildRequest, describeProblem } from "./catalogue";
 
@@ -270,22 +271,29 @@ export class FlaApiClient {
    * A time-out is not tried again: every message that waited on that token request shares its failure.
    */
   private async waitForToken(failure: AttemptFailure, failures: number, signal?: AbortSignal): Promise<void> {
-    if (!failure.retryable || failure.error.code === "FLA_TIMEOUT" || failures >= this.retry.attempts) throw failure.error;
+    if (!failure.retryable || failure.error.code === "FLA_TIMEOUT") throw failure.error;
     const heldMs = tokenRequestsHeldForMs(failure.error);
-    if (heldMs === undefined) return sleep(backoffDelay(failures, this.retry), signal);
     const ownWaitMs = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (failures - 1));
-    if (heldMs > ownWaitMs) throw failure.error;
+    if (heldMs !== undefined && heldMs > ownWaitMs) throw failure.error;
+    if (failures >= this.retry.attempts) {
+      // The API was not called: whoever retries later (the outbox) may send it again.
+      markResendable(failure.error);
+      throw failure.error;
+    }
+    if (heldMs === undefined) return sleep(backoffDelay(failures, this.retry), signal);
     // A timer may fire a millisecond before the clock reaches the end of the backoff.
     await sleep(heldMs + TIMER_MARGIN_MS, signal);
   }
 
   /** Waits before the next attempt, or throws the final error. */
   private async waitOrThrow(request: FlaRequest, failure: AttemptFailure, failures: number, signal?: AbortSignal): Promise<void> {
-    if (!failure.retryable) throw failure.error;
-    const safe = request.duplicateSafe || !failure.mayHaveReached;
-    if (!safe) throw uncertain(request, failure.error);
+    const decision = resendDecision(failure, request.duplicateSafe);
+    if (decision === "final") throw failure.error;
+    if (decision === "uncertain") throw uncertain(request, failure.error);
     if (failures >= this.retry.attempts) {
       if (failure.retryAfterMs !== undefined) retryAfterByError.set(failure.error, failure.retryAfterMs);
+      // Only the attempts ran out: the outbox, whose client makes one attempt per call, sends it again later.
+      markResendable(failure.error);
       throw failure.error;
     }
     const delay =

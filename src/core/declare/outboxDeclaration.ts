@@ -6,7 +6,7 @@ import { buildRequest } from "../api/catalogue";
 import { retryAfterOf } from "../api/httpClient";
 import { FlaError, type FlaErrorCode } from "../errors";
 import type { HandlerResult, OutboxEntry } from "../outbox";
-import { isPlatformDown } from "../outbox/platformDown";
+import { outboxFailureDecision } from "../outbox/resendDecision";
 import type { FlaMeta, Outcome } from "../result";
 import { validateDeclaration, type DeclareOperation, type ValidationContext } from "../validation";
 import type { ValidDeclaration, Validation } from "../validation/types";
@@ -71,9 +71,11 @@ export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps, val
   if (entry.attempts > 1) outcome.fla = { ...outcome.fla, attempts: outcome.fla.attempts + entry.attempts - 1 };
   const stored = storeOutcome(outcome);
   if (outcome.output !== "error") return { type: "final", outcome: stored };
-  if (isPlatformDown(outcome.error)) return { type: "retry", outcome: stored, retryAfterMs: retryAfterOf(outcome.error) };
-  // A reset after sending a non-idempotent declaration: the flow hears FLA_UNCERTAIN, the breaker a failure.
-  return { type: "final", outcome: stored, platformDown: outcome.error.code === "FLA_UNCERTAIN" };
+  // Resent when the direct path would resend it (the same rule): a 5xx, a timeout, a reset, an unreadable 2xx, all
+  // only when a duplicate cannot be recorded; else final (FLA_UNCERTAIN when it may have been recorded).
+  const decision = outboxFailureDecision(outcome.error);
+  if (decision.type === "retry") return { type: "retry", outcome: stored, retryAfterMs: retryAfterOf(outcome.error), breaker: decision.breaker };
+  return { type: "final", outcome: stored, platformDown: decision.breaker === "failure" };
 }
 
 export function storeOutcome(outcome: Outcome): StoredOutcome {

@@ -21,6 +21,7 @@ import { CircuitBreaker, Permit } from "./breaker";
 import { Clock, systemClock } from "./clock";
 import { Fifo } from "./fifo";
 import { Journal, JournalEntry } from "./journal";
+import type { BreakerReport } from "./resendDecision";
 
 export type EntryId = number;
 
@@ -43,12 +44,15 @@ export interface OutboxEntry {
 /**
  * What a handler answers. `final`: the entry ends with `outcome` (a success, an anomaly, an error: whatever the flow is
  * told); `platformDown` reports it to the breaker as a failure anyway (e.g. a reset after sending: FLA_UNCERTAIN).
- * `retry`: the platform is down (5xx, 429/503, reset, timeout, refused); `outcome` is what the flow is told if this
- * was the last attempt allowed. Outcomes must be JSON-serialisable: they are recorded before they are handed on.
+ * `retry`: send it again later (the platform is down: 5xx, 429/503, reset, timeout, refused; or an answer that could
+ * not be read, resent because a duplicate is detected); `outcome` is what the flow is told if this was the last
+ * attempt allowed. `breaker`: what the breaker hears of this attempt (default "failure": the platform is down;
+ * "success": it answered; "release": it was not called). Outcomes must be JSON-serialisable: they are recorded before
+ * they are handed on.
  */
 export type HandlerResult<O> =
   | { type: "final"; outcome: O; platformDown?: boolean }
-  | { type: "retry"; outcome: O; retryAfterMs?: number };
+  | { type: "retry"; outcome: O; retryAfterMs?: number; breaker?: BreakerReport };
 
 /** An entry's end, handed to its owner: the handler's outcome, or an error of the outbox (FLA_UNAVAILABLE). */
 export type Delivery<O> = OutboxEntry & ({ outcome: O; error?: undefined } | { outcome?: undefined; error: FlaError });
@@ -412,7 +416,9 @@ export class Dispatcher<O = unknown> {
       await this.journal.failed(entry, false, 0).catch(() => undefined);
       return;
     }
-    permit.failure(result.retryAfterMs);
+    if (result.breaker === "success") permit.success();
+    else if (result.breaker === "release") permit.release();
+    else permit.failure(result.retryAfterMs);
     // A failure while the platform is known to be down is the outage's, not the entry's: it keeps its attempts.
     const counts = this.breaker.state === "closed";
     const failures = entry.failures + (counts ? 1 : 0);

@@ -26,6 +26,10 @@
  * - Outcomes are recorded before they are handed on and the entry is done only after `markDelivered`: at-least-once
  *   delivery; an outcome not marked delivered before a stop is handed on again at the next attach of its owner.
  * - Redeploy: `detach` keeps the entries; the next `attach` with the same owner id sends them on (`resumed: true`).
+ *   A node inside a subflow instance has the id `<instance id>-<node id in the template>` (Node-RED 3.1 to 5.0),
+ *   the same at every deploy and start (test/load/outboxSubflow.test.ts). Node-RED's list of nodes (eachNode) does
+ *   not name such nodes: they escape the orphans file only by being attached when the flows start, so the entries
+ *   of a declare node disabled inside a subflow template would go to the orphans file (not tested; never deleted).
  * - Outage: a circuit breaker shared by the config node holds dispatch back and sends one probe at growing intervals;
  *   failures during an outage do not use up an entry's attempts; `giveUpMs` after acceptance an entry ends with
  *   FLA_UNAVAILABLE.
@@ -44,7 +48,9 @@
  *                   idempotent: has externalReference }); deliver builds the output msg (`resumed` -> msg.fla.resumed),
  *                   sends it, then dispatcher.markDelivered(id); on close await dispatcher.detach(node.id).
  *                 handle returns { type: "final", outcome } for any answer of the platform (even a 400/409), and
- *                   { type: "retry", outcome, retryAfterMs } for 5xx/429/503/reset/timeout/refused; an `interrupted`
+ *                   { type: "retry", outcome, retryAfterMs } for 5xx/429/503/reset/timeout/refused, and for an
+ *                   unreadable 2xx of a duplicate-safe declaration ({ breaker: "success" }: the platform answered);
+ *                   the decision is resendDecision.ts's, shared with the API client's own retries. An `interrupted`
  *                   non-idempotent entry ends with FLA_UNCERTAIN without being sent.
  *   fla-query:    not journaled: permit = await breaker.acquire(signal); send; permit.success() / .failure(retryAfterMs)
  *                   / .release() (not sent).
@@ -56,4 +62,6 @@ export type { Clock } from "./clock";
 export { Dispatcher } from "./dispatcher";
 export type { Delivery, DispatcherOptions, DispatcherStats, EntryId, HandlerResult, NewOutboxEntry, OutboxEntry, OwnerBinding } from "./dispatcher";
 export { Journal } from "./journal";
+export { isResendable, outboxFailureDecision, resendDecision } from "./resendDecision";
+export type { BreakerReport, FailedAttempt, OutboxFailureDecision, ResendDecision } from "./resendDecision";
 export type { JournalEntry, JournalOptions, JournalStats } from "./journal";
