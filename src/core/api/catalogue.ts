@@ -7,7 +7,7 @@
  */
 import type { Anomaly, FlaStatus, LocalizedText, Severity } from "../result";
 import { BUILT_IN_OPERATIONS } from "./operations/builtIn";
-import { Catalogue, hasDuplicateKey } from "./operations/registry";
+import { Catalogue } from "./operations/registry";
 import type { CollectionPage, EditorOperation, FlaRequest, OperationParams, OperationSpec } from "./operations/types";
 
 export { Catalogue, FILTER_FORMATS, pathBelowApi } from "./operations/registry";
@@ -42,6 +42,7 @@ export const DECLARE_OPERATION_NAMES = CATALOGUE.names("declare") as readonly De
 export const QUERY_OPERATION_NAMES = CATALOGUE.names("query") as readonly QueryOperationName[];
 export const QUERY_PARAMETER_NAMES = CATALOGUE.queryParameterNames() as readonly QueryParameterName[];
 
+/** The descriptor of a built-in operation, with the lists derived from it. */
 export function operationSpec(operation: OperationName): OperationSpec {
   return OPERATIONS[operation];
 }
@@ -54,11 +55,6 @@ export function operationsForEditor(): EditorOperation[] {
 /** Builds the request of one built-in operation (see Catalogue.buildRequest). */
 export function buildRequest(operation: OperationName, params: OperationParams, body?: unknown): FlaRequest {
   return CATALOGUE.buildRequest(operation, params, body);
-}
-
-/** The employer's own key of a training: the API answers 409 to a second POST with the same one. */
-export function hasExternalReference(body: unknown): boolean {
-  return hasDuplicateKey(body, "externalReference");
 }
 
 /** The request that reads the status of an asynchronous declaration (after a 202). */
