@@ -4,14 +4,14 @@ import { FlaApiClient, FlaResponse, attemptsOf } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
 import type { Anomaly, FlaMeta, Outcome } from "../result";
 import { validateQuery } from "../validation";
-import type { QueryOperation, QueryParams, ValidationContext } from "../validation/types";
+import type { QueryParams, ValidationContext } from "../validation/types";
 import { mapReadFailure } from "./answer";
 
 export type Paging = "first" | "all" | "split";
 
 export interface QueryRequest {
-  /** A query of the catalogue (QueryOperation for the built-in one); an unknown name is a LOCAL-OPERATION-UNKNOWN anomaly. */
-  operation: QueryOperation | (string & {});
+  /** A query of the catalogue (a QueryOperation of the built-in one); an unknown name is a LOCAL-OPERATION-UNKNOWN anomaly. */
+  operation: string;
   /** Parameters as the user gave them (normalised and checked here). */
   params: Record<string, unknown>;
   paging: Paging;
@@ -98,6 +98,7 @@ class QueryRun {
 
   async pages(params: QueryParams): Promise<Outcome> {
     const split = this.request.paging === "split";
+    const pageSizeParam = this.catalogue.spec(this.request.operation).paging?.pageSize;
     const collected: unknown[] = [];
     let next: FlaRequest | undefined = this.catalogue.buildRequest(this.request.operation, params);
     while (next) {
@@ -119,7 +120,7 @@ class QueryRun {
           items: page.items,
           index: this.pageIndex,
           total: page.total,
-          pageCount: pageCountOf(page, params[this.catalogue.spec(this.request.operation).paging?.pageSize ?? "pageSize"]),
+          pageCount: pageCountOf(page, pageSizeParam === undefined ? undefined : params[pageSizeParam]),
           last: following === undefined,
           fla: this.meta(response.httpStatus),
         });
