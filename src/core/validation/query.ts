@@ -81,15 +81,16 @@ export function validateQuery(operation: string, input: Record<string, unknown>,
   const spec = catalogue.spec(operation);
   const source: Json = isPlainObject(input) ? input : {};
   const takesFilters = catalogue.filters(operation).length > 0;
+  const given = (name: string): unknown => (typeof source[name] === "string" ? (source[name] as string).trim() : source[name]);
+  for (const [name, format] of knownOf(catalogue)) {
+    if (!takesFilters || !FILTER_FORMATS.includes(format) || spec.params.some((param) => param.name === name)) continue;
+    const raw = given(name);
+    if (!isAbsent(raw)) list.add(anomaly("LOCAL-PARAM-IGNORED", name, { v: show(raw), op: operation }, { severity: "WARNING" }));
+  }
   const params: Json = {};
-  for (const [name, knownFormat] of knownOf(catalogue)) {
-    const raw = typeof source[name] === "string" ? (source[name] as string).trim() : source[name];
-    if (isAbsent(raw)) continue;
-    const param = spec.params.find((p) => p.name === name);
-    if (param) params[name] = NORMALIZERS[param.format](raw);
-    else if (takesFilters && FILTER_FORMATS.includes(knownFormat)) {
-      list.add(anomaly("LOCAL-PARAM-IGNORED", name, { v: show(raw), op: operation }, { severity: "WARNING" }));
-    }
+  for (const param of spec.params) {
+    const raw = given(param.name);
+    if (!isAbsent(raw)) params[param.name] = NORMALIZERS[param.format](raw);
   }
 
   for (const param of spec.params) {
