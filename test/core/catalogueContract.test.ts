@@ -38,11 +38,14 @@ const catalogue = CATALOGUE.with(TRAINING_PROVIDERS);
 function providers(total: number, links: (url: URL, page: number) => string | undefined): Responder {
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
-    if (!url.pathname.endsWith("/providers")) return json(404, { type: "urn:problem-type:belgif:resourceNotFound" })(req, res, "");
+    if (!url.pathname.endsWith("/providers"))
+      return json(404, { type: "urn:problem-type:belgif:resourceNotFound" })(req, res, "");
     const page = Number(url.searchParams.get("pageNumber") ?? 1);
     const pageSize = Number(url.searchParams.get("limit") ?? 20);
     const from = (page - 1) * pageSize;
-    const items = Array.from({ length: Math.max(0, Math.min(pageSize, total - from)) }, (_, i) => ({ providerNumber: `P-${from + i + 1}` }));
+    const items = Array.from({ length: Math.max(0, Math.min(pageSize, total - from)) }, (_, i) => ({
+      providerNumber: `P-${from + i + 1}`,
+    }));
     const body: Record<string, unknown> = { items, total, page, pageSize };
     const next = from + pageSize < total ? links(url, page + 1) : undefined;
     if (next) body.next = next;
@@ -58,7 +61,8 @@ describe("core/api catalogue: a query added as one descriptor", () => {
   const server = new ScriptedServer();
   let client: FlaApiClient;
   let deps: QueryDeps;
-  const pathOf = (i: number): string => new URL(server.seen[i].url, "http://x").pathname + new URL(server.seen[i].url, "http://x").search;
+  const pathOf = (i: number): string =>
+    new URL(server.seen[i].url, "http://x").pathname + new URL(server.seen[i].url, "http://x").search;
 
   before(async () => {
     await server.start();
@@ -68,38 +72,78 @@ describe("core/api catalogue: a query added as one descriptor", () => {
   });
   beforeEach(() => {
     server.reset();
-    client = new FlaApiClient({ apiUrl: server.url, tokens: new CountingTokens(), timeoutMs: 2000, retry: { baseDelayMs: 10, maxDelayMs: 40 } });
-    deps = { client, validation: { role: "employer", defaultEnterpriseNumber: EMPLOYER, today: "2025-06-30" }, catalogue };
+    client = new FlaApiClient({
+      apiUrl: server.url,
+      tokens: new CountingTokens(),
+      timeoutMs: 2000,
+      retry: { baseDelayMs: 10, maxDelayMs: 40 },
+    });
+    deps = {
+      client,
+      validation: { role: "employer", defaultEnterpriseNumber: EMPLOYER, today: "2025-06-30" },
+      catalogue,
+    };
   });
   afterEach(() => client.destroy());
 
   it("is unknown to the built-in catalogue, which stays as it was", async () => {
     assert.equal(CATALOGUE.has("trainingProviders"), false);
-    const outcome = await query({ operation: "trainingProviders", params: {}, paging: "all" }, { ...deps, catalogue: undefined });
+    const outcome = await query(
+      { operation: "trainingProviders", params: {}, paging: "all" },
+      { ...deps, catalogue: undefined },
+    );
     assert.deepEqual(codes(outcome.fla.anomalies), ["LOCAL-OPERATION-UNKNOWN query"]);
     assert.equal(server.seen.length, 0);
   });
 
   it("is validated from its descriptor: formats, required employer, page size limit, ignored filters", () => {
-    const friendly = validateQuery("trainingProviders", { providerNumber: "BE 0403.170.701", since: "04/03/2025", limit: "10" }, deps.validation, catalogue);
-    assert.deepEqual(friendly.value?.params, { enterpriseNumber: EMPLOYER, providerNumber: PROVIDER, since: "2025-03-04", limit: 10 });
+    const friendly = validateQuery(
+      "trainingProviders",
+      { providerNumber: "BE 0403.170.701", since: "04/03/2025", limit: "10" },
+      deps.validation,
+      catalogue,
+    );
+    assert.deepEqual(friendly.value?.params, {
+      enterpriseNumber: EMPLOYER,
+      providerNumber: PROVIDER,
+      since: "2025-03-04",
+      limit: 10,
+    });
     assert.deepEqual(friendly.anomalies, []);
 
-    const bad = validateQuery("trainingProviders", { providerNumber: "0403170702", since: "2025-02-30", limit: 51, pageNumber: 0 }, deps.validation, catalogue);
+    const bad = validateQuery(
+      "trainingProviders",
+      { providerNumber: "0403170702", since: "2025-02-30", limit: 51, pageNumber: 0 },
+      deps.validation,
+      catalogue,
+    );
     assert.equal(bad.value, undefined);
-    assert.deepEqual(codes(bad.anomalies).sort(), ["LOCAL-DATE-INVALID since", "LOCAL-ENTERPRISE-CHECKSUM providerNumber", "LOCAL-RANGE limit", "LOCAL-RANGE pageNumber"]);
+    assert.deepEqual(codes(bad.anomalies).sort(), [
+      "LOCAL-DATE-INVALID since",
+      "LOCAL-ENTERPRISE-CHECKSUM providerNumber",
+      "LOCAL-RANGE limit",
+      "LOCAL-RANGE pageNumber",
+    ]);
 
     const provider = validateQuery("trainingProviders", {}, { role: "provider" }, catalogue);
     assert.deepEqual(codes(provider.anomalies), ["LOCAL-EMPLOYER-REQUIRED enterpriseNumber"]);
 
-    const ignored = validateQuery("trainingProviders", { ssin: "85073003328", trainingId: "T-1" }, deps.validation, catalogue);
+    const ignored = validateQuery(
+      "trainingProviders",
+      { ssin: "85073003328", trainingId: "T-1" },
+      deps.validation,
+      catalogue,
+    );
     assert.ok(ignored.value, "a filter it does not take is a warning, not a refusal");
     assert.deepEqual(codes(ignored.anomalies), ["LOCAL-PARAM-IGNORED ssin"]);
     assert.deepEqual(ignored.value.params, { enterpriseNumber: EMPLOYER });
   });
 
   it("refuses bad parameters before any call", async () => {
-    const outcome = await query({ operation: "trainingProviders", params: { providerNumber: "123" }, paging: "all" }, deps);
+    const outcome = await query(
+      { operation: "trainingProviders", params: { providerNumber: "123" }, paging: "all" },
+      deps,
+    );
     assert.equal(outcome.output, "anomaly");
     assert.equal(outcome.fla.status, "INVALID");
     assert.deepEqual(codes(outcome.fla.anomalies), ["LOCAL-ENTERPRISE-FORMAT providerNumber"]);
@@ -114,7 +158,10 @@ describe("core/api catalogue: a query added as one descriptor", () => {
     assert.equal(outcome.fla.status, "OK");
     assert.equal(outcome.fla.operation, "trainingProviders");
     assert.deepEqual(outcome.output === "success" && (outcome.payload as { items: unknown[] }).items.length, 2);
-    assert.deepEqual(server.seen.map((_, i) => pathOf(i)), [`/REST/federalLearningAccount/v1/providers?enterpriseNumber=${EMPLOYER}&providerNumber=${PROVIDER}&limit=2`]);
+    assert.deepEqual(
+      server.seen.map((_, i) => pathOf(i)),
+      [`/REST/federalLearningAccount/v1/providers?enterpriseNumber=${EMPLOYER}&providerNumber=${PROVIDER}&limit=2`],
+    );
     assert.match(server.seen[0].authorization ?? "", /^Bearer token-1$/);
   });
 
@@ -123,26 +170,48 @@ describe("core/api catalogue: a query added as one descriptor", () => {
     const outcome = await query({ operation: "trainingProviders", params: { limit: 2 }, paging: "all" }, deps);
     assert.equal(outcome.output, "success");
     const items = outcome.output === "success" ? (outcome.payload as { providerNumber: string }[]) : [];
-    assert.deepEqual(items.map((item) => item.providerNumber), ["P-1", "P-2", "P-3", "P-4", "P-5"]);
-    assert.deepEqual(server.seen.map((_, i) => pathOf(i)), [
-      `/REST/federalLearningAccount/v1/providers?enterpriseNumber=${EMPLOYER}&limit=2`,
-      `/REST/federalLearningAccount/v1/providers?enterpriseNumber=${EMPLOYER}&pageNumber=2&limit=2`,
-      `/REST/federalLearningAccount/v1/providers?enterpriseNumber=${EMPLOYER}&pageNumber=3&limit=2`,
-    ]);
+    assert.deepEqual(
+      items.map((item) => item.providerNumber),
+      ["P-1", "P-2", "P-3", "P-4", "P-5"],
+    );
+    assert.deepEqual(
+      server.seen.map((_, i) => pathOf(i)),
+      [
+        `/REST/federalLearningAccount/v1/providers?enterpriseNumber=${EMPLOYER}&limit=2`,
+        `/REST/federalLearningAccount/v1/providers?enterpriseNumber=${EMPLOYER}&pageNumber=2&limit=2`,
+        `/REST/federalLearningAccount/v1/providers?enterpriseNumber=${EMPLOYER}&pageNumber=3&limit=2`,
+      ],
+    );
     assert.equal(outcome.fla.attempts, 3);
   });
 
   it("split: follows the next links, one awaited page at a time", async () => {
-    server.otherwise(providers(5, (url, page) => `${server.url}/providers?enterpriseNumber=${EMPLOYER}&pageNumber=${page}&limit=${url.searchParams.get("limit")}&cursor=c${page}`));
+    server.otherwise(
+      providers(
+        5,
+        (url, page) =>
+          `${server.url}/providers?enterpriseNumber=${EMPLOYER}&pageNumber=${page}&limit=${url.searchParams.get("limit")}&cursor=c${page}`,
+      ),
+    );
     const pages: QueryPage[] = [];
-    const outcome = await query({ operation: "trainingProviders", params: { limit: 2 }, paging: "split" }, { ...deps, onPage: (page) => void pages.push(page) });
+    const outcome = await query(
+      { operation: "trainingProviders", params: { limit: 2 }, paging: "split" },
+      { ...deps, onPage: (page) => void pages.push(page) },
+    );
     assert.deepEqual(outcome.output === "success" && outcome.payload, { pages: 3, items: 5 });
-    assert.deepEqual(pages.map((p) => [p.index, p.items.length, p.total, p.pageCount, p.last]), [
-      [0, 2, 5, 3, false],
-      [1, 2, 5, 3, false],
-      [2, 1, 5, 3, true],
-    ]);
-    assert.deepEqual(server.seen.slice(1).map((r) => new URL(r.url, "http://x").searchParams.get("cursor")), ["c2", "c3"], "the next links were followed as given");
+    assert.deepEqual(
+      pages.map((p) => [p.index, p.items.length, p.total, p.pageCount, p.last]),
+      [
+        [0, 2, 5, 3, false],
+        [1, 2, 5, 3, false],
+        [2, 1, 5, 3, true],
+      ],
+    );
+    assert.deepEqual(
+      server.seen.slice(1).map((r) => new URL(r.url, "http://x").searchParams.get("cursor")),
+      ["c2", "c3"],
+      "the next links were followed as given",
+    );
   });
 
   it("answered: a refusal of the API is an anomaly like any query's", async () => {
@@ -169,6 +238,7 @@ describe("core/api catalogue: a query added as one descriptor", () => {
       ],
       paged: true,
     });
-    for (const name of ["providerNumber", "since", "pageNumber", "limit"]) assert.ok(catalogue.queryParameterNames().includes(name), name);
+    for (const name of ["providerNumber", "since", "pageNumber", "limit"])
+      assert.ok(catalogue.queryParameterNames().includes(name), name);
   });
 });

@@ -36,33 +36,69 @@ const SAMPLE: Record<string, unknown> = {
 describe("core/api catalogue: every list is derived from the descriptors", () => {
   it("the built-in queries accept and require what they did before the descriptors (the contract as reconstructed)", () => {
     const fields = Object.fromEntries(
-      queries.map((spec) => [spec.name, { accepted: spec.params.map((p) => p.name), required: spec.params.filter((p) => p.in === "path" || p.required).map((p) => p.name) }]),
+      queries.map((spec) => [
+        spec.name,
+        {
+          accepted: spec.params.map((p) => p.name),
+          required: spec.params.filter((p) => p.in === "path" || p.required).map((p) => p.name),
+        },
+      ]),
     );
     assert.deepEqual(fields, {
       training: { accepted: ["trainingId"], required: ["trainingId"] },
-      trainings: { accepted: ["enterpriseNumber", "ssin", "startDate", "endDate", "page", "pageSize"], required: ["enterpriseNumber"] },
+      trainings: {
+        accepted: ["enterpriseNumber", "ssin", "startDate", "endDate", "page", "pageSize"],
+        required: ["enterpriseNumber"],
+      },
       declaration: { accepted: ["declarationId"], required: ["declarationId"] },
-      trainingRights: { accepted: ["enterpriseNumber", "ssin", "year", "page", "pageSize"], required: ["enterpriseNumber"] },
-      trainingCredit: { accepted: ["enterpriseNumber", "ssin", "year"], required: ["enterpriseNumber", "ssin", "year"] },
+      trainingRights: {
+        accepted: ["enterpriseNumber", "ssin", "year", "page", "pageSize"],
+        required: ["enterpriseNumber"],
+      },
+      trainingCredit: {
+        accepted: ["enterpriseNumber", "ssin", "year"],
+        required: ["enterpriseNumber", "ssin", "year"],
+      },
     });
   });
 
   it("operation names: the validation's and the nodes' lists are the descriptors' names by kind", () => {
-    assert.deepEqual([...DECLARE_OPERATIONS], specs.filter((s) => s.kind === "declare").map((s) => s.name));
-    assert.deepEqual([...QUERY_OPERATIONS], queries.map((s) => s.name));
+    assert.deepEqual(
+      [...DECLARE_OPERATIONS],
+      specs.filter((s) => s.kind === "declare").map((s) => s.name),
+    );
+    assert.deepEqual(
+      [...QUERY_OPERATIONS],
+      queries.map((s) => s.name),
+    );
     assert.deepEqual([...DECLARE_OPERATION_NAMES, ...QUERY_OPERATION_NAMES].sort(), Object.keys(OPERATIONS).sort());
-    for (const spec of specs) assert.equal(OPERATIONS[spec.name as keyof typeof OPERATIONS].name, spec.name, "keyed by its own name");
+    for (const spec of specs)
+      assert.equal(OPERATIONS[spec.name as keyof typeof OPERATIONS].name, spec.name, "keyed by its own name");
   });
 
   it("the editor's list: kind, path parameters, query parameters (required), paged", () => {
     const editor = operationsForEditor();
-    assert.deepEqual(editor.map((op) => op.name), Object.keys(OPERATIONS));
+    assert.deepEqual(
+      editor.map((op) => op.name),
+      Object.keys(OPERATIONS),
+    );
     for (const op of editor) {
       const spec = OPERATIONS[op.name as keyof typeof OPERATIONS];
       assert.equal(op.kind, spec.kind);
-      assert.deepEqual(op.pathParams, [...spec.pathTemplate.matchAll(/\{(\w+)\}/g)].map((m) => m[1]), op.name);
-      assert.deepEqual(op.queryParams.map((p) => p.name), spec.queryParams, op.name);
-      assert.deepEqual(op.queryParams.filter((p) => p.required).map((p) => p.name), spec.params.filter((p) => p.in === "query" && p.required).map((p) => p.name));
+      assert.deepEqual(
+        op.pathParams,
+        [...spec.pathTemplate.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
+        op.name,
+      );
+      assert.deepEqual(
+        op.queryParams.map((p) => p.name),
+        spec.queryParams,
+        op.name,
+      );
+      assert.deepEqual(
+        op.queryParams.filter((p) => p.required).map((p) => p.name),
+        spec.params.filter((p) => p.in === "query" && p.required).map((p) => p.name),
+      );
       assert.equal(op.paged, spec.answer === "collection", op.name);
     }
   });
@@ -75,8 +111,16 @@ describe("core/api catalogue: every list is derived from the descriptors", () =>
   it("the query validation's schema of each query: its parameters, its required ones", () => {
     for (const spec of queries) {
       const schema = schemaOf(spec) as { properties: Record<string, unknown>; required: string[] };
-      assert.deepEqual(Object.keys(schema.properties), spec.params.map((p) => p.name), spec.name);
-      assert.deepEqual(schema.required, spec.params.filter((p) => p.in === "path" || p.required).map((p) => p.name), spec.name);
+      assert.deepEqual(
+        Object.keys(schema.properties),
+        spec.params.map((p) => p.name),
+        spec.name,
+      );
+      assert.deepEqual(
+        schema.required,
+        spec.params.filter((p) => p.in === "path" || p.required).map((p) => p.name),
+        spec.name,
+      );
     }
   });
 
@@ -93,18 +137,28 @@ describe("core/api catalogue: every list is derived from the descriptors", () =>
           if (spec.params.some((p) => p.name === param.name)) continue;
           const result = validateQuery(spec.name, { ...given, [param.name]: SAMPLE[param.format] }, ctx);
           const warned = result.anomalies.some((a) => a.code === "LOCAL-PARAM-IGNORED" && a.field === param.name);
-          assert.equal(warned, filters.length > 0 && CATALOGUE.filters(other.name).includes(param.name), `${spec.name} given ${param.name}`);
+          assert.equal(
+            warned,
+            filters.length > 0 && CATALOGUE.filters(other.name).includes(param.name),
+            `${spec.name} given ${param.name}`,
+          );
           assert.equal(result.value?.params[param.name], undefined, `${spec.name} does not send ${param.name}`);
         }
       }
 
       for (const param of spec.params.filter((p) => (p.in === "path" || p.required) && !p.employer)) {
         const missing = validateQuery(spec.name, { ...given, [param.name]: undefined }, ctx);
-        assert.ok(missing.anomalies.some((a) => a.code === "LOCAL-REQUIRED" && a.field === param.name), `${spec.name} without ${param.name}`);
+        assert.ok(
+          missing.anomalies.some((a) => a.code === "LOCAL-REQUIRED" && a.field === param.name),
+          `${spec.name} without ${param.name}`,
+        );
       }
       for (const param of spec.params.filter((p) => p.employer)) {
         const missing = validateQuery(spec.name, { ...given, [param.name]: undefined }, { role: "provider" });
-        assert.ok(missing.anomalies.some((a) => a.code === "LOCAL-EMPLOYER-REQUIRED" && a.field === param.name), `${spec.name} without ${param.name}`);
+        assert.ok(
+          missing.anomalies.some((a) => a.code === "LOCAL-EMPLOYER-REQUIRED" && a.field === param.name),
+          `${spec.name} without ${param.name}`,
+        );
       }
     }
   });
@@ -123,19 +177,47 @@ describe("core/api catalogue: every list is derived from the descriptors", () =>
     const hint = LOCAL_ANOMALY_CODES["LOCAL-PARAM-IGNORED"].hint ?? "";
     for (const spec of queries) {
       const filters = CATALOGUE.filters(spec.name);
-      if (filters.length > 0) assert.ok(hint.includes(`${spec.name}: ${filters.join(", ")}`), `${spec.name} in ${hint}`);
+      if (filters.length > 0)
+        assert.ok(hint.includes(`${spec.name}: ${filters.join(", ")}`), `${spec.name} in ${hint}`);
       else assert.ok(!hint.includes(`${spec.name}:`), `${spec.name} takes no filter`);
     }
   });
 
   it("refuses a descriptor that contradicts itself when the catalogue is built", () => {
-    const base: OperationDescriptor = { name: "x", kind: "query", method: "GET", pathTemplate: "/x/{id}", params: [{ name: "id", in: "path", format: "id" }], idempotent: true, answer: "resource" };
+    const base: OperationDescriptor = {
+      name: "x",
+      kind: "query",
+      method: "GET",
+      pathTemplate: "/x/{id}",
+      params: [{ name: "id", in: "path", format: "id" }],
+      idempotent: true,
+      answer: "resource",
+    };
     assert.doesNotThrow(() => new Catalogue([base]));
     assert.throws(() => new Catalogue([{ ...base, pathTemplate: "/x" }]), /path parameters/);
-    assert.throws(() => new Catalogue([{ ...base, params: [...base.params, { name: "id", in: "query", format: "id" }] }]), /twice/);
+    assert.throws(
+      () => new Catalogue([{ ...base, params: [...base.params, { name: "id", in: "query", format: "id" }] }]),
+      /twice/,
+    );
     assert.throws(() => new Catalogue([{ ...base, answer: "collection" }]), /needs its paging/);
-    assert.throws(() => new Catalogue([{ ...base, paging: { page: "page", pageSize: "size", maxPageSize: 10, next: "nextLinkOrTotal" }, answer: "collection" }]), /paging parameter page/);
+    assert.throws(
+      () =>
+        new Catalogue([
+          {
+            ...base,
+            paging: { page: "page", pageSize: "size", maxPageSize: 10, next: "nextLinkOrTotal" },
+            answer: "collection",
+          },
+        ]),
+      /paging parameter page/,
+    );
     assert.throws(() => new Catalogue([base, base]), /Two operation descriptors/);
-    assert.throws(() => new Catalogue([{ ...base, params: [...base.params, { name: "end", in: "query", format: "date", notBefore: "start" }] }]), /unknown start/);
+    assert.throws(
+      () =>
+        new Catalogue([
+          { ...base, params: [...base.params, { name: "end", in: "query", format: "date", notBefore: "start" }] },
+        ]),
+      /unknown start/,
+    );
   });
 });

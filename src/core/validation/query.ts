@@ -7,7 +7,16 @@ import { CATALOGUE, FILTER_FORMATS, type Catalogue, type OperationSpec, type Par
 import { anomaly, AnomalyList, show } from "./anomalies";
 import { checkSchema, compileSchema } from "./compile";
 import { isAbsent, isPlainObject, toDate, toEnterpriseNumber, toNumber, toSsin, type Json } from "./normalize";
-import { checkDate, checkEnterpriseNumber, checkId, checkOrder, checkSsin, checkYear, isCalendarDate, localToday } from "./rules";
+import {
+  checkDate,
+  checkEnterpriseNumber,
+  checkId,
+  checkOrder,
+  checkSsin,
+  checkYear,
+  isCalendarDate,
+  localToday,
+} from "./rules";
 import { querySchema } from "./schemas";
 import type { QueryParams, ValidationContext, ValidQuery, Validation } from "./types";
 
@@ -37,7 +46,8 @@ export function schemaOf(spec: OperationSpec): object {
 /** The parameters any query of the catalogue takes, with the format each has (its first declaration's). */
 function knownParameters(catalogue: Catalogue): Map<string, ParamFormat> {
   const known = new Map<string, ParamFormat>();
-  for (const name of catalogue.names("query")) for (const param of catalogue.spec(name).params) if (!known.has(param.name)) known.set(param.name, param.format);
+  for (const name of catalogue.names("query"))
+    for (const param of catalogue.spec(name).params) if (!known.has(param.name)) known.set(param.name, param.format);
   return known;
 }
 
@@ -72,20 +82,29 @@ function checkParam(format: ParamFormat, value: unknown, field: string, today: s
 }
 
 /** Validates the parameters of `operation`, a query of `catalogue` (the built-in one unless told otherwise). */
-export function validateQuery(operation: string, input: Record<string, unknown>, ctx: ValidationContext, catalogue: Catalogue = CATALOGUE): Validation<ValidQuery> {
+export function validateQuery(
+  operation: string,
+  input: Record<string, unknown>,
+  ctx: ValidationContext,
+  catalogue: Catalogue = CATALOGUE,
+): Validation<ValidQuery> {
   const list = new AnomalyList();
   if (!catalogue.has(operation, "query")) {
-    list.add(anomaly("LOCAL-OPERATION-UNKNOWN", "query", { v: show(operation), allowed: catalogue.names("query").join(", ") }));
+    list.add(
+      anomaly("LOCAL-OPERATION-UNKNOWN", "query", { v: show(operation), allowed: catalogue.names("query").join(", ") }),
+    );
     return { anomalies: list.items };
   }
   const spec = catalogue.spec(operation);
   const source: Json = isPlainObject(input) ? input : {};
   const takesFilters = catalogue.filters(operation).length > 0;
-  const given = (name: string): unknown => (typeof source[name] === "string" ? (source[name] as string).trim() : source[name]);
+  const given = (name: string): unknown =>
+    typeof source[name] === "string" ? (source[name] as string).trim() : source[name];
   for (const [name, format] of knownOf(catalogue)) {
     if (!takesFilters || !FILTER_FORMATS.includes(format) || spec.params.some((param) => param.name === name)) continue;
     const raw = given(name);
-    if (!isAbsent(raw)) list.add(anomaly("LOCAL-PARAM-IGNORED", name, { v: show(raw), op: operation }, { severity: "WARNING" }));
+    if (!isAbsent(raw))
+      list.add(anomaly("LOCAL-PARAM-IGNORED", name, { v: show(raw), op: operation }, { severity: "WARNING" }));
   }
   const params: Json = {};
   for (const param of spec.params) {

@@ -4,11 +4,21 @@
  */
 import { CATALOGUE, type DeclareOperationName, type OperationSpec, type ParamFormat } from "../api/catalogue";
 
-export { TRAINING_SCHEMA, TRAINING_RIGHT_SCHEMA, NATURES, DURATION_UNITS, OUTCOMES, FUNDING_TYPES, RIGHT_UNITS } from "../api/operations/bodySchemas";
+export {
+  TRAINING_SCHEMA,
+  TRAINING_RIGHT_SCHEMA,
+  NATURES,
+  DURATION_UNITS,
+  OUTCOMES,
+  FUNDING_TYPES,
+  RIGHT_UNITS,
+} from "../api/operations/bodySchemas";
 
 /** The body schema of each declaration that sends a body, as its descriptor names it. */
 export const BODY_SCHEMAS = Object.fromEntries(
-  Object.values(CATALOGUE.operations).flatMap((spec) => (spec.kind === "declare" && spec.body ? [[spec.name, spec.body.schema]] : [])),
+  Object.values(CATALOGUE.operations).flatMap((spec) =>
+    spec.kind === "declare" && spec.body ? [[spec.name, spec.body.schema]] : [],
+  ),
 ) as Readonly<Record<Exclude<DeclareOperationName, "cancelTraining">, object>>;
 
 const text = { type: "string" };
@@ -34,6 +44,8 @@ function formatSchema(format: ParamFormat, spec: OperationSpec): object {
 export function querySchema(spec: OperationSpec): object {
   const properties: Record<string, unknown> = {};
   for (const param of spec.params) properties[param.name] = formatSchema(param.format, spec);
-  const required = spec.params.filter((param) => param.in === "path" || param.required === true).map((param) => param.name);
+  const required = spec.params
+    .filter((param) => param.in === "path" || param.required === true)
+    .map((param) => param.name);
   return { $id: `fla:query:${spec.name}`, type: "object", required, properties };
 }

@@ -5,7 +5,12 @@
 import { TRAINING_RIGHT_SCHEMA, TRAINING_SCHEMA } from "./bodySchemas";
 import type { OperationDescriptor, PagingDescriptor } from "./types";
 
-const PAGING = { page: "page", pageSize: "pageSize", maxPageSize: 100, next: "nextLinkOrTotal" } as const satisfies PagingDescriptor;
+const PAGING = {
+  page: "page",
+  pageSize: "pageSize",
+  maxPageSize: 100,
+  next: "nextLinkOrTotal",
+} as const satisfies PagingDescriptor;
 
 const PAGE_PARAMS = [
   { name: "page", in: "query", format: "page" },
@@ -13,7 +18,13 @@ const PAGE_PARAMS = [
 ] as const;
 
 /** The employer's enterprise number as a query filter (filled from the config node in the employer role). */
-const EMPLOYER_FILTER = { name: "enterpriseNumber", in: "query", format: "enterpriseNumber", required: true, employer: true } as const;
+const EMPLOYER_FILTER = {
+  name: "enterpriseNumber",
+  in: "query",
+  format: "enterpriseNumber",
+  required: true,
+  employer: true,
+} as const;
 
 /** Employer, worker and year in the path of a training right or credit. */
 const RIGHT_PATH = [
@@ -46,7 +57,15 @@ export const BUILT_IN_OPERATIONS = [
     idempotent: true,
     answer: "declaration",
   },
-  { name: "cancelTraining", kind: "declare", method: "DELETE", pathTemplate: "/trainings/{trainingId}", params: [TRAINING_ID], idempotent: true, answer: "cancellation" },
+  {
+    name: "cancelTraining",
+    kind: "declare",
+    method: "DELETE",
+    pathTemplate: "/trainings/{trainingId}",
+    params: [TRAINING_ID],
+    idempotent: true,
+    answer: "cancellation",
+  },
   {
     name: "declareTrainingRight",
     kind: "declare",
@@ -57,7 +76,15 @@ export const BUILT_IN_OPERATIONS = [
     idempotent: true,
     answer: "declaration",
   },
-  { name: "training", kind: "query", method: "GET", pathTemplate: "/trainings/{trainingId}", params: [TRAINING_ID], idempotent: true, answer: "resource" },
+  {
+    name: "training",
+    kind: "query",
+    method: "GET",
+    pathTemplate: "/trainings/{trainingId}",
+    params: [TRAINING_ID],
+    idempotent: true,
+    answer: "resource",
+  },
   {
     name: "trainings",
     kind: "query",
@@ -88,7 +115,12 @@ export const BUILT_IN_OPERATIONS = [
     kind: "query",
     method: "GET",
     pathTemplate: "/trainingRights",
-    params: [EMPLOYER_FILTER, { name: "ssin", in: "query", format: "ssin" }, { name: "year", in: "query", format: "year" }, ...PAGE_PARAMS],
+    params: [
+      EMPLOYER_FILTER,
+      { name: "ssin", in: "query", format: "ssin" },
+      { name: "year", in: "query", format: "year" },
+      ...PAGE_PARAMS,
+    ],
     paging: PAGING,
     idempotent: true,
     answer: "collection",

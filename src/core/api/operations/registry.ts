@@ -38,18 +38,23 @@ function checkDescriptor(descriptor: OperationDescriptor): void {
   if (duplicate) throw new TypeError(`${where} lists the parameter ${duplicate} twice.`);
   const pathParams = descriptor.params.filter((param) => param.in === "path").map((param) => param.name);
   if (!sameList(placeholders(descriptor.pathTemplate), pathParams)) {
-    throw new TypeError(`${where}: the path parameters (${pathParams.join(", ")}) are not those of ${descriptor.pathTemplate}, in order.`);
+    throw new TypeError(
+      `${where}: the path parameters (${pathParams.join(", ")}) are not those of ${descriptor.pathTemplate}, in order.`,
+    );
   }
   for (const param of descriptor.params) {
-    if (param.notBefore !== undefined && !names.includes(param.notBefore)) throw new TypeError(`${where}: ${param.name} refers to an unknown ${param.notBefore}.`);
+    if (param.notBefore !== undefined && !names.includes(param.notBefore))
+      throw new TypeError(`${where}: ${param.name} refers to an unknown ${param.notBefore}.`);
   }
   if (descriptor.paging) {
     for (const name of [descriptor.paging.page, descriptor.paging.pageSize]) {
-      if (!descriptor.params.some((param) => param.name === name && param.in === "query")) throw new TypeError(`${where}: the paging parameter ${name} is not a query parameter.`);
+      if (!descriptor.params.some((param) => param.name === name && param.in === "query"))
+        throw new TypeError(`${where}: the paging parameter ${name} is not a query parameter.`);
     }
     if (descriptor.answer !== "collection") throw new TypeError(`${where}: only a collection is paged.`);
   }
-  if (descriptor.answer === "collection" && !descriptor.paging) throw new TypeError(`${where}: a collection needs its paging.`);
+  if (descriptor.answer === "collection" && !descriptor.paging)
+    throw new TypeError(`${where}: a collection needs its paging.`);
 }
 
 function specOf(descriptor: OperationDescriptor): OperationSpec {
@@ -79,7 +84,8 @@ function pathSegment(operation: string, name: string, value: string): string {
   } catch {
     throw new TypeError(`The ${name} of the ${operation} operation is not valid text (a lone surrogate).`);
   }
-  if (segment === "." || segment === "..") throw new TypeError(`The ${name} of the ${operation} operation cannot be "${segment}": it would change the URL.`);
+  if (segment === "." || segment === "..")
+    throw new TypeError(`The ${name} of the ${operation} operation cannot be "${segment}": it would change the URL.`);
   return segment;
 }
 
@@ -117,7 +123,8 @@ export class Catalogue {
   constructor(descriptors: readonly OperationDescriptor[]) {
     const operations: Record<string, OperationSpec> = {};
     for (const descriptor of descriptors) {
-      if (Object.prototype.hasOwnProperty.call(operations, descriptor.name)) throw new TypeError(`Two operation descriptors are named ${descriptor.name}.`);
+      if (Object.prototype.hasOwnProperty.call(operations, descriptor.name))
+        throw new TypeError(`Two operation descriptors are named ${descriptor.name}.`);
       operations[descriptor.name] = specOf(descriptor);
     }
     this.operations = Object.freeze(operations);
@@ -126,7 +133,10 @@ export class Catalogue {
   /** This catalogue with more operations (or with some replaced, by name). */
   with(...descriptors: readonly OperationDescriptor[]): Catalogue {
     const replaced = new Set(descriptors.map((descriptor) => descriptor.name));
-    return new Catalogue([...Object.values(this.operations).filter((spec) => !replaced.has(spec.name)), ...descriptors]);
+    return new Catalogue([
+      ...Object.values(this.operations).filter((spec) => !replaced.has(spec.name)),
+      ...descriptors,
+    ]);
   }
 
   has(name: unknown, kind?: OperationKind): boolean {
@@ -149,7 +159,8 @@ export class Catalogue {
   /** Every parameter a query of this catalogue takes, once each, in the order they first appear. */
   queryParameterNames(): string[] {
     const names = new Set<string>();
-    for (const spec of Object.values(this.operations)) if (spec.kind === "query") for (const param of spec.params) names.add(param.name);
+    for (const spec of Object.values(this.operations))
+      if (spec.kind === "query") for (const param of spec.params) names.add(param.name);
     return [...names];
   }
 
@@ -183,10 +194,17 @@ export class Catalogue {
    * link is followed only when it stays below the API base URL (same origin, same base path), so that our bearer token
    * never goes to another host; otherwise the next page is computed as page + 1 with the same parameters.
    */
-  nextPageRequest(operation: string, params: OperationParams, page: CollectionPage, apiUrl: string, itemsSoFar: number): FlaRequest | undefined {
+  nextPageRequest(
+    operation: string,
+    params: OperationParams,
+    page: CollectionPage,
+    apiUrl: string,
+    itemsSoFar: number,
+  ): FlaRequest | undefined {
     const paging = this.spec(operation).paging;
     if (!paging) return undefined;
-    const hasMore = page.next !== undefined || (page.total !== undefined && itemsSoFar < page.total && page.items.length > 0);
+    const hasMore =
+      page.next !== undefined || (page.total !== undefined && itemsSoFar < page.total && page.items.length > 0);
     if (!hasMore || page.items.length === 0) return undefined;
     if (page.next !== undefined) {
       const path = pathBelowApi(page.next, apiUrl);
@@ -219,7 +237,9 @@ export class Catalogue {
       name: spec.name,
       kind: spec.kind,
       pathParams: [...spec.pathParams],
-      queryParams: spec.params.filter((param) => param.in === "query").map((param) => ({ name: param.name, required: param.required === true })),
+      queryParams: spec.params
+        .filter((param) => param.in === "query")
+        .map((param) => ({ name: param.name, required: param.required === true })),
       paged: spec.paging !== undefined,
     }));
   }
