@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  CATALOGUE,
   OPERATIONS,
   buildRequest,
   declarationStatusRequest,
@@ -29,6 +30,16 @@ describe("core/api catalogue", () => {
       "trainingRights GET /trainingRights",
       "trainingCredit GET /trainingCredits/{enterpriseNumber}/{ssin}/{year}",
     ]);
+  });
+
+  it("builds another catalogue from it without changing it: an operation replaced by name, one added", () => {
+    const moved = CATALOGUE.with({ ...OPERATIONS.training, pathTemplate: "/v2/trainings/{trainingId}" }, { ...OPERATIONS.trainings, name: "allTrainings" });
+    assert.equal(moved.buildRequest("training", { trainingId: "T-1" }).path, "/v2/trainings/T-1");
+    assert.equal(moved.buildRequest("allTrainings", { enterpriseNumber: "0203430576" }).path, "/trainings?enterpriseNumber=0203430576");
+    assert.deepEqual(moved.names(), [...Object.keys(OPERATIONS).filter((name) => name !== "training"), "training", "allTrainings"]);
+    assert.equal(buildRequest("training", { trainingId: "T-1" }).path, "/trainings/T-1");
+    assert.equal(CATALOGUE.has("allTrainings"), false);
+    assert.throws(() => CATALOGUE.buildRequest("allTrainings", {}), /not in the catalogue/);
   });
 
   it("encodes path parameters and builds the query string from the known parameters only", () => {

@@ -1,164 +1,60 @@
 /**
- * The operations catalogue: the ONE module that knows the FLA API's paths, methods, bodies and response shapes.
- * It is our reconstruction of fla-api.md section 3; the official SWAGGER replaces this file and nothing else.
- * Everything here is pure (no I/O): it builds requests and reads answers.
+ * The operations catalogue: the ONE entry to what the nodes know of the FLA API. Each operation is one descriptor
+ * (operations/builtIn.ts): method, path template, path and query parameters with their format, body schema, paging,
+ * whether it may be resent, and how its answer is read. Request building, local validation, the parameter lists of the
+ * query node, paging and the editor's lists are all derived from the descriptors (operations/registry.ts).
+ * The answers are read below. Everything here is pure (no I/O).
  */
 import type { Anomaly, FlaStatus, LocalizedText, Severity } from "../result";
+import { BUILT_IN_OPERATIONS } from "./operations/builtIn";
+import { Catalogue } from "./operations/registry";
+import type { CollectionPage, EditorOperation, FlaRequest, OperationParams, OperationSpec } from "./operations/types";
 
-export type DeclareOperationName = "createTraining" | "updateTraining" | "cancelTraining" | "declareTrainingRight";
-export type QueryOperationName = "training" | "trainings" | "declaration" | "trainingRights" | "trainingCredit";
-export type OperationName = DeclareOperationName | QueryOperationName;
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export { Catalogue, FILTER_FORMATS, pathBelowApi } from "./operations/registry";
+export type {
+  AnswerKind,
+  CollectionPage,
+  EditorOperation,
+  FlaRequest,
+  HttpMethod,
+  OperationDescriptor,
+  OperationKind,
+  OperationParams,
+  OperationSpec,
+  PagingDescriptor,
+  ParamDescriptor,
+  ParamFormat,
+} from "./operations/types";
 
-/** Every parameter an operation may place in its path or query string. */
-export interface OperationParams {
-  trainingId?: string;
-  declarationId?: string;
-  enterpriseNumber?: string;
-  ssin?: string;
-  year?: number | string;
-  startDate?: string;
-  endDate?: string;
-  page?: number;
-  pageSize?: number;
-}
-type ParamName = keyof OperationParams;
+type BuiltIn = (typeof BUILT_IN_OPERATIONS)[number];
+export type OperationName = BuiltIn["name"];
+export type DeclareOperationName = Extract<BuiltIn, { kind: "declare" }>["name"];
+export type QueryOperationName = Extract<BuiltIn, { kind: "query" }>["name"];
+/** Every parameter a built-in query takes (the query node's settings). */
+export type QueryParameterName = Extract<BuiltIn, { kind: "query" }>["params"][number]["name"];
 
-/** How a successful answer of the operation is read. */
-export type AnswerKind = "declaration" | "cancellation" | "resource" | "collection";
+/** The built-in catalogue: the operations of the FLA API as the nodes send them. */
+export const CATALOGUE = new Catalogue(BUILT_IN_OPERATIONS);
 
-export interface OperationSpec {
-  name: OperationName;
-  method: HttpMethod;
-  /** Path below the API base URL; `{name}` placeholders are filled from the params, percent-encoded. */
-  pathTemplate: string;
-  queryParams: readonly ParamName[];
-  /** True when sending it twice has the effect of sending it once (HTTP semantics), so any failure may be retried. */
-  idempotent: boolean;
-  hasBody: boolean;
-  answer: AnswerKind;
-}
+export const OPERATIONS = CATALOGUE.operations as Readonly<Record<OperationName, OperationSpec>>;
 
-const COLLECTION_QUERY = ["page", "pageSize"] as const;
+export const DECLARE_OPERATION_NAMES = CATALOGUE.names("declare") as readonly DeclareOperationName[];
+export const QUERY_OPERATION_NAMES = CATALOGUE.names("query") as readonly QueryOperationName[];
+export const QUERY_PARAMETER_NAMES = CATALOGUE.queryParameterNames() as readonly QueryParameterName[];
 
-export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
-  createTraining: { name: "createTraining", method: "POST", pathTemplate: "/trainings", queryParams: [], idempotent: false, hasBody: true, answer: "declaration" },
-  updateTraining: { name: "updateTraining", method: "PUT", pathTemplate: "/trainings/{trainingId}", queryParams: [], idempotent: true, hasBody: true, answer: "declaration" },
-  cancelTraining: { name: "cancelTraining", method: "DELETE", pathTemplate: "/trainings/{trainingId}", queryParams: [], idempotent: true, hasBody: false, answer: "cancellation" },
-  declareTrainingRight: {
-    name: "declareTrainingRight",
-    method: "PUT",
-    pathTemplate: "/trainingRights/{enterpriseNumber}/{ssin}/{year}",
-    queryParams: [],
-    idempotent: true,
-    hasBody: true,
-    answer: "declaration",
-  },
-  training: { name: "training", method: "GET", pathTemplate: "/trainings/{trainingId}", queryParams: [], idempotent: true, hasBody: false, answer: "resource" },
-  trainings: {
-    name: "trainings",
-    method: "GET",
-    pathTemplate: "/trainings",
-    queryParams: ["enterpriseNumber", "ssin", "startDate", "endDate", ...COLLECTION_QUERY],
-    idempotent: true,
-    hasBody: false,
-    answer: "collection",
-  },
-  declaration: { name: "declaration", method: "GET", pathTemplate: "/declarations/{declarationId}", queryParams: [], idempotent: true, hasBody: false, answer: "resource" },
-  trainingRights: {
-    name: "trainingRights",
-    method: "GET",
-    pathTemplate: "/trainingRights",
-    queryParams: ["enterpriseNumber", "ssin", "year", ...COLLECTION_QUERY],
-    idempotent: true,
-    hasBody: false,
-    answer: "collection",
-  },
-  trainingCredit: {
-    name: "trainingCredit",
-    method: "GET",
-    pathTemplate: "/trainingCredits/{enterpriseNumber}/{ssin}/{year}",
-    queryParams: [],
-    idempotent: true,
-    hasBody: false,
-    answer: "resource",
-  },
-};
-
-/** One HTTP request, ready for the client. `path` is relative to the API base URL and includes the query string. */
-export interface FlaRequest {
-  operation: OperationName;
-  method: HttpMethod;
-  path: string;
-  body?: unknown;
-  idempotent: boolean;
-  /**
-   * A non-idempotent request that may still be retried after an uncertain failure because the API detects the
-   * duplicate (a POST /trainings with an `externalReference` is answered 409 the second time).
-   */
-  duplicateSafe: boolean;
-  /** Whether a 2xx answer must be JSON (false for a 204 cancel). */
-  expectsJson: boolean;
-}
-
-export function isOperationName(value: unknown): value is OperationName {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(OPERATIONS, value);
-}
-
+/** The descriptor of a built-in operation, with the lists derived from it. */
 export function operationSpec(operation: OperationName): OperationSpec {
   return OPERATIONS[operation];
 }
 
-function paramText(value: unknown): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  return String(value);
+/** Per operation of the built-in catalogue: name, kind, path parameters, query parameters (name, required), paged. */
+export function operationsForEditor(): EditorOperation[] {
+  return CATALOGUE.forEditor();
 }
 
-/**
- * One path parameter, percent-encoded. Encoded, a value keeps every character except "." as it is in the URL, and "%"
- * becomes "%25", so the only values that `new URL()` would rewrite are the dot segments "." and "..": refused here
- * (validation refuses them first), so that the path sent never differs from its template.
- */
-function pathSegment(operation: OperationName, name: string, value: string): string {
-  let segment: string;
-  try {
-    segment = encodeURIComponent(value);
-  } catch {
-    throw new TypeError(`The ${name} of the ${operation} operation is not valid text (a lone surrogate).`);
-  }
-  if (segment === "." || segment === "..") throw new TypeError(`The ${name} of the ${operation} operation cannot be "${segment}": it would change the URL.`);
-  return segment;
-}
-
-/** Builds the request of one operation. Throws a TypeError when a path parameter is missing or would change the URL (validation runs before). */
+/** Builds the request of one built-in operation (see Catalogue.buildRequest). */
 export function buildRequest(operation: OperationName, params: OperationParams, body?: unknown): FlaRequest {
-  const spec = OPERATIONS[operation];
-  const path = spec.pathTemplate.replace(/\{(\w+)\}/g, (_match, name: string) => {
-    const value = paramText(params[name as ParamName]);
-    if (value === undefined) throw new TypeError(`The ${operation} operation needs a ${name}.`);
-    return pathSegment(operation, name, value);
-  });
-  const query = new URLSearchParams();
-  for (const name of spec.queryParams) {
-    const value = paramText(params[name]);
-    if (value !== undefined) query.append(name, value);
-  }
-  const search = query.toString();
-  return {
-    operation,
-    method: spec.method,
-    path: search ? `${path}?${search}` : path,
-    body: spec.hasBody ? body : undefined,
-    idempotent: spec.idempotent,
-    duplicateSafe: spec.idempotent || (operation === "createTraining" && hasExternalReference(body)),
-    expectsJson: spec.answer !== "cancellation",
-  };
-}
-
-/** The employer's own key of a training: the API answers 409 to a second POST with the same one. */
-export function hasExternalReference(body: unknown): boolean {
-  const ref = isRecord(body) ? body.externalReference : undefined;
-  return typeof ref === "string" && ref.trim() !== "";
+  return CATALOGUE.buildRequest(operation, params, body);
 }
 
 /** The request that reads the status of an asynchronous declaration (after a 202). */
@@ -299,15 +195,6 @@ export function problemAnomalies(data: unknown, fallbackCode: string, fallbackMe
   return [{ code: problem.type ?? fallbackCode, severity, message: problem.detail ?? problem.title ?? fallbackMessage, source: "fla" }];
 }
 
-export interface CollectionPage {
-  items: unknown[];
-  total?: number;
-  page?: number;
-  pageSize?: number;
-  /** The `next` link as the API gave it (absent on the last page). */
-  next?: string;
-}
-
 /** Reads a collection page; returns undefined when the body is not one (no `items` array). */
 export function readCollection(data: unknown): CollectionPage | undefined {
   if (!isRecord(data) || !Array.isArray(data.items)) return undefined;
@@ -315,11 +202,7 @@ export function readCollection(data: unknown): CollectionPage | undefined {
   return { items: data.items, total: num(data.total), page: num(data.page), pageSize: num(data.pageSize), next: text(data.next) };
 }
 
-/**
- * The request of the page after `page`, or undefined on the last page. A `next` link is followed only when it stays
- * below the API base URL (same origin, same base path), so that our bearer token never goes to another host;
- * otherwise the next page is computed as page + 1 with the same parameters.
- */
+/** The request of the page after `page` of a built-in query, or undefined on the last page (see Catalogue.nextPageRequest). */
 export function nextPageRequest(
   operation: QueryOperationName,
   params: OperationParams,
@@ -327,30 +210,5 @@ export function nextPageRequest(
   apiUrl: string,
   itemsSoFar: number,
 ): FlaRequest | undefined {
-  if (OPERATIONS[operation].answer !== "collection") return undefined;
-  const hasMore = page.next !== undefined || (page.total !== undefined && itemsSoFar < page.total && page.items.length > 0);
-  if (!hasMore || page.items.length === 0) return undefined;
-  if (page.next !== undefined) {
-    const path = pathBelowApi(page.next, apiUrl);
-    if (path !== undefined) return { ...buildRequest(operation, params), path };
-  }
-  const current = page.page ?? params.page ?? 1;
-  return buildRequest(operation, { ...params, page: current + 1, pageSize: params.pageSize ?? page.pageSize });
-}
-
-/** The path (with query) of `link` relative to the API base URL, or undefined when it points elsewhere. */
-export function pathBelowApi(link: string, apiUrl: string): string | undefined {
-  let base: URL;
-  let target: URL;
-  try {
-    base = new URL(apiUrl);
-    target = new URL(link, base.href.endsWith("/") ? base.href : base.href + "/");
-  } catch {
-    return undefined;
-  }
-  const basePath = base.pathname.replace(/\/+$/, "");
-  if (target.origin !== base.origin) return undefined;
-  if (target.pathname !== basePath && !target.pathname.startsWith(basePath + "/")) return undefined;
-  const rest = target.pathname.slice(basePath.length);
-  return (rest.startsWith("/") ? rest : "/" + rest) + target.search;
+  return CATALOGUE.nextPageRequest(operation, params, page, apiUrl, itemsSoFar);
 }

@@ -1,16 +1,17 @@
 /** The query controller: validate locally, read one resource or page through a collection (first, all or split). */
-import { FlaRequest, buildRequest, nextPageRequest, operationSpec, readCollection, CollectionPage } from "../api/catalogue";
+import { CATALOGUE, Catalogue, FlaRequest, readCollection, CollectionPage } from "../api/catalogue";
 import { FlaApiClient, FlaResponse, attemptsOf } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
 import type { Anomaly, FlaMeta, Outcome } from "../result";
 import { validateQuery } from "../validation";
-import type { QueryOperation, QueryParams, ValidationContext } from "../validation/types";
+import type { QueryParams, ValidationContext } from "../validation/types";
 import { mapReadFailure } from "./answer";
 
 export type Paging = "first" | "all" | "split";
 
 export interface QueryRequest {
-  operation: QueryOperation;
+  /** A query of the catalogue (a QueryOperation of the built-in one); an unknown name is a LOCAL-OPERATION-UNKNOWN anomaly. */
+  operation: string;
   /** Parameters as the user gave them (normalised and checked here). */
   params: Record<string, unknown>;
   paging: Paging;
@@ -32,6 +33,8 @@ export interface QueryDeps {
   signal?: AbortSignal;
   /** Split mode: called for each page as it arrives and awaited, so a slow consumer slows the reading down. */
   onPage?: (page: QueryPage) => Promise<void> | void;
+  /** The operations to read from: the built-in catalogue unless told otherwise. */
+  catalogue?: Catalogue;
 }
 
 /** Guards against an API whose `next` links never end. */
@@ -44,7 +47,8 @@ const MAX_PAGES = 1_000_000;
  */
 export async function query(request: QueryRequest, deps: QueryDeps): Promise<Outcome> {
   const startedAt = Date.now();
-  const checked = validateQuery(request.operation, request.params, deps.validation);
+  const catalogue = deps.catalogue ?? CATALOGUE;
+  const checked = validateQuery(request.operation, request.params, deps.validation, catalogue);
   if (!checked.value) {
     return {
       output: "anomaly",
@@ -54,9 +58,9 @@ export async function query(request: QueryRequest, deps: QueryDeps): Promise<Out
   }
   const params: QueryParams = checked.value.params;
   // Warnings of validation (e.g. a filter this query ignores) travel with every message of the run.
-  const run = new QueryRun(request, deps, startedAt, checked.anomalies);
+  const run = new QueryRun(request, deps, catalogue, startedAt, checked.anomalies);
   try {
-    const isCollection = operationSpec(request.operation).answer === "collection";
+    const isCollection = catalogue.spec(request.operation).paging !== undefined;
     if (request.paging === "first" || (!isCollection && request.paging === "all")) return await run.single(params);
     if (!isCollection) return await run.singleAsPage(params);
     return await run.pages(params);
@@ -73,19 +77,20 @@ class QueryRun {
   constructor(
     private readonly request: QueryRequest,
     private readonly deps: QueryDeps,
+    private readonly catalogue: Catalogue,
     private readonly startedAt: number,
     private readonly warnings: Anomaly[] = [],
   ) {}
 
   async single(params: QueryParams): Promise<Outcome> {
-    const response = await this.send(buildRequest(this.request.operation, params));
+    const response = await this.send(this.catalogue.buildRequest(this.request.operation, params));
     if (response.httpStatus !== 200) return this.failure(response);
     return { output: "success", payload: response.data, fla: this.meta(response.httpStatus) };
   }
 
   /** Split mode on a single resource: one page of one item, so that the message still leaves. */
   async singleAsPage(params: QueryParams): Promise<Outcome> {
-    const response = await this.send(buildRequest(this.request.operation, params));
+    const response = await this.send(this.catalogue.buildRequest(this.request.operation, params));
     if (response.httpStatus !== 200) return this.failure(response);
     await this.deps.onPage?.({ items: [response.data], index: 0, total: 1, pageCount: 1, last: true, fla: this.meta(200) });
     return { output: "success", payload: { pages: 1, items: 1 }, fla: this.meta(200) };
@@ -93,8 +98,9 @@ class QueryRun {
 
   async pages(params: QueryParams): Promise<Outcome> {
     const split = this.request.paging === "split";
+    const pageSizeParam = this.catalogue.spec(this.request.operation).paging?.pageSize;
     const collected: unknown[] = [];
-    let next: FlaRequest | undefined = buildRequest(this.request.operation, params);
+    let next: FlaRequest | undefined = this.catalogue.buildRequest(this.request.operation, params);
     while (next) {
       const response = await this.send(next);
       if (response.httpStatus !== 200) return this.failure(response);
@@ -105,7 +111,7 @@ class QueryRun {
         });
       }
       this.itemsRead += page.items.length;
-      const following = nextPageRequest(this.request.operation, params, page, this.deps.client.apiUrl, this.itemsRead);
+      const following = this.catalogue.nextPageRequest(this.request.operation, params, page, this.deps.client.apiUrl, this.itemsRead);
       if (following && following.path === next.path) {
         throw new FlaError("FLA_RESPONSE", `The FLA API's next link of the ${this.request.operation} query points at the same page again: paging stopped.`);
       }
@@ -114,7 +120,7 @@ class QueryRun {
           items: page.items,
           index: this.pageIndex,
           total: page.total,
-          pageCount: pageCountOf(page, params),
+          pageCount: pageCountOf(page, pageSizeParam === undefined ? undefined : params[pageSizeParam]),
           last: following === undefined,
           fla: this.meta(response.httpStatus),
         });
@@ -181,8 +187,9 @@ class QueryRun {
   }
 }
 
-function pageCountOf(page: CollectionPage, params: QueryParams): number | undefined {
-  const size = page.pageSize ?? params.pageSize;
+/** `requestedSize`: the page size parameter of the request, used when the page does not say its size. */
+function pageCountOf(page: CollectionPage, requestedSize: unknown): number | undefined {
+  const size = page.pageSize ?? (typeof requestedSize === "number" ? requestedSize : undefined);
   if (page.total === undefined || !size) return undefined;
   return Math.max(1, Math.ceil(page.total / size));
 }

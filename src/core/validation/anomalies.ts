@@ -3,6 +3,7 @@
  * the field and the value received. `LOCAL_ANOMALY_CODES` is the generic catalogue for the README and the node help.
  */
 import type { Anomaly, LocalizedText, Severity } from "../result";
+import { CATALOGUE } from "../api/catalogue";
 
 type Lang = keyof LocalizedText;
 
@@ -372,7 +373,7 @@ export const LOCAL_ANOMALY_CODES: Record<string, { en: string; fr: string; nl: s
     en: "Warning: a filter given to a query that does not take it is ignored.",
     fr: "Avertissement : un filtre donné à une requête qui ne l'accepte pas est ignoré.",
     nl: "Waarschuwing: een filter voor een query die hem niet aanvaardt, wordt genegeerd.",
-    hint: "trainings filters on ssin and dates; trainingRights and trainingCredit on ssin and year.",
+    hint: `The filters each query takes: ${CATALOGUE.filtersByQuery()}.`,
   },
   "LOCAL-BODY-IGNORED": {
     en: "Warning: cancelTraining sends no body, the other fields of the payload are not sent.",

@@ -1,12 +1,14 @@
 /** Types of the local validation that runs before any call to the FLA API. */
 import type { Anomaly } from "../result";
 import type { Role } from "../settings";
+import { DECLARE_OPERATION_NAMES, QUERY_OPERATION_NAMES, type DeclareOperationName, type OperationParams, type QueryOperationName } from "../api/catalogue";
 
-export type DeclareOperation = "createTraining" | "updateTraining" | "cancelTraining" | "declareTrainingRight";
-export type QueryOperation = "training" | "trainings" | "declaration" | "trainingRights" | "trainingCredit";
+/** The operation names come from the catalogue's descriptors (api/operations/builtIn.ts). */
+export type DeclareOperation = DeclareOperationName;
+export type QueryOperation = QueryOperationName;
 
-export const DECLARE_OPERATIONS: readonly DeclareOperation[] = ["createTraining", "updateTraining", "cancelTraining", "declareTrainingRight"];
-export const QUERY_OPERATIONS: readonly QueryOperation[] = ["training", "trainings", "declaration", "trainingRights", "trainingCredit"];
+export const DECLARE_OPERATIONS: readonly DeclareOperation[] = DECLARE_OPERATION_NAMES;
+export const QUERY_OPERATIONS: readonly QueryOperation[] = QUERY_OPERATION_NAMES;
 
 export interface ValidationContext {
   role: Role;
@@ -18,12 +20,13 @@ export interface ValidationContext {
   customSchema?: object;
 }
 
-export interface DeclarationParams {
+/** A type rather than an interface, so that it is a catalogue's OperationParams (which has an index signature). */
+export type DeclarationParams = {
   trainingId?: string;
   enterpriseNumber?: string;
   ssin?: string;
   year?: number;
-}
+};
 
 export interface ValidDeclaration {
   operation: DeclareOperation;
@@ -33,20 +36,12 @@ export interface ValidDeclaration {
   params: DeclarationParams;
 }
 
-export interface QueryParams {
-  trainingId?: string;
-  declarationId?: string;
-  enterpriseNumber?: string;
-  ssin?: string;
-  year?: number;
-  startDate?: string;
-  endDate?: string;
-  page?: number;
-  pageSize?: number;
-}
+/** A query's parameters, normalised: those of the built-in queries by name, and any other a descriptor declares. */
+export type QueryParams = OperationParams;
 
 export interface ValidQuery {
-  operation: QueryOperation;
+  /** A query of the catalogue it was validated against (the built-in one unless told otherwise). */
+  operation: string;
   params: QueryParams;
 }
 
