@@ -25,6 +25,8 @@ export interface FlaErrorOptions {
   reason?: string;
   /** True when trying again later may succeed. */
   retryable?: boolean;
+  /** HTTP requests sent before this failure (0 when none was). */
+  attempts?: number;
   /** What went wrong underneath. Kept as is when it is a FlaError; anything else is reduced to a SafeCause. */
   cause?: unknown;
 }
@@ -34,25 +36,39 @@ export class FlaError extends Error {
   readonly httpStatus?: number;
   readonly reason?: string;
   readonly retryable: boolean;
+  /**
+   * HTTP requests sent before the failure: what `msg.fla.attempts` reports. Set by the HTTP client when it gives up
+   * (it alone counts them), so not readonly.
+   */
+  attempts: number;
 
   constructor(code: FlaErrorCode, message: string, options: FlaErrorOptions = {}) {
-    super(message);
+    // Node-RED copies `cause` into msg.error: a library's error there would carry its request (token, body, SSIN).
+    super(message, options.cause === undefined ? undefined : { cause: safeCauseOf(options.cause) });
     this.name = "FlaError";
     this.code = code;
     this.httpStatus = options.httpStatus;
     this.reason = options.reason;
     this.retryable = options.retryable ?? false;
-    if (options.cause !== undefined) {
-      // Node-RED copies `cause` into msg.error: a library's error there would carry its request (token, body, SSIN).
-      const cause = options.cause instanceof FlaError || options.cause instanceof SafeCause ? options.cause : safeCause(options.cause);
-      Object.defineProperty(this, "cause", { value: cause, enumerable: false });
-    }
+    this.attempts = options.attempts ?? 0;
+  }
+
+  /**
+   * The same failure told from further up (which page, which employer): same code, status, reason, retryability and
+   * attempts, with this error as its cause.
+   */
+  static within(error: FlaError, message: string, attempts = error.attempts): FlaError {
+    return new FlaError(error.code, message, { httpStatus: error.httpStatus, reason: error.reason, retryable: error.retryable, attempts, cause: error });
   }
 
   /** What a flow sees in `msg.error` (Node-RED adds `source`). */
   toJSON(): { code: FlaErrorCode; message: string; httpStatus?: number; reason?: string } {
     return { code: this.code, message: this.message, httpStatus: this.httpStatus, reason: this.reason };
   }
+}
+
+function safeCauseOf(cause: unknown): FlaError | SafeCause {
+  return cause instanceof FlaError || cause instanceof SafeCause ? cause : safeCause(cause);
 }
 
 export function isFlaError(value: unknown): value is FlaError {

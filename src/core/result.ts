@@ -16,20 +16,27 @@ export interface Anomaly {
   /** A sentence a person can act on (English). */
   message: string;
   description?: LocalizedText;
-  source: "local" | "fla";
+  /**
+   * Who named the code: `local` (validation before any call, LOCAL-*), `fla` (the platform's own code, passed on as
+   * received) or `client` (this package, reading an answer of the platform: CLIENT-*, see core/clientAnomalies.ts).
+   */
+  source: AnomalySource;
 }
+
+export type AnomalySource = "local" | "fla" | "client";
 
 export type FlaStatus =
   | "ACCEPTED"
   | "ACCEPTED_WITH_WARNINGS"
-  | "REJECTED"
+  | "REJECTED" // the FLA refused it (its anomalies say why)
   | "PENDING"
   | "ALREADY_DECLARED"
   | "CANCELLED"
   | "INVALID" // local validation failed, nothing was sent
   | "FORBIDDEN" // 403: scope or mandate
   | "NOT_FOUND"
-  | "OK"; // a successful read
+  | "OK" // a successful read
+  | "ERROR"; // a technical failure (network, timeout, auth, config...): msg.error says what, on the Catch node
 
 export interface FlaMeta {
   operation: string;

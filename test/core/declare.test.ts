@@ -173,7 +173,7 @@ describe("core/declare against a real HTTP server", () => {
     const outcome = await declare({ operation: "createTraining", payload: training() }, deps);
     assert.equal(outcome.output, "success");
     assert.equal(fla(outcome).status, "PENDING");
-    assert.equal(fla(outcome).anomalies[0].code, "FLA-POLL-FAILED");
+    assert.equal(fla(outcome).anomalies[0].code, "CLIENT-POLL-FAILED");
     assert.equal(fla(outcome).attempts, 4);
   });
 

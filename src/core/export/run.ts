@@ -26,6 +26,7 @@ import { abortedError } from "../api/backoff";
 import { buildRequest, readCollection, readProblem, type FlaRequest } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
+import { flaMeta } from "../outcome";
 import { mapReadFailure } from "../query/answer";
 import type { Anomaly, FlaMeta } from "../result";
 import { CollectionFiles, dataFiles, relativePath } from "./collectionFiles";
@@ -762,15 +763,18 @@ export class ExportRun {
     }
     // A credit's answer may quote the worker's SSIN: it stays out of messages (and the problem is not passed on).
     const anomalies: Anomaly[] = personal ? mapped.anomalies.map(redactAnomaly) : mapped.anomalies;
-    return new Refused(collection, {
-      operation,
-      httpStatus: response.httpStatus,
-      status: mapped.status,
-      anomalies,
-      ...(personal ? {} : { problem: response.data }),
-      attempts: response.attempts,
-      durationMs: response.durationMs,
-    });
+    return new Refused(
+      collection,
+      flaMeta({
+        operation,
+        httpStatus: response.httpStatus,
+        status: mapped.status,
+        anomalies,
+        ...(personal ? {} : { problem: response.data }),
+        attempts: response.attempts,
+        durationMs: response.durationMs,
+      }),
+    );
   }
 
   private progress(context: EmployerContext, collection: CollectionName, page: number, pageCount: number | undefined, written: number, total: number | undefined): void {
