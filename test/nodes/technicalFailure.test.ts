@@ -80,6 +80,7 @@ describe("a technical failure is status ERROR on every node (real runtime, simul
       await out.waitFor(1, 50_000);
       const caught = assertNetworkError(out);
       assert.equal(caught.fla!.operation, "export");
+      assert.ok(Number(caught.fla!.attempts) >= 1, "the requests sent are counted");
     });
   });
 });

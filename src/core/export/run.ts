@@ -745,7 +745,7 @@ export class ExportRun {
       throw new FlaError(
         failure.code,
         `The export of ${collection} of ${context.enterpriseNumber} stopped at ${where}: ${redactSsins(failure.message)} The export resumes from there when run again.`,
-        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, cause },
+        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, attempts: failure.attempts, cause },
       );
     }
   }
@@ -759,6 +759,7 @@ export class ExportRun {
         httpStatus: mapped.error.httpStatus,
         reason: mapped.error.reason,
         retryable: mapped.error.retryable,
+        attempts: response.attempts,
       });
     }
     // A credit's answer may quote the worker's SSIN: it stays out of messages (and the problem is not passed on).
