@@ -66,6 +66,11 @@ export function answerMeaning(row: AnswerRow, httpStatus: number): AnswerMeaning
   return ANSWERS[row][httpStatus] ?? UNEXPECTED;
 }
 
+/** True when the answer is the resource or page read (a 200), for a read of that kind. */
+export function isReadData(row: AnswerRow, httpStatus: number): boolean {
+  return answerMeaning(row, httpStatus).means === "data";
+}
+
 /** The anomalies of a refusal: the platform's, or the client code of the table with the platform's own words. */
 export function refusalAnomalies(code: ClientAnomalyCode, data: unknown, params: ClientAnomalyParams): Anomaly[] {
   return problemAnomalies(data, (said) => clientAnomaly(code, { ...params, said }));

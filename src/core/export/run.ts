@@ -26,6 +26,7 @@ import { abortedError } from "../api/backoff";
 import { buildRequest, readCollection, readProblem, type FlaRequest } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
+import { isReadData } from "../api/answers";
 import { flaMeta } from "../outcome";
 import { mapReadFailure } from "../query/answer";
 import type { Anomaly, FlaMeta } from "../result";
@@ -418,7 +419,7 @@ export class ExportRun {
       this.checkAbort();
       const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page: 1, pageSize: 1 });
       const response = await this.send(request, context, collection, pageName(segment, 1));
-      if (response.httpStatus !== 200) return this.refusal(context, collection, response, "");
+      if (!isReadData("collection", response.httpStatus)) return this.refusal(context, collection, response, "");
       const page = readCollection(response.data);
       if (!page || page.total !== segment.written) {
         state.complete = false;
@@ -550,7 +551,7 @@ export class ExportRun {
         askAhead(segment.nextPage, segment.total);
         const response = unwrap(await asked.get(segment.nextPage)!);
         asked.delete(segment.nextPage);
-        if (response.httpStatus !== 200) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
+        if (!isReadData("collection", response.httpStatus)) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
           throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${collection} read of ${context.enterpriseNumber} (${where}) with something that is not a collection (no items array). The export resumes from this page when run again.`);

@@ -1,5 +1,7 @@
 /** The query controller: validate locally, read one resource or page through a collection (first, all or split). */
 import { FlaRequest, buildRequest, nextPageRequest, operationSpec, readCollection, CollectionPage } from "../api/catalogue";
+import { isReadData } from "../api/answers";
+import type { AnswerKind } from "../api/catalogue";
 import { FlaApiClient, FlaResponse, attemptsOf } from "../api/httpClient";
 import { FlaError } from "../errors";
 import { anomalyOutcome, asFlaError, errorOutcome, flaMeta, invalidOutcome, successOutcome, type MetaFields } from "../outcome";
@@ -62,6 +64,7 @@ export async function query(request: QueryRequest, deps: QueryDeps): Promise<Out
 
 class QueryRun {
   private attempts = 0;
+  private readonly answer: AnswerKind;
   private pageIndex = 0;
   private itemsRead = 0;
 
@@ -70,18 +73,20 @@ class QueryRun {
     private readonly deps: QueryDeps,
     private readonly startedAt: number,
     private readonly warnings: Anomaly[] = [],
-  ) {}
+  ) {
+    this.answer = operationSpec(request.operation).answer;
+  }
 
   async single(params: QueryParams): Promise<Outcome> {
     const response = await this.send(buildRequest(this.request.operation, params));
-    if (response.httpStatus !== 200) return this.failure(response);
+    if (!isReadData(this.answer, response.httpStatus)) return this.failure(response);
     return successOutcome(response.data, this.fields(response.httpStatus));
   }
 
   /** Split mode on a single resource: one page of one item, so that the message still leaves. */
   async singleAsPage(params: QueryParams): Promise<Outcome> {
     const response = await this.send(buildRequest(this.request.operation, params));
-    if (response.httpStatus !== 200) return this.failure(response);
+    if (!isReadData(this.answer, response.httpStatus)) return this.failure(response);
     await this.deps.onPage?.({ items: [response.data], index: 0, total: 1, pageCount: 1, last: true, fla: this.meta(200) });
     return successOutcome({ pages: 1, items: 1 }, this.fields(200));
   }
@@ -92,7 +97,7 @@ class QueryRun {
     let next: FlaRequest | undefined = buildRequest(this.request.operation, params);
     while (next) {
       const response = await this.send(next);
-      if (response.httpStatus !== 200) return this.failure(response);
+      if (!isReadData(this.answer, response.httpStatus)) return this.failure(response);
       const page = readCollection(response.data);
       if (!page) {
         throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${this.request.operation} query with something that is not a collection (no items array).`, {

@@ -1,6 +1,7 @@
 /**
  * The local anomalies: one stable code per kind of failure, with a sentence in English, French and Dutch that names
  * the field and the value received. `LOCAL_ANOMALY_CODES` is the generic catalogue for the README and the node help.
+ * The anomalies this package names while reading an answer of the platform (CLIENT-*) are in core/clientAnomalies.ts.
  */
 import type { Anomaly, LocalizedText, Severity } from "../result";
 
