@@ -85,11 +85,13 @@ export function conflictAnomalies(data: unknown, duplicate: boolean, params: Cli
   const problem = readProblem(data);
   const severity = duplicate ? "WARNING" : "BLOCKING";
   const field = duplicate ? "externalReference" : undefined;
-  const fallback = clientAnomaly(duplicate ? "CLIENT-DUPLICATE" : "CLIENT-CONFLICT", params, { field });
+  const code: ClientAnomalyCode = duplicate ? "CLIENT-DUPLICATE" : "CLIENT-CONFLICT";
   if (problem.issues.length > 0) return problem.issues.map((issue) => ({ ...issue, severity, ...(issue.field || !field ? {} : { field }) }));
-  if (problem.code !== undefined) return [{ code: problem.code, severity, ...(field ? { field } : {}), message: problem.detail ?? fallback.message, source: "fla" }];
-  const said = problem.detail ?? problem.title;
-  return [said ? clientAnomaly(fallback.code as ClientAnomalyCode, { ...params, said }, { field }) : fallback];
+  if (problem.code !== undefined) {
+    const message = problem.detail ?? clientAnomaly(code, params).message;
+    return [{ code: problem.code, severity, ...(field ? { field } : {}), message, source: "fla" }];
+  }
+  return [clientAnomaly(code, { ...params, said: problem.detail ?? problem.title }, { field })];
 }
 
 /** An answer no row expects: a technical failure, with the platform's summary of the problem. */
