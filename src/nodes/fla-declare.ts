@@ -5,14 +5,15 @@ import type { DeclareDeps } from "../core/declare";
 import {
   DECLARATION_KIND,
   checkDeclaration,
-  errorOutcomeOf,
   reviveOutcome,
   sendDeclaration,
+  storeOutcome,
   type DeclarationData,
   type StoredOutcome,
   type ValidatedDeclaration,
 } from "../core/declare/outboxDeclaration";
 import { FlaError } from "../core/errors";
+import { errorOutcome } from "../core/outcome";
 import { processDeclareMessage, type DeclarationRequest, type Part } from "../core/messages/declareMessage";
 import { splitMessage } from "../core/messages/journaledMessage";
 import type { Delivery, Dispatcher, NewOutboxEntry, OutboxEntry } from "../core/outbox";
@@ -103,7 +104,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     const handle = async (entry: OutboxEntry) => {
       if (!connection?.outboxClient || !connection.settings) {
         const problem = connection?.problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig"));
-        return { type: "final" as const, outcome: { output: "error" as const, error: problem.toJSON(), fla: { operation: String((entry.data as DeclarationData).operation), status: "REJECTED" as const, anomalies: [], attempts: 0, durationMs: 0 } } };
+        return { type: "final" as const, outcome: storeOutcome(errorOutcome(String((entry.data as DeclarationData).operation), problem)) };
       }
       return sendDeclaration(entry, {
         client: connection.outboxClient,
@@ -123,7 +124,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       inMemoryParts.delete(sideKey(delivery.id));
       validatedAtAccept.delete(delivery.id);
       const operation = data?.operation ?? String(def.operation);
-      const outcome: Outcome = delivery.error ? errorOutcomeOf(operation, delivery.error) : reviveOutcome(delivery.outcome);
+      const outcome: Outcome = delivery.error ? errorOutcome(operation, delivery.error) : reviveOutcome(delivery.outcome);
       if (delivery.resumed) outcome.fla = { ...outcome.fla, resumed: true };
       emitOutcome(RED, this, msg as NodeMessageInFlow, (out) => this.send(out), outcome);
       status.finished(connection!, outcome);
@@ -169,7 +170,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     const onInput = async (msg: DeclareInput, send: Send, done: (err?: Error) => void): Promise<void> => {
       const problem = setupProblem ?? (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
       if (problem || !connection?.settings || !config) {
-        emitOutcome(RED, this, msg, send, { output: "error", error: problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")), fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
+        emitOutcome(RED, this, msg, send, errorOutcome(String(def.operation), problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig"))));
         return finish(this, msg, done);
       }
       let outbox: Dispatcher<StoredOutcome>;
@@ -178,7 +179,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       } catch (err) {
         // The journal cannot be opened (permissions, disk): every message says so, nothing is dropped silently.
         const error = new FlaError("FLA_FILE", `The FLA outbox cannot be opened: ${err instanceof Error ? err.message : String(err)}`);
-        emitOutcome(RED, this, msg, send, { output: "error", error, fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
+        emitOutcome(RED, this, msg, send, errorOutcome(String(def.operation), error));
         return finish(this, msg, done);
       }
       const { journaled, inMemory } = splitMessage(msg as unknown as Record<string, unknown>, SET_PER_DECLARATION);

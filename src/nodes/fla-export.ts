@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { sleep } from "../core/api/backoff";
 import { FlaError } from "../core/errors";
+import { asFlaError, flaMeta } from "../core/outcome";
 import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
 import type { Role } from "../core/settings";
 import { connectionOf } from "./shared/configLookup";
@@ -35,13 +36,6 @@ function packageId(): string {
   } catch {
     return "node-red-contrib-careerpro-fla";
   }
-}
-
-/** Anything a run throws, as a FlaError with a stable code (what a Catch node reads in msg.error.code). */
-function asFlaError(err: unknown): FlaError {
-  if (err instanceof FlaError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new FlaError("FLA_HTTP", `The export failed unexpectedly: ${message}`, { cause: err });
 }
 
 /**
@@ -91,18 +85,19 @@ export = function registerFlaExport(RED: NodeAPI): void {
     else if (connection?.warnings[0]) status.warning(connection.warnings[0]);
     else status.clear();
 
-    const fail = (msg: Out, err: unknown, folder?: string): void => {
-      const error = asFlaError(err);
+    const fail = (msg: Out, err: unknown, folder?: string, startedAt?: number): void => {
+      // Anything a run throws, as a FlaError with a stable code (what a Catch node reads in msg.error.code).
+      const error = asFlaError(err, "The export failed unexpectedly");
       status.failed(error.code);
       if (folder !== undefined) msg.folder = folder;
-      msg.fla = { operation: OPERATION, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0, folder, resumable: folder !== undefined };
+      msg.fla = flaMeta({ operation: OPERATION, status: "ERROR", attempts: error.attempts, startedAt }, { folder, resumable: folder !== undefined });
       this.error(error, msg);
     };
 
     const refusedInputMessage = (msg: Out, refused: RefusedInput): NodeMessage => {
       const out = RED.util.cloneMessage(msg) as Out;
       out.payload = refused.input;
-      out.fla = { operation: OPERATION, status: "INVALID", anomalies: refused.anomalies, attempts: 0, durationMs: 0 };
+      out.fla = flaMeta({ operation: OPERATION, status: "INVALID", anomalies: refused.anomalies });
       return out;
     };
 
@@ -177,20 +172,13 @@ export = function registerFlaExport(RED: NodeAPI): void {
         msg.payload = manifest;
         msg.complete = manifest.complete;
         msg.folder = folder;
-        msg.fla = {
-          operation: OPERATION,
-          status: "OK",
-          anomalies: [],
-          attempts: 0,
-          durationMs: Date.now() - startedAt,
-          folder,
-          complete: manifest.complete,
-          resumed: resume !== undefined,
-          employers: countEmployers(manifest),
-        };
+        msg.fla = flaMeta(
+          { operation: OPERATION, status: "OK", startedAt, resumed: resume !== undefined },
+          { folder, complete: manifest.complete, employers: countEmployers(manifest) },
+        );
         send([msg, null]);
       } catch (err) {
-        fail(msg, err, folder);
+        fail(msg, err, folder, startedAt);
       }
     };
 

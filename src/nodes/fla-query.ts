@@ -3,6 +3,7 @@ import { FlaError } from "../core/errors";
 import { localAnomalyOutcome, unsafePayloadOutcome } from "../core/messages/localOutcome";
 import { resolveOperation } from "../core/messages/operation";
 import { mergeQueryParams, QUERY_PARAMETER_NAMES, type QueryParameterName } from "../core/messages/queryParams";
+import { asFlaError, errorOutcome } from "../core/outcome";
 import { query, type Paging } from "../core/query";
 import type { Outcome } from "../core/result";
 import { precompileSchemas, QUERY_OPERATIONS } from "../core/validation";
@@ -74,7 +75,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
       }
       if (!connection?.settings || connection.problem) {
         const error = connection?.problem ?? new FlaError("FLA_CONFIG", RED._("fla-query.errors.noConfig"));
-        emitter.emit({ output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
+        emitter.emit(errorOutcome(operation, error));
         return finish(this, msg, done);
       }
       const settings = connection.settings;
@@ -95,17 +96,14 @@ export = function registerFlaQuery(RED: NodeAPI): void {
               const total = page.total !== undefined ? `/${page.total}` : "";
               status.progress(`${itemsSent}${total}`);
               emitter.emit(
-                { output: "success", payload: page.items, fla: { ...page.fla, operation, status: "OK", anomalies: page.fla?.anomalies ?? [] } },
+                { output: "success", payload: page.items, fla: page.fla },
                 { id: partId, index: page.index, count: page.pageCount ?? (page.last ? page.index + 1 : undefined) },
               );
             },
           },
         );
       })()
-        .catch((err: unknown): Outcome => {
-          const error = err instanceof FlaError ? err : new FlaError("FLA_CONFIG", `A query parameter could not be evaluated: ${(err as Error).message}`);
-          return { output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } };
-        })
+        .catch((err: unknown): Outcome => errorOutcome(operation, asFlaError(err, "A query parameter could not be evaluated", "FLA_CONFIG")))
         .then((result) => {
           // The anomaly output gives back what the user sent, untouched, so that it can be fixed and sent again.
           const outcome: Outcome = result.output === "anomaly" ? { ...result, payload: msg.payload } : result;

@@ -13,6 +13,7 @@ import {
   readProblem,
 } from "../../src/core/api/catalogue";
 import { backoffDelay, parseRetryAfter, DEFAULT_RETRY_POLICY } from "../../src/core/api/backoff";
+import { clientAnomaly } from "../../src/core/clientAnomalies";
 
 const API = "https://services.socialsecurity.be/REST/federalLearningAccount/v1";
 
@@ -94,7 +95,7 @@ describe("core/api catalogue", () => {
         { code: "FLA-E-0002", name: "period.endDate", description: { fr: "fin", nl: "einde", en: "end before start" } },
       ],
     };
-    const anomalies = problemAnomalies(problem, "X", "x");
+    const anomalies = problemAnomalies(problem, () => clientAnomaly("CLIENT-BAD-REQUEST"));
     assert.equal(anomalies.length, 2);
     assert.deepEqual(
       anomalies.map((a) => [a.code, a.severity, a.field, a.message, a.source]),
@@ -103,7 +104,7 @@ describe("core/api catalogue", () => {
         ["FLA-E-0002", "BLOCKING", "period.endDate", "end before start", "fla"],
       ],
     );
-    assert.deepEqual(problemAnomalies({ type: "urn:problem-type:fla:noMandate", detail: "no mandate" }, "X", "x"), [
+    assert.deepEqual(problemAnomalies({ type: "urn:problem-type:fla:noMandate", detail: "no mandate" }, () => clientAnomaly("CLIENT-FORBIDDEN")), [
       { code: "urn:problem-type:fla:noMandate", severity: "BLOCKING", message: "no mandate", source: "fla" },
     ]);
     assert.equal(readProblem({ type: "urn:problem-type:fla:duplicateDeclaration", trainingId: "T-9" }).trainingId, "T-9");

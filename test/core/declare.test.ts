@@ -173,7 +173,7 @@ describe("core/declare against a real HTTP server", () => {
     const outcome = await declare({ operation: "createTraining", payload: training() }, deps);
     assert.equal(outcome.output, "success");
     assert.equal(fla(outcome).status, "PENDING");
-    assert.equal(fla(outcome).anomalies[0].code, "FLA-POLL-FAILED");
+    assert.equal(fla(outcome).anomalies[0].code, "CLIENT-POLL-FAILED");
     assert.equal(fla(outcome).attempts, 4);
   });
 
@@ -232,6 +232,43 @@ describe("core/declare against a real HTTP server", () => {
     assert.equal(fla(outcome).anomalies[0].severity, "WARNING");
   });
 
+  it("409 with the platform's anomaly code → that code (issues, anomalies or code of the problem), never the type URN", async () => {
+    const type = "urn:problem-type:fla:duplicateDeclaration";
+    const bodies = [
+      { type, trainingId: "T-79", issues: [{ code: "FLA-E-0032", severity: "BLOCKING", in: "body", name: "externalReference", detail: "already used" }] },
+      { type, trainingId: "T-79", anomalies: [{ code: "FLA-E-0032", severity: "BLOCKING", field: "externalReference", detail: "already used" }] },
+      { type, trainingId: "T-79", code: "FLA-E-0032", detail: "already used" },
+    ];
+    for (const body of bodies) {
+      server.reset();
+      server.plan(json(409, body));
+      const outcome = await declare({ operation: "createTraining", payload: training({ externalReference: "HR-3" }) }, deps);
+      assert.equal(fla(outcome).status, "ALREADY_DECLARED", JSON.stringify(body));
+      assert.deepEqual(
+        fla(outcome).anomalies.map((a) => [a.code, a.severity, a.field, a.message, a.source]),
+        [["FLA-E-0032", "WARNING", "externalReference", "already used", "fla"]],
+        JSON.stringify(body),
+      );
+    }
+  });
+
+  it("409 without an anomaly code → a CLIENT-* code with its translations, never the type URN", async () => {
+    server.plan(json(409, { type: "urn:problem-type:fla:duplicateDeclaration", detail: "duplicate externalReference", trainingId: "T-80" }));
+    const created = await declare({ operation: "createTraining", payload: training({ externalReference: "HR-4" }) }, deps);
+    assert.equal(fla(created).status, "ALREADY_DECLARED");
+    const [duplicate] = fla(created).anomalies;
+    assert.equal(duplicate.code, "CLIENT-DUPLICATE");
+    assert.equal(duplicate.source, "client");
+    assert.match(duplicate.message, /T-80.*duplicate externalReference/);
+    assert.ok(duplicate.description?.fr && duplicate.description.nl && duplicate.description.fr !== duplicate.description.en);
+
+    server.plan(json(409, { type: "urn:problem-type:fla:conflict", detail: "changed meanwhile" }));
+    const updated = await declare({ operation: "updateTraining", payload: training(), trainingId: "T-81" }, deps);
+    assert.equal(updated.output, "anomaly");
+    assert.equal(fla(updated).status, "REJECTED");
+    assert.deepEqual(fla(updated).anomalies.map((a) => [a.code, a.severity, a.source]), [["CLIENT-CONFLICT", "BLOCKING", "client"]]);
+  });
+
   it("a reset after sending with an externalReference is retried and ends ALREADY_DECLARED", async () => {
     server.plan(reset, json(409, { type: "urn:problem-type:fla:duplicateDeclaration", trainingId: "T-78" }));
     const outcome = await declare({ operation: "createTraining", payload: training({ externalReference: "HR-2" }) }, deps);
@@ -244,6 +281,8 @@ describe("core/declare against a real HTTP server", () => {
     const outcome = await declare({ operation: "createTraining", payload: training() }, deps);
     assert.equal(outcome.output, "error");
     assert.equal(outcome.output === "error" && outcome.error.code, "FLA_UNCERTAIN");
+    assert.equal(fla(outcome).status, "ERROR", "a technical failure, not a refusal of the FLA");
+    assert.equal(outcome.output === "error" && outcome.error.attempts, 1, "the attempts travel on the error");
     assert.equal(fla(outcome).attempts, 1);
     assert.equal(server.seen.length, 1);
   });

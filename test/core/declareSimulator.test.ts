@@ -89,6 +89,17 @@ describe("core/declare against the simulator", function () {
     assert.equal(second.fla.trainingId, first.fla.trainingId);
   });
 
+  it("a duplicate externalReference reports the platform's anomaly code (FLA-E-0032), never the problem type URN", async () => {
+    const payload = training({ externalReference: `HR-CODE-${Date.now()}` });
+    await declare({ operation: "createTraining", payload }, deps);
+    const second = await declare({ operation: "createTraining", payload }, deps);
+    assert.equal(second.fla.status, "ALREADY_DECLARED");
+    assert.deepEqual(
+      second.fla.anomalies.map((a) => [a.code, a.severity, a.field, a.source]),
+      [["FLA-E-0032", "WARNING", "externalReference", "fla"]],
+    );
+  });
+
   it("provider role: declares for an employer with a mandate, FORBIDDEN without", async () => {
     const providerDeps: DeclareDeps = { ...deps, client: provider.client, validation: { role: "provider", today: sim.today } };
     const ok = await declare({ operation: "createTraining", payload: training({ employer: { enterpriseNumber: SEED.demoEmployer } }) }, providerDeps);

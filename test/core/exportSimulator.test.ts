@@ -522,7 +522,7 @@ describe("core/export against the simulator", function () {
       assert.equal(refused.employers[en].status, "refused");
       assert.equal(refusals.length, 1);
       assert.equal(refusals[0].fla.status, "FORBIDDEN");
-      assert.deepEqual(refusals[0].fla.anomalies.map((a) => a.code), ["FLA-E-0031", "FLA-PAGE-FAILED"]);
+      assert.deepEqual(refusals[0].fla.anomalies.map((a) => a.code), ["FLA-E-0031", "CLIENT-PAGE-FAILED"]);
       const written = refused.employers[en].trainings!.written;
       assert.ok(written === 100 || written === 150, String(written));
       const before = sim.stats.requests;

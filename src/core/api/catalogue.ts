@@ -5,6 +5,7 @@
  * query node, paging and the editor's lists are all derived from the descriptors (operations/registry.ts).
  * The answers are read below. Everything here is pure (no I/O).
  */
+import type { ClientAnomalyCode } from "../clientAnomalies";
 import type { Anomaly, FlaStatus, LocalizedText, Severity } from "../result";
 import { BUILT_IN_OPERATIONS } from "./operations/builtIn";
 import { Catalogue } from "./operations/registry";
@@ -144,11 +145,13 @@ export function readAnomaly(value: unknown, defaultSeverity: Severity = "BLOCKIN
   const item = isRecord(value) ? value : {};
   const description = localizedText(item.description);
   const severity: Severity = item.severity === "WARNING" || item.severity === "BLOCKING" ? item.severity : defaultSeverity;
+  const code = text(item.code) ?? text(item.type);
   const anomaly: Anomaly = {
-    code: text(item.code) ?? text(item.type) ?? "FLA-UNKNOWN",
+    // An anomaly the platform did not name gets a client code: a flow never meets a code the platform did not send as FLA's.
+    code: code ?? ("CLIENT-ANOMALY-WITHOUT-CODE" satisfies ClientAnomalyCode),
     severity,
     message: text(item.detail) ?? description?.en ?? text(item.title) ?? text(item.message) ?? "The FLA API reported an anomaly without a description.",
-    source: "fla",
+    source: code ? "fla" : "client",
   };
   const field = text(item.name) ?? text(item.field);
   if (field) anomaly.field = field;
@@ -162,10 +165,12 @@ export interface Problem {
   title?: string;
   status?: number;
   detail?: string;
-  /** The issues of a 400, as anomalies (source "fla"). */
+  /** The issues of a 400 (or its `anomalies`), as anomalies (source "fla"). */
   issues: Anomaly[];
   /** On a 409 duplicate: the existing training. */
   trainingId?: string;
+  /** The platform's anomaly code, when the problem names one at its top level. */
+  code?: string;
 }
 
 export function readProblem(data: unknown): Problem {
@@ -175,8 +180,9 @@ export function readProblem(data: unknown): Problem {
     title: text(body.title),
     status: typeof body.status === "number" ? body.status : undefined,
     detail: text(body.detail),
-    issues: Array.isArray(body.issues) ? body.issues.map((issue) => readAnomaly(issue)) : [],
+    issues: (Array.isArray(body.issues) ? body.issues : Array.isArray(body.anomalies) ? body.anomalies : []).map((issue) => readAnomaly(issue)),
     trainingId: text(body.trainingId),
+    code: text(body.code),
   };
 }
 
@@ -188,11 +194,17 @@ export function describeProblem(data: unknown): string | undefined {
   return parts.length > 0 ? parts.join(": ") : undefined;
 }
 
-/** The problem of a 400/403/404/409 as anomalies: its issues, or one anomaly built from its type and detail. */
-export function problemAnomalies(data: unknown, fallbackCode: string, fallbackMessage: string, severity: Severity = "BLOCKING"): Anomaly[] {
+/**
+ * The problem of a refusal as anomalies: its issues; else one anomaly named by its `type`, with its detail; else
+ * `fallback` (a client anomaly), given the platform's own words if it had any.
+ */
+export function problemAnomalies(data: unknown, fallback: (said: string | undefined) => Anomaly): Anomaly[] {
   const problem = readProblem(data);
   if (problem.issues.length > 0) return problem.issues;
-  return [{ code: problem.type ?? fallbackCode, severity, message: problem.detail ?? problem.title ?? fallbackMessage, source: "fla" }];
+  const said = problem.detail ?? problem.title;
+  if (problem.type === undefined) return [fallback(said)];
+  const named = fallback(undefined);
+  return [{ code: problem.type, severity: named.severity, message: said ?? named.message, source: "fla" }];
 }
 
 /** Reads a collection page; returns undefined when the body is not one (no `items` array). */

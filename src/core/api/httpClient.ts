@@ -60,11 +60,9 @@ interface AttemptFailure {
   retryable: boolean;
 }
 
-const attemptsByError = new WeakMap<object, number>();
-
 /** How many HTTP requests were sent before the client gave up with this error (0 when none, or not a client error). */
 export function attemptsOf(error: unknown): number {
-  return typeof error === "object" && error !== null ? (attemptsByError.get(error) ?? 0) : 0;
+  return isFlaError(error) ? error.attempts : 0;
 }
 
 const retryAfterByError = new WeakMap<object, number>();
@@ -178,7 +176,8 @@ export class FlaApiClient {
     try {
       return await this.attempt(request, data, counter, signal);
     } catch (error) {
-      if (typeof error === "object" && error !== null) attemptsByError.set(error, counter.sent);
+      // The attempts travel on the error itself, up to msg.fla.attempts.
+      if (isFlaError(error)) error.attempts = counter.sent;
       throw error;
     }
   }

@@ -1,13 +1,13 @@
 /** The declare controller: validate locally, send, map the answer, follow an asynchronous declaration. */
 import { buildRequest } from "../api/catalogue";
-import { FlaApiClient, attemptsOf } from "../api/httpClient";
-import { FlaError, isFlaError } from "../errors";
+import type { FlaApiClient } from "../api/httpClient";
+import { clientAnomaly } from "../clientAnomalies";
+import { asFlaError, errorOutcome, invalidOutcome, successOutcome } from "../outcome";
 import type { Anomaly, Outcome } from "../result";
 import { validateDeclaration } from "../validation";
 import type { DeclareOperation, ValidDeclaration, Validation, ValidationContext } from "../validation/types";
-import { AnswerContext, PendingAnswer, mapDeclarationAnswer, meta, resultOutcome } from "./answer";
+import { AnswerContext, PendingAnswer, declarationFields, mapDeclarationAnswer, resultOutcome } from "./answer";
 import { pollDeclaration } from "./poll";
-import { errorOutcome } from "../messages/localOutcome";
 
 export interface DeclareRequest {
   operation: DeclareOperation;
@@ -42,14 +42,8 @@ export async function declare(request: DeclareRequest, deps: DeclareDeps): Promi
   let context: AnswerContext | undefined;
   try {
     const checked = request.validated ?? validateDeclaration(operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
-    if (!checked.value) {
-      return {
-        output: "anomaly",
-        // What the user sent, untouched; a summary only when Node-RED could not copy it.
-        payload: "giveBack" in checked ? checked.giveBack : request.payload,
-        fla: { operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
-      };
-    }
+    // What the user sent, untouched; a summary only when Node-RED could not copy it.
+    if (!checked.value) return invalidOutcome(operation, "giveBack" in checked ? checked.giveBack : request.payload, checked.anomalies, startedAt);
     const valid = checked.value;
     context = {
       operation,
@@ -63,52 +57,30 @@ export async function declare(request: DeclareRequest, deps: DeclareDeps): Promi
     if (!("pending" in mapped)) return mapped;
     return await followPending(context, mapped, response, deps);
   } catch (error) {
-    return context ? failureOutcome(operation, context, error, startedAt) : errorOutcome(operation, error, startedAt);
+    // A technical failure: the local warnings and the training named still travel with it.
+    const failure = asFlaError(error, "Unexpected failure while declaring");
+    return errorOutcome(operation, failure, { startedAt, ...(context ? { trainingId: context.trainingId, anomalies: [...context.localWarnings] } : {}) });
   }
-}
-
-function failureOutcome(operation: DeclareOperation, context: AnswerContext, error: unknown, startedAt: number): Outcome {
-  const flaError = isFlaError(error) ? error : new FlaError("FLA_HTTP", `Unexpected failure while declaring: ${error instanceof Error ? error.message : String(error)}`);
-  return {
-    output: "error",
-    error: flaError,
-    fla: {
-      operation,
-      httpStatus: flaError.httpStatus,
-      status: "REJECTED",
-      ...(context.trainingId !== undefined ? { trainingId: context.trainingId } : {}),
-      anomalies: [...context.localWarnings],
-      attempts: attemptsOf(error),
-      durationMs: Date.now() - startedAt,
-    },
-  };
 }
 
 /** After a 202: poll to the final result, or report PENDING with the declarationId so that the flow can look later. */
 async function followPending(context: AnswerContext, pending: PendingAnswer, first: { httpStatus: number; attempts: number }, deps: DeclareDeps): Promise<Outcome> {
   const { result, location } = pending;
   const declarationId = result.declarationId;
-  const pendingOutcome = (attempts: number, extra: Anomaly[] = []): Outcome => ({
-    output: "success",
-    payload: pending.data,
-    fla: meta(context, { httpStatus: first.httpStatus, attempts }, {
-      status: "PENDING",
-      trainingId: result.trainingId,
-      declarationId,
-      location,
-      anomalies: [...result.anomalies, ...extra],
-    }),
-  });
+  const pendingOutcome = (attempts: number, extra: Anomaly[] = []): Outcome =>
+    successOutcome(
+      pending.data,
+      declarationFields(context, { httpStatus: first.httpStatus, attempts }, {
+        status: "PENDING",
+        trainingId: result.trainingId,
+        declarationId,
+        location,
+        anomalies: [...result.anomalies, ...extra],
+      }),
+    );
   if (!deps.waitForResult || deps.pollTimeoutMs <= 0) return pendingOutcome(first.attempts);
   if (!declarationId) {
-    return pendingOutcome(first.attempts, [
-      {
-        code: "FLA-NO-DECLARATION-ID",
-        severity: "WARNING",
-        message: "The FLA API accepted the declaration for later processing but named no declaration to follow: query the trainings of this worker later to see the result.",
-        source: "fla",
-      },
-    ]);
+    return pendingOutcome(first.attempts, [clientAnomaly("CLIENT-NO-DECLARATION-ID")]);
   }
   const polled = await pollDeclaration(deps.client, declarationId, { timeoutMs: deps.pollTimeoutMs, ...deps.poll, signal: deps.pollSignal ?? deps.signal });
   const attempts = first.attempts + polled.attempts;
@@ -116,14 +88,7 @@ async function followPending(context: AnswerContext, pending: PendingAnswer, fir
     return resultOutcome(context, { httpStatus: polled.httpStatus, attempts }, { ...polled.result, declarationId: polled.result.declarationId ?? declarationId }, polled.data, location);
   }
   if (polled.failure) {
-    return pendingOutcome(attempts, [
-      {
-        code: "FLA-POLL-FAILED",
-        severity: "WARNING",
-        message: `The declaration was received (declaration ${declarationId}) but its result could not be read (${polled.failure.message}): query it later with the FLA query node (declaration).`,
-        source: "fla",
-      },
-    ]);
+    return pendingOutcome(attempts, [clientAnomaly("CLIENT-POLL-FAILED", { declarationId, reason: polled.failure.message })]);
   }
   return pendingOutcome(attempts);
 }

@@ -7,6 +7,7 @@ import { retryAfterOf } from "../api/httpClient";
 import { FlaError, type FlaErrorCode } from "../errors";
 import type { HandlerResult, OutboxEntry } from "../outbox";
 import { outboxFailureDecision } from "../outbox/resendDecision";
+import { errorOutcome, invalidOutcome } from "../outcome";
 import type { FlaMeta, Outcome } from "../result";
 import { validateDeclaration, type DeclareOperation, type ValidationContext } from "../validation";
 import type { ValidDeclaration, Validation } from "../validation/types";
@@ -44,7 +45,7 @@ export function checkDeclaration(
   const checked = validateDeclaration(operation, { payload, trainingId }, validation);
   if (!checked.value) {
     const back = "giveBack" in checked ? checked.giveBack : payload;
-    return { outcome: { output: "anomaly", payload: back, fla: { operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: 0 } } };
+    return { outcome: invalidOutcome(operation, back, checked.anomalies) };
   }
   return { idempotent: buildRequest(operation, checked.value.params, checked.value.body).duplicateSafe, validated: checked as ValidatedDeclaration };
 }
@@ -64,7 +65,7 @@ export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps, val
       "FLA_UNCERTAIN",
       "Node-RED stopped while this declaration was being sent: it may or may not have been recorded by the FLA platform. Query the trainings of this worker before sending it again, or give each training an externalReference so that a resend is detected as a duplicate.",
     );
-    return { type: "final", outcome: storeOutcome({ output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } }) };
+    return { type: "final", outcome: storeOutcome(errorOutcome(operation, error)) };
   }
   const outcome = await declare({ operation, payload: data.msg.payload, trainingId: data.trainingId, validated }, deps);
   // msg.fla.attempts counts the HTTP requests of the whole declaration: each earlier attempt of the outbox sent one.
@@ -86,10 +87,6 @@ export function storeOutcome(outcome: Outcome): StoredOutcome {
 export function reviveOutcome(stored: StoredOutcome): Outcome {
   if (stored.output !== "error") return stored;
   const { code, message, httpStatus, reason } = stored.error;
-  return { output: "error", error: new FlaError(code as FlaErrorCode, message, { httpStatus, reason }), fla: stored.fla };
-}
-
-/** An error of the outbox itself (FLA_UNAVAILABLE, a handler's throw) as the flow is told. */
-export function errorOutcomeOf(operation: string, error: FlaError): Outcome {
-  return { output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } };
+  // An error recorded by an earlier version said REJECTED: a technical failure is ERROR.
+  return { output: "error", error: new FlaError(code as FlaErrorCode, message, { httpStatus, reason, attempts: stored.fla.attempts }), fla: { ...stored.fla, status: "ERROR" } };
 }

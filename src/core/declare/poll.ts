@@ -1,8 +1,10 @@
 /** Follows an asynchronous declaration (202) until its result is final or the time is up. */
+import { answerMeaning } from "../api/answers";
 import { sleep } from "../api/backoff";
 import { DeclarationResult, declarationStatusRequest, isFinalDeclarationStatus, readDeclarationResult } from "../api/catalogue";
 import { FlaApiClient, attemptsOf } from "../api/httpClient";
-import { FlaError, isFlaError } from "../errors";
+import { FlaError } from "../errors";
+import { asFlaError } from "../outcome";
 
 export interface PollOptions {
   timeoutMs: number;
@@ -29,22 +31,22 @@ export async function pollDeclaration(client: FlaApiClient, declarationId: strin
       await sleep(Math.min(delay, remaining), options.signal);
       const response = await client.send(declarationStatusRequest(declarationId), { signal: options.signal });
       attempts += response.attempts;
-      // A 404 right after the 202 may only mean the status is not visible yet: keep polling until the deadline.
-      if (response.httpStatus === 200) {
+      const meaning = answerMeaning("poll", response.httpStatus).means;
+      if (meaning === "result") {
         const result = readDeclarationResult(response.data);
         if (isFinalDeclarationStatus(result.status)) {
           return { final: true, result, data: response.data, httpStatus: response.httpStatus, attempts };
         }
-      } else if (response.httpStatus !== 404) {
+      } else if (meaning !== "notYet") {
         return {
           final: false,
           attempts,
-          failure: new FlaError("FLA_HTTP", `Reading the status of declaration ${declarationId} was answered ${response.httpStatus}.`, { httpStatus: response.httpStatus }),
+          failure: new FlaError("FLA_HTTP", `Reading the status of declaration ${declarationId} was answered ${response.httpStatus}.`, { httpStatus: response.httpStatus, attempts }),
         };
       }
     } catch (error) {
       attempts += attemptsOf(error);
-      return { final: false, attempts, failure: isFlaError(error) ? error : new FlaError("FLA_HTTP", `Reading the status of declaration ${declarationId} failed: ${String(error)}`) };
+      return { final: false, attempts, failure: asFlaError(error, `Reading the status of declaration ${declarationId} failed`) };
     }
     delay = Math.min(delay * 2, maxDelay);
   }

@@ -26,6 +26,8 @@ import { abortedError } from "../api/backoff";
 import { buildRequest, readCollection, readProblem, type FlaRequest } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
+import { isReadData } from "../api/answers";
+import { flaMeta } from "../outcome";
 import { mapReadFailure } from "../query/answer";
 import type { Anomaly, FlaMeta } from "../result";
 import { CollectionFiles, dataFiles, relativePath } from "./collectionFiles";
@@ -420,7 +422,7 @@ export class ExportRun {
       this.checkAbort();
       const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page: 1, pageSize: 1 });
       const response = await this.send(request, context, collection, pageName(segment, 1));
-      if (response.httpStatus !== 200) return this.refusal(context, collection, response, "");
+      if (!isReadData("collection", response.httpStatus)) return this.refusal(context, collection, response, "");
       const page = readCollection(response.data);
       if (!page || page.total !== segment.written) {
         state.complete = false;
@@ -559,7 +561,7 @@ export class ExportRun {
           await onPage([], () => Object.assign(segment, { ended: true }), segment);
           continue;
         }
-        if (response.httpStatus !== 200) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
+        if (!isReadData("collection", response.httpStatus)) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
           throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${collection} read of ${context.enterpriseNumber} (${where}) with something that is not a collection (no items array). The export resumes from this page when run again.`);
@@ -758,7 +760,7 @@ export class ExportRun {
       throw new FlaError(
         failure.code,
         `The export of ${collection} of ${context.enterpriseNumber} stopped at ${where}: ${redactSsins(failure.message)} The export resumes from there when run again.`,
-        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, cause },
+        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, attempts: failure.attempts, cause },
       );
     }
   }
@@ -772,19 +774,23 @@ export class ExportRun {
         httpStatus: mapped.error.httpStatus,
         reason: mapped.error.reason,
         retryable: mapped.error.retryable,
+        attempts: response.attempts,
       });
     }
     // A credit's answer may quote the worker's SSIN: it stays out of messages (and the problem is not passed on).
     const anomalies: Anomaly[] = personal ? mapped.anomalies.map(redactAnomaly) : mapped.anomalies;
-    return new Refused(collection, {
-      operation,
-      httpStatus: response.httpStatus,
-      status: mapped.status,
-      anomalies,
-      ...(personal ? {} : { problem: response.data }),
-      attempts: response.attempts,
-      durationMs: response.durationMs,
-    });
+    return new Refused(
+      collection,
+      flaMeta({
+        operation,
+        httpStatus: response.httpStatus,
+        status: mapped.status,
+        anomalies,
+        ...(personal ? {} : { problem: response.data }),
+        attempts: response.attempts,
+        durationMs: response.durationMs,
+      }),
+    );
   }
 
   private progress(context: EmployerContext, collection: CollectionName, page: number, pageCount: number | undefined, written: number, total: number | undefined): void {

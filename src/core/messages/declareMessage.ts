@@ -4,7 +4,8 @@
  */
 import { DECLARE_OPERATIONS, type DeclareOperation } from "../validation";
 import type { Outcome } from "../result";
-import { errorOutcome, localAnomalyOutcome } from "./localOutcome";
+import { errorOutcome } from "../outcome";
+import { localAnomalyOutcome } from "./localOutcome";
 import { resolveOperation } from "./operation";
 import { anomaly, show } from "../validation/anomalies";
 
@@ -48,7 +49,7 @@ async function handSafely(operation: DeclareOperation, hand: () => Promise<Outco
   try {
     return await hand();
   } catch (err) {
-    return errorOutcome(operation, err, startedAt);
+    return errorOutcome(operation, err, { startedAt });
   }
 }
 

@@ -1,5 +1,5 @@
+import { invalidOutcome } from "../outcome";
 import type { Anomaly, Outcome } from "../result";
-import { FlaError } from "../errors";
 import { givenBack, inspectPayload, type InspectionMode } from "../validation/inspect";
 
 /**
@@ -9,7 +9,7 @@ import { givenBack, inspectPayload, type InspectionMode } from "../validation/in
 export function localAnomalyOutcome(operation: string, payload: unknown, anomaly: Anomaly): Outcome {
   const back = givenBack(payload, inspectPayload(payload, "structure"));
   const anomalies = back.warning ? [anomaly, back.warning] : [anomaly];
-  return { output: "anomaly", payload: back.payload, fla: { operation, status: "INVALID", anomalies, attempts: 0, durationMs: 0 } };
+  return invalidOutcome(operation, back.payload, anomalies);
 }
 
 /**
@@ -21,11 +21,5 @@ export function unsafePayloadOutcome(operation: string, payload: unknown, mode: 
   if (inspection.anomalies.length === 0) return undefined;
   const back = givenBack(payload, inspection);
   const anomalies = back.warning ? [...inspection.anomalies, back.warning] : inspection.anomalies;
-  return { output: "anomaly", payload: back.payload, fla: { operation, status: "INVALID", anomalies, attempts: 0, durationMs: 0 } };
-}
-
-/** Turns anything thrown into an error outcome, so that no message can end without one of the three outputs. */
-export function errorOutcome(operation: string, err: unknown, startedAt = Date.now()): Outcome {
-  const error = err instanceof FlaError ? err : new FlaError("FLA_HTTP", `Unexpected failure: ${(err as Error)?.message ?? String(err)}`);
-  return { output: "error", error, fla: { operation, status: "REJECTED", anomalies: [], attempts: 0, durationMs: Date.now() - startedAt } };
+  return invalidOutcome(operation, back.payload, anomalies);
 }

@@ -1,41 +1,26 @@
-/** Maps a read that did not answer 200 onto an anomaly (404, 400, 403) or a technical error (anything else). */
+/** Maps a read that did not answer 200 onto an anomaly (a refusal of the platform) or a technical error. */
+import { answerMeaning, refusalAnomalies, unexpectedAnswer } from "../api/answers";
+import { OPERATIONS, type AnswerKind } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
-import { describeProblem, problemAnomalies, readProblem } from "../api/catalogue";
-import { FlaError } from "../errors";
+import { clientAnomaly } from "../clientAnomalies";
+import type { FlaError } from "../errors";
 import type { Anomaly, FlaStatus } from "../result";
 
 export type ReadFailure = { output: "anomaly"; status: FlaStatus; anomalies: Anomaly[] } | { output: "error"; error: FlaError };
 
+function answerKindOf(operation: string): AnswerKind {
+  return Object.prototype.hasOwnProperty.call(OPERATIONS, operation) ? OPERATIONS[operation as keyof typeof OPERATIONS].answer : "resource";
+}
+
 /** `position` names the page of a multi-page run that failed ("" for the first). */
 export function mapReadFailure(operation: string, response: Pick<FlaResponse, "httpStatus" | "data">, position: string): ReadFailure {
   const { httpStatus, data } = response;
-  const at = position ? ` at ${position}` : "";
-  const withPosition = (anomalies: Anomaly[]): Anomaly[] =>
-    position
-      ? [...anomalies, { code: "FLA-PAGE-FAILED", severity: "BLOCKING", message: `The ${operation} query stopped${at}.`, source: "fla" }]
-      : anomalies;
-  switch (httpStatus) {
-    case 404:
-      return { output: "anomaly", status: "NOT_FOUND", anomalies: withPosition(problemAnomalies(data, "FLA-NOT-FOUND", `The FLA API found nothing for this ${operation} query: check the identifiers.`)) };
-    case 400:
-      return { output: "anomaly", status: "REJECTED", anomalies: withPosition(problemAnomalies(data, "FLA-BAD-REQUEST", `The FLA API refused the ${operation} query as invalid.`)) };
-    case 403:
-      return {
-        output: "anomaly",
-        status: "FORBIDDEN",
-        anomalies: withPosition(
-          problemAnomalies(data, "FLA-FORBIDDEN", "The FLA API refused access: the scope of the config node's role, or the mandate for this employer, does not cover this query."),
-        ),
-      };
-    default: {
-      const summary = describeProblem(data);
-      return {
-        output: "error",
-        error: new FlaError("FLA_HTTP", `The FLA API answered the ${operation} query${at} with an unexpected status ${httpStatus}${summary ? `: ${summary.slice(0, 500)}` : ""}.`, {
-          httpStatus,
-          reason: readProblem(data).type,
-        }),
-      };
-    }
+  const meaning = answerMeaning(answerKindOf(operation), httpStatus);
+  if (meaning.means !== "refused") {
+    return { output: "error", error: unexpectedAnswer(`the ${operation} query${position ? ` at ${position}` : ""}`, httpStatus, data) };
   }
+  const anomalies = refusalAnomalies(meaning.code, data, { operation });
+  // The pages before were read (and, in split mode, sent): say where the run stopped.
+  if (position) anomalies.push(clientAnomaly("CLIENT-PAGE-FAILED", { operation, position }));
+  return { output: "anomaly", status: meaning.status, anomalies };
 }

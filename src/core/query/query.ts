@@ -1,7 +1,10 @@
 /** The query controller: validate locally, read one resource or page through a collection (first, all or split). */
 import { CATALOGUE, Catalogue, FlaRequest, readCollection, CollectionPage } from "../api/catalogue";
+import type { AnswerKind } from "../api/catalogue";
+import { isReadData } from "../api/answers";
 import { FlaApiClient, FlaResponse, attemptsOf } from "../api/httpClient";
-import { FlaError, isFlaError } from "../errors";
+import { FlaError } from "../errors";
+import { anomalyOutcome, asFlaError, errorOutcome, flaMeta, invalidOutcome, successOutcome, type MetaFields } from "../outcome";
 import type { Anomaly, FlaMeta, Outcome } from "../result";
 import { validateQuery } from "../validation";
 import type { QueryParams, ValidationContext } from "../validation/types";
@@ -49,13 +52,7 @@ export async function query(request: QueryRequest, deps: QueryDeps): Promise<Out
   const startedAt = Date.now();
   const catalogue = deps.catalogue ?? CATALOGUE;
   const checked = validateQuery(request.operation, request.params, deps.validation, catalogue);
-  if (!checked.value) {
-    return {
-      output: "anomaly",
-      payload: request.params,
-      fla: { operation: request.operation, status: "INVALID", anomalies: checked.anomalies, attempts: 0, durationMs: Date.now() - startedAt },
-    };
-  }
+  if (!checked.value) return invalidOutcome(request.operation, request.params, checked.anomalies, startedAt);
   const params: QueryParams = checked.value.params;
   // Warnings of validation (e.g. a filter this query ignores) travel with every message of the run.
   const run = new QueryRun(request, deps, catalogue, startedAt, checked.anomalies);
@@ -71,6 +68,7 @@ export async function query(request: QueryRequest, deps: QueryDeps): Promise<Out
 
 class QueryRun {
   private attempts = 0;
+  private readonly answer: AnswerKind;
   private pageIndex = 0;
   private itemsRead = 0;
 
@@ -80,20 +78,22 @@ class QueryRun {
     private readonly catalogue: Catalogue,
     private readonly startedAt: number,
     private readonly warnings: Anomaly[] = [],
-  ) {}
+  ) {
+    this.answer = catalogue.spec(request.operation).answer;
+  }
 
   async single(params: QueryParams): Promise<Outcome> {
     const response = await this.send(this.catalogue.buildRequest(this.request.operation, params));
-    if (response.httpStatus !== 200) return this.failure(response);
-    return { output: "success", payload: response.data, fla: this.meta(response.httpStatus) };
+    if (!isReadData(this.answer, response.httpStatus)) return this.failure(response);
+    return successOutcome(response.data, this.fields(response.httpStatus));
   }
 
   /** Split mode on a single resource: one page of one item, so that the message still leaves. */
   async singleAsPage(params: QueryParams): Promise<Outcome> {
     const response = await this.send(this.catalogue.buildRequest(this.request.operation, params));
-    if (response.httpStatus !== 200) return this.failure(response);
+    if (!isReadData(this.answer, response.httpStatus)) return this.failure(response);
     await this.deps.onPage?.({ items: [response.data], index: 0, total: 1, pageCount: 1, last: true, fla: this.meta(200) });
-    return { output: "success", payload: { pages: 1, items: 1 }, fla: this.meta(200) };
+    return successOutcome({ pages: 1, items: 1 }, this.fields(200));
   }
 
   async pages(params: QueryParams): Promise<Outcome> {
@@ -103,7 +103,7 @@ class QueryRun {
     let next: FlaRequest | undefined = this.catalogue.buildRequest(this.request.operation, params);
     while (next) {
       const response = await this.send(next);
-      if (response.httpStatus !== 200) return this.failure(response);
+      if (!isReadData(this.answer, response.httpStatus)) return this.failure(response);
       const page = readCollection(response.data);
       if (!page) {
         throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${this.request.operation} query with something that is not a collection (no items array).`, {
@@ -131,11 +131,7 @@ class QueryRun {
       if (this.pageIndex >= MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${this.request.operation} query was stopped after ${MAX_PAGES} pages.`);
       next = following;
     }
-    return {
-      output: "success",
-      payload: split ? { pages: this.pageIndex, items: this.itemsRead } : collected,
-      fla: this.meta(200),
-    };
+    return successOutcome(split ? { pages: this.pageIndex, items: this.itemsRead } : collected, this.fields(200));
   }
 
   private async send(request: FlaRequest): Promise<FlaResponse> {
@@ -149,7 +145,8 @@ class QueryRun {
     }
   }
 
-  meta(httpStatus: number | undefined, fields: Partial<FlaMeta> = {}): FlaMeta {
+  /** msg.fla of this run so far: the validation's warnings, the attempts of every page, the time since it began. */
+  fields(httpStatus: number | undefined, fields: Omit<Partial<MetaFields>, "operation" | "httpStatus"> = {}): MetaFields {
     return {
       operation: this.request.operation,
       httpStatus,
@@ -157,8 +154,12 @@ class QueryRun {
       ...fields,
       anomalies: [...this.warnings, ...(fields.anomalies ?? [])],
       attempts: this.attempts,
-      durationMs: Date.now() - this.startedAt,
+      startedAt: this.startedAt,
     };
+  }
+
+  meta(httpStatus: number | undefined): FlaMeta {
+    return flaMeta(this.fields(httpStatus));
   }
 
   /** Where a multi-page run stopped, for messages: nothing when it failed on the first page. */
@@ -168,22 +169,15 @@ class QueryRun {
 
   private failure(response: FlaResponse): Outcome {
     const mapped = mapReadFailure(this.request.operation, response, this.position());
-    if (mapped.output === "error") return { output: "error", error: mapped.error, fla: this.meta(response.httpStatus, { status: "REJECTED", problem: response.data }) };
-    return { output: "anomaly", payload: this.request.params, fla: this.meta(response.httpStatus, { status: mapped.status, anomalies: mapped.anomalies, problem: response.data }) };
+    if (mapped.output === "error") return errorOutcome(this.request.operation, mapped.error, this.fields(response.httpStatus, { problem: response.data }));
+    return anomalyOutcome(this.request.params, this.fields(response.httpStatus, { status: mapped.status, anomalies: mapped.anomalies, problem: response.data }));
   }
 
   errorOutcome(error: unknown): Outcome {
-    let flaError = isFlaError(error) ? error : new FlaError("FLA_HTTP", `Unexpected failure of the ${this.request.operation} query: ${error instanceof Error ? error.message : String(error)}`);
+    let flaError = asFlaError(error, `Unexpected failure of the ${this.request.operation} query`);
     const where = this.position();
-    if (where) {
-      flaError = new FlaError(flaError.code, `The ${this.request.operation} query failed at ${where}: ${flaError.message}`, {
-        httpStatus: flaError.httpStatus,
-        reason: flaError.reason,
-        retryable: flaError.retryable,
-        cause: flaError,
-      });
-    }
-    return { output: "error", error: flaError, fla: this.meta(flaError.httpStatus, { status: "REJECTED" }) };
+    if (where) flaError = FlaError.within(flaError, `The ${this.request.operation} query failed at ${where}: ${flaError.message}`);
+    return errorOutcome(this.request.operation, flaError, this.fields(flaError.httpStatus));
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The local anomalies: one stable code per kind of failure, with a sentence in English, French and Dutch that names
  * the field and the value received. `LOCAL_ANOMALY_CODES` is the generic catalogue for the README and the node help.
+ * The anomalies this package names while reading an answer of the platform (CLIENT-*) are in core/clientAnomalies.ts.
  */
 import type { Anomaly, LocalizedText, Severity } from "../result";
 import { CATALOGUE } from "../api/catalogue";
@@ -78,12 +79,6 @@ function field(p: AnomalyParams): string {
 }
 
 const TEMPLATES: Record<string, Record<Lang, Template>> = {
-  // Made by this package from an answer of the API, not by the API: a client namespace, not the platform's FLA-.
-  "CLIENT-PAYLOAD-TOO-LARGE": {
-    en: () => "The FLA API (or a gateway in front of it) refused the request because its body is too large (HTTP 413): shorten the long text fields (title, description) of this declaration; nothing was recorded.",
-    fr: () => "L'API FLA (ou une passerelle placée devant elle) a refusé la requête car son corps est trop volumineux (HTTP 413) : raccourcissez les longs champs de texte (titre, description) de cette déclaration ; rien n'a été enregistré.",
-    nl: () => "De FLA-API (of een gateway ervoor) weigerde het verzoek omdat de body te groot is (HTTP 413): maak de lange tekstvelden (titel, beschrijving) van deze aangifte korter; er werd niets geregistreerd.",
-  },
   "LOCAL-PAYLOAD-NOT-OBJECT": {
     en: (p, l) => `msg.payload must be an object with the fields of the declaration, but it is ${pick(KIND_NAMES, p.kind, l)} (${p.v}). If it is JSON text, put a JSON node before this node.`,
     fr: (p, l) => `msg.payload doit être un objet contenant les champs de la déclaration, or c'est ${pick(KIND_NAMES, p.kind, l)} (${p.v}). S'il s'agit de texte JSON, placez un nœud JSON avant ce nœud.`,
