@@ -1,0 +1,85 @@
+/** Editor of the FLA export node; its template is in nodes/fla-export.html, its texts in nodes/locales. */
+(() => {
+  const NS = "node-red-contrib-careerpro-fla/fla-export";
+  const COLLECTIONS = ["trainings", "trainingRights", "trainingCredits"] as const;
+  /** The first year the FLA holds (the runtime's FIRST_FLA_YEAR). */
+  const FIRST_YEAR = 2024;
+
+  interface FlaExportEditorNode {
+    name?: string;
+    trainings?: boolean;
+    trainingRights?: boolean;
+    fromYear?: string;
+    toYear?: string;
+  }
+
+  function t(key: string, options?: Record<string, unknown>): string {
+    return RED._(`${NS}:fla-export.${key}`, options);
+  }
+
+  function yearOf(value: unknown): number {
+    const s = String(value ?? "").trim();
+    return /^\d{4}$/.test(s) ? parseInt(s, 10) : NaN;
+  }
+
+  function validYears(from: unknown, to: unknown): boolean {
+    const thisYear = new Date().getFullYear();
+    const first = String(from ?? "").trim() === "" ? FIRST_YEAR : yearOf(from);
+    const last = String(to ?? "").trim() === "" ? thisYear : yearOf(to);
+    return first >= FIRST_YEAR && last >= first && last <= thisYear;
+  }
+
+  // Validators take two parameters: only then does Node-RED (3.1+) show a returned string as the error.
+  RED.nodes.registerType<FlaExportEditorNode>("fla-export", {
+    category: "careerpro FLA",
+    color: "#7fb7df",
+    defaults: {
+      name: { value: "" },
+      config: { value: "", type: "fla-config", required: true },
+      folder: {
+        value: "fla-export",
+        validate: (value, _opt) => {
+          const s = String(value ?? "").trim();
+          const absolute = s.charAt(0) === "/" || /^[A-Za-z]:[\\/]/.test(s) || s.indexOf("\\\\") === 0;
+          return absolute || !s.split(/[\\/]/).includes("..") || t("errors.folder");
+        },
+      },
+      trainings: { value: true },
+      trainingRights: { value: true },
+      trainingCredits: {
+        value: true,
+        validate: function (value, _opt) {
+          let any = value === true || this.trainings === true || this.trainingRights === true;
+          if ($("#node-input-trainings").length) any = COLLECTIONS.some((c) => $(`#node-input-${c}`).prop("checked") === true);
+          return any || t("errors.collections");
+        },
+      },
+      fromYear: {
+        value: String(FIRST_YEAR),
+        validate: function (value, _opt) {
+          return validYears(value, this.toYear) || t("errors.years");
+        },
+      },
+      toYear: {
+        value: "",
+        validate: function (value, _opt) {
+          return validYears(this.fromYear, value) || t("errors.years");
+        },
+      },
+      csv: { value: true },
+      xlsx: { value: false },
+    },
+    inputs: 1,
+    outputs: 2,
+    icon: "fla-export.svg",
+    paletteLabel: () => t("paletteLabel"),
+    label: function () {
+      return this.name || t("paletteLabel");
+    },
+    labelStyle: function () {
+      return this.name ? "node_label_italic" : "";
+    },
+    inputLabels: () => t("inputs.employers"),
+    outputLabels: (index) => (index === 0 ? t("outputs.done") : t("outputs.refused")),
+  });
+})();
