@@ -204,8 +204,7 @@
   const production = presets[DEFAULT_ENVIRONMENT];
   const numberDefaults = contract.defaults;
 
-  RED.nodes.registerType<FlaConfigEditorNode>("fla-config", {
-    category: "config",
+  const behaviour: RedNodeBehaviour<FlaConfigEditorNode> = {
     defaults: {
       name: { value: "" },
       environment: { value: DEFAULT_ENVIRONMENT, required: true },
@@ -256,7 +255,9 @@
       scope.val(text("#node-config-input-scope").trim());
       $("#node-config-input-clientId").val(text("#node-config-input-clientId").trim());
     },
-  });
+  };
+  // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
+  window.flaConfigEditor = { registerType: (type, look) => RED.nodes.registerType<FlaConfigEditorNode>(type, { ...look, ...behaviour }) };
 
   /** Options of a select built from the runtime's list, then the node's value selected again (Node-RED set it before). */
   function fillSelect(id: string, values: string[], labelPrefix: string, selected: string | undefined, fallback: string): void {

@@ -116,9 +116,7 @@
     updateOperation();
   }
 
-  RED.nodes.registerType<FlaDeclareEditorNode>("fla-declare", {
-    category: "careerpro FLA",
-    color: "#7fb7df",
+  const behaviour: RedNodeBehaviour<FlaDeclareEditorNode> = {
     defaults: {
       name: { value: "" },
       config: { value: "", type: "fla-config", required: true },
@@ -136,9 +134,6 @@
         },
       },
     },
-    inputs: 1,
-    outputs: 2,
-    icon: "fla-declare.svg",
     paletteLabel: () => t("paletteLabel"),
     label: function () {
       return this.name || t(`operation.${this.operation || DEFAULT_OPERATION}`);
@@ -158,5 +153,7 @@
     oneditcancel: function () {
       closeSchemaEditor(this);
     },
-  });
+  };
+  // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
+  window.flaDeclareEditor = { registerType: (type, look) => RED.nodes.registerType<FlaDeclareEditorNode>(type, { ...look, ...behaviour }) };
 })();

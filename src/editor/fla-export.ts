@@ -30,9 +30,7 @@
   }
 
   // Validators take two parameters: only then does Node-RED (3.1+) show a returned string as the error.
-  RED.nodes.registerType<FlaExportEditorNode>("fla-export", {
-    category: "careerpro FLA",
-    color: "#7fb7df",
+  const behaviour: RedNodeBehaviour<FlaExportEditorNode> = {
     defaults: {
       name: { value: "" },
       config: { value: "", type: "fla-config", required: true },
@@ -69,9 +67,6 @@
       csv: { value: true },
       xlsx: { value: false },
     },
-    inputs: 1,
-    outputs: 2,
-    icon: "fla-export.svg",
     paletteLabel: () => t("paletteLabel"),
     label: function () {
       return this.name || t("paletteLabel");
@@ -81,5 +76,7 @@
     },
     inputLabels: () => t("inputs.employers"),
     outputLabels: (index) => (index === 0 ? t("outputs.done") : t("outputs.refused")),
-  });
+  };
+  // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
+  window.flaExportEditor = { registerType: (type, look) => RED.nodes.registerType<FlaExportEditorNode>(type, { ...look, ...behaviour }) };
 })();

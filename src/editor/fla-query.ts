@@ -117,13 +117,8 @@
     update();
   }
 
-  RED.nodes.registerType<FlaQueryEditorNode>("fla-query", {
-    category: "careerpro FLA",
-    color: "#7fb7df",
+  const behaviour: RedNodeBehaviour<FlaQueryEditorNode> = {
     defaults,
-    inputs: 1,
-    outputs: 2,
-    icon: "fla-query.svg",
     paletteLabel: () => t("paletteLabel"),
     label: function () {
       return this.name || t(`query.${this.query || DEFAULT_QUERY}`);
@@ -136,5 +131,7 @@
     oneditprepare: function () {
       prepareDialog(this);
     },
-  });
+  };
+  // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
+  window.flaQueryEditor = { registerType: (type, look) => RED.nodes.registerType<FlaQueryEditorNode>(type, { ...look, ...behaviour }) };
 })();

@@ -40,6 +40,33 @@ interface RedNodeDefinition<TNode> {
   oneditcancel?: (this: TNode) => void;
 }
 
+/**
+ * What a node's .html gives when it registers the node: the properties that tools read from the .html alone
+ * (node-red-dev and the Flow Library's scorecard find a node's type, category, colour, icon and ports there).
+ */
+interface RedNodeLook {
+  category: string;
+  color?: string;
+  icon?: string;
+  inputs?: number;
+  outputs?: number;
+}
+
+/** The rest of a node's definition: what its script (src/editor/<type>.ts) gives. */
+type RedNodeBehaviour<TNode> = Omit<RedNodeDefinition<TNode>, keyof RedNodeLook>;
+
+/** What each script offers its node's .html. */
+interface FlaNodeEditor {
+  registerType(type: string, look: RedNodeLook): void;
+}
+
+interface Window {
+  flaConfigEditor?: FlaNodeEditor;
+  flaDeclareEditor?: FlaNodeEditor;
+  flaQueryEditor?: FlaNodeEditor;
+  flaExportEditor?: FlaNodeEditor;
+}
+
 /** The code editor of RED.editor.createEditor (ace or monaco). */
 interface RedCodeEditor {
   getValue(): string;
