@@ -72,9 +72,9 @@
   /** Reads the enterprise number with the runtime's rule: "format", "checksum", or null when it is empty or valid. */
   function enterpriseNumberProblem(value: unknown, rule: EnterpriseNumberRule): "format" | "checksum" | null {
     let digits = String(value ?? "").trim();
+    if (!digits) return null;
     if (digits.toUpperCase().startsWith(rule.prefix.toUpperCase())) digits = digits.slice(rule.prefix.length);
     digits = digits.replace(new RegExp(rule.ignored, "g"), "");
-    if (!digits) return null;
     if (/^\d+$/.test(digits) && digits.length === rule.length - 1) digits = `0${digits}`;
     if (!/^\d+$/.test(digits) || digits.length !== rule.length || !rule.firstDigits.includes(digits.charAt(0))) return "format";
     const { modulus, baseLength } = rule.checkDigits;
