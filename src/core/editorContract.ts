@@ -1,7 +1,7 @@
 /**
  * What the editor needs to know of the runtime, built from the runtime's own constants: the node adapters hand it to
- * Node-RED as exportable node settings (RED.settings.flaConfigContract, RED.settings.flaQueryContract), so the
- * dialogs never keep a copy of a preset, a scope, a default or a rule.
+ * Node-RED as exportable node settings (RED.settings.flaConfigContract, flaDeclareContract, flaQueryContract,
+ * flaExportContract), so the dialogs never keep a copy of a preset, a scope, a default, a list or a rule.
  *
  * Their types are in editorContractTypes.d.ts, which the editor's scripts read too.
  *
@@ -20,15 +20,18 @@ import {
   DEFAULT_OUTBOX_QUEUE,
 } from "./connection";
 import { QUERY_PARAMETER_NAMES } from "./messages/queryParams";
-import type { ConfigEditorContract, EnterpriseNumberRule, QueryEditorContract } from "./editorContractTypes";
+import type { ConfigEditorContract, DeclareEditorContract, EnterpriseNumberRule, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
+import { FIRST_FLA_YEAR } from "./export/types";
 import { DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_PRESETS, PLAIN_HTTP_HOSTS, SCOPES } from "./settings";
 import { querySchema } from "./validation/schemas";
 
-export type { ConfigEditorContract, QueryEditorContract } from "./editorContractTypes";
+export type { ConfigEditorContract, DeclareEditorContract, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
 
 /** The exportable node settings; Node-RED requires their names to start with the camel-cased node type. */
 export const CONFIG_CONTRACT_SETTING = "flaConfigContract";
 export const QUERY_CONTRACT_SETTING = "flaQueryContract";
+export const DECLARE_CONTRACT_SETTING = "flaDeclareContract";
+export const EXPORT_CONTRACT_SETTING = "flaExportContract";
 
 /** Kept in step with identifiers.ts by test/editor/editorContract.test.ts, which compares both on many numbers. */
 const ENTERPRISE_NUMBER_RULE: EnterpriseNumberRule = {
@@ -60,16 +63,20 @@ export function configEditorContract(): ConfigEditorContract {
 
 const PAGING_PARAMS: readonly string[] = ["page", "pageSize"];
 
-/** The read operations of the catalogue, as the query node offers them: the one place the editor reads the catalogue. */
-function queryOperationsForEditor(): QueryEditorContract["queries"] {
+/** The catalogue's operations as the declare and query nodes offer them: the one place the editor reads the catalogue. */
+function operationsForEditor(): { declarations: DeclareEditorContract["operations"]; queries: QueryEditorContract["queries"] } {
+  const declarations: DeclareEditorContract["operations"] = {};
   const queries: QueryEditorContract["queries"] = {};
   for (const spec of Object.values(OPERATIONS)) {
-    if (spec.answer !== "resource" && spec.answer !== "collection") continue;
+    if (spec.answer !== "resource" && spec.answer !== "collection") {
+      declarations[spec.name] = { hasBody: spec.hasBody };
+      continue;
+    }
     const inPath = [...spec.pathTemplate.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
     const params = [...inPath, ...spec.queryParams].filter((name) => !PAGING_PARAMS.includes(name));
     queries[spec.name] = { params, paged: spec.answer === "collection" };
   }
-  return queries;
+  return { declarations, queries };
 }
 
 function maxPageSize(): number {
@@ -79,8 +86,16 @@ function maxPageSize(): number {
   return maximum;
 }
 
+export function declareEditorContract(): DeclareEditorContract {
+  return { operations: operationsForEditor().declarations };
+}
+
+export function exportEditorContract(): ExportEditorContract {
+  return { firstYear: FIRST_FLA_YEAR };
+}
+
 export function queryEditorContract(): QueryEditorContract {
-  const queries = queryOperationsForEditor();
+  const { queries } = operationsForEditor();
   const used = new Set(Object.values(queries).flatMap((query) => query.params));
   return { queries, params: QUERY_PARAMETER_NAMES.filter((name) => used.has(name)), maxPageSize: maxPageSize() };
 }

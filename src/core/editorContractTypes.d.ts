@@ -57,6 +57,18 @@ export interface QueryEditorContract {
   maxPageSize: number;
 }
 
+/** RED.settings.flaDeclareContract */
+export interface DeclareEditorContract {
+  /** Each declaration the node offers, and whether it sends a body (which a custom schema may check). */
+  operations: Record<string, { hasBody: boolean }>;
+}
+
+/** RED.settings.flaExportContract */
+export interface ExportEditorContract {
+  /** The first year the FLA holds: an export starts there at the earliest. */
+  firstYear: number;
+}
+
 /** The certificate summary, as the admin endpoints send it (the runtime's CertificateSummary). */
 export interface EditorCertificateSummary {
   subject: string;

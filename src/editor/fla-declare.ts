@@ -1,10 +1,22 @@
-/** Editor of the FLA declare node; its template is in nodes/fla-declare.html, its texts in nodes/locales. */
+/**
+ * Editor of the FLA declare node; its template is in nodes/fla-declare.html, its texts in nodes/locales.
+ * The declarations it offers, and which ones send a body, are the runtime's catalogue (RED.settings.flaDeclareContract).
+ */
 (() => {
   const NS = "node-red-contrib-careerpro-fla/fla-declare";
   const DEFAULT_OPERATION = "createTraining";
   const DEFAULT_POLL_TIMEOUT = 60;
-  /** The one operation without a body, so without a schema to check it against. */
-  const NO_BODY = "cancelTraining";
+  /** Not an operation: it comes from msg.operation, so a body (and its schema) may apply. */
+  const FROM_MSG = "msg";
+
+  const contract = RED.settings.flaDeclareContract as DeclareEditorContract | undefined;
+  if (!contract) throw new Error("fla-declare: the runtime sent no flaDeclareContract setting; restart Node-RED after updating the package.");
+  const operations = contract.operations;
+
+  /** Whether the operation sends a body, which a custom schema may check. */
+  function hasBody(operation: string): boolean {
+    return operation === FROM_MSG || operations[operation]?.hasBody !== false;
+  }
 
   interface FlaDeclareEditorNode {
     name?: string;
@@ -65,7 +77,9 @@
   // Validators take two parameters: only then does Node-RED (3.1+) show a returned string as the error.
   function prepareDialog(node: FlaDeclareEditorNode): void {
     if (text("#node-input-pollTimeout").trim() === "") $("#node-input-pollTimeout").val(DEFAULT_POLL_TIMEOUT);
-    if (!$("#node-input-operation").val()) $("#node-input-operation").val(DEFAULT_OPERATION);
+    const operationSelect = $("#node-input-operation").empty();
+    for (const operation of [...Object.keys(operations), FROM_MSG]) $("<option></option>").val(operation).text(t(`operation.${operation}`)).appendTo(operationSelect);
+    operationSelect.val(node.operation && (node.operation === FROM_MSG || operations[node.operation]) ? node.operation : DEFAULT_OPERATION);
     if (!$("#node-input-schemaType").val()) $("#node-input-schemaType").val("none");
 
     $("#node-input-waitForResult").on("change", function () {
@@ -91,7 +105,7 @@
     }
     function updateSchemaRows(): void {
       const type = text("#node-input-schemaType");
-      const visible = text("#node-input-operation") !== NO_BODY;
+      const visible = hasBody(text("#node-input-operation"));
       $("#fla-declare-schema-file-row").toggle(visible && type === "file");
       $("#fla-declare-schema-json-row").toggle(visible && type === "json");
       $("#fla-declare-schema-tip").toggle(visible);
@@ -102,7 +116,7 @@
     function updateOperation(): void {
       const operation = text("#node-input-operation");
       $("#fla-declare-operation-tip").html(t(`tip.operation.${operation}`));
-      $("#node-input-schemaType").closest(".form-row").toggle(operation !== NO_BODY);
+      $("#node-input-schemaType").closest(".form-row").toggle(hasBody(operation));
       updateSchemaRows();
     }
     $("#node-input-operation").on("change", updateOperation);

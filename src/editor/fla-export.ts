@@ -1,9 +1,14 @@
-/** Editor of the FLA export node; its template is in nodes/fla-export.html, its texts in nodes/locales. */
+/**
+ * Editor of the FLA export node; its template is in nodes/fla-export.html, its texts in nodes/locales.
+ * The first year it may export is the runtime's (RED.settings.flaExportContract).
+ */
 (() => {
   const NS = "node-red-contrib-careerpro-fla/fla-export";
   const COLLECTIONS = ["trainings", "trainingRights", "trainingCredits"] as const;
-  /** The first year the FLA holds (the runtime's FIRST_FLA_YEAR). */
-  const FIRST_YEAR = 2024;
+
+  const contract = RED.settings.flaExportContract as ExportEditorContract | undefined;
+  if (!contract) throw new Error("fla-export: the runtime sent no flaExportContract setting; restart Node-RED after updating the package.");
+  const FIRST_YEAR = contract.firstYear;
 
   interface FlaExportEditorNode {
     name?: string;
@@ -76,6 +81,9 @@
     },
     inputLabels: () => t("inputs.employers"),
     outputLabels: (index) => (index === 0 ? t("outputs.done") : t("outputs.refused")),
+    oneditprepare: () => {
+      $("#node-input-fromYear").attr("placeholder", String(FIRST_YEAR));
+    },
   };
   // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
   window.flaExportEditor = { registerType: (type, look) => RED.nodes.registerType<FlaExportEditorNode>(type, { ...look, ...behaviour }) };

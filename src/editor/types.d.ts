@@ -5,6 +5,8 @@
 
 type ConfigEditorContract = import("../core/editorContractTypes").ConfigEditorContract;
 type QueryEditorContract = import("../core/editorContractTypes").QueryEditorContract;
+type DeclareEditorContract = import("../core/editorContractTypes").DeclareEditorContract;
+type ExportEditorContract = import("../core/editorContractTypes").ExportEditorContract;
 type EnterpriseNumberRule = import("../core/editorContractTypes").EnterpriseNumberRule;
 type EditorCertificateSummary = import("../core/editorContractTypes").EditorCertificateSummary;
 type CertificateAnswer = import("../core/editorContractTypes").CertificateAnswer;

@@ -7,12 +7,22 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { outboxConfig } from "../../src/core/connection";
-import { CONFIG_CONTRACT_SETTING, configEditorContract, QUERY_CONTRACT_SETTING, queryEditorContract } from "../../src/core/editorContract";
+import {
+  CONFIG_CONTRACT_SETTING,
+  configEditorContract,
+  DECLARE_CONTRACT_SETTING,
+  declareEditorContract,
+  EXPORT_CONTRACT_SETTING,
+  exportEditorContract,
+  QUERY_CONTRACT_SETTING,
+  queryEditorContract,
+} from "../../src/core/editorContract";
+import { FIRST_FLA_YEAR } from "../../src/core/export/types";
 import { EXPIRY_WARNING_DAYS } from "../../src/core/certificate";
 import { isValidEnterpriseNumber, makeEnterpriseNumber, normalizeEnterpriseNumber } from "../../src/core/identifiers";
 import { ENVIRONMENT_PRESETS, resolveSettings, SCOPES } from "../../src/core/settings";
-import { QUERY_OPERATIONS } from "../../src/core/validation/types";
-import { QUERY_FIELDS } from "../../src/core/validation/schemas";
+import { DECLARE_OPERATIONS, QUERY_OPERATIONS } from "../../src/core/validation/types";
+import { BODY_SCHEMAS, QUERY_FIELDS } from "../../src/core/validation/schemas";
 import { PROJECT_ROOT } from "../support/nodeRedProcess";
 
 type Validator = (this: Record<string, unknown>, value: unknown, opt?: unknown) => boolean | string;
@@ -25,7 +35,14 @@ interface Definition {
  * it registers. `$` finds no open dialog, so the validators judge saved values, as on import or deploy.
  */
 function loadDialog(type: string): Definition {
-  const settings = JSON.parse(JSON.stringify({ [CONFIG_CONTRACT_SETTING]: configEditorContract(), [QUERY_CONTRACT_SETTING]: queryEditorContract() })) as Record<string, unknown>;
+  const settings = JSON.parse(
+    JSON.stringify({
+      [CONFIG_CONTRACT_SETTING]: configEditorContract(),
+      [DECLARE_CONTRACT_SETTING]: declareEditorContract(),
+      [QUERY_CONTRACT_SETTING]: queryEditorContract(),
+      [EXPORT_CONTRACT_SETTING]: exportEditorContract(),
+    }),
+  ) as Record<string, unknown>;
   const registered: Record<string, Definition> = {};
   const window: Record<string, { registerType(type: string, look: object): void }> = {};
   const RED = {
@@ -89,6 +106,16 @@ describe("editor/runtime contract", () => {
       assert.equal(maxPageSize, 100);
     });
 
+    it("the declare dialog offers every declaration the validation knows, a schema only for those with a body", () => {
+      const { operations } = declareEditorContract();
+      assert.deepEqual(Object.keys(operations).sort(), [...DECLARE_OPERATIONS].sort());
+      for (const operation of DECLARE_OPERATIONS) assert.equal(operations[operation].hasBody, operation in BODY_SCHEMAS, operation);
+    });
+
+    it("the export dialog starts at the runtime's first FLA year", () => {
+      assert.equal(exportEditorContract().firstYear, FIRST_FLA_YEAR);
+    });
+
     it("survives the JSON Node-RED sends it in", () => {
       assert.deepEqual(JSON.parse(JSON.stringify(configEditorContract())), configEditorContract());
       assert.deepEqual(JSON.parse(JSON.stringify(queryEditorContract())), queryEditorContract());
@@ -147,7 +174,7 @@ describe("editor/runtime contract", () => {
     });
   });
 
-  it("no editor file keeps a copy of a preset, a scope, a query list or a certificate parser", () => {
+  it("no editor file keeps a copy of a preset, a scope, an operation list, the first year or a certificate parser", () => {
     const files = [
       ...readdirSync(join(PROJECT_ROOT, "nodes")).filter((f) => f.endsWith(".html")).map((f) => join(PROJECT_ROOT, "nodes", f)),
       ...readdirSync(join(PROJECT_ROOT, "src", "editor")).map((f) => join(PROJECT_ROOT, "src", "editor", f)),
@@ -157,10 +184,13 @@ describe("editor/runtime contract", () => {
     const hosts = Object.values(ENVIRONMENT_PRESETS).map((preset) => new URL(preset.tokenUrl).host);
     const copies = [...presetUrls, ...hosts, ...Object.values(SCOPES), "careerpro-federal-learning-account"];
     const queryNames = QUERY_OPERATIONS.map((name) => `"${name}"`);
+    const declarationNames = DECLARE_OPERATIONS.map((name) => `"${name}"`);
     for (const file of files) {
       const text = readFileSync(file, "utf8");
       for (const copy of copies) assert.ok(!text.includes(copy), `${file} holds a copy of ${copy}`);
       if (/fla-query/.test(file)) for (const name of queryNames) assert.ok(!text.includes(name) || name === '"trainings"', `${file} lists the query ${name}`);
+      if (/fla-declare/.test(file)) for (const name of declarationNames) assert.ok(!text.includes(name) || name === '"createTraining"', `${file} lists the declaration ${name}`);
+      if (/fla-export/.test(file)) assert.ok(!text.includes(String(FIRST_FLA_YEAR)), `${file} holds a copy of the first FLA year`);
       // A certificate is read by the runtime only (POST fla-config/certificate-file): no DER or ASN.1 reading here.
       assert.doesNotMatch(text, /0x30|derHeader|derKeyLabel|asn1/i, `${file} reads DER`);
       // The summary has one name per field; no list of guesses.

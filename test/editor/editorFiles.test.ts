@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { configEditorContract, queryEditorContract } from "../../src/core/editorContract";
+import { configEditorContract, declareEditorContract, queryEditorContract } from "../../src/core/editorContract";
 import { LOCAL_ANOMALY_CODES } from "../../src/core/validation";
 import { PROJECT_ROOT } from "../support/nodeRedProcess";
 
@@ -62,6 +62,10 @@ function contractKeys(type: string): string[] {
     const query = queryEditorContract();
     const queries = [...Object.keys(query.queries), "msg"];
     return [...queries.flatMap((name) => [`query.${name}`, `tip.query.${name}`]), ...query.params.map((param) => `label.${param}`)].map((key) => `fla-query.${key}`);
+  }
+  if (type === "fla-declare") {
+    const operations = [...Object.keys(declareEditorContract().operations), "msg"];
+    return operations.flatMap((name) => [`operation.${name}`, `tip.operation.${name}`]).map((key) => `fla-declare.${key}`);
   }
   return [];
 }
