@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".node-red/**", "coverage/**", "test-artifacts/**"] },
+  { ignores: ["dist/**", "resources/**", "node_modules/**", ".node-red/**", "coverage/**", "test-artifacts/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

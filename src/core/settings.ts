@@ -84,6 +84,9 @@ function isEnvironment(value: string): value is Environment {
   return (ENVIRONMENTS as readonly string[]).includes(value);
 }
 
+/** The hosts that may be reached over plain http (the local simulator): loopback only. The editor checks URLs with it too. */
+export const PLAIN_HTTP_HOSTS = { names: ["127.0.0.1", "localhost", "[::1]"], prefix: "127." } as const;
+
 /** Only loopback may be plain HTTP: a token or an assertion never travels unencrypted over a network. */
 function checkUrl(name: string, value: string): string {
   let url: URL;
@@ -92,7 +95,7 @@ function checkUrl(name: string, value: string): string {
   } catch {
     throw new FlaError("FLA_CONFIG", `The ${name} "${value}" is not a valid URL.`);
   }
-  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) || url.hostname.startsWith("127.");
+  const loopback = (PLAIN_HTTP_HOSTS.names as readonly string[]).includes(url.hostname) || url.hostname.startsWith(PLAIN_HTTP_HOSTS.prefix);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
     throw new FlaError("FLA_CONFIG", `The ${name} must use https:// (plain http is only allowed on 127.0.0.1 for the local simulator).`);
   }

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { NodeAPI } from "node-red";
 import { FlaConnection, type ConnectionCredentials } from "../core/connection";
 import type { StoredOutcome } from "../core/declare/outboxDeclaration";
+import { CONFIG_CONTRACT_SETTING, configEditorContract } from "../core/editorContract";
 import { ConnectionOutbox } from "../core/outbox/connectionOutbox";
 import { registerConfigAdminEndpoints } from "./shared/configAdmin";
 import { networkOf } from "./shared/proxyLookup";
@@ -73,6 +74,8 @@ export = function registerFlaConfig(RED: NodeAPI): void {
       certificate: { type: "text" },
       privateKey: { type: "password" },
     },
+    // The dialog's presets, scopes, defaults and rules, from the runtime's constants (RED.settings in the editor).
+    settings: { [CONFIG_CONTRACT_SETTING]: { value: configEditorContract(), exportable: true } },
   });
   registerConfigAdminEndpoints(RED);
 };

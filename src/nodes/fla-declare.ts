@@ -12,6 +12,7 @@ import {
   type StoredOutcome,
   type ValidatedDeclaration,
 } from "../core/declare/outboxDeclaration";
+import { DECLARE_CONTRACT_SETTING, declareEditorContract } from "../core/editorContract";
 import { FlaError } from "../core/errors";
 import { errorOutcome } from "../core/outcome";
 import { processDeclareMessage, type DeclarationRequest, type Part } from "../core/messages/declareMessage";
@@ -232,5 +233,6 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType("fla-declare", FlaDeclare);
+  // The dialog's lists and limits, from the runtime's constants (RED.settings in the editor).
+  RED.nodes.registerType("fla-declare", FlaDeclare, { settings: { [DECLARE_CONTRACT_SETTING]: { value: declareEditorContract(), exportable: true } } });
 };

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { sleep } from "../core/api/backoff";
+import { EXPORT_CONTRACT_SETTING, exportEditorContract } from "../core/editorContract";
 import { FlaError } from "../core/errors";
 import { asFlaError, flaMeta } from "../core/outcome";
 import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
@@ -262,5 +263,6 @@ export = function registerFlaExport(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType("fla-export", FlaExport);
+  // The dialog's lists and limits, from the runtime's constants (RED.settings in the editor).
+  RED.nodes.registerType("fla-export", FlaExport, { settings: { [EXPORT_CONTRACT_SETTING]: { value: exportEditorContract(), exportable: true } } });
 };

@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { QUERY_CONTRACT_SETTING, queryEditorContract } from "../core/editorContract";
 import { FlaError } from "../core/errors";
 import { localAnomalyOutcome, unsafePayloadOutcome } from "../core/messages/localOutcome";
 import { resolveOperation } from "../core/messages/operation";
@@ -134,5 +135,6 @@ export = function registerFlaQuery(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType("fla-query", FlaQuery);
+  // The dialog's queries, their parameters and paging, from the catalogue (RED.settings in the editor).
+  RED.nodes.registerType("fla-query", FlaQuery, { settings: { [QUERY_CONTRACT_SETTING]: { value: queryEditorContract(), exportable: true } } });
 };

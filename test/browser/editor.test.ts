@@ -4,9 +4,12 @@
  * test-artifacts/browser/.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { configEditorContract, queryEditorContract } from "../../src/core/editorContract";
+import { ENVIRONMENT_PRESETS } from "../../src/core/settings";
 import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { PROJECT_ROOT, startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
@@ -188,6 +191,17 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await page.locator("#node-input-btn-config-add").click();
     const environment = page.locator("#node-config-input-environment");
     await environment.waitFor({ state: "visible" });
+    // The dialog's environments and presets are the runtime's, received as node settings.
+    const exported = await page.evaluate(() => {
+      const RED = (window as unknown as { RED: { settings: Record<string, unknown> } }).RED;
+      return { config: RED.settings.flaConfigContract, query: RED.settings.flaQueryContract };
+    });
+    assert.deepEqual(exported, JSON.parse(JSON.stringify({ config: configEditorContract(), query: queryEditorContract() })));
+    const offered = await environment.locator("option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(offered, [...Object.keys(ENVIRONMENT_PRESETS), "custom"]);
+    await environment.selectOption("acceptance");
+    assert.equal(await page.locator("#node-config-input-tokenUrl").inputValue(), ENVIRONMENT_PRESETS.acceptance.tokenUrl);
+    assert.equal(await page.locator("#node-config-input-apiUrl").inputValue(), ENVIRONMENT_PRESETS.acceptance.apiUrl);
     await environment.selectOption("custom");
     for (const [field, value] of [
       ["tokenUrl", simulator.tokenUrl],
@@ -381,5 +395,56 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
       }
     }
     assert.deepEqual(wrapped, [], "every label on one line, its field beside it (screenshots labels-*.png)");
+  });
+  it("PEM files in binary DER: the runtime reads them, the dialog stores PEM and shows the certificate", async function () {
+    if (!nodeRed || !browser) throw new Error("setup did not run");
+    const runtime = nodeRed;
+    const certificatePath = join(ARTIFACTS, "client.cer");
+    const keyPath = join(ARTIFACTS, "client-pkcs1.der");
+    writeFileSync(certificatePath, new X509Certificate(certs.client.certificatePem).raw);
+    writeFileSync(keyPath, createPrivateKey(certs.client.privateKeyPem).export({ type: "pkcs1", format: "der" }));
+    const configId = "c0a0c0d0e0f00020";
+    const flow = [
+      { id: configId, type: "fla-config", environment: "production", clientId: "self_service_expeditor_10", role: "employer", certificateFormat: "pem" },
+      { id: "c0a0c0d0e0f00021", type: "fla-query", config: configId, query: "trainingCredit", x: 200, y: 400 },
+    ];
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "en-US" });
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(STEP_TIMEOUT);
+    try {
+      await tab.goto(runtime.url, { waitUntil: "domcontentloaded" });
+      await tab.locator('.red-ui-palette-node[data-palette-type="fla-query"]').waitFor({ state: "visible", timeout: 60_000 });
+      await tab.evaluate((nodes) => {
+        const RED = (window as unknown as { RED: { view: { importNodes(n: object[], o: object): void }; workspaces: { active(): string } } }).RED;
+        const z = RED.workspaces.active();
+        RED.view.importNodes(nodes.map((n) => ("x" in n ? { ...n, z } : n)), { generateIds: false, addFlow: false, touchImport: true });
+      }, flow);
+      // The query dialog: its queries and rows come from the runtime's catalogue.
+      await tab.locator('[id="c0a0c0d0e0f00021"] .red-ui-flow-node').dblclick();
+      await tab.locator("#node-input-config").waitFor({ state: "visible" });
+      const queries = await tab.locator("#node-input-query option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+      assert.deepEqual(queries, [...Object.keys(queryEditorContract().queries), "msg"]);
+      const visibleParams = await tab.locator(".fla-query-param:visible").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-param")));
+      assert.deepEqual(visibleParams, queryEditorContract().queries.trainingCredit.params);
+
+      await tab.locator("#node-input-btn-config-edit").click();
+      await tab.locator("#node-config-input-certificateFormat").waitFor({ state: "visible" });
+      await tab.locator("#fla-config-cert-file").setInputFiles(certificatePath);
+      await tab.locator("#fla-config-cert-state", { hasText: "client.cer (binary DER) converted to PEM" }).waitFor();
+      assert.match(await tab.locator("#node-config-input-certificate").inputValue(), /^-----BEGIN CERTIFICATE-----/);
+      await tab.locator("#fla-config-key-file").setInputFiles(keyPath);
+      await tab.locator("#fla-config-key-state", { hasText: "client-pkcs1.der (binary DER) converted to PEM" }).waitFor();
+      // The key the dialog stores, as the runtime read it at once: the certificate summary of the pair.
+      await tab.locator("#fla-config-cert-summary .fla-cfg-ok", { hasText: "fla-test-client" }).waitFor();
+      const storedKey = await tab.locator("#node-config-input-privateKey").inputValue();
+      assert.equal(createPrivateKey(storedKey).asymmetricKeyDetails?.modulusLength, 2048, "the stored key is the PEM of the file's key");
+      assert.match(storedKey, /^-----BEGIN RSA PRIVATE KEY-----/);
+      await tab.screenshot({ path: join(ARTIFACTS, "config-pem-der-files.png"), fullPage: true });
+      await tab.locator("#node-config-dialog-cancel").click();
+      await tab.locator("#node-config-input-certificateFormat").waitFor({ state: "detached" });
+      await tab.locator("#node-dialog-cancel").click();
+    } finally {
+      await context.close();
+    }
   });
 });

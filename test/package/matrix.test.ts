@@ -134,6 +134,14 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
         const html = await (await fetch(`${red!.url}/nodes`, { headers: { Accept: "text/html" } })).text();
         for (const type of packed.nodeTypes) assert.match(html, new RegExp(`registerType\\(\\s*["']${type}["']`), `${versions}: the editor receives ${type}'s definition`);
         assert.match(html, /data-template-name="fla-config"/, `${versions}: the config dialog's template`);
+        for (const type of packed.nodeTypes) {
+          const script: Response = await fetch(`${red!.url}/resources/${PACKAGE}/${type}.js`);
+          assert.equal(script.status, 200, `${versions}: resources/${PACKAGE}/${type}.js`);
+          assert.match(await script.text(), /RED\.nodes\.registerType\(type/, `${versions}: ${type}'s dialog script`);
+        }
+        // The editor receives the runtime's contract as exportable node settings.
+        const editorSettings = (await (await fetch(`${red!.url}/settings`)).json()) as Record<string, unknown>;
+        assert.ok(editorSettings.flaConfigContract && editorSettings.flaQueryContract, `${versions}: the node settings flaConfigContract and flaQueryContract`);
 
         // What the editor loads for a French browser: every module's catalogue in one answer.
         const catalogues = (await (await fetch(`${red!.url}/nodes/messages?lng=fr`)).json()) as Record<string, Record<string, unknown>>;

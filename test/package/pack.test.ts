@@ -27,7 +27,7 @@ const PACKAGE = "node-red-contrib-careerpro-fla";
 const TYPES = ["fla-config", "fla-declare", "fla-export", "fla-query"];
 
 /** Top-level entries a user needs; everything in the tarball must be under one of them. */
-const SHIPPED = [/^dist\/src\//, /^nodes\//, /^examples\//, /^bin\//, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
+const SHIPPED = [/^dist\/src\//, /^nodes\//, /^resources\//, /^examples\//, /^bin\//, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
 const NEVER = [/^test\//, /^src\//, /^dist\/test\//, /^dist\/scripts\//, /^dist\/bench\//, /^scripts\//, /^bench\//, /^\.node-red\//, /^test-artifacts\//, /\.ts$/, /\.map$/, /^node_modules\//];
 
 interface PackResult {
@@ -96,7 +96,7 @@ describe("npm package: the packed tarball installs into Node-RED and loads the f
       if (target) needed.push(target[1]);
     }
     for (const type of TYPES) {
-      needed.push(`nodes/${type}.html`, `nodes/icons/${type}.svg`);
+      needed.push(`nodes/${type}.html`, `resources/${type}.js`, `nodes/icons/${type}.svg`);
       for (const lang of ["en-US", "fr", "nl"]) needed.push(`nodes/locales/${lang}/${type}.json`, `nodes/locales/${lang}/${type}.html`);
     }
     assert.deepEqual(needed.filter((f) => !files.includes(f)), [], "files missing from the tarball");
@@ -129,6 +129,12 @@ describe("npm package: the packed tarball installs into Node-RED and loads the f
     assert.equal(module.version, JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version);
     const editorHtml = await (await fetch(`${nodeRed.url}/nodes`, { headers: { Accept: "text/html" } })).text();
     for (const type of TYPES) assert.match(editorHtml, new RegExp(`registerType\\(\\s*["']${type}["']`), `the editor receives ${type}'s definition`);
+    // Each dialog's script, from the package's resources/ folder.
+    for (const type of TYPES) {
+      const script: Response = await fetch(`${nodeRed.url}/resources/${PACKAGE}/${type}.js`);
+      assert.equal(script.status, 200, `resources/${PACKAGE}/${type}.js`);
+      assert.equal(await script.text(), readFileSync(join(installed, "resources", `${type}.js`), "utf8"), `Node-RED serves ${type}'s dialog script`);
+    }
     // Node-RED answers any unknown icon with its default arrow: the icons must be found where it looks (nodes/icons/).
     const iconSets = (await (await fetch(`${nodeRed.url}/icons`, { headers: { Accept: "application/json" } })).json()) as Record<string, string[]>;
     assert.deepEqual([...(iconSets[PACKAGE] ?? [])].sort(), TYPES.map((t) => `${t}.svg`), `Node-RED found the package's icons: ${JSON.stringify(iconSets[PACKAGE])}`);

@@ -20,6 +20,8 @@ const READER_USER = "fla-reader";
 const ADMIN_PASSWORD = "Admin-pass-for-tests-1";
 const TEST_CONNECTION = "/fla-config/test-connection";
 const CERTIFICATE_SUMMARY = "/fla-config/certificate-summary";
+/** Reads a certificate or key file chosen in the dialog; answers a key's PEM label, never the key. */
+const CERTIFICATE_FILE = "/fla-config/certificate-file";
 /** What the editor sends for a password credential the user did not change. */
 const UNCHANGED = "__PWRD__";
 
@@ -214,6 +216,8 @@ for (const adminAuth of [false, true]) {
         // Reading a chosen certificate unlocks its key with a password: a write permission too.
         const summary = await reader.postJson(CERTIFICATE_SUMMARY, { id: "cfg", certificateFormat: "pfx", credentials: {} });
         assert.equal(summary.status, 401, summary.text);
+        const file = await reader.postJson(CERTIFICATE_FILE, { base64: Buffer.from(certs.client.privateKeyPem).toString("base64") });
+        assert.equal(file.status, 401, file.text);
         assert.equal((await reader.get("/fla-config/cfg/certificate")).status, 200);
         assert.equal((await reader.get("/fla-config/cfg/certificate.cer")).status, 200);
       });
@@ -252,6 +256,18 @@ for (const adminAuth of [false, true]) {
         assert.equal(answer.status, 415, `${label}: ${answer.text}`);
         assert.equal(tokenRequests, 0, `${label}: nothing signed`);
       }
+    });
+
+    it("reading a chosen file: JSON only (415 otherwise), and the answer names the key without carrying it", async () => {
+      const base64 = Buffer.from(certs.client.certificatePem + certs.client.privateKeyPem).toString("base64");
+      const form = await admin.post(CERTIFICATE_FILE, new URLSearchParams({ base64 }).toString(), "application/x-www-form-urlencoded");
+      assert.equal(form.status, 415, form.text);
+      assert.equal((await admin.postJson(CERTIFICATE_FILE, { base64: "not base64!" })).status, 400);
+      const answer = await admin.postJson(CERTIFICATE_FILE, { base64 });
+      assert.equal(answer.status, 200, answer.text);
+      assert.deepEqual(answer.json?.privateKey, { label: "PRIVATE KEY", encoding: "pem" });
+      assert.match(String(answer.json?.certificatePem), /^-----BEGIN CERTIFICATE-----/);
+      assert.doesNotMatch(answer.text, /PRIVATE KEY-----/);
     });
 
     it("stored key + a foreign token URL: refused with 400 before anything is signed; the foreign server receives nothing", async () => {

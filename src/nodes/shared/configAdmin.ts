@@ -2,6 +2,8 @@
  * Admin endpoints of the config dialog. Each one checks Node-RED's permissions and none returns key material:
  * only the certificate summary, the public certificate (.cer) and the outcome of a token request.
  *
+ * Certificate file says what a certificate or key file chosen in the dialog holds: the browser parses no certificate.
+ *
  * Certificate summary reads the file just chosen in the dialog (with its password) on the server, where the same code
  * as at deploy parses it; nothing is stored or signed. It is JSON only too: it unlocks a key with a password.
  *
@@ -16,8 +18,10 @@ import type { NodeAPI } from "node-red";
 import type { NextFunction, Request, Response } from "express";
 import { testConnection } from "../../core/auth/tokenCache";
 import { loadCertificate } from "../../core/certificate";
+import { readChosenFile } from "../../core/certificate/chosenFile";
 import { certificateInput, type ConnectionConfig, type ConnectionCredentials } from "../../core/connection";
 import { FlaError } from "../../core/errors";
+import type { AdminFailure, CertificateAnswer, CertificateFileAnswer, TestConnectionAnswer } from "../../core/editorContractTypes";
 import { resolveSettings, type ConnectionSettings } from "../../core/settings";
 import { networkOf } from "./proxyLookup";
 import type { FlaConfigNode } from "./types";
@@ -40,13 +44,8 @@ interface TestConnectionBody extends ConnectionConfig {
   credentials?: ConnectionCredentials;
 }
 
-interface Failure {
-  ok: false;
-  code: string;
-  /** The OAuth error code (e.g. invalid_client) or our reason, when there is one. */
-  reason?: string;
-  message: string;
-}
+/** Our code, the OAuth error code (e.g. invalid_client) or our reason when there is one, and a message. */
+type Failure = AdminFailure;
 
 /** Our code, reason and message only: never the cause, headers or body of what failed. */
 function failure(err: unknown): Failure {
@@ -139,7 +138,8 @@ async function handleTestConnection(RED: NodeAPI, req: Request, res: Response): 
     }
     const certificate = loadCertificate(certificateInput(body, credentials));
     const { scope, expiresIn, tokenType } = await testConnection(settings, certificate);
-    res.json({ ok: true, scope: grantedScope(scope), expiresIn, tokenType, certificate: certificate.summary, warnings: certificate.warnings });
+    const answer: TestConnectionAnswer = { ok: true, scope: grantedScope(scope), expiresIn, tokenType, certificate: certificate.summary, warnings: certificate.warnings };
+    res.json(answer);
   } catch (err) {
     res.json(failure(err));
   }
@@ -156,13 +156,34 @@ function handleCertificateSummary(RED: NodeAPI, req: Request, res: Response): vo
     // A credential left unchanged (a stored password with a new .pfx) comes from the node being edited, as for Test connection.
     const { credentials } = mergeCredentials(RED, body);
     const certificate = loadCertificate(certificateInput(body, credentials));
-    res.json({ ok: true, certificate: certificate.summary, warnings: certificate.warnings });
+    const answer: CertificateAnswer = { ok: true, certificate: certificate.summary, warnings: certificate.warnings };
+    res.json(answer);
   } catch (err) {
     res.json(failure(err));
   }
 }
 
+/** Base64 of a file: what the dialog sends of a chosen file (the admin API's JSON limit bounds its size). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * What a certificate or key file chosen in the dialog holds (PEM mode), read here so that the browser parses nothing.
+ * The answer holds the public certificate at most; of a key, only its PEM label and where it is (see chosenFile.ts).
+ */
+function handleCertificateFile(req: Request, res: Response): void {
+  const base64: unknown = (req.body as { base64?: unknown } | undefined)?.base64;
+  if (typeof base64 !== "string" || base64 === "" || !BASE64.test(base64)) {
+    return void res.status(400).json({ ok: false, code: "FLA_CONFIG", message: "The body must be a JSON object with the file in base64." });
+  }
+  const answer: CertificateFileAnswer = { ok: true, ...readChosenFile(Buffer.from(base64, "base64")) };
+  res.json(answer);
+}
+
 export function registerConfigAdminEndpoints(RED: NodeAPI): void {
+  RED.httpAdmin.post("/fla-config/certificate-file", RED.auth.needsPermission("fla-config.write"), requireJson, (req: Request, res: Response) => {
+    handleCertificateFile(req, res);
+  });
+
   RED.httpAdmin.post("/fla-config/certificate-summary", RED.auth.needsPermission("fla-config.write"), requireJson, (req: Request, res: Response) => {
     handleCertificateSummary(RED, req, res);
   });
@@ -179,7 +200,8 @@ export function registerConfigAdminEndpoints(RED: NodeAPI): void {
     if (!node) return void res.status(404).json({ ok: false, code: "FLA_CONFIG", message: "Deploy this configuration first." });
     const { certificate, problem, warnings } = node.connection;
     if (!certificate) return void res.json(failure(problem));
-    res.json({ ok: true, certificate: certificate.summary, warnings });
+    const answer: CertificateAnswer = { ok: true, certificate: certificate.summary, warnings };
+    res.json(answer);
   });
 
   RED.httpAdmin.get("/fla-config/:id/certificate.cer", RED.auth.needsPermission("fla-config.read"), (req: Request, res: Response) => {

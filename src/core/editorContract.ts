@@ -1,0 +1,101 @@
+/**
+ * What the editor needs to know of the runtime, built from the runtime's own constants: the node adapters hand it to
+ * Node-RED as exportable node settings (RED.settings.flaConfigContract, flaDeclareContract, flaQueryContract,
+ * flaExportContract), so the dialogs never keep a copy of a preset, a scope, a default, a list or a rule.
+ *
+ * Their types are in editorContractTypes.d.ts, which the editor's scripts read too.
+ *
+ * Rules the editor's synchronous `validate` needs (a URL, an enterprise number) travel as data: `validate` also runs
+ * for nodes whose dialog is closed (import, deploy), where no server round trip can answer it. Everything that needs
+ * more than data (reading a certificate) is asked of the server through the admin endpoints (configAdmin.ts).
+ */
+import { OPERATIONS } from "./api/catalogue";
+import { EXPIRY_WARNING_DAYS } from "./certificate";
+import {
+  DEFAULT_CIRCUIT_THRESHOLD,
+  DEFAULT_GIVE_UP_HOURS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_BACKOFF_SECONDS,
+  DEFAULT_MAX_CONCURRENT,
+  DEFAULT_OUTBOX_QUEUE,
+} from "./connection";
+import { QUERY_PARAMETER_NAMES } from "./messages/queryParams";
+import type { ConfigEditorContract, DeclareEditorContract, EnterpriseNumberRule, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
+import { FIRST_FLA_YEAR } from "./export/types";
+import { DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_PRESETS, PLAIN_HTTP_HOSTS, SCOPES } from "./settings";
+import { querySchema } from "./validation/schemas";
+
+export type { ConfigEditorContract, DeclareEditorContract, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
+
+/** The exportable node settings; Node-RED requires their names to start with the camel-cased node type. */
+export const CONFIG_CONTRACT_SETTING = "flaConfigContract";
+export const QUERY_CONTRACT_SETTING = "flaQueryContract";
+export const DECLARE_CONTRACT_SETTING = "flaDeclareContract";
+export const EXPORT_CONTRACT_SETTING = "flaExportContract";
+
+/** Kept in step with identifiers.ts by test/editor/editorContract.test.ts, which compares both on many numbers. */
+const ENTERPRISE_NUMBER_RULE: EnterpriseNumberRule = {
+  prefix: "BE",
+  ignored: "[\\s.\\-/]",
+  length: 10,
+  firstDigits: "01",
+  checkDigits: { modulus: 97, baseLength: 8 },
+};
+
+export function configEditorContract(): ConfigEditorContract {
+  return {
+    environments: { ...ENVIRONMENT_PRESETS },
+    scopes: { ...SCOPES },
+    defaults: {
+      timeout: DEFAULT_TIMEOUT_SECONDS,
+      maxConcurrent: DEFAULT_MAX_CONCURRENT,
+      maxQueue: DEFAULT_OUTBOX_QUEUE,
+      maxAttempts: DEFAULT_MAX_ATTEMPTS,
+      maxBackoff: DEFAULT_MAX_BACKOFF_SECONDS,
+      circuitThreshold: DEFAULT_CIRCUIT_THRESHOLD,
+      giveUpHours: DEFAULT_GIVE_UP_HOURS,
+    },
+    plainHttpHosts: { names: [...PLAIN_HTTP_HOSTS.names], prefix: PLAIN_HTTP_HOSTS.prefix },
+    enterpriseNumber: ENTERPRISE_NUMBER_RULE,
+    expiryWarningDays: EXPIRY_WARNING_DAYS,
+  };
+}
+
+const PAGING_PARAMS: readonly string[] = ["page", "pageSize"];
+
+/** The catalogue's operations as the declare and query nodes offer them: the one place the editor reads the catalogue. */
+function operationsForEditor(): { declarations: DeclareEditorContract["operations"]; queries: QueryEditorContract["queries"] } {
+  const declarations: DeclareEditorContract["operations"] = {};
+  const queries: QueryEditorContract["queries"] = {};
+  for (const spec of Object.values(OPERATIONS)) {
+    if (spec.answer !== "resource" && spec.answer !== "collection") {
+      declarations[spec.name] = { hasBody: spec.hasBody };
+      continue;
+    }
+    const inPath = [...spec.pathTemplate.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+    const params = [...inPath, ...spec.queryParams].filter((name) => !PAGING_PARAMS.includes(name));
+    queries[spec.name] = { params, paged: spec.answer === "collection" };
+  }
+  return { declarations, queries };
+}
+
+function maxPageSize(): number {
+  const schema = querySchema("trainings") as { properties?: { pageSize?: { maximum?: unknown } } };
+  const maximum = schema.properties?.pageSize?.maximum;
+  if (typeof maximum !== "number") throw new Error("The trainings query schema has no pageSize maximum.");
+  return maximum;
+}
+
+export function declareEditorContract(): DeclareEditorContract {
+  return { operations: operationsForEditor().declarations };
+}
+
+export function exportEditorContract(): ExportEditorContract {
+  return { firstYear: FIRST_FLA_YEAR };
+}
+
+export function queryEditorContract(): QueryEditorContract {
+  const { queries } = operationsForEditor();
+  const used = new Set(Object.values(queries).flatMap((query) => query.params));
+  return { queries, params: QUERY_PARAMETER_NAMES.filter((name) => used.has(name)), maxPageSize: maxPageSize() };
+}
