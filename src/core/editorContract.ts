@@ -9,7 +9,7 @@
  * for nodes whose dialog is closed (import, deploy), where no server round trip can answer it. Everything that needs
  * more than data (reading a certificate) is asked of the server through the admin endpoints (configAdmin.ts).
  */
-import { OPERATIONS } from "./api/catalogue";
+import { operationsForEditor as catalogueForEditor } from "./api/catalogue";
 import { EXPIRY_WARNING_DAYS } from "./certificate";
 import {
   DEFAULT_CIRCUIT_THRESHOLD,
@@ -23,7 +23,6 @@ import { QUERY_PARAMETER_NAMES } from "./messages/queryParams";
 import type { ConfigEditorContract, DeclareEditorContract, EnterpriseNumberRule, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
 import { FIRST_FLA_YEAR } from "./export/types";
 import { DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_PRESETS, PLAIN_HTTP_HOSTS, SCOPES } from "./settings";
-import { querySchema } from "./validation/schemas";
 
 export type { ConfigEditorContract, DeclareEditorContract, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
 
@@ -61,29 +60,21 @@ export function configEditorContract(): ConfigEditorContract {
   };
 }
 
-const PAGING_PARAMS: readonly string[] = ["page", "pageSize"];
-
 /** The catalogue's operations as the declare and query nodes offer them: the one place the editor reads the catalogue. */
 function operationsForEditor(): { declarations: DeclareEditorContract["operations"]; queries: QueryEditorContract["queries"] } {
   const declarations: DeclareEditorContract["operations"] = {};
   const queries: QueryEditorContract["queries"] = {};
-  for (const spec of Object.values(OPERATIONS)) {
-    if (spec.answer !== "resource" && spec.answer !== "collection") {
-      declarations[spec.name] = { hasBody: spec.hasBody };
-      continue;
-    }
-    const inPath = [...spec.pathTemplate.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
-    const params = [...inPath, ...spec.queryParams].filter((name) => !PAGING_PARAMS.includes(name));
-    queries[spec.name] = { params, paged: spec.answer === "collection" };
+  for (const operation of catalogueForEditor()) {
+    if (operation.kind === "declare") declarations[operation.name] = { hasBody: operation.hasBody };
+    else queries[operation.name] = { params: [...operation.pathParams, ...operation.queryParams.map((param) => param.name)], paged: operation.paged };
   }
   return { declarations, queries };
 }
 
 function maxPageSize(): number {
-  const schema = querySchema("trainings") as { properties?: { pageSize?: { maximum?: unknown } } };
-  const maximum = schema.properties?.pageSize?.maximum;
-  if (typeof maximum !== "number") throw new Error("The trainings query schema has no pageSize maximum.");
-  return maximum;
+  const sizes = catalogueForEditor().flatMap((operation) => (operation.maxPageSize === undefined ? [] : [operation.maxPageSize]));
+  if (sizes.length === 0) throw new Error("The catalogue has no paged collection.");
+  return Math.min(...sizes);
 }
 
 export function declareEditorContract(): DeclareEditorContract {

@@ -233,10 +233,10 @@ describe("core/api catalogue: a query added as one descriptor", () => {
         { name: "enterpriseNumber", required: true },
         { name: "providerNumber", required: false },
         { name: "since", required: false },
-        { name: "pageNumber", required: false },
-        { name: "limit", required: false },
       ],
       paged: true,
+      maxPageSize: 50,
+      hasBody: false,
     });
     for (const name of ["providerNumber", "since", "pageNumber", "limit"])
       assert.ok(catalogue.queryParameterNames().includes(name), name);

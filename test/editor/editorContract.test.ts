@@ -22,7 +22,8 @@ import { EXPIRY_WARNING_DAYS } from "../../src/core/certificate";
 import { isValidEnterpriseNumber, makeEnterpriseNumber, normalizeEnterpriseNumber } from "../../src/core/identifiers";
 import { ENVIRONMENT_PRESETS, resolveSettings, SCOPES } from "../../src/core/settings";
 import { DECLARE_OPERATIONS, QUERY_OPERATIONS } from "../../src/core/validation/types";
-import { BODY_SCHEMAS, QUERY_FIELDS } from "../../src/core/validation/schemas";
+import { BODY_SCHEMAS } from "../../src/core/validation/schemas";
+import { OPERATIONS } from "../../src/core/api/catalogue";
 import { PROJECT_ROOT } from "../support/nodeRedProcess";
 
 type Validator = (this: Record<string, unknown>, value: unknown, opt?: unknown) => boolean | string;
@@ -98,7 +99,7 @@ describe("editor/runtime contract", () => {
       const { queries, params, maxPageSize } = queryEditorContract();
       assert.deepEqual(Object.keys(queries).sort(), [...QUERY_OPERATIONS].sort());
       for (const operation of QUERY_OPERATIONS) {
-        const accepted = QUERY_FIELDS[operation].accepted;
+        const accepted = [...OPERATIONS[operation].pathParams, ...OPERATIONS[operation].queryParams];
         assert.deepEqual([...queries[operation].params].sort(), accepted.filter((name) => name !== "page" && name !== "pageSize").sort(), operation);
         assert.equal(queries[operation].paged, accepted.includes("page"), operation);
       }

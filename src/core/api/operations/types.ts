@@ -84,8 +84,12 @@ export interface EditorOperation {
   name: string;
   kind: OperationKind;
   pathParams: string[];
+  /** Query parameters other than the paging ones. */
   queryParams: { name: string; required: boolean }[];
   paged: boolean;
+  /** The largest page size of a paged collection. */
+  maxPageSize?: number;
+  hasBody: boolean;
 }
 
 /**
