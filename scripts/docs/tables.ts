@@ -79,10 +79,10 @@ export const TARGETS: readonly Target[] = [
 ];
 
 /** The few words the tables need around the constants' texts. */
-const WORDS: Record<Lang, { output: string; status: string; catch: string }> = {
-  en: { output: "Output", status: "node status", catch: "a Catch node" },
-  fr: { output: "Sortie", status: "statut du nœud", catch: "un nœud catch" },
-  nl: { output: "Uitgang", status: "nodestatus", catch: "een catch-node" },
+const WORDS: Record<Lang, { output: string; status: string; catch: string; colon: string }> = {
+  en: { output: "Output", status: "node status", catch: "a Catch node", colon: ": " },
+  fr: { output: "Sortie", status: "statut du nœud", catch: "un nœud catch", colon: " : " },
+  nl: { output: "Uitgang", status: "nodestatus", catch: "een catch-node", colon: ": " },
 };
 
 function escapeHtml(text: string): string {
@@ -144,7 +144,7 @@ function statusesBlock(sources: DocSources, target: Target): string[] {
     const shown = node !== "export" ? nodeStatusText(sources, lang, status, doc) : undefined;
     const where = `${words.output} <i>${escapeHtml(outputLabel(sources, lang, node as DocumentedNode, doc.output))}</i>`;
     const status_ = shown ? `, ${words.status} <i>${escapeHtml(shown)}</i>` : "";
-    return `    <li><code>${status}</code>: ${inline(doc.text[lang], "html")} ${where}${status_}.</li>`;
+    return `    <li><code>${status}</code>${words.colon}${inline(doc.text[lang], "html")} ${where}${status_}.</li>`;
   });
   return ["<ul>", ...items, "</ul>"];
 }
@@ -155,13 +155,13 @@ function anomalyCodesBlock(sources: DocSources, target: Target): string[] {
   for (const catalogue of sources.catalogues) {
     const rows = Object.entries(catalogue.codes).map(([code, text]) => {
       const hint = lang === "en" && text.hint ? ` ${text.hint}` : "";
-      return format === "md" ? `| \`${code}\` | ${inline(text[lang] + hint, "md")} |` : `    <li><code>${code}</code>: ${inline(text[lang] + hint, "html")}</li>`;
+      return format === "md" ? `| \`${code}\` | ${inline(text[lang] + hint, "md")} |` : `    <li><code>${code}</code>${WORDS[lang].colon}${inline(text[lang] + hint, "html")}</li>`;
     });
     if (format === "md") {
       if (lines.length > 0) lines.push("");
       lines.push(`\`${catalogue.prefix}*\`: ${inline(catalogue.title[lang], "md")}`, "", "| code | what is wrong |", "| --- | --- |", ...rows);
     } else {
-      lines.push(`<p><code>${catalogue.prefix}*</code>: ${inline(catalogue.title[lang], "html")}</p>`, "<ul>", ...rows, "</ul>");
+      lines.push(`<p><code>${catalogue.prefix}*</code>${WORDS[lang].colon}${inline(catalogue.title[lang], "html")}</p>`, "<ul>", ...rows, "</ul>");
     }
   }
   return lines;
@@ -169,7 +169,7 @@ function anomalyCodesBlock(sources: DocSources, target: Target): string[] {
 
 function errorCodesBlock(sources: DocSources, target: Target): string[] {
   const rows = forNode(sources.errorCodes, target.node).map(([code, doc]) =>
-    target.format === "md" ? `| \`${code}\` | ${inline(doc.text[target.lang], "md")} |` : `    <li><code>${code}</code>: ${inline(doc.text[target.lang], "html")}</li>`,
+    target.format === "md" ? `| \`${code}\` | ${inline(doc.text[target.lang], "md")} |` : `    <li><code>${code}</code>${WORDS[target.lang].colon}${inline(doc.text[target.lang], "html")}</li>`,
   );
   return target.format === "md" ? ["| code | meaning and what to do |", "| --- | --- |", ...rows] : ["<ul>", ...rows, "</ul>"];
 }

@@ -29,7 +29,10 @@ function outcomeWith(status: string): Outcome {
 
 /** Every status key a declare or query node's StatusReporter shows. Each scenario has its own reporter: only a fresh one shows at once. */
 function statusReporterKeys(prefix: "fla-declare" | "fla-query", keys: Set<string>): void {
-  const t = (key: string): string => (keys.add(key), key);
+  const t = (key: string): string => {
+    keys.add(key);
+    return key;
+  };
   const run = (scenario: (reporter: StatusReporter) => void): void => {
     const reporter = new StatusReporter(statusSink, t, prefix);
     scenario(reporter);
@@ -51,7 +54,10 @@ function statusReporterKeys(prefix: "fla-declare" | "fla-query", keys: Set<strin
 }
 
 function exportReporterKeys(keys: Set<string>): void {
-  const t = (key: string): string => (keys.add(key), key);
+  const t = (key: string): string => {
+    keys.add(key);
+    return key;
+  };
   const run = (scenario: (reporter: ExportStatusReporter) => void): void => {
     const reporter = new ExportStatusReporter(statusSink, t);
     scenario(reporter);

@@ -53,7 +53,7 @@ describe("generated doc tables (npm run docs)", () => {
     const readme = files.find((file) => file.path === "README.md");
     assert.ok(readme && readme.expected.includes("TEST-ONLY-CODE") && readme.expected.includes("FLA_TEST_ONLY") && readme.expected !== readme.actual);
     const frDeclare = files.find((file) => file.path === "nodes/locales/fr/fla-declare.html");
-    assert.ok(frDeclare && frDeclare.expected.includes("<code>TEST-ONLY-CODE</code>: Test seulement."));
+    assert.ok(frDeclare && frDeclare.expected.includes("<code>TEST-ONLY-CODE</code> : Test seulement."));
     const nlQuery = files.find((file) => file.path === "nodes/locales/nl/fla-query.html");
     assert.ok(nlQuery && nlQuery.expected.includes("<code>FLA_TEST_ONLY</code>: Enkel test."));
     const enExport = files.find((file) => file.path === "nodes/locales/en-US/fla-export.html");
