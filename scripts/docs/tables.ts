@@ -79,10 +79,10 @@ export const TARGETS: readonly Target[] = [
 ];
 
 /** The few words the tables need around the constants' texts. */
-const WORDS: Record<Lang, { output: string; status: string; catch: string; colon: string }> = {
-  en: { output: "Output", status: "node status", catch: "a Catch node", colon: ": " },
-  fr: { output: "Sortie", status: "statut du nœud", catch: "un nœud catch", colon: " : " },
-  nl: { output: "Uitgang", status: "nodestatus", catch: "een catch-node", colon: ": " },
+const WORDS: Record<Lang, { output: string; status: string; toCatch: string; colon: string }> = {
+  en: { output: "Output", status: "node status", toCatch: "Goes to a <i>catch</i> node", colon: ": " },
+  fr: { output: "Sortie", status: "statut du nœud", toCatch: "Va vers un nœud <i>catch</i>", colon: " : " },
+  nl: { output: "Uitgang", status: "nodestatus", toCatch: "Gaat naar een <i>catch</i>-node", colon: ": " },
 };
 
 function escapeHtml(text: string): string {
@@ -121,8 +121,7 @@ function nodeStatusText(sources: DocSources, lang: Lang, status: string, doc: St
 }
 
 /** The label of output 1 or 2 of a node, from its locale catalogue. */
-function outputLabel(sources: DocSources, lang: Lang, node: DocumentedNode, output: StatusDoc["output"]): string {
-  if (output === "catch") return WORDS[lang].catch;
+function outputLabel(sources: DocSources, lang: Lang, node: DocumentedNode, output: "success" | "anomaly"): string {
   const labels = Object.values((sources.locale(lang, `fla-${node}`).outputs ?? {}) as Record<string, string>);
   const label = labels[output === "success" ? 0 : 1];
   if (label === undefined) throw new Error(`fla-${node}.outputs has no label for its ${output} output in ${lang}`);
@@ -142,7 +141,7 @@ function statusesBlock(sources: DocSources, target: Target): string[] {
   const items = forNode(sources.statuses, node).map(([status, doc]) => {
     const words = WORDS[lang];
     const shown = node !== "export" ? nodeStatusText(sources, lang, status, doc) : undefined;
-    const where = `${words.output} <i>${escapeHtml(outputLabel(sources, lang, node as DocumentedNode, doc.output))}</i>`;
+    const where = doc.output === "catch" ? words.toCatch : `${words.output} <i>${escapeHtml(outputLabel(sources, lang, node as DocumentedNode, doc.output))}</i>`;
     const status_ = shown ? `, ${words.status} <i>${escapeHtml(shown)}</i>` : "";
     return `    <li><code>${status}</code>${words.colon}${inline(doc.text[lang], "html")} ${where}${status_}.</li>`;
   });

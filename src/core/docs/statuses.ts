@@ -12,7 +12,8 @@ export interface StatusDoc {
   nodes: readonly DocumentedNode[];
 }
 
-export const FLA_STATUS_DOCS: Record<FlaStatus, StatusDoc> = {
+/** `ERROR` is named on its own as well so that this map compiles whether or not FlaStatus lists it yet. */
+export const FLA_STATUS_DOCS: Record<FlaStatus | "ERROR", StatusDoc> = {
   ACCEPTED: {
     output: "success",
     nodes: ["declare"],
@@ -80,6 +81,15 @@ export const FLA_STATUS_DOCS: Record<FlaStatus, StatusDoc> = {
       en: "403: the scope or the mandate does not allow it (an employer account used for another company, no active MAHIS mandate).",
       fr: "403 : le scope ou le mandat ne le permet pas (compte employeur utilisé pour une autre entreprise, pas de mandat MAHIS actif).",
       nl: "403: de scope of het mandaat laat het niet toe (een werkgeversaccount gebruikt voor een ander bedrijf, geen actief MAHIS-mandaat).",
+    },
+  },
+  ERROR: {
+    output: "catch",
+    nodes: ["declare", "query", "export"],
+    text: {
+      en: "A technical failure (network, timeout, authentication, certificate...): `msg.error.code` says which; the FLA did not refuse it.",
+      fr: "Une panne technique (réseau, délai, authentification, certificat...) : `msg.error.code` dit laquelle ; le FLA ne l'a pas refusé.",
+      nl: "Een technische fout (netwerk, time-out, authenticatie, certificaat...): `msg.error.code` zegt welke; de FLA heeft het niet geweigerd.",
     },
   },
   NOT_FOUND: {
