@@ -15,14 +15,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ANOMALY_CATALOGUES, type AnomalyCatalogue } from "../../src/core/docs/anomalyCatalogues";
 import { FLA_ERROR_CODE_DOCS, type DocumentedNode, type ErrorCodeDoc } from "../../src/core/docs/errorCodes";
+import { ENVIRONMENT_NOTES } from "../../src/core/docs/environments";
 import { FLA_STATUS_DOCS, type StatusDoc } from "../../src/core/docs/statuses";
+import { ENVIRONMENT_PRESETS, type EnvironmentPreset } from "../../src/core/settings";
 import { STATUS_KEYS } from "../../src/nodes/shared/statusReporter";
 
 export const PROJECT_ROOT = resolve(__dirname, "..", "..", "..");
 
 export type Lang = "en" | "fr" | "nl";
 type Format = "md" | "html";
-export type BlockName = "statuses" | "anomaly-codes" | "error-codes";
+export type BlockName = "statuses" | "anomaly-codes" | "error-codes" | "environments";
 
 /** What the tables are made of: the real constants, or (in a test) a changed copy of them. */
 export interface DocSources {
@@ -30,6 +32,8 @@ export interface DocSources {
   statuses: Record<string, StatusDoc>;
   statusKeys: Record<string, string>;
   catalogues: readonly AnomalyCatalogue[];
+  environments: Record<string, EnvironmentPreset>;
+  environmentNotes: Record<string, string>;
   /** Reads a node's locale catalogue, e.g. ("fr", "fla-declare"). */
   locale: (lang: Lang, type: string) => Record<string, unknown>;
 }
@@ -46,6 +50,8 @@ export const REAL_SOURCES: DocSources = {
   statuses: FLA_STATUS_DOCS,
   statusKeys: STATUS_KEYS,
   catalogues: ANOMALY_CATALOGUES,
+  environments: ENVIRONMENT_PRESETS,
+  environmentNotes: ENVIRONMENT_NOTES,
   locale: readLocale,
 };
 
@@ -66,7 +72,7 @@ const NODE_BLOCKS: Record<DocumentedNode, readonly BlockName[]> = {
 };
 
 export const TARGETS: readonly Target[] = [
-  { path: "README.md", lang: "en", format: "md", blocks: ["statuses", "anomaly-codes", "error-codes"] },
+  { path: "README.md", lang: "en", format: "md", blocks: ["environments", "statuses", "anomaly-codes", "error-codes"] },
   ...(["declare", "query", "export"] as const).flatMap((node) =>
     (["en", "fr", "nl"] as const).map((lang) => ({
       path: `nodes/locales/${LOCALE_DIRS[lang]}/fla-${node}.html`,
@@ -173,10 +179,21 @@ function errorCodesBlock(sources: DocSources, target: Target): string[] {
   return target.format === "md" ? ["| code | meaning and what to do |", "| --- | --- |", ...rows] : ["<ul>", ...rows, "</ul>"];
 }
 
+/** The environment presets of the config node (README only). */
+function environmentsBlock(sources: DocSources, target: Target): string[] {
+  if (target.format !== "md") throw new Error(`${target.path}: the environments table is written for the README only`);
+  const rows = Object.entries(sources.environments).map(([name, preset]) => {
+    const token = preset.audience === preset.tokenUrl ? `\`${preset.tokenUrl}\`` : `\`${preset.tokenUrl}\` (audience \`${preset.audience}\`)`;
+    return `| ${name} | ${token} | \`${preset.apiUrl}\` | ${escapeMarkdown(sources.environmentNotes[name] ?? "")} |`;
+  });
+  return ["| environment | token URL and audience | API URL | certain? |", "| --- | --- | --- | --- |", ...rows, "| custom | yours | yours | |"];
+}
+
 const BLOCKS: Record<BlockName, (sources: DocSources, target: Target) => string[]> = {
   statuses: statusesBlock,
   "anomaly-codes": anomalyCodesBlock,
   "error-codes": errorCodesBlock,
+  environments: environmentsBlock,
 };
 
 const MARKED = /^([ \t]*)<!-- generated: ([a-z-]+) \(npm run docs\) -->\n[\s\S]*?^[ \t]*<!-- end generated -->$/gm;

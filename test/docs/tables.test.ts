@@ -89,9 +89,9 @@ describe("generated doc tables (npm run docs)", () => {
     const readme = TARGETS.find((target) => target.path === "README.md");
     assert.ok(readme);
     const marker = (name: string): string => `<!-- generated: ${name} (npm run docs) -->\n<!-- end generated -->\n`;
-    const complete = marker("statuses") + marker("anomaly-codes") + marker("error-codes");
+    const complete = marker("environments") + marker("statuses") + marker("anomaly-codes") + marker("error-codes");
     assert.doesNotThrow(() => regenerate(complete, readme));
-    assert.throws(() => regenerate(marker("statuses") + marker("anomaly-codes"), readme), /no markers for the generated block\(s\) error-codes/);
+    assert.throws(() => regenerate(marker("environments") + marker("statuses") + marker("anomaly-codes"), readme), /no markers for the generated block\(s\) error-codes/);
     assert.throws(() => regenerate(complete + marker("statuses"), readme), /appears twice/);
     assert.throws(() => regenerate(complete + marker("settings"), readme), /unknown generated block "settings"/);
   });
