@@ -14,6 +14,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ANOMALY_CATALOGUES, type AnomalyCatalogue } from "../../src/core/docs/anomalyCatalogues";
+import { ANOMALY_HINTS } from "../../src/core/docs/anomalyHints";
 import { FLA_ERROR_CODE_DOCS, type DocumentedNode, type ErrorCodeDoc } from "../../src/core/docs/errorCodes";
 import { ENVIRONMENT_NOTES } from "../../src/core/docs/environments";
 import { FLA_STATUS_DOCS, type StatusDoc } from "../../src/core/docs/statuses";
@@ -32,6 +33,8 @@ export interface DocSources {
   statuses: Record<string, StatusDoc>;
   statusKeys: Record<string, string>;
   catalogues: readonly AnomalyCatalogue[];
+  /** French and Dutch hints of the catalogues' English ones. */
+  hints: Record<string, { fr: string; nl: string }>;
   environments: Record<string, EnvironmentPreset>;
   environmentNotes: Record<string, string>;
   /** Reads a node's locale catalogue, e.g. ("fr", "fla-declare"). */
@@ -50,6 +53,7 @@ export const REAL_SOURCES: DocSources = {
   statuses: FLA_STATUS_DOCS,
   statusKeys: STATUS_KEYS,
   catalogues: ANOMALY_CATALOGUES,
+  hints: ANOMALY_HINTS,
   environments: ENVIRONMENT_PRESETS,
   environmentNotes: ENVIRONMENT_NOTES,
   locale: readLocale,
@@ -159,7 +163,8 @@ function anomalyCodesBlock(sources: DocSources, target: Target): string[] {
   const lines: string[] = [];
   for (const catalogue of sources.catalogues) {
     const rows = Object.entries(catalogue.codes).map(([code, text]) => {
-      const hint = lang === "en" && text.hint ? ` ${text.hint}` : "";
+      const translated = lang === "en" ? text.hint : sources.hints[code]?.[lang];
+      const hint = text.hint && translated ? ` ${translated}` : "";
       return format === "md" ? `| \`${code}\` | ${inline(text[lang] + hint, "md")} |` : `    <li><code>${code}</code>${WORDS[lang].colon}${inline(text[lang] + hint, "html")}</li>`;
     });
     if (format === "md") {

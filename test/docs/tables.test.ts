@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { ANOMALY_CATALOGUES } from "../../src/core/docs/anomalyCatalogues";
+import { ANOMALY_HINTS } from "../../src/core/docs/anomalyHints";
 import { FLA_ERROR_CODE_DOCS } from "../../src/core/docs/errorCodes";
 import { FLA_STATUS_DOCS } from "../../src/core/docs/statuses";
 import { STATUS_KEYS } from "../../src/nodes/shared/statusReporter";
@@ -83,6 +84,11 @@ describe("generated doc tables (npm run docs)", () => {
       [],
       "statuses without a description in src/core/docs/statuses.ts",
     );
+  });
+
+  it("every English hint of an anomaly code has its French and Dutch version, and no other code has one", () => {
+    const hinted = ANOMALY_CATALOGUES.flatMap((catalogue) => Object.entries(catalogue.codes).filter(([, text]) => text.hint).map(([code]) => code));
+    assert.deepEqual(Object.keys(ANOMALY_HINTS).sort(), hinted.sort(), "src/core/docs/anomalyHints.ts");
   });
 
   it("markers that are missing, doubled or unknown are an error, not a silently shorter file", () => {
