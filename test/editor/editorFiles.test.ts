@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { configEditorContract, declareEditorContract, queryEditorContract } from "../../src/core/editorContract";
 import { LOCAL_ANOMALY_CODES } from "../../src/core/validation";
 import { PROJECT_ROOT } from "../support/nodeRedProcess";
+import { runtimeKeys } from "../docs/runtimeKeys";
 
 const TYPES = ["fla-config", "fla-declare", "fla-query", "fla-export"] as const;
 const LANGS = ["en-US", "fr", "nl"] as const;
@@ -31,15 +32,8 @@ function flatten(value: unknown, prefix = "", out: Flat = {}): Flat {
 const catalogue = (lang: string, type: string): Flat => flatten(JSON.parse(readFileSync(join(nodesDir, "locales", lang, `${type}.json`), "utf8")));
 const placeholders = (text: string): string => (text.match(/__\w+__/g) ?? []).sort().join(",");
 
-/** Keys the runtime (src/nodes) looks up with RED._ for each node type. */
-const RUNTIME_KEYS: Record<string, string[]> = {
-  "fla-declare": ["requesting", "queued", "noConfig", "accepted", "warnings", "rejected", "pending", "alreadyDeclared", "cancelled", "invalid", "forbidden", "notFound", "done"].map((k) => `fla-declare.status.${k}`).concat("fla-declare.errors.noConfig"),
-  "fla-query": ["requesting", "queued", "noConfig", "ok", "invalid", "forbidden", "notFound", "rejected", "done"].map((k) => `fla-query.status.${k}`).concat("fla-query.errors.noConfig"),
-  "fla-config": [],
-  "fla-export": ["starting", "resuming", "employer", "collection.trainings", "collection.trainingRights", "collection.trainingCredits", "page", "pageOf", "items", "waiting", "complete", "incomplete", "failed"]
-    .map((k) => `fla-export.status.${k}`)
-    .concat(["noConfig", "stoppedBeforeStart", "manifestUnreadable"].map((k) => `fla-export.errors.${k}`), "fla-export.log.resuming"),
-};
+/** Keys the runtime (src/nodes) looks up with RED._ for each node type, found by running it (test/docs/runtimeKeys.ts). */
+const RUNTIME_KEYS: Record<string, string[]> = runtimeKeys();
 
 /** Keys the dialogs build from the runtime's contract (`t(\`query.${name}\`)`), which no regex of the script can see. */
 function contractKeys(type: string): string[] {

@@ -123,7 +123,8 @@ export class StatusReporter {
 
 }
 
-const STATUS_KEYS: Record<string, string> = {
+/** The catalogue key (under `<node>.status.`) of the status text shown for each `msg.fla.status`. */
+export const STATUS_KEYS: Record<string, string> = {
   ACCEPTED: "accepted",
   ACCEPTED_WITH_WARNINGS: "warnings",
   REJECTED: "rejected",
