@@ -18,6 +18,7 @@ import { splitMessage } from "../core/messages/journaledMessage";
 import type { Delivery, Dispatcher, NewOutboxEntry, OutboxEntry } from "../core/outbox";
 import type { Outcome } from "../core/result";
 import { loadCustomSchema, precompileSchemas } from "../core/validation";
+import { closeAfter } from "./shared/closeAfter";
 import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { emitOutcome, finish } from "./shared/emit";
 import { StatusReporter } from "./shared/statusReporter";
@@ -223,9 +224,8 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       // the wire finish; a poll of a 202 still running after the grace ends as PENDING (recorded, with its id).
       const pollGrace = setTimeout(() => closing.abort(), POLL_GRACE_MS);
       const detached = dispatcher ? dispatcher.detach(this.id) : Promise.resolve();
-      detached.finally(() => {
+      closeAfter(this, detached, () => status.close(), () => {
         clearTimeout(pollGrace);
-        status.close();
         done();
       });
     });

@@ -10,6 +10,7 @@ import { sleep } from "../core/api/backoff";
 import { FlaError } from "../core/errors";
 import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
 import type { Role } from "../core/settings";
+import { closeAfter } from "./shared/closeAfter";
 import { connectionOf } from "./shared/configLookup";
 import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { exportChoices, type ExportChoices, type ExportNodeSettings } from "./shared/exportSettings";
@@ -267,10 +268,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
       unsubscribe?.();
       // Aborting stops the run between requests; the core saves its manifest before it rejects, so the archive stays
       // resumable and the next start picks it up. Queued messages end with FLA_ABORTED when their turn comes.
-      tracker.close().finally(() => {
-        status.close();
-        done();
-      });
+      closeAfter(this, tracker.close(), () => status.close(), done);
     });
   }
 

@@ -6,6 +6,7 @@ import { mergeQueryParams, QUERY_PARAMETER_NAMES, type QueryParameterName } from
 import { query, type Paging } from "../core/query";
 import type { Outcome } from "../core/result";
 import { precompileSchemas, QUERY_OPERATIONS } from "../core/validation";
+import { closeAfter } from "./shared/closeAfter";
 import { connectionOf } from "./shared/configLookup";
 import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { createEmitter, finish } from "./shared/emit";
@@ -129,10 +130,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
 
     this.on("close", (_removed: boolean, done: () => void) => {
       unsubscribe?.();
-      tracker.close().finally(() => {
-        status.close();
-        done();
-      });
+      closeAfter(this, tracker.close(), () => status.close(), done);
     });
   }
 
