@@ -182,7 +182,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         emitOutcome(RED, this, msg, send, { output: "error", error, fla: { operation: String(def.operation), status: "REJECTED", anomalies: [], attempts: 0, durationMs: 0 } });
         return finish(this, msg, done);
       }
-      const { journaled, inMemory } = splitMessage(msg as unknown as Record<string, unknown>, SET_PER_DECLARATION);
+      const { journaled, inMemory } = splitMessage(msg, SET_PER_DECLARATION);
       // One id for all the parts of an array payload; a single declaration needs none.
       let partId: string | undefined;
       const partsOf = (part: Part) => ({ id: (partId ??= RED.util.generateId()), index: part.index, count: part.count, type: "array", len: 1, ...(msg.parts ? { parts: msg.parts } : {}) });

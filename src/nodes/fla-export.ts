@@ -101,14 +101,14 @@ export = function registerFlaExport(RED: NodeAPI): void {
     };
 
     const refusedInputMessage = (msg: Out, refused: RefusedInput): NodeMessage => {
-      const out = RED.util.cloneMessage(msg) as Out;
+      const out = RED.util.cloneMessage<Out>(msg);
       out.payload = refused.input;
       out.fla = { operation: OPERATION, status: "INVALID", anomalies: refused.anomalies, attempts: 0, durationMs: 0 };
       return out;
     };
 
     const refusedEmployerMessage = (msg: Out, refusal: EmployerRefusal, folder: string): NodeMessage => {
-      const out = RED.util.cloneMessage(msg) as Out;
+      const out = RED.util.cloneMessage<Out>(msg);
       out.payload = refusal.enterpriseNumber;
       out.folder = folder;
       out.fla = { ...refusal.fla, operation: OPERATION, enterpriseNumber: refusal.enterpriseNumber, collection: refusal.collection };
@@ -244,7 +244,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
 
     // First in the queue, so that messages sent right after a restart wait for the resumed runs: the node's folder,
     // then every other folder this node was running into when it stopped (msg.folder), one after the other.
-    const startMsg: Out = { _msgid: RED.util.generateId(), payload: undefined } as Out;
+    const startMsg: Out = { _msgid: RED.util.generateId(), payload: undefined };
     enqueue(startMsg, (out) => this.send(out), undefined, async () => {
       const folders = [...("folder" in nodeFolder ? [nodeFolder.folder] : []), ...(await unfinished.list())];
       const found: ResumeFound[] = [];
@@ -256,7 +256,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
     });
 
     this.on("input", (msg: ExportInput, send, done) => {
-      enqueue(msg as Out, send, done);
+      enqueue(msg, send, done);
     });
 
     // Requests wait while the platform is unavailable (circuit breaker of the config node): say so.

@@ -69,7 +69,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 export async function startSimulator(options: SimulatorOptions & { https?: SimulatorTls } = {}): Promise<Simulator> {
   const today = options.today ?? realToday();
-  if (!isIsoDate(today)) throw new Error(`The simulator's today must be a date written YYYY-MM-DD, not "${today}".`);
+  if (!isIsoDate(today)) throw new Error(`The simulator's today must be a date written YYYY-MM-DD, not "${String(today)}".`);
   const host = options.host ?? "127.0.0.1";
   let asyncDeclarations = options.asyncDeclarations ?? false;
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 600;

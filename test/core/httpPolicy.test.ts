@@ -130,7 +130,7 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
 
     it("Test connection goes through the same proxy", async () => {
       env.set({ HTTPS_PROXY: proxy.url });
-      const settings = resolveSettings({ environment: "custom", ...proxied, clientId: tlsSim.client.clientId, role: "employer", network: { ca: [ca.caPem] } } as never);
+      const settings = resolveSettings({ environment: "custom", ...proxied, clientId: tlsSim.client.clientId, role: "employer", network: { ca: [ca.caPem] } });
       const certificate = loadCertificate({ format: "pem", certificate: certs.client.certificatePem, privateKey: certs.client.privateKeyPem });
       const answer = await testConnection(settings, certificate);
       assert.ok(answer.expiresIn > 0);

@@ -49,7 +49,7 @@ describe("examples and demo: safe habits", function () {
       [CSV_EXAMPLE, readExample(CSV_EXAMPLE)],
       ["demo", setup.demoFlow],
     ] as const) {
-      const text = explanations(flow as FlowNode[]);
+      const text = explanations(flow);
       assert.match(text, /before any call/, `${name}: local refusals`);
       assert.match(text, /simulator/, `${name}: the API of the demo is the simulator`);
     }

@@ -25,12 +25,12 @@ describe("node close: a failing wait is logged, never lost", function () {
     const dispatcher = await config.outbox.ready;
     // A real object with one fault put in: the journal failing as the node lets go of it.
     dispatcher.detach = () => Promise.reject(new Error("journal failed while detaching"));
-    const node = helper.getNode("declare") as Node;
+    const node = helper.getNode("declare");
     const logged: string[] = [];
     const error = node.error.bind(node);
     node.error = (message: unknown, msg?: unknown) => {
       logged.push(String(message));
-      error(message as string, msg as never);
+      error(message, msg as never);
     };
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown): void => {

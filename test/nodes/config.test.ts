@@ -22,7 +22,7 @@ interface LogEntry {
 
 /** What nodes logged at warn (30) or error (20) level, as [node id, text] (the runtime's own notices have no id). */
 function loggedProblems(): Array<[string | undefined, string]> {
-  return (helper.log().args as unknown[][])
+  return helper.log().args
     .map((args) => args[0] as LogEntry)
     .filter((entry) => entry && typeof entry.level === "number" && entry.level <= 30 && entry.id !== undefined)
     .map((entry) => [entry.id, String(entry.msg)]);
@@ -77,7 +77,7 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
         const problem = node.connection.problem;
         assert.equal(problem?.code, "FLA_CERT");
         assert.equal(problem?.reason, reason);
-        assert.match(problem!.message, text);
+        assert.match(problem.message, text);
         await assert.rejects(node.getAccessToken(), (err: { code?: string }) => err.code === "FLA_CERT");
         const logged = loggedText();
         assert.doesNotMatch(logged, text, "a config node no node uses logs nothing");

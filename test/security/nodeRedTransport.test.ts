@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Node } from "node-red";
 import { SEED } from "../../src/simulator";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
 import { Outputs, catchNode, configFlowNode, configNode, declareNode, helper, load, pfxCredentials, wiredFlow, type FlowNode } from "../nodes/fixture";
@@ -69,7 +68,7 @@ describe("security: transport failures in a real Node-RED runtime", function () 
     const flow = [...wiredFlow(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), ...extra];
     await load([configNode, declareNode, catchNode, httpProxyNode], flow, { cfg: pfxCredentials(certs), ...credentials });
     const out = new Outputs("declare");
-    (helper.getNode("declare") as Node).receive({ payload: structuredClone(training) } as never);
+    helper.getNode("declare").receive({ payload: structuredClone(training) });
     await out.waitFor(1);
     return out;
   }

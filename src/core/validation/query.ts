@@ -4,7 +4,7 @@ import { checkSchema, compileSchema } from "./compile";
 import { isAbsent, isPlainObject, toDate, toEnterpriseNumber, toNumber, toSsin, type Json } from "./normalize";
 import { checkDate, checkEnterpriseNumber, checkId, checkOrder, checkSsin, checkYear, localToday } from "./rules";
 import { QUERY_FIELDS, querySchema, type QueryParamName } from "./schemas";
-import { QUERY_OPERATIONS, type QueryOperation, type QueryParams, type ValidationContext, type ValidQuery, type Validation } from "./types";
+import { QUERY_OPERATIONS, type QueryOperation, type ValidationContext, type ValidQuery, type Validation } from "./types";
 
 const NORMALIZERS: Record<QueryParamName, (value: unknown) => unknown> = {
   trainingId: (v) => (typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : v),
@@ -42,7 +42,7 @@ export function validateQuery(operation: QueryOperation, input: Record<string, u
   const { accepted } = QUERY_FIELDS[operation];
   const params: Json = {};
   for (const name of Object.keys(NORMALIZERS) as QueryParamName[]) {
-    const raw = typeof source[name] === "string" ? (source[name] as string).trim() : source[name];
+    const raw = typeof source[name] === "string" ? source[name].trim() : source[name];
     if (isAbsent(raw)) continue;
     if (accepted.includes(name)) params[name] = NORMALIZERS[name](raw);
     else if (FILTERS.includes(name) && accepted.some((a) => FILTERS.includes(a))) {
@@ -67,5 +67,5 @@ export function validateQuery(operation: QueryOperation, input: Record<string, u
   checkOrder(start, end, "endDate", list);
 
   if (list.blocking) return { anomalies: list.items };
-  return { value: { operation, params: params as QueryParams }, anomalies: list.items };
+  return { value: { operation, params }, anomalies: list.items };
 }
