@@ -16,6 +16,7 @@ import { getTestCertificates, type TestCertificates } from "../support/certifica
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "./apiTestServer";
 import { ConnectProxy, EnvironmentVariables, PROXIED_HOST, getPrivateCa, type PrivateCa } from "./transportSupport";
+import { buildRequest } from "../../src/core/api/catalogue";
 
 const TRAINING = {
   employer: { enterpriseNumber: SEED.demoEmployer },
@@ -77,9 +78,9 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
     authProxy.reset();
     tlsSim.faults.clear();
   });
-  afterEach(() => {
+  afterEach(async () => {
     env.restore();
-    while (opened.length) opened.pop()!.close();
+    await Promise.all(opened.splice(0).map((connection) => connection.close()));
   });
 
   /** A connection as the config node makes it; `network` is what the adapter resolves (trust, proxy node). */
@@ -101,8 +102,8 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
     return connection;
   }
 
-  const list = (connection: FlaConnection) => connection.requireClient().call("trainings", { enterpriseNumber: SEED.demoEmployer });
-  const declare = (connection: FlaConnection) => connection.requireClient().call("createTraining", {}, TRAINING);
+  const list = (connection: FlaConnection) => connection.requireClient().send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer }));
+  const declare = (connection: FlaConnection) => connection.requireClient().send(buildRequest("createTraining", {}, TRAINING));
 
   describe("the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY)", () => {
     for (const name of ["HTTPS_PROXY", "https_proxy"]) {

@@ -16,6 +16,7 @@ import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "../core/apiTestServer";
 import { EnvironmentVariables, getPrivateCa } from "../core/transportSupport";
 import { exposedText, leaksIn } from "./secretSearch";
+import { buildRequest } from "../../src/core/api/catalogue";
 
 const SSIN = SEED.demoWorker;
 const TRAINING = {
@@ -116,8 +117,8 @@ describe("security: no secret and no personal data in any error", function () {
     assert.deepEqual(leaks, [], `${what} (${error.code}) exposes: ${leaks.join(", ")}\n${exposedText(error).slice(0, 3000)}`);
   }
 
-  const declare = (client: FlaApiClient) => client.call("createTraining", {}, TRAINING);
-  const list = (client: FlaApiClient) => client.call("trainings", { enterpriseNumber: SEED.demoEmployer, ssin: SSIN });
+  const declare = (client: FlaApiClient) => client.send(buildRequest("createTraining", {}, TRAINING));
+  const list = (client: FlaApiClient) => client.send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer, ssin: SSIN }));
 
   it("connection refused (FLA_NETWORK): no token, no SSIN in the URL or the body", async () => {
     const apiUrl = `http://127.0.0.1:${await closedPort()}/REST/federalLearningAccount/v1`;

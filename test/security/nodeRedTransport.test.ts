@@ -90,7 +90,7 @@ describe("security: transport failures in a real Node-RED runtime", function () 
         assert.equal(out.errors.length, 1, JSON.stringify(out.success.concat(out.anomaly)));
         const msg = out.errors[0];
         assert.equal(msg.error?.code, code, msg.error?.message);
-        const token = await (helper.getNode("cfg") as unknown as FlaConfigNode).getAccessToken();
+        const token = await (helper.getNode("cfg") as unknown as FlaConfigNode).connection.getAccessToken();
         const secrets = { token, passphrase: certs.pfx.openSslDefault.password, ssin: SEED.demoWorker };
         const { payload, ...rest } = msg;
         assert.deepEqual((payload as typeof training).worker, training.worker, "the flow keeps its own payload");
