@@ -41,7 +41,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
       const breaker = connection.breaker;
       status.watchOutbox(() => {
         const snapshot = breaker.snapshot();
-        // Only while paused: otherwise the status shows the limiter's in-flight and queued counts as before.
+        // Only while paused: otherwise the status shows the limiter's in-flight and queued counts.
         if (snapshot.state === "closed" || snapshot.openedAt === undefined) return undefined;
         return { pausedSince: snapshot.openedAt, waiting: status.activeCount, inFlight: 0 };
       });

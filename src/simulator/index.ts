@@ -1,5 +1,5 @@
 /**
- * The local FLA simulator: an OAuth v5 token endpoint and the FLA REST API of fla-api.md §3, with seeded data and
+ * The local FLA simulator: an OAuth v5 token endpoint and the FLA REST API as src/core/api/catalogue.ts has it, with seeded data and
  * fault injection. For tests (port 0), demos and `fla-simulator` on the command line.
  */
 import { createServer, type Server } from "node:http";

@@ -1,7 +1,7 @@
 /**
  * A real Node-RED process: `http in` → fla-declare → `http response`. A JSON body nested 5,000 or 10,000 levels deep
- * (30 KB) used to end the process (the deep copy, then Node-RED's clone for node.error, then done(err) as an unhandled
- * rejection). Now it answers one local anomaly and the process keeps serving. The flow makes Node-RED copy the message
+ * (30 KB) must get one local anomaly while the process keeps serving: the deep copy, Node-RED's clone for node.error
+ * and done(err) as an unhandled rejection could each end the process. The flow makes Node-RED copy the message
  * everywhere it can: a second wire on the anomaly output, a Catch and a Complete node on fla-declare.
  */
 import assert from "node:assert/strict";

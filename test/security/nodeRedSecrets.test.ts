@@ -129,7 +129,7 @@ describe("security: a real Node-RED with adminAuth", function () {
     sim.faults.add({ route: "POST /trainings", kind: "status", status: 500 });
     const flow = [
       { id: "tab", type: "tab", label: "security" },
-      // Issue 11: the outbox tries a declaration again while the API answers 5xx; one attempt logs the error at once.
+      // The outbox tries a declaration again while the API answers 5xx; one attempt logs the error at once.
       config("cfg", { maxAttempts: 1 }),
       config("cfgWrongPassword", { credentials: { pfx: certs.pfx.openSslDefault.base64, passphrase: "not-the-password" } }),
       config("cfgUnknownClient", { clientId: "self_service_not_registered" }),

@@ -84,7 +84,7 @@ describe("security: transport failures in a real Node-RED runtime", function () 
     for (const [what, arrange, code] of failures) {
       it(`${what}: ${code}, no token, no assertion, no passphrase, the SSIN only in msg.payload`, async () => {
         const { apiUrl, timeout } = await arrange();
-        // Issue 11: the outbox tries a declaration again while the platform seems down (a refused connection is an
+        // The outbox tries a declaration again while the platform seems down (a refused connection is an
         // outage); one attempt brings the error to the Catch node at once, which is what this test looks at.
         const out = await declareThrough(configFlowNode(sim, { apiUrl, maxAttempts: 1, ...(timeout ? { timeout } : {}) }));
         assert.equal(out.errors.length, 1, JSON.stringify(out.success.concat(out.anomaly)));

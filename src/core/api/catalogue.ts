@@ -1,6 +1,6 @@
 /**
  * The operations catalogue: the ONE module that knows the FLA API's paths, methods, bodies and response shapes.
- * It is our reconstruction of fla-api.md section 3; the official SWAGGER replaces this file and nothing else.
+ * It is our reconstruction of the API from the channel manual (no SWAGGER is published yet); the official SWAGGER replaces this file and nothing else.
  * Everything here is pure (no I/O): it builds requests and reads answers.
  */
 import type { Anomaly, FlaStatus, LocalizedText, Severity } from "../result";

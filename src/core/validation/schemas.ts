@@ -1,5 +1,5 @@
 /**
- * Built-in JSON schemas (draft-07) of the request bodies and query parameters, reconstructed from fla-api.md §3.
+ * Built-in JSON schemas (draft-07) of the request bodies and query parameters, reconstructed from the channel manual.
  * Unknown fields are allowed everywhere: the official API may know fields we do not.
  * Identifiers and dates are only typed here; their digits, check digits and calendar are checked in rules.ts,
  * which gives more precise anomalies than a pattern could.
