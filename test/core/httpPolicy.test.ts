@@ -15,7 +15,8 @@ import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "./apiTestServer";
-import { ConnectProxy, EnvironmentVariables, PROXIED_HOST, getPrivateCa, type PrivateCa } from "./transportSupport";
+import { ConnectProxy } from "../support/connectProxy";
+import { EnvironmentVariables, PROXIED_HOST, getPrivateCa, type PrivateCa } from "./transportSupport";
 import { buildRequest } from "../../src/core/api/catalogue";
 
 const TRAINING = {

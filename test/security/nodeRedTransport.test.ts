@@ -11,7 +11,8 @@ import type { FlaConfigNode } from "../../src/nodes/shared/types";
 import { Outputs, catchNode, configFlowNode, configNode, declareNode, helper, load, pfxCredentials, wiredFlow, type FlowNode } from "../nodes/fixture";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
-import { ConnectProxy, EnvironmentVariables, PROXIED_HOST, getPrivateCa } from "../core/transportSupport";
+import { ConnectProxy } from "../support/connectProxy";
+import { EnvironmentVariables, PROXIED_HOST, getPrivateCa } from "../core/transportSupport";
 import { exposedText, leaksIn } from "./secretSearch";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
