@@ -4,7 +4,6 @@
  * simulator with its own CA, on 127.0.0.1; `fla-sim.test` resolves only through the proxy.
  */
 import assert from "node:assert/strict";
-import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { attemptsOf } from "../../src/core/api/httpClient";
 import { testConnection } from "../../src/core/auth/tokenCache";
@@ -16,31 +15,15 @@ import { getTestCertificates, type TestCertificates } from "../support/certifica
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "./apiTestServer";
 import { ConnectProxy } from "../support/connectProxy";
-import { EnvironmentVariables, PROXIED_HOST, getPrivateCa, type PrivateCa } from "./transportSupport";
+import { DEMO_TRAINING as TRAINING, EnvironmentVariables, PROXIED_HOST, closedPort, getPrivateCa, type PrivateCa } from "./transportSupport";
 import { buildRequest } from "../../src/core/api/catalogue";
 
-const TRAINING = {
-  employer: { enterpriseNumber: SEED.demoEmployer },
-  worker: { ssin: SEED.demoWorker },
-  title: "Forklift safety",
-  period: { startDate: "2024-03-04", endDate: "2024-03-05" },
-  nature: "FORMAL",
-  duration: { value: 14, unit: "HOURS" },
-};
 const PROXY_USER = "fla-proxy-user";
 const PROXY_PASSWORD = "pr0xy:p@ss%word";
 
 interface Urls {
   tokenUrl: string;
   apiUrl: string;
-}
-
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS simulator with its own CA)", function () {

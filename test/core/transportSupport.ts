@@ -6,7 +6,10 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { SEED } from "../../src/simulator";
 
 /** A name only the test proxy resolves (RFC 6761 reserves .test). */
 export const PROXIED_HOST = "fla-sim.test";
@@ -45,6 +48,25 @@ export function getPrivateCa(): PrivateCa {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A training the demo employer may declare for the demo worker. */
+export const DEMO_TRAINING = {
+  employer: { enterpriseNumber: SEED.demoEmployer },
+  worker: { ssin: SEED.demoWorker },
+  title: "Forklift safety",
+  period: { startDate: "2024-03-04", endDate: "2024-03-05" },
+  nature: "FORMAL",
+  duration: { value: 14, unit: "HOURS" },
+};
+
+/** A port on 127.0.0.1 where nothing listens (it was free a moment ago): a connection to it is refused. */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Sets environment variables for one test and gives back the old values. */

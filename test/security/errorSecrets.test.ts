@@ -14,26 +14,11 @@ import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "../core/apiTestServer";
-import { EnvironmentVariables, getPrivateCa } from "../core/transportSupport";
+import { DEMO_TRAINING as TRAINING, EnvironmentVariables, closedPort, getPrivateCa } from "../core/transportSupport";
 import { exposedText, leaksIn } from "./secretSearch";
 import { buildRequest } from "../../src/core/api/catalogue";
 
 const SSIN = SEED.demoWorker;
-const TRAINING = {
-  employer: { enterpriseNumber: SEED.demoEmployer },
-  worker: { ssin: SSIN },
-  title: "Forklift safety",
-  period: { startDate: "2024-03-04", endDate: "2024-03-05" },
-  nature: "FORMAL",
-  duration: { value: 14, unit: "HOURS" },
-};
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A token endpoint that records each form body (the assertion) and answers as told. */
 class RecordingTokenEndpoint {

@@ -4,15 +4,13 @@
  * deployed connection and for Test connection alike.
  */
 import assert from "node:assert/strict";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { SEED } from "../../src/simulator";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
 import { Outputs, catchNode, configFlowNode, configNode, declareNode, helper, load, pfxCredentials, wiredFlow, type FlowNode } from "../nodes/fixture";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { ConnectProxy } from "../support/connectProxy";
-import { EnvironmentVariables, PROXIED_HOST, getPrivateCa } from "../core/transportSupport";
+import { DEMO_TRAINING as training, EnvironmentVariables, PROXIED_HOST, closedPort, getPrivateCa } from "../core/transportSupport";
 import { exposedText, leaksIn } from "./secretSearch";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,22 +18,6 @@ const httpProxyNode = require("@node-red/nodes/core/network/06-httpproxy.js");
 
 const PROXY_USER = "corp-user";
 const PROXY_PASSWORD = "Corp-proxy-Secret-7";
-const training = {
-  employer: { enterpriseNumber: SEED.demoEmployer },
-  worker: { ssin: SEED.demoWorker },
-  title: "Forklift safety",
-  period: { startDate: "2024-03-04", endDate: "2024-03-05" },
-  nature: "FORMAL",
-  duration: { value: 14, unit: "HOURS" },
-};
-
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("security: transport failures in a real Node-RED runtime", function () {
   this.timeout(30_000);
