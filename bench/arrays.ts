@@ -2,8 +2,8 @@
  * Array payloads through the embedded Node-RED runtime (bench/runtime.ts): one message whose payload is a list of N
  * declarations, split by fla-declare into one part message per row. Rows per second for 1,000 and 100,000 rows, valid
  * (each one declared to the simulator) and invalid (a wrong SSIN check digit: anomaly output, no request), with the
- * longest event-loop stall and the heap growth while the rows were handled. A part message used to carry a copy of
- * the whole array: 8,000 invalid rows blocked the event loop for 14 s.
+ * longest event-loop stall and the heap growth while the rows were handled: a part message must carry its own row,
+ * not a copy of the whole array (that copy made 8,000 invalid rows block the event loop for 14 s).
  *
  * BENCH_ARRAY_ROWS (default "1000,100000") changes the sizes.
  */

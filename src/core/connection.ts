@@ -169,9 +169,14 @@ export class FlaConnection implements TokenProvider {
     this.tokens?.invalidateAccessToken(rejectedToken);
   }
 
-  /** Stops accepting work: queued requests end with FLA_ABORTED, in-flight ones finish or time out. */
-  close(): void {
+  /**
+   * Stops accepting work: queued requests end with FLA_ABORTED, in-flight ones finish or time out. Then the keep-alive
+   * sockets are closed: left open, each redeploy would leave the old connection's sockets to the platform behind.
+   */
+  async close(): Promise<void> {
     this.limiter.close();
     this.breaker.dispose();
+    await this.limiter.whenIdle();
+    this.http?.destroy();
   }
 }

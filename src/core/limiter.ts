@@ -16,8 +16,6 @@ export interface LimiterStats {
   queued: number;
 }
 
-export type LimiterListener = (stats: LimiterStats) => void;
-
 interface QueuedTask {
   task: () => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -45,8 +43,7 @@ export class RequestLimiter {
   /** Entries still in the array whose wait was abandoned. */
   private cancelled = 0;
   private closed = false;
-  private readonly listeners = new Set<LimiterListener>();
-  private notifyScheduled = false;
+  private idleWaiters: Array<() => void> = [];
   /**
    * One abort listener per signal, not one per queued task: a node's signal is shared by all its messages, and
    * EventTarget's add/removeEventListener walk the listener list (10,000 queued tasks made enqueueing quadratic).
@@ -64,10 +61,6 @@ export class RequestLimiter {
 
   private get queuedCount(): number {
     return this.queue.length - this.head - this.cancelled;
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 
   /**
@@ -93,7 +86,6 @@ export class RequestLimiter {
       const entry: QueuedTask = { task, resolve: resolve as (value: unknown) => void, reject };
       if (signal) this.watch(signal, entry);
       this.queue.push(entry);
-      this.changed();
     });
   }
 
@@ -110,18 +102,12 @@ export class RequestLimiter {
       this.unwatch(entry);
       entry.reject(closedError());
     }
-    this.changed();
   }
 
-  /**
-   * Calls `listener` with the latest stats after a change, at most once per turn of the event loop (10,000 tasks
-   * queued in one go give one call). Returns the function that unsubscribes.
-   */
-  onChange(listener: LimiterListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  /** Resolves once no task is in flight (at once when none is): after close(), when the last one has ended. */
+  whenIdle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private start<T>(task: () => Promise<T>): Promise<T> {
@@ -132,7 +118,6 @@ export class RequestLimiter {
   private launch(entry: QueuedTask): void {
     this.unwatch(entry);
     this.running++;
-    this.changed();
     let promise: Promise<unknown>;
     try {
       promise = entry.task();
@@ -168,7 +153,11 @@ export class RequestLimiter {
       this.launch(next);
       return;
     }
-    this.changed();
+    if (this.running === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
   }
 
   private watch(signal: AbortSignal, entry: QueuedTask): void {
@@ -177,7 +166,7 @@ export class RequestLimiter {
       const entries = new Set<QueuedTask>();
       const onAbort = (): void => {
         this.watches.delete(signal);
-        // In queue order, as one listener per task did.
+        // In queue order: the first to wait hears first.
         for (const waiting of entries) {
           waiting.signal = undefined;
           waiting.cancelled = true;
@@ -185,7 +174,6 @@ export class RequestLimiter {
           waiting.reject(abandonedError());
         }
         entries.clear();
-        this.changed();
       };
       watch = { entries, onAbort };
       this.watches.set(signal, watch);
@@ -206,22 +194,6 @@ export class RequestLimiter {
       signal.removeEventListener("abort", watch.onAbort);
       this.watches.delete(signal);
     }
-  }
-
-  private changed(): void {
-    if (this.notifyScheduled || this.listeners.size === 0) return;
-    this.notifyScheduled = true;
-    setImmediate(() => {
-      this.notifyScheduled = false;
-      const stats = this.stats;
-      for (const listener of this.listeners) {
-        try {
-          listener(stats);
-        } catch {
-          // a status display must not break the queue
-        }
-      }
-    });
   }
 }
 

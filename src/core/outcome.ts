@@ -37,7 +37,7 @@ export function flaMeta<T extends object = object>(fields: MetaFields, extra?: T
     durationMs: fields.durationMs ?? (fields.startedAt === undefined ? 0 : Date.now() - fields.startedAt),
   };
   for (const key of OPTIONAL) if (fields[key] !== undefined) (fla as unknown as Record<string, unknown>)[key] = fields[key];
-  return Object.assign(fla, extra) as FlaMeta & T;
+  return Object.assign(fla, extra ?? ({} as T));
 }
 
 /** The success output: the answer (or what the run made of it). */

@@ -1,4 +1,4 @@
-/** The `msg.fla` contract of design.md, shared by every FLA node. */
+/** The `msg.fla` contract (README, "msg.fla"), shared by every FLA node. */
 
 export type Severity = "BLOCKING" | "WARNING";
 

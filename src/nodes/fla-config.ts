@@ -4,6 +4,7 @@ import { FlaConnection, type ConnectionCredentials } from "../core/connection";
 import type { StoredOutcome } from "../core/declare/outboxDeclaration";
 import { CONFIG_CONTRACT_SETTING, configEditorContract } from "../core/editorContract";
 import { ConnectionOutbox } from "../core/outbox/connectionOutbox";
+import { closeAfter } from "./shared/closeAfter";
 import { registerConfigAdminEndpoints } from "./shared/configAdmin";
 import { networkOf } from "./shared/proxyLookup";
 import type { FlaConfigDef, FlaConfigNode } from "./shared/types";
@@ -17,8 +18,6 @@ export = function registerFlaConfig(RED: NodeAPI): void {
     // Parsed once, here at deploy; the FLA nodes show its problem or warnings as their status. The proxy is the http
     // proxy node chosen in the dialog (Node-RED creates it first), else HTTP(S)_PROXY: `network` is always ours.
     this.connection = FlaConnection.open({ ...def, network: networkOf(RED, def.proxy) }, this.credentials ?? {});
-    this.getAccessToken = () => this.connection.getAccessToken();
-    this.invalidateAccessToken = (rejectedToken?: string) => this.connection.invalidateAccessToken(rejectedToken);
     // Nothing is logged here: the nodes that use this config log its problem (shared/connectionLog), so an unused one is quiet.
 
     // The outbox of the declarations: in `<userDir>/fla-outbox/` (in memory without a user directory, or when the
@@ -57,13 +56,10 @@ export = function registerFlaConfig(RED: NodeAPI): void {
     this.on("close", (_removed: boolean, done: () => void) => {
       RED.events.removeListener("flows:started", onFlowsStarted);
       // Nothing queued fails: the entries stay in the journal for the next config node (same id) or the next start.
-      outbox
+      const outboxClosed = outbox
         .close(CLOSE_GRACE_MS)
-        .catch((error: unknown) => this.warn(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`))
-        .finally(() => {
-          this.connection.close();
-          done();
-        });
+        .catch((error: unknown) => this.warn(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`));
+      closeAfter(this, outboxClosed.then(() => this.connection.close()), () => undefined, done);
     });
   }
 

@@ -20,6 +20,7 @@ import { splitMessage } from "../core/messages/journaledMessage";
 import type { Delivery, Dispatcher, NewOutboxEntry, OutboxEntry } from "../core/outbox";
 import type { Outcome } from "../core/result";
 import { loadCustomSchema, precompileSchemas } from "../core/validation";
+import { closeAfter } from "./shared/closeAfter";
 import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { emitOutcome, finish } from "./shared/emit";
 import { StatusReporter } from "./shared/statusReporter";
@@ -183,7 +184,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         emitOutcome(RED, this, msg, send, errorOutcome(String(def.operation), error));
         return finish(this, msg, done);
       }
-      const { journaled, inMemory } = splitMessage(msg as unknown as Record<string, unknown>, SET_PER_DECLARATION);
+      const { journaled, inMemory } = splitMessage(msg, SET_PER_DECLARATION);
       // One id for all the parts of an array payload; a single declaration needs none.
       let partId: string | undefined;
       const partsOf = (part: Part) => ({ id: (partId ??= RED.util.generateId()), index: part.index, count: part.count, type: "array", len: 1, ...(msg.parts ? { parts: msg.parts } : {}) });
@@ -225,9 +226,8 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       // the wire finish; a poll of a 202 still running after the grace ends as PENDING (recorded, with its id).
       const pollGrace = setTimeout(() => closing.abort(), POLL_GRACE_MS);
       const detached = dispatcher ? dispatcher.detach(this.id) : Promise.resolve();
-      detached.finally(() => {
+      closeAfter(this, detached, () => status.close(), () => {
         clearTimeout(pollGrace);
-        status.close();
         done();
       });
     });

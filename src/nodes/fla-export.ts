@@ -12,6 +12,7 @@ import { FlaError } from "../core/errors";
 import { asFlaError, flaMeta } from "../core/outcome";
 import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
 import type { Role } from "../core/settings";
+import { closeAfter } from "./shared/closeAfter";
 import { connectionOf } from "./shared/configLookup";
 import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { exportChoices, type ExportChoices, type ExportNodeSettings } from "./shared/exportSettings";
@@ -96,14 +97,14 @@ export = function registerFlaExport(RED: NodeAPI): void {
     };
 
     const refusedInputMessage = (msg: Out, refused: RefusedInput): NodeMessage => {
-      const out = RED.util.cloneMessage(msg) as Out;
+      const out = RED.util.cloneMessage<Out>(msg);
       out.payload = refused.input;
       out.fla = flaMeta({ operation: OPERATION, status: "INVALID", anomalies: refused.anomalies });
       return out;
     };
 
     const refusedEmployerMessage = (msg: Out, refusal: EmployerRefusal, folder: string): NodeMessage => {
-      const out = RED.util.cloneMessage(msg) as Out;
+      const out = RED.util.cloneMessage<Out>(msg);
       out.payload = refusal.enterpriseNumber;
       out.folder = folder;
       out.fla = { ...refusal.fla, operation: OPERATION, enterpriseNumber: refusal.enterpriseNumber, collection: refusal.collection };
@@ -232,7 +233,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
 
     // First in the queue, so that messages sent right after a restart wait for the resumed runs: the node's folder,
     // then every other folder this node was running into when it stopped (msg.folder), one after the other.
-    const startMsg: Out = { _msgid: RED.util.generateId(), payload: undefined } as Out;
+    const startMsg: Out = { _msgid: RED.util.generateId(), payload: undefined };
     enqueue(startMsg, (out) => this.send(out), undefined, async () => {
       const folders = [...("folder" in nodeFolder ? [nodeFolder.folder] : []), ...(await unfinished.list())];
       const found: ResumeFound[] = [];
@@ -244,7 +245,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
     });
 
     this.on("input", (msg: ExportInput, send, done) => {
-      enqueue(msg as Out, send, done);
+      enqueue(msg, send, done);
     });
 
     // Requests wait while the platform is unavailable (circuit breaker of the config node): say so.
@@ -256,10 +257,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
       unsubscribe?.();
       // Aborting stops the run between requests; the core saves its manifest before it rejects, so the archive stays
       // resumable and the next start picks it up. Queued messages end with FLA_ABORTED when their turn comes.
-      tracker.close().finally(() => {
-        status.close();
-        done();
-      });
+      closeAfter(this, tracker.close(), () => status.close(), done);
     });
   }
 

@@ -8,6 +8,7 @@ import { asFlaError, errorOutcome } from "../core/outcome";
 import { query, type Paging } from "../core/query";
 import type { Outcome } from "../core/result";
 import { precompileSchemas, QUERY_OPERATIONS } from "../core/validation";
+import { closeAfter } from "./shared/closeAfter";
 import { connectionOf } from "./shared/configLookup";
 import { logConnectionAtDeploy } from "./shared/connectionLog";
 import { createEmitter, finish } from "./shared/emit";
@@ -42,7 +43,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
       const breaker = connection.breaker;
       status.watchOutbox(() => {
         const snapshot = breaker.snapshot();
-        // Only while paused: otherwise the status shows the limiter's in-flight and queued counts as before.
+        // Only while paused: otherwise the status shows the limiter's in-flight and queued counts.
         if (snapshot.state === "closed" || snapshot.openedAt === undefined) return undefined;
         return { pausedSince: snapshot.openedAt, waiting: status.activeCount, inFlight: 0 };
       });
@@ -128,10 +129,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
 
     this.on("close", (_removed: boolean, done: () => void) => {
       unsubscribe?.();
-      tracker.close().finally(() => {
-        status.close();
-        done();
-      });
+      closeAfter(this, tracker.close(), () => status.close(), done);
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * The local FLA simulator: an OAuth v5 token endpoint and the FLA REST API of fla-api.md §3, with seeded data and
+ * The local FLA simulator: an OAuth v5 token endpoint and the FLA REST API as src/core/api/catalogue.ts has it, with seeded data and
  * fault injection. For tests (port 0), demos and `fla-simulator` on the command line.
  */
 import { createServer, type Server } from "node:http";
@@ -69,7 +69,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 export async function startSimulator(options: SimulatorOptions & { https?: SimulatorTls } = {}): Promise<Simulator> {
   const today = options.today ?? realToday();
-  if (!isIsoDate(today)) throw new Error(`The simulator's today must be a date written YYYY-MM-DD, not "${today}".`);
+  if (!isIsoDate(today)) throw new Error(`The simulator's today must be a date written YYYY-MM-DD, not "${String(today)}".`);
   const host = options.host ?? "127.0.0.1";
   let asyncDeclarations = options.asyncDeclarations ?? false;
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 600;

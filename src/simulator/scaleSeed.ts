@@ -122,7 +122,7 @@ function interner<T extends object>(): (key: string, make: () => T) => T {
 }
 
 /** Day strings (and the declaredAt stamps) made once per calendar day: thousands of trainings share each of them. */
-function dayStrings(): { day(epochDay: number): string; stamp(epochDay: number): string } {
+function dayStrings(): { day: (epochDay: number) => string; stamp: (epochDay: number) => string } {
   const days = new Map<number, string>();
   const stamps = new Map<number, string>();
   const day = (epochDay: number): string => {
@@ -186,7 +186,7 @@ function addTrainings(store: SimulatorStore, prng: Prng, workers: string[], coun
     if (prng.next() < 0.7) record.externalReference = `SCALE-${String(n).padStart(7, "0")}`;
     if (prng.next() < 0.5) {
       const p = prng.int(0, SEED.providers.length - 1);
-      record.trainingProvider = shared(`p${p}`, () => ({ enterpriseNumber: SEED.providers[p], name: PROVIDER_NAMES[p] })) as TrainingRecord["trainingProvider"];
+      record.trainingProvider = shared(`p${p}`, () => ({ enterpriseNumber: SEED.providers[p], name: PROVIDER_NAMES[p] }));
     }
     store.insertTraining(record);
     store.declarations.set(declarationId, { declarationId, trainingId, enterpriseNumber, status: "ACCEPTED", anomalies: NO_ANOMALIES, receivedAt: declaredAt, readyAt: 0 });

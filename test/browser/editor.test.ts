@@ -165,7 +165,7 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await paletteNode.dragTo(chart, { targetPosition: { x: 300, y: 200 } });
     let declareId = await page.evaluate(() => {
       const RED = (window as unknown as { RED: { nodes: { filterNodes(f: object): Array<{ id: string }> } } }).RED;
-      return RED.nodes.filterNodes({ type: "fla-declare" })[0]?.id as string | undefined;
+      return RED.nodes.filterNodes({ type: "fla-declare" })[0]?.id;
     });
     if (!declareId) {
       // jQuery UI drags are occasionally missed by synthetic mouse events: place the node with the editor's API instead.

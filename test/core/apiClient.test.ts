@@ -5,6 +5,7 @@ import { FlaApiClient, attemptsOf } from "../../src/core/api/httpClient";
 import { FlaError } from "../../src/core/errors";
 import { RequestLimiter } from "../../src/core/limiter";
 import { CountingTokens, ScriptedServer, empty, hang, json, later, raw, rejectionOf, reset } from "./apiTestServer";
+import { buildRequest } from "../../src/core/api/catalogue";
 
 const TRAINING = {
   employer: { enterpriseNumber: "0203430576" },
@@ -36,7 +37,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("sends the bearer token to the catalogue path and returns the parsed answer", async () => {
     server.plan(json(200, { items: [], total: 0 }));
-    const response = await client.call("trainings", { enterpriseNumber: "0203430576", ssin: "85073003328", page: 2 });
+    const response = await client.send(buildRequest("trainings", { enterpriseNumber: "0203430576", ssin: "85073003328", page: 2 }));
     assert.equal(response.httpStatus, 200);
     assert.deepEqual(response.data, { items: [], total: 0 });
     assert.equal(response.attempts, 1);
@@ -47,7 +48,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("sends the body as JSON and returns 4xx answers to the caller instead of throwing", async () => {
     server.plan(json(400, { type: "urn:problem-type:belgif:badRequest", issues: [{ code: "X", name: "title", detail: "too long" }] }));
-    const response = await client.call("createTraining", {}, TRAINING);
+    const response = await client.send(buildRequest("createTraining", {}, TRAINING));
     assert.equal(response.httpStatus, 400);
     assert.deepEqual(JSON.parse(server.seen[0].body), TRAINING);
     assert.equal((response.data as { issues: unknown[] }).issues.length, 1);
@@ -55,7 +56,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("returns an empty 204 answer with null data", async () => {
     server.plan(empty(204));
-    const response = await client.call("cancelTraining", { trainingId: "T-1" });
+    const response = await client.send(buildRequest("cancelTraining", { trainingId: "T-1" }));
     assert.equal(response.httpStatus, 204);
     assert.equal(response.data, null);
     assert.equal(server.seen[0].method, "DELETE");
@@ -63,7 +64,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("honours Retry-After (in seconds) on 503, then succeeds", async () => {
     server.plan(json(503, { type: "urn:problem-type:belgif:serviceUnavailable" }, { "Retry-After": "1" }), json(200, { ok: true }));
-    const response = await client.call("training", { trainingId: "T-1" });
+    const response = await client.send(buildRequest("training", { trainingId: "T-1" }));
     assert.equal(response.httpStatus, 200);
     assert.equal(response.attempts, 2);
     assert.ok(server.seen[1].at - server.seen[0].at >= 900, "the second try waited for the Retry-After");
@@ -72,13 +73,13 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   it("caps a long Retry-After at maxRetryAfterMs", async () => {
     client = new FlaApiClient({ apiUrl: server.url, tokens, timeoutMs: 2000, retry: { ...FAST_RETRY, maxRetryAfterMs: 20 } });
     server.plan(json(429, {}, { "Retry-After": "3600" }), json(200, { ok: true }));
-    const response = await client.call("training", { trainingId: "T-1" });
+    const response = await client.send(buildRequest("training", { trainingId: "T-1" }));
     assert.equal(response.attempts, 2);
   });
 
   it("retries 5xx with backoff up to the number of attempts, then fails with FLA_HTTP and the problem detail", async () => {
     server.otherwise(json(500, { title: "Internal Server Error", detail: "database down" }));
-    const error = await rejectionOf(client.call("training", { trainingId: "T-1" }));
+    const error = await rejectionOf(client.send(buildRequest("training", { trainingId: "T-1" })));
     assert.equal(error.code, "FLA_HTTP");
     assert.equal(error.httpStatus, 500);
     assert.match(error.message, /database down/);
@@ -88,13 +89,13 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("recovers when a 5xx passes before the attempts are spent", async () => {
     server.plan(json(502, {}), json(500, {}), json(200, { ok: 1 }));
-    const response = await client.call("training", { trainingId: "T-1" });
+    const response = await client.send(buildRequest("training", { trainingId: "T-1" }));
     assert.equal(response.attempts, 3);
   });
 
   it("on 401 drops the token and retries once with a new one", async () => {
     server.plan(json(401, { type: "urn:problem-type:belgif:expiredAccessToken" }), json(200, { ok: 1 }));
-    const response = await client.call("training", { trainingId: "T-1" });
+    const response = await client.send(buildRequest("training", { trainingId: "T-1" }));
     assert.equal(response.httpStatus, 200);
     assert.equal(tokens.invalidated, 1);
     assert.deepEqual(server.seen.map((r) => r.authorization), ["Bearer token-1", "Bearer token-2"]);
@@ -102,7 +103,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("fails with FLA_AUTH when the fresh token is refused too", async () => {
     server.otherwise(json(401, { type: "urn:problem-type:belgif:invalidAccessToken" }));
-    const error = await rejectionOf(client.call("training", { trainingId: "T-1" }));
+    const error = await rejectionOf(client.send(buildRequest("training", { trainingId: "T-1" })));
     assert.equal(error.code, "FLA_AUTH");
     assert.equal(server.seen.length, 2);
     assert.doesNotMatch(error.message, /token-\d/, "no token in the message");
@@ -110,7 +111,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("does not retry a POST without externalReference whose connection was reset after sending: FLA_UNCERTAIN", async () => {
     server.plan(reset);
-    const error = await rejectionOf(client.call("createTraining", {}, TRAINING));
+    const error = await rejectionOf(client.send(buildRequest("createTraining", {}, TRAINING)));
     assert.equal(error.code, "FLA_UNCERTAIN");
     assert.match(error.message, /query the trainings of this worker/);
     assert.equal(server.seen.length, 1, "sent once only");
@@ -118,7 +119,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("does not retry a POST without externalReference after a 500 either", async () => {
     server.plan(json(500, {}));
-    const error = await rejectionOf(client.call("createTraining", {}, TRAINING));
+    const error = await rejectionOf(client.send(buildRequest("createTraining", {}, TRAINING)));
     assert.equal(error.code, "FLA_UNCERTAIN");
     assert.equal(error.httpStatus, 500);
     assert.equal(server.seen.length, 1);
@@ -126,21 +127,21 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("retries a POST with externalReference after a reset (a duplicate is answered 409)", async () => {
     server.plan(reset, json(409, { type: "urn:problem-type:fla:duplicateDeclaration", trainingId: "T-9" }));
-    const response = await client.call("createTraining", {}, { ...TRAINING, externalReference: "HR-1" });
+    const response = await client.send(buildRequest("createTraining", {}, { ...TRAINING, externalReference: "HR-1" }));
     assert.equal(response.httpStatus, 409);
     assert.equal(response.attempts, 2);
   });
 
   it("retries a POST without externalReference after a 429 (rate limited before it was looked at)", async () => {
     server.plan(json(429, {}, { "Retry-After": "0" }), json(201, { trainingId: "T-1", status: "ACCEPTED" }));
-    const response = await client.call("createTraining", {}, TRAINING);
+    const response = await client.send(buildRequest("createTraining", {}, TRAINING));
     assert.equal(response.httpStatus, 201);
     assert.equal(response.attempts, 2);
   });
 
   it("retries a POST without externalReference after a 503 (the service did not handle it)", async () => {
     server.plan(json(503, {}, { "Retry-After": "0" }), json(201, { trainingId: "T-1", status: "ACCEPTED" }));
-    const response = await client.call("createTraining", {}, TRAINING);
+    const response = await client.send(buildRequest("createTraining", {}, TRAINING));
     assert.equal(response.httpStatus, 201);
     assert.equal(server.seen.length, 2);
   });
@@ -149,7 +150,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
     for (const status of [502, 504]) {
       server.reset();
       server.plan(json(status, {}));
-      const error = await rejectionOf(client.call("createTraining", {}, TRAINING));
+      const error = await rejectionOf(client.send(buildRequest("createTraining", {}, TRAINING)));
       assert.equal(error.code, "FLA_UNCERTAIN");
       assert.equal(server.seen.length, 1);
     }
@@ -157,8 +158,8 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("retries PUT and DELETE after a reset (idempotent)", async () => {
     server.plan(reset, json(200, { status: "ACCEPTED" }), reset, empty(204));
-    assert.equal((await client.call("updateTraining", { trainingId: "T-1" }, TRAINING)).httpStatus, 200);
-    assert.equal((await client.call("cancelTraining", { trainingId: "T-1" })).httpStatus, 204);
+    assert.equal((await client.send(buildRequest("updateTraining", { trainingId: "T-1" }, TRAINING))).httpStatus, 200);
+    assert.equal((await client.send(buildRequest("cancelTraining", { trainingId: "T-1" }))).httpStatus, 204);
     assert.equal(server.seen.length, 4);
   });
 
@@ -168,7 +169,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const refused = new FlaApiClient({ apiUrl: `http://127.0.0.1:${port}/v1`, tokens, timeoutMs: 1000, retry: FAST_RETRY });
-    const error = await rejectionOf(refused.call("createTraining", {}, TRAINING));
+    const error = await rejectionOf(refused.send(buildRequest("createTraining", {}, TRAINING)));
     assert.equal(error.code, "FLA_NETWORK");
     assert.equal(error.reason, "ECONNREFUSED");
     assert.equal(attemptsOf(error), 3);
@@ -178,7 +179,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   it("times out a request that never answers: FLA_TIMEOUT after the attempts for a GET", async () => {
     client = new FlaApiClient({ apiUrl: server.url, tokens, timeoutMs: 150, retry: FAST_RETRY });
     server.otherwise(hang);
-    const error = await rejectionOf(client.call("training", { trainingId: "T-1" }));
+    const error = await rejectionOf(client.send(buildRequest("training", { trainingId: "T-1" })));
     assert.equal(error.code, "FLA_TIMEOUT");
     assert.equal(server.seen.length, 3);
   });
@@ -186,31 +187,31 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   it("a timed-out POST without externalReference is uncertain and sent once", async () => {
     client = new FlaApiClient({ apiUrl: server.url, tokens, timeoutMs: 150, retry: FAST_RETRY });
     server.otherwise(hang);
-    const error = await rejectionOf(client.call("createTraining", {}, TRAINING));
+    const error = await rejectionOf(client.send(buildRequest("createTraining", {}, TRAINING)));
     assert.equal(error.code, "FLA_UNCERTAIN");
     assert.equal(server.seen.length, 1);
   });
 
   it("retries a malformed JSON answer to a read, then fails with FLA_RESPONSE", async () => {
     server.plan(raw(200, "{not json"), json(200, { ok: 1 }));
-    assert.equal((await client.call("training", { trainingId: "T-1" })).attempts, 2);
+    assert.equal((await client.send(buildRequest("training", { trainingId: "T-1" }))).attempts, 2);
     server.reset();
     server.otherwise(raw(200, "<html>gateway</html>", "text/html"));
-    const error = await rejectionOf(client.call("training", { trainingId: "T-1" }));
+    const error = await rejectionOf(client.send(buildRequest("training", { trainingId: "T-1" })));
     assert.equal(error.code, "FLA_RESPONSE");
   });
 
   it("retries when the token request failed for a passing reason, without calling the API meanwhile", async () => {
     tokens.failNext(new FlaError("FLA_NETWORK", "token endpoint unreachable", { retryable: true }));
     server.plan(json(201, { trainingId: "T-1" }));
-    const response = await client.call("createTraining", {}, TRAINING);
+    const response = await client.send(buildRequest("createTraining", {}, TRAINING));
     assert.equal(response.httpStatus, 201);
     assert.equal(server.seen.length, 1);
   });
 
   it("does not retry when the token endpoint refuses the client (FLA_AUTH)", async () => {
     tokens.failNext(new FlaError("FLA_AUTH", "invalid_client"));
-    const error = await rejectionOf(client.call("training", { trainingId: "T-1" }));
+    const error = await rejectionOf(client.send(buildRequest("training", { trainingId: "T-1" })));
     assert.equal(error.code, "FLA_AUTH");
     assert.equal(server.seen.length, 0);
   });
@@ -218,7 +219,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   it("stops waiting when the signal aborts (FLA_ABORTED)", async () => {
     server.plan(json(503, {}, { "Retry-After": "60" }));
     const controller = new AbortController();
-    const pending = client.call("training", { trainingId: "T-1" }, undefined, { signal: controller.signal });
+    const pending = client.send(buildRequest("training", { trainingId: "T-1" }, undefined), { signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
     const error = await rejectionOf(pending);
     assert.equal(error.code, "FLA_ABORTED");
@@ -227,7 +228,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   it("aborts a request in flight", async () => {
     server.plan(hang);
     const controller = new AbortController();
-    const pending = client.call("training", { trainingId: "T-1" }, undefined, { signal: controller.signal });
+    const pending = client.send(buildRequest("training", { trainingId: "T-1" }, undefined), { signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
     assert.equal((await rejectionOf(pending)).code, "FLA_ABORTED");
   });
@@ -236,7 +237,7 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
     const limiter = new RequestLimiter({ maxConcurrent: 2 });
     const limited = new FlaApiClient({ apiUrl: server.url, tokens, timeoutMs: 2000, retry: FAST_RETRY, limiter });
     server.otherwise(later(20, json(200, { ok: 1 })));
-    await Promise.all(Array.from({ length: 8 }, (_, i) => limited.call("training", { trainingId: `T-${i}` })));
+    await Promise.all(Array.from({ length: 8 }, (_, i) => limited.send(buildRequest("training", { trainingId: `T-${i}` }))));
     assert.equal(server.seen.length, 8);
     assert.equal(server.maxInFlight, 2);
     limited.destroy();

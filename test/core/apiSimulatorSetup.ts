@@ -2,7 +2,7 @@
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { TokenCache } from "../../src/core/auth/tokenCache";
 import { loadCertificate } from "../../src/core/certificate";
-import { resolveSettings, type Role } from "../../src/core/settings";
+import { resolveSettings } from "../../src/core/settings";
 import type { RegisteredClient } from "../../src/simulator";
 import { getTestCertificates } from "../support/certificates";
 import { startTestSimulator, testClient, type TestSimulator } from "../support/simulator";
@@ -23,7 +23,7 @@ export function connect(
     tokenUrl: sim.tokenUrl,
     apiUrl: sim.apiUrl,
     clientId: registered.clientId,
-    role: registered.role as Role,
+    role: registered.role,
     enterpriseNumber: registered.enterpriseNumber,
   });
   const certificate = loadCertificate({ format: "pem", certificate: keys.certificatePem, privateKey: keys.privateKeyPem });

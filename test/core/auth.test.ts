@@ -227,7 +227,7 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       const cache = new TokenCache({ settings, certificate, clock: () => now });
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => cache.getAccessToken()));
       assert.ok(results.every((r) => r.status === "rejected"));
-      const err = keep((results[0] as PromiseRejectedResult).reason as FlaError);
+      const err = keep(results[0].reason as FlaError);
       assert.equal(err.code, "FLA_HTTP");
       assert.equal(err.retryable, true);
       assert.equal(cache.stats.tokenRequests, 1);

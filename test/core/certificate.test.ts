@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate, createPublicKey, sign, verify } from "node:crypto";
 import { inspect } from "node:util";
-import { certificateDerFromPem, loadCertificate, type CertificateInput, type LoadedCertificate } from "../../src/core/certificate";
+import { loadCertificate, type CertificateInput, type LoadedCertificate } from "../../src/core/certificate";
 import { FlaError } from "../../src/core/errors";
 import { getTestCertificates, TEST_UNICODE_PASSWORD, type PemPair, type PfxFile, type TestCertificates } from "../support/certificates";
 
@@ -186,17 +186,5 @@ describe("loadCertificate", function () {
         assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(err))).sort(), ["code", "message", "reason"]);
       });
     }
-  });
-
-  describe("certificateDerFromPem", () => {
-    it("gives the DER .cer of the first certificate", () => {
-      const der = certificateDerFromPem(certs.client.certificatePem + certs.second.certificatePem);
-      assert.deepEqual(der, derOf(certs.client.certificatePem));
-      assert.equal(der[0], 0x30);
-    });
-
-    it("refuses a text without certificate", () => {
-      assert.throws(() => certificateDerFromPem(certs.client.privateKeyPem), (err: FlaError) => err.code === "FLA_CERT" && err.reason === "NO_CERTIFICATE");
-    });
   });
 });

@@ -65,7 +65,7 @@ describe("core/export manifest text (employers' JSON reused between saves)", () 
       },
       files: {},
       error: undefined,
-    } as Manifest;
+    };
   }
 
   it("is JSON.stringify of the manifest, also after the live employer and a replaced employer changed", () => {

@@ -4,7 +4,6 @@
  * simulator with its own CA, on 127.0.0.1; `fla-sim.test` resolves only through the proxy.
  */
 import assert from "node:assert/strict";
-import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { attemptsOf } from "../../src/core/api/httpClient";
 import { testConnection } from "../../src/core/auth/tokenCache";
@@ -15,30 +14,16 @@ import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "./apiTestServer";
-import { ConnectProxy, EnvironmentVariables, PROXIED_HOST, getPrivateCa, type PrivateCa } from "./transportSupport";
+import { ConnectProxy } from "../support/connectProxy";
+import { DEMO_TRAINING as TRAINING, EnvironmentVariables, PROXIED_HOST, closedPort, getPrivateCa, type PrivateCa } from "./transportSupport";
+import { buildRequest } from "../../src/core/api/catalogue";
 
-const TRAINING = {
-  employer: { enterpriseNumber: SEED.demoEmployer },
-  worker: { ssin: SEED.demoWorker },
-  title: "Forklift safety",
-  period: { startDate: "2024-03-04", endDate: "2024-03-05" },
-  nature: "FORMAL",
-  duration: { value: 14, unit: "HOURS" },
-};
 const PROXY_USER = "fla-proxy-user";
 const PROXY_PASSWORD = "pr0xy:p@ss%word";
 
 interface Urls {
   tokenUrl: string;
   apiUrl: string;
-}
-
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS simulator with its own CA)", function () {
@@ -77,9 +62,9 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
     authProxy.reset();
     tlsSim.faults.clear();
   });
-  afterEach(() => {
+  afterEach(async () => {
     env.restore();
-    while (opened.length) opened.pop()!.close();
+    await Promise.all(opened.splice(0).map((connection) => connection.close()));
   });
 
   /** A connection as the config node makes it; `network` is what the adapter resolves (trust, proxy node). */
@@ -101,8 +86,8 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
     return connection;
   }
 
-  const list = (connection: FlaConnection) => connection.requireClient().call("trainings", { enterpriseNumber: SEED.demoEmployer });
-  const declare = (connection: FlaConnection) => connection.requireClient().call("createTraining", {}, TRAINING);
+  const list = (connection: FlaConnection) => connection.requireClient().send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer }));
+  const declare = (connection: FlaConnection) => connection.requireClient().send(buildRequest("createTraining", {}, TRAINING));
 
   describe("the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY)", () => {
     for (const name of ["HTTPS_PROXY", "https_proxy"]) {
@@ -130,7 +115,7 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
 
     it("Test connection goes through the same proxy", async () => {
       env.set({ HTTPS_PROXY: proxy.url });
-      const settings = resolveSettings({ environment: "custom", ...proxied, clientId: tlsSim.client.clientId, role: "employer", network: { ca: [ca.caPem] } } as never);
+      const settings = resolveSettings({ environment: "custom", ...proxied, clientId: tlsSim.client.clientId, role: "employer", network: { ca: [ca.caPem] } });
       const certificate = loadCertificate({ format: "pem", certificate: certs.client.certificatePem, privateKey: certs.client.privateKeyPem });
       const answer = await testConnection(settings, certificate);
       assert.ok(answer.expiresIn > 0);

@@ -161,7 +161,7 @@ describe("core/outbox Journal", () => {
     for (const read of await Promise.all(duringSwap)) assert.deepEqual(read, entry(60).data);
     assert.ok(journal.stats.compactions >= 1, "compacted");
     assert.ok(journal.stats.bytes < before / 4, `${journal.stats.bytes} bytes after, ${before} before`);
-    assert.deepEqual(await refs(journal), [...kept.map((e) => ((e.id - 1) as number)), 999]);
+    assert.deepEqual(await refs(journal), [...kept.map((e) => e.id - 1), 999]);
     assert.deepEqual(await journal.readOutcome(kept[2]), { outcome: "x" });
     await journal.close();
 
@@ -264,7 +264,7 @@ describe("core/outbox Journal", () => {
     let buffered = "";
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on("exit", (_code, signal) => done(signal)));
     await new Promise<void>((done) => {
-      child.stdout!.on("data", (chunk: Buffer) => {
+      child.stdout.on("data", (chunk: Buffer) => {
         buffered += chunk.toString();
         const lines = buffered.split("\n");
         buffered = lines.pop()!;

@@ -63,7 +63,7 @@ describe("FlaError", () => {
     assert.ok(descriptor, "own property (Node-RED copies an own cause into msg.error)");
     assert.equal(descriptor.enumerable, false);
     assert.ok(error.cause instanceof SafeCause);
-    assert.equal((error.cause as SafeCause).code, "ECONNRESET");
+    assert.equal((error.cause).code, "ECONNRESET");
     assert.ok(!JSON.stringify({ ...error, cause: error.cause, message: error.message }).includes(TOKEN));
     assert.equal(Object.getOwnPropertyDescriptor(new FlaError("FLA_HTTP", "no cause"), "cause"), undefined);
   });

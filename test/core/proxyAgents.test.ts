@@ -1,51 +1,12 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import https from "node:https";
-import net from "node:net";
 import type { AddressInfo } from "node:net";
 import axios from "axios";
 import { HttpProxyAgent, HttpsProxyAgent, ProxyConnectError } from "../../src/core/http/proxyAgents";
 import { proxyForUrl, shouldProxy } from "../../src/core/http/proxyForUrl";
+import { ConnectProxy } from "../support/connectProxy";
 import { makeLocalCa } from "../support/localCa";
-
-/** A CONNECT proxy on 127.0.0.1 that counts its tunnels and can demand credentials. */
-async function startConnectProxy(requiredAuth?: string): Promise<{ url: string; tunnels: string[]; authSeen: string[]; close(): Promise<void> }> {
-  const tunnels: string[] = [];
-  const authSeen: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = http.createServer((_req, res) => res.writeHead(405).end());
-  server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    sockets.add(client);
-    authSeen.push(String(req.headers["proxy-authorization"] ?? ""));
-    if (requiredAuth && req.headers["proxy-authorization"] !== `Basic ${Buffer.from(requiredAuth).toString("base64")}`) {
-      client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n");
-      return;
-    }
-    tunnels.push(String(req.url));
-    const [host, port] = String(req.url).split(":");
-    const upstream = net.connect(Number(port), host, () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    sockets.add(upstream);
-    upstream.on("error", () => client.destroy());
-    client.on("error", () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    tunnels,
-    authSeen,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 async function listen(server: http.Server | https.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -76,7 +37,7 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
   });
 
   it("reaches an https server through the tunnel, checking its certificate against the trusted CA", async () => {
-    const proxy = await startConnectProxy();
+    const proxy = await new ConnectProxy().start();
     try {
       const agent = new HttpsProxyAgent({ proxy: proxy.url, ca: ca.caPem, keepAlive: true });
       const res = await axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: agent, proxy: false });
@@ -84,12 +45,12 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
       assert.deepEqual(proxy.tunnels, [`127.0.0.1:${tlsPort}`]);
       agent.destroy();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
   it("keeps TLS verification on inside the tunnel: an untrusted server certificate is refused", async () => {
-    const proxy = await startConnectProxy();
+    const proxy = await new ConnectProxy().start();
     try {
       const agent = new HttpsProxyAgent({ proxy: proxy.url });
       await assert.rejects(axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: agent, proxy: false }), (err: { code?: string }) => {
@@ -99,12 +60,12 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
       assert.equal(proxy.tunnels.length, 1);
       agent.destroy();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
   it("reaches a plain http server through the tunnel", async () => {
-    const proxy = await startConnectProxy();
+    const proxy = await new ConnectProxy().start();
     try {
       const agent = new HttpProxyAgent({ proxy: proxy.url });
       const res = await axios.get(`http://127.0.0.1:${plainPort}/`, { httpAgent: agent, proxy: false });
@@ -112,12 +73,12 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
       assert.deepEqual(proxy.tunnels, [`127.0.0.1:${plainPort}`]);
       agent.destroy();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
   it("sends the proxy's credentials, and names a 407 as a missing proxy login without leaking it", async () => {
-    const proxy = await startConnectProxy("alice:s3cret");
+    const proxy = await new ConnectProxy({ credentials: "alice:s3cret" }).start();
     try {
       const good = new HttpsProxyAgent({ proxy: proxy.url.replace("http://", "http://alice:s3cret@"), ca: ca.caPem });
       const res = await axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: good, proxy: false });
@@ -132,14 +93,14 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
       good.destroy();
       bad.destroy();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
   it("a proxy that is not listening fails before anything reaches the target", async () => {
-    const closed = await startConnectProxy();
+    const closed = await new ConnectProxy().start();
     const url = closed.url;
-    await closed.close();
+    await closed.stop();
     const agent = new HttpsProxyAgent({ proxy: url, ca: ca.caPem });
     await assert.rejects(axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: agent, proxy: false }), (err: { code?: string }) => {
       assert.equal(err.code, "ECONNREFUSED");

@@ -9,6 +9,7 @@ import { CircuitBreaker } from "../../src/core/outbox";
 import { SEED } from "../../src/simulator";
 import { startEmployerAndProvider, type EmployerAndProvider } from "./apiSimulatorSetup";
 import { waitUntil } from "../load/support";
+import { buildRequest } from "../../src/core/api/catalogue";
 
 describe("core: reads through the circuit breaker (simulator over HTTP)", function () {
   this.timeout(30_000);
@@ -28,7 +29,7 @@ describe("core: reads through the circuit breaker (simulator over HTTP)", functi
   });
 
   const reads = (): number => setup.sim.stats.byRoute["GET /trainings"] ?? 0;
-  const list = () => client.call("trainings", { enterpriseNumber: SEED.demoEmployer, pageSize: 1 });
+  const list = () => client.send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer, pageSize: 1 }));
 
   it("during an outage the reads wait (tens of requests, not one per read) and go through once the platform answers", async () => {
     setup.sim.faults.add({ route: "GET /trainings", kind: "status", status: 503 });
@@ -49,7 +50,7 @@ describe("core: reads through the circuit breaker (simulator over HTTP)", functi
 
   it("answers of the platform, even 404, never open the circuit", async () => {
     for (let i = 0; i < 6; i++) {
-      const answer = await client.call("training", { trainingId: `UNKNOWN-${i}` });
+      const answer = await client.send(buildRequest("training", { trainingId: `UNKNOWN-${i}` }));
       assert.equal(answer.httpStatus, 404);
     }
     assert.equal(breaker.state, "closed");

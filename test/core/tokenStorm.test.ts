@@ -16,6 +16,7 @@ import { resolveSettings, type Role } from "../../src/core/settings";
 import { startSimulator, type Simulator } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { ScriptedServer, json, raw } from "./apiTestServer";
+import { buildRequest } from "../../src/core/api/catalogue";
 
 const CLIENT_ID = "self_service_expeditor_10";
 const ENTERPRISE = "0203430576";
@@ -99,7 +100,7 @@ describe("the token endpoint is never hammered (200 messages, one config node)",
 
   /** `count` messages at once, each one read of a training (a 404 is an answer too). */
   async function burst(client: FlaApiClient, count = MESSAGES): Promise<Burst> {
-    const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => client.call("training", { trainingId: `T-${String(i).padStart(6, "0")}` })));
+    const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => client.send(buildRequest("training", { trainingId: `T-${String(i).padStart(6, "0")}` }))));
     const errors: FlaError[] = [];
     let ok = 0;
     for (const result of results) {

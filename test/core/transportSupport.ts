@@ -1,15 +1,15 @@
 /**
- * A network for the transport tests, all on 127.0.0.1: a private CA with a server certificate for the HTTPS simulator,
- * and a CONNECT proxy that counts its tunnels. Every host name the proxy is asked for resolves to 127.0.0.1, so that
+ * A network for the transport tests, all on 127.0.0.1: a private CA with a server certificate for the HTTPS simulator.
+ * With the CONNECT proxy of test/support/connectProxy.ts (every host name it is asked for resolves to 127.0.0.1),
  * `https://fla-sim.test:<port>` is reachable through the proxy only (no DNS knows that name).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { SEED } from "../../src/simulator";
 
 /** A name only the test proxy resolves (RFC 6761 reserves .test). */
 export const PROXIED_HOST = "fla-sim.test";
@@ -50,81 +50,23 @@ export function getPrivateCa(): PrivateCa {
   }
 }
 
-export interface ConnectProxyOptions {
-  /** "user:password" the proxy demands (407 without it). */
-  credentials?: string;
-  /** Refuse every CONNECT with this status. */
-  refuseWith?: number;
-}
+/** A training the demo employer may declare for the demo worker. */
+export const DEMO_TRAINING = {
+  employer: { enterpriseNumber: SEED.demoEmployer },
+  worker: { ssin: SEED.demoWorker },
+  title: "Forklift safety",
+  period: { startDate: "2024-03-04", endDate: "2024-03-05" },
+  nature: "FORMAL",
+  duration: { value: 14, unit: "HOURS" },
+};
 
-/** An HTTP proxy that only tunnels (CONNECT), like a corporate proxy for HTTPS. */
-export class ConnectProxy {
-  /** "host:port" of every tunnel opened. */
-  readonly tunnels: string[] = [];
-  /** Requests that were not CONNECT (a client sending an https request in clear to the proxy). */
-  readonly plainRequests: string[] = [];
-  /** The Proxy-Authorization header of each CONNECT. */
-  readonly authorizations: Array<string | undefined> = [];
-  url = "";
-  private readonly server = http.createServer();
-  private readonly sockets = new Set<net.Socket>();
-
-  constructor(private readonly options: ConnectProxyOptions = {}) {}
-
-  async start(): Promise<this> {
-    this.server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-      this.plainRequests.push(`${req.method} ${req.url}`);
-      res.writeHead(502, { "Content-Type": "text/plain" });
-      res.end("This proxy only tunnels (CONNECT).");
-    });
-    this.server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => this.tunnel(req, client, head));
-    this.server.on("connection", (socket: net.Socket) => this.track(socket));
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  reset(): void {
-    this.tunnels.length = 0;
-    this.plainRequests.length = 0;
-    this.authorizations.length = 0;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private track(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.once("close", () => this.sockets.delete(socket));
-  }
-
-  private tunnel(req: http.IncomingMessage, client: net.Socket, head: Buffer): void {
-    const target = req.url ?? "";
-    this.authorizations.push(req.headers["proxy-authorization"]);
-    client.on("error", () => undefined);
-    const expected = this.options.credentials ? `Basic ${Buffer.from(this.options.credentials).toString("base64")}` : undefined;
-    if (expected && req.headers["proxy-authorization"] !== expected) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    if (this.options.refuseWith) {
-      client.end(`HTTP/1.1 ${this.options.refuseWith} Refused\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    const port = Number(target.slice(target.lastIndexOf(":") + 1));
-    this.tunnels.push(target);
-    const upstream = net.connect(port, "127.0.0.1", () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      if (head.length) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    this.track(upstream);
-    upstream.on("error", () => client.destroy());
-    client.on("close", () => upstream.destroy());
-  }
+/** A port on 127.0.0.1 where nothing listens (it was free a moment ago): a connection to it is refused. */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Sets environment variables for one test and gives back the old values. */

@@ -5,13 +5,13 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCertificate } from "../../src/core/certificate";
-import { SEED, startSimulator, type Simulator } from "../../src/simulator";
+import { SEED, type Simulator } from "../../src/simulator";
 import { DEMO_CLIENT_ID, DEMO_IDS, INVALID_SSIN, buildDemoFlow } from "../../scripts/demo/flow";
 import { demoPaths, type DemoPaths } from "../../scripts/demo/paths";
 import { prepareDemo, type DemoSetup } from "../../scripts/demo/setup";
 import { startDemo } from "../../scripts/start";
 import { freePort } from "../support/nodeRedProcess";
-import { click, collect, debugToHelper, helper, NODE_MODULES, PROJECT_DIR, pointConfigsAt, type FlowNode } from "./flowRuntime";
+import { click, collect, loadDemoFlow, PROJECT_DIR, unloadDemoFlow, type FlowNode } from "./flowRuntime";
 
 interface Fla {
   status?: string;
@@ -95,18 +95,11 @@ describe("npm start: the demo setup", function () {
     let simulator: Simulator;
 
     before(async function () {
-      simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
-      simulator.registerClient({ clientId: DEMO_CLIENT_ID, certificatePem: setup.certificate.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
-      await helper.startServer();
-      const flow: FlowNode[] = setup.demoFlow.map(({ credentials: _credentials, ...n }) => n as FlowNode);
-      const credentials = { [DEMO_IDS.config]: setup.demoFlow.find((n) => n.id === DEMO_IDS.config)!.credentials };
-      await helper.load(NODE_MODULES, pointConfigsAt(debugToHelper(flow), simulator, DEMO_CLIENT_ID), credentials);
+      simulator = await loadDemoFlow(setup);
     });
 
     after(async function () {
-      await helper.unload();
-      await helper.stopServer();
-      await simulator?.stop();
+      await unloadDemoFlow(simulator);
     });
 
     it("1. declares the valid training: accepted", async function () {

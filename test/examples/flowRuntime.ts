@@ -7,7 +7,9 @@ import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import type { Simulator } from "../../src/simulator";
+import { SEED, startSimulator, type Simulator } from "../../src/simulator";
+import { DEMO_CLIENT_ID, DEMO_IDS } from "../../scripts/demo/flow";
+import type { DemoSetup } from "../../scripts/demo/setup";
 
 export type FlowNode = { id: string; type: string } & Record<string, unknown>;
 export type Msg = Record<string, unknown> & { payload?: unknown };
@@ -142,4 +144,21 @@ export async function serveHttpNodes(): Promise<{ url: string; server: Server }>
   const server = createServer((req, res) => app(req, res));
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Starts a simulator that knows the demo's client, then loads the demo flow into the helper runtime, pointed at it. */
+export async function loadDemoFlow(setup: DemoSetup): Promise<Simulator> {
+  const simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
+  simulator.registerClient({ clientId: DEMO_CLIENT_ID, certificatePem: setup.certificate.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
+  await helper.startServer();
+  const flow: FlowNode[] = setup.demoFlow.map(({ credentials: _credentials, ...n }) => n as FlowNode);
+  const credentials = { [DEMO_IDS.config]: setup.demoFlow.find((n) => n.id === DEMO_IDS.config)!.credentials };
+  await helper.load(NODE_MODULES, pointConfigsAt(debugToHelper(flow), simulator, DEMO_CLIENT_ID), credentials);
+  return simulator;
+}
+
+export async function unloadDemoFlow(simulator: Simulator | undefined): Promise<void> {
+  await helper.unload();
+  await helper.stopServer();
+  await simulator?.stop();
 }

@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SEED, startSimulator, type Simulator } from "../../src/simulator";
-import { DEMO_CLIENT_ID, DEMO_IDS } from "../../scripts/demo/flow";
+import type { Simulator } from "../../src/simulator";
+import { DEMO_IDS } from "../../scripts/demo/flow";
 import { demoPaths } from "../../scripts/demo/paths";
 import { prepareDemo, type DemoSetup } from "../../scripts/demo/setup";
-import { click, collect, debugToHelper, helper, NODE_MODULES, PROJECT_DIR, pointConfigsAt, readExample, type FlowNode } from "./flowRuntime";
+import { click, collect, loadDemoFlow, PROJECT_DIR, readExample, unloadDemoFlow, type FlowNode } from "./flowRuntime";
 
 const HTTP_EXAMPLE = "HTTP endpoint - training credit of a worker";
 const CSV_EXAMPLE = "Declare trainings from a CSV file";
@@ -49,7 +49,7 @@ describe("examples and demo: safe habits", function () {
       [CSV_EXAMPLE, readExample(CSV_EXAMPLE)],
       ["demo", setup.demoFlow],
     ] as const) {
-      const text = explanations(flow as FlowNode[]);
+      const text = explanations(flow);
       assert.match(text, /before any call/, `${name}: local refusals`);
       assert.match(text, /simulator/, `${name}: the API of the demo is the simulator`);
     }
@@ -66,18 +66,11 @@ describe("examples and demo: safe habits", function () {
     let simulator: Simulator;
 
     before(async function () {
-      simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
-      simulator.registerClient({ clientId: DEMO_CLIENT_ID, certificatePem: setup.certificate.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
-      await helper.startServer();
-      const flow: FlowNode[] = setup.demoFlow.map(({ credentials: _credentials, ...n }) => n as FlowNode);
-      const credentials = { [DEMO_IDS.config]: setup.demoFlow.find((n) => n.id === DEMO_IDS.config)!.credentials };
-      await helper.load(NODE_MODULES, pointConfigsAt(debugToHelper(flow), simulator, DEMO_CLIENT_ID), credentials);
+      simulator = await loadDemoFlow(setup);
     });
 
     after(async function () {
-      await helper.unload();
-      await helper.stopServer();
-      await simulator?.stop();
+      await unloadDemoFlow(simulator);
     });
 
     it("is accepted once, then ALREADY_DECLARED with the same trainingId: one training in the FLA, not two", async function () {

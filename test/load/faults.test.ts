@@ -6,7 +6,6 @@
  * per 401 cause.
  */
 import assert from "node:assert/strict";
-import type { Node } from "node-red";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
 import { catchNode, configFlowNode, configNode, declareNode, helper, load, Outputs, pfxCredentials, startContext, wiredFlow, type AnyMsg, type NodeTestContext } from "../nodes/fixture";
 import { loadTraining, waitUntil } from "./support";
@@ -45,7 +44,7 @@ describe("load: 2,000 declarations under random faults", function () {
       pollTimeout: 5,
     });
     await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
-    const node = helper.getNode("declare") as Node;
+    const node = helper.getNode("declare");
     const connection = (helper.getNode("cfg") as unknown as FlaConfigNode).connection;
     const out = new Outputs("declare");
 
@@ -71,7 +70,7 @@ describe("load: 2,000 declarations under random faults", function () {
     });
     for (let i = 0; i < MESSAGES; i++) {
       const ref = `${prefix}${i}`;
-      node.receive({ payload: loadTraining(i, ref), ref } as never);
+      node.receive({ payload: loadTraining(i, ref), ref });
     }
     await out.waitFor(MESSAGES, 60_000);
     await revokeHalfWay;

@@ -54,10 +54,10 @@ function spyOn(node: Node): { sent: AnyMsg[]; errors: Array<{ error: { code?: st
   node.send = ((msg: unknown) => {
     for (const m of Array.isArray(msg) ? msg : [msg]) if (m) record.sent.push(m as AnyMsg);
     send(msg as never);
-  }) as Node["send"];
+  });
   node.error = ((err: unknown, msg?: unknown) => {
     record.errors.push({ error: err as { code?: string }, msg: msg as AnyMsg });
-    error(err as never, msg as never);
+    error(err, msg as never);
   }) as Node["error"];
   return record;
 }
@@ -83,7 +83,7 @@ describe("load: queue bound, status, close and paging under faults", function ()
     await load([configNode, withEnglishCatalog(declareNode), catchNode, statusNode], flowWithStatus(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), {
       cfg: pfxCredentials(ctx.certs),
     });
-    const node = helper.getNode("declare") as Node;
+    const node = helper.getNode("declare");
     const out = new Outputs("declare");
     const statuses: Status[] = [];
     (helper.getNode("statuses") as unknown as { on(event: "input", listener: (msg: { status?: Status }) => void): void }).on("input", (msg) => {
@@ -92,7 +92,7 @@ describe("load: queue bound, status, close and paging under faults", function ()
     sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 600, times: 4 });
 
     const prefix = `QUEUE-${process.pid}-`;
-    for (let i = 0; i < 10; i++) node.receive({ payload: loadTraining(i, `${prefix}${i}`), ref: i } as never);
+    for (let i = 0; i < 10; i++) node.receive({ payload: loadTraining(i, `${prefix}${i}`), ref: i });
     await out.waitFor(10);
 
     // Issue 11: the bound is the outbox's, and it counts every declaration in it (the one in flight included).
@@ -116,7 +116,7 @@ describe("load: queue bound, status, close and paging under faults", function ()
       const config = configFlowNode(sim, { maxConcurrent: 2, maxQueue: 100, timeout: 5 });
       const flow = wiredFlow(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 });
       await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
-      const node = helper.getNode("declare") as Node;
+      const node = helper.getNode("declare");
       await connectionOf().getAccessToken();
       const record = spyOn(node);
       sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 800, times: 2 });
@@ -124,7 +124,7 @@ describe("load: queue bound, status, close and paging under faults", function ()
 
       const prefix = `CLOSE-${process.pid}-`;
       const count = 7;
-      for (let i = 0; i < count; i++) node.receive({ payload: loadTraining(100 + i, `${prefix}${i}`), ref: i } as never);
+      for (let i = 0; i < count; i++) node.receive({ payload: loadTraining(100 + i, `${prefix}${i}`), ref: i });
       await waitUntil(() => (sim.stats.byRoute["POST /trainings"] ?? 0) - postsBefore === 2, 5_000, "2 in flight");
 
       await helper.unload();
@@ -164,7 +164,7 @@ describe("load: queue bound, status, close and paging under faults", function ()
       enterpriseNumberType: "str",
     };
     await load([configNode, queryNode, catchNode], wiredFlow(config, query), { cfg: pfxCredentials(ctx.certs) });
-    const node = helper.getNode("query") as Node;
+    const node = helper.getNode("query");
     const out = new Outputs("query");
 
     // The total as the simulator gives it, asked directly with the config node's token.
@@ -176,7 +176,7 @@ describe("load: queue bound, status, close and paging under faults", function ()
 
     // Once the first page is out, the next request fails once with a 500 and the one after with a reset.
     let armed = false;
-    (helper.getNode("success") as Node).on("input", () => {
+    helper.getNode("success").on("input", () => {
       if (armed) return;
       armed = true;
       sim.faults.add({ route: "GET /trainings", kind: "status", status: 500, times: 1 });

@@ -22,7 +22,7 @@ interface LogEntry {
 
 /** What nodes logged at warn (30) or error (20) level, as [node id, text] (the runtime's own notices have no id). */
 function loggedProblems(): Array<[string | undefined, string]> {
-  return (helper.log().args as unknown[][])
+  return helper.log().args
     .map((args) => args[0] as LogEntry)
     .filter((entry) => entry && typeof entry.level === "number" && entry.level <= 30 && entry.id !== undefined)
     .map((entry) => [entry.id, String(entry.msg)]);
@@ -56,7 +56,7 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       it(label, async () => {
         const node = await loadConfig(ctx, credentials(ctx.certs), overrides);
         assert.equal(node.connection.problem, undefined, node.connection.problem?.message);
-        const token = await node.getAccessToken();
+        const token = await node.connection.getAccessToken();
         assert.match(token, /^\S{16,}$/);
         assert.equal(node.connection.certificate?.summary.keyBits, 2048);
       });
@@ -77,8 +77,8 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
         const problem = node.connection.problem;
         assert.equal(problem?.code, "FLA_CERT");
         assert.equal(problem?.reason, reason);
-        assert.match(problem!.message, text);
-        await assert.rejects(node.getAccessToken(), (err: { code?: string }) => err.code === "FLA_CERT");
+        assert.match(problem.message, text);
+        await assert.rejects(node.connection.getAccessToken(), (err: { code?: string }) => err.code === "FLA_CERT");
         const logged = loggedText();
         assert.doesNotMatch(logged, text, "a config node no node uses logs nothing");
         for (const secret of Object.values(creds)) assert.ok(!logged.includes(secret), "no credential in the log");
@@ -117,7 +117,7 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
 
     it("unknown client id: FLA_AUTH invalid_client naming Chaman", async () => {
       const node = await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password }, { clientId: "self_service_nobody" });
-      await assert.rejects(node.getAccessToken(), (err: { code?: string; reason?: string; message: string }) => {
+      await assert.rejects(node.connection.getAccessToken(), (err: { code?: string; reason?: string; message: string }) => {
         assert.equal(err.code, "FLA_AUTH");
         assert.equal(err.reason, "invalid_client");
         assert.match(err.message, /Chaman/);
@@ -133,7 +133,7 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
     it("50 concurrent getAccessToken() calls make one token request", async () => {
       const node = await loadConfig(ctx, credentials());
       const before = ctx.sim.stats.tokenRequests;
-      const tokens = await Promise.all(Array.from({ length: 50 }, () => node.getAccessToken()));
+      const tokens = await Promise.all(Array.from({ length: 50 }, () => node.connection.getAccessToken()));
       assert.equal(new Set(tokens).size, 1);
       assert.equal(ctx.sim.stats.tokenRequests - before, 1);
     });
@@ -141,20 +141,20 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
     it("uses a token announced for 4 s at least 60 s (no token every 2 s), and a new one once the API refuses it", async function () {
       this.timeout(15_000);
       const node = await loadConfig(ctx, credentials());
-      const first = await node.getAccessToken();
-      assert.equal(await node.getAccessToken(), first, "reused while fresh");
+      const first = await node.connection.getAccessToken();
+      assert.equal(await node.connection.getAccessToken(), first, "reused while fresh");
       await new Promise((r) => setTimeout(r, 2_500));
-      assert.equal(await node.getAccessToken(), first, "a tiny announced lifetime is floored");
-      node.invalidateAccessToken(first);
-      assert.notEqual(await node.getAccessToken(), first, "renewed after the API's 401");
+      assert.equal(await node.connection.getAccessToken(), first, "a tiny announced lifetime is floored");
+      node.connection.invalidateAccessToken(first);
+      assert.notEqual(await node.connection.getAccessToken(), first, "renewed after the API's 401");
     });
 
     it("invalidation leads to a new assertion and token", async () => {
       const node = await loadConfig(ctx, credentials());
-      const first = await node.getAccessToken();
+      const first = await node.connection.getAccessToken();
       const rejectedBefore = ctx.sim.stats.rejectedAssertions;
-      node.invalidateAccessToken();
-      const second = await node.getAccessToken();
+      node.connection.invalidateAccessToken();
+      const second = await node.connection.getAccessToken();
       assert.notEqual(second, first);
       assert.equal(ctx.sim.stats.rejectedAssertions, rejectedBefore, "the new assertion was not a replay");
     });

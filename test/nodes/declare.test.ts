@@ -18,7 +18,7 @@ const NODES = [configNode, declareNode, catchNode];
 async function loadDeclare(ctx: NodeTestContext, nodeProps: Record<string, unknown> = {}, configOverrides: Record<string, unknown> = {}): Promise<{ node: Node; out: Outputs }> {
   const flow = wiredFlow(configFlowNode(ctx.sim, configOverrides), { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5, ...nodeProps });
   await load(NODES, flow, { cfg: pfxCredentials(ctx.certs) });
-  return { node: helper.getNode("declare") as Node, out: new Outputs("declare") };
+  return { node: helper.getNode("declare"), out: new Outputs("declare") };
 }
 
 describe("fla-declare node (real runtime, simulator over HTTP)", function () {
@@ -171,7 +171,7 @@ describe("fla-declare node (real runtime, simulator over HTTP)", function () {
     const flow = wiredFlow(configFlowNode(ctx.sim), { id: "declare", type: "fla-declare", operation: "createTraining" });
     await load(NODES, flow, { cfg: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: "wrong password" } });
     const out = new Outputs("declare");
-    (helper.getNode("declare") as Node).receive({ payload: training() });
+    helper.getNode("declare").receive({ payload: training() });
     await out.waitFor(1);
     assert.equal(out.errors[0].error!.code, "FLA_CERT");
     assert.match(String(out.errors[0].error!.message), /password/i);

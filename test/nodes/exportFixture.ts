@@ -48,7 +48,7 @@ export async function loadExport(ctx: NodeTestContext, props: Record<string, unk
   const flow = wiredFlow(configFlowNode(ctx.sim), { id: "export", type: "fla-export", folder: "fla-export", ...props });
   const statuses: NodeStatus[] = [];
   await load(EXPORT_NODES, flow, { cfg: pfxCredentials(ctx.certs) });
-  const node = helper.getNode("export") as Node;
+  const node = helper.getNode("export");
   // The test helper spies on Node methods and emits `call:<method>` for each call.
   (node as unknown as { on(event: string, listener: (call: { args: [NodeStatus] }) => void): void }).on("call:status", (call) => statuses.push(call.args[0]));
   return { node, out: new Outputs("export"), statuses };

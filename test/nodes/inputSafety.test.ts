@@ -43,7 +43,7 @@ interface Collected {
   complete: AnyMsg[];
 }
 
-async function loadNode(ctx: NodeTestContext, node: FlowNode): Promise<{ node: Node; got: Collected; settled(count: number): Promise<void> }> {
+async function loadNode(ctx: NodeTestContext, node: FlowNode): Promise<{ node: Node; got: Collected; settled: (count: number) => Promise<void> }> {
   const flow: FlowNode[] = [
     { id: "tab", type: "tab", label: "safety" },
     configFlowNode(ctx.sim),
@@ -58,7 +58,7 @@ async function loadNode(ctx: NodeTestContext, node: FlowNode): Promise<{ node: N
   ];
   await load(NODES, flow, { cfg: pfxCredentials(ctx.certs) });
   const got: Collected = { success: [], anomaly: [], anomalyCopy: [], errors: [], complete: [] };
-  const listen = (id: string, list: AnyMsg[]) => (helper.getNode(id) as Node).on("input", (msg: AnyMsg) => list.push(msg));
+  const listen = (id: string, list: AnyMsg[]) => helper.getNode(id).on("input", (msg: AnyMsg) => list.push(msg));
   listen("success", got.success);
   listen("anomaly", got.anomaly);
   listen("anomalyCopy", got.anomalyCopy);
@@ -73,7 +73,7 @@ async function loadNode(ctx: NodeTestContext, node: FlowNode): Promise<{ node: N
     // Anything that would arrive late (a second outcome) has had its chance.
     await new Promise((r) => setTimeout(r, 100));
   };
-  return { node: helper.getNode("under") as Node, got, settled };
+  return { node: helper.getNode("under"), got, settled };
 }
 
 describe("fla-declare / fla-query: input Node-RED cannot copy (issue 9)", function () {

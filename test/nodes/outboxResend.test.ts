@@ -114,7 +114,7 @@ describe("fla-declare through the outbox: the answers the direct path resends ar
       pollTimeout: 5,
     });
     await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
-    return { node: helper.getNode("declare") as Node, out: new Outputs("declare"), config: helper.getNode("cfg") as unknown as FlaConfigNode };
+    return { node: helper.getNode("declare"), out: new Outputs("declare"), config: helper.getNode("cfg") as unknown as FlaConfigNode };
   }
 
   const payloadFor = (c: Case, side: string): Record<string, unknown> => {

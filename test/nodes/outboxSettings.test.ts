@@ -28,7 +28,7 @@ describe("fla-config: outbox settings (issue 11)", function () {
   async function loadDeclare(config: Record<string, unknown>): Promise<{ node: Node; out: Outputs }> {
     const flow = wiredFlow(configFlowNode(ctx.sim, config), { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 });
     await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
-    return { node: helper.getNode("declare") as Node, out: new Outputs("declare") };
+    return { node: helper.getNode("declare"), out: new Outputs("declare") };
   }
   const posts = (): number => ctx.sim.stats.byRoute["POST /trainings"] ?? 0;
 
@@ -36,7 +36,7 @@ describe("fla-config: outbox settings (issue 11)", function () {
     const { node, out } = await loadDeclare({ maxAttempts: 2, maxBackoff: 1, circuitThreshold: 10 });
     ctx.sim.faults.add({ route: "POST /trainings", kind: "status", status: 500 });
     const before = posts();
-    node.receive({ payload: loadTraining(1, `ATTEMPTS-${process.pid}`), ref: "a" } as never);
+    node.receive({ payload: loadTraining(1, `ATTEMPTS-${process.pid}`), ref: "a" });
     await out.waitFor(1);
     assert.equal(out.errors.length, 1);
     assert.equal((out.errors[0].error as { code?: string }).code, "FLA_HTTP");
@@ -62,7 +62,7 @@ describe("fla-config: outbox settings (issue 11)", function () {
     const first = await loadDeclare({ maxConcurrent: 1 });
     ctx.sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 300, times: 1 });
     const prefix = `MEMORY-${process.pid}-`;
-    for (let i = 0; i < 5; i++) first.node.receive({ payload: loadTraining(i, `${prefix}${i}`), ref: i } as never);
+    for (let i = 0; i < 5; i++) first.node.receive({ payload: loadTraining(i, `${prefix}${i}`), ref: i });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await helper.unload();
     const second = await loadDeclare({ maxConcurrent: 1 });

@@ -8,7 +8,7 @@ const NODES = [configNode, queryNode, catchNode];
 async function loadQuery(ctx: NodeTestContext, props: Record<string, unknown>): Promise<{ node: Node; out: Outputs }> {
   const flow = wiredFlow(configFlowNode(ctx.sim), { id: "query", type: "fla-query", query: "trainings", paging: "all", pageSize: 100, ...props });
   await load(NODES, flow, { cfg: pfxCredentials(ctx.certs) });
-  return { node: helper.getNode("query") as Node, out: new Outputs("query") };
+  return { node: helper.getNode("query"), out: new Outputs("query") };
 }
 
 /** The simulator's own count of the employer's trainings that a search returns (cancelled ones are left out). */

@@ -8,7 +8,7 @@ import type { FlaConfigNode } from "../../src/nodes/shared/types";
 export async function startTestDeclaration(ctx: NodeTestContext): Promise<string> {
   await load([configNode], [configFlowNode(ctx.sim)], { cfg: pfxCredentials(ctx.certs) });
   try {
-    const token = await (helper.getNode("cfg") as unknown as FlaConfigNode).getAccessToken();
+    const token = await (helper.getNode("cfg") as unknown as FlaConfigNode).connection.getAccessToken();
     const res = await axios.post(
       `${ctx.sim.apiUrl}/trainings`,
       {

@@ -1,10 +1,9 @@
 /**
  * A technical failure (here the network: the simulator resets every connection) reaches the Catch node with its own
- * msg.fla.status ERROR on each node; REJECTED stays for what the platform refused (issue 12, point 3).
+ * msg.fla.status ERROR on each node; REJECTED stays for what the platform refused for what the platform refused.
  */
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
-import type { Node } from "node-red";
 import { SEED } from "../../src/simulator";
 import { loadTraining } from "../load/support";
 import { loadExport, resetUserDir, useFreshUserDir } from "./exportFixture";
@@ -39,7 +38,7 @@ describe("a technical failure is status ERROR on every node (real runtime, simul
     await load([configNode, queryNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
     const out = new Outputs("query");
     ctx.sim.faults.add({ route: "GET /trainingCredits/{enterpriseNumber}/{ssin}/{year}", kind: "reset" });
-    (helper.getNode("query") as Node).receive({ payload: { ssin: SEED.demoWorker, year: 2024 } } as never);
+    (helper.getNode("query")).receive({ payload: { ssin: SEED.demoWorker, year: 2024 } });
     await out.waitFor(1);
     const caught = assertNetworkError(out);
     assert.ok(Number(caught.fla!.attempts) >= 1, "the requests sent are counted");
@@ -57,7 +56,7 @@ describe("a technical failure is status ERROR on every node (real runtime, simul
     const out = new Outputs("declare");
     // Reset before the request reaches the platform; the externalReference makes a resend safe, so not FLA_UNCERTAIN.
     ctx.sim.faults.add({ route: "POST /trainings", kind: "reset" });
-    (helper.getNode("declare") as Node).receive({ payload: loadTraining(1, `NETWORK-${process.pid}`) } as never);
+    (helper.getNode("declare")).receive({ payload: loadTraining(1, `NETWORK-${process.pid}`) });
     await out.waitFor(1);
     const caught = assertNetworkError(out);
     assert.equal(caught.fla!.attempts, 1);

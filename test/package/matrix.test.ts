@@ -14,6 +14,7 @@ import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { MATRIX, matrixEnabled, nodeBinary, nodeRedRelease, packProject, runNode, userDirWithTarball, type NodeBinary, type NodeRedRelease, type PackedProject } from "../support/matrix";
 import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
+import { simulatorConfigNode } from "../support/processFlow";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { WARNING_STATUS } from "../support/statusTexts";
 import { waitUntil } from "../load/support";
@@ -47,22 +48,7 @@ function declaringFlow(sim: TestSimulator, certs: TestCertificates): Array<Recor
   });
   return [
     { id: "tab", type: "tab", label: "matrix" },
-    {
-      id: "m-cfg",
-      type: "fla-config",
-      name: "matrix simulator",
-      environment: "custom",
-      tokenUrl: sim.tokenUrl,
-      audience: sim.tokenUrl,
-      apiUrl: sim.apiUrl,
-      clientId: sim.client.clientId,
-      role: "employer",
-      enterpriseNumber: SEED.demoEmployer,
-      certificateFormat: "pfx",
-      timeout: 10,
-      // Deployed through the flows API, the way the editor sends them: Node-RED moves them to its credential store.
-      credentials: { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password },
-    },
+    simulatorConfigNode("m-cfg", sim, certs, { name: "matrix simulator", timeout: 10 }),
     { id: "m-in", type: "http in", z: "tab", url: "/fla-matrix/declare", method: "post", upload: false, swaggerDoc: "", wires: [["m-declare"]] },
     { id: "m-declare", type: "fla-declare", z: "tab", name: "FLA declare", config: "m-cfg", operation: "createTraining", waitForResult: true, pollTimeout: 10, wires: [["m-accepted"], ["m-refused"]] },
     { id: "m-catch", type: "catch", z: "tab", scope: ["m-declare"], uncaught: false, wires: [["m-failed"]] },

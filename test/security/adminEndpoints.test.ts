@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
+import { simulatorFields } from "../support/processFlow";
 import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { SEED } from "../../src/simulator";
@@ -134,12 +135,7 @@ for (const adminAuth of [false, true]) {
     /** The dialog's fields for the deployed config "cfg", as the editor sends them. */
     const dialog = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
       id: "cfg",
-      environment: "custom",
-      tokenUrl: sim.tokenUrl,
-      audience: sim.tokenUrl,
-      apiUrl: sim.apiUrl,
-      clientId: sim.client.clientId,
-      role: "employer",
+      ...simulatorFields(sim),
       scope: "",
       enterpriseNumber: SEED.demoEmployer,
       certificateFormat: "pfx",

@@ -11,6 +11,7 @@ import { isFlaError } from "../../src/core/errors";
 import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
+import { buildRequest } from "../../src/core/api/catalogue";
 
 describe("security: client assertions against the simulator", function () {
   this.timeout(20_000);
@@ -55,21 +56,21 @@ describe("security: client assertions against the simulator", function () {
     );
     assert.equal(connection.problem, undefined);
     const client = connection.requireClient();
-    const first = await client.call("trainings", { enterpriseNumber: SEED.demoEmployer });
+    const first = await client.send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer }));
     assert.equal(first.httpStatus, 200);
     const issuedBefore = sim.stats.tokensIssued;
     const rejectedBefore = sim.stats.rejectedAssertions;
     const unauthorizedBefore = sim.stats.unauthorized;
 
     sim.revokeTokens();
-    const again = await client.call("trainings", { enterpriseNumber: SEED.demoEmployer });
+    const again = await client.send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer }));
     assert.equal(again.httpStatus, 200);
     assert.equal(again.attempts, 2, "one 401, then the retry with the new token");
     assert.equal(sim.stats.unauthorized, unauthorizedBefore + 1);
     assert.equal(sim.stats.tokensIssued, issuedBefore + 1, "one new token");
     assert.equal(sim.stats.rejectedAssertions, rejectedBefore, "the new assertion was fresh: not refused as a replay");
     assert.equal(connection.tokenStats?.tokenRequests, 2);
-    connection.close();
+    await connection.close();
     client.destroy();
   });
 });

@@ -14,25 +14,11 @@ import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "../core/apiTestServer";
-import { EnvironmentVariables, getPrivateCa } from "../core/transportSupport";
+import { DEMO_TRAINING as TRAINING, EnvironmentVariables, closedPort, getPrivateCa } from "../core/transportSupport";
 import { exposedText, leaksIn } from "./secretSearch";
+import { buildRequest } from "../../src/core/api/catalogue";
 
 const SSIN = SEED.demoWorker;
-const TRAINING = {
-  employer: { enterpriseNumber: SEED.demoEmployer },
-  worker: { ssin: SSIN },
-  title: "Forklift safety",
-  period: { startDate: "2024-03-04", endDate: "2024-03-05" },
-  nature: "FORMAL",
-  duration: { value: 14, unit: "HOURS" },
-};
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A token endpoint that records each form body (the assertion) and answers as told. */
 class RecordingTokenEndpoint {
@@ -116,8 +102,8 @@ describe("security: no secret and no personal data in any error", function () {
     assert.deepEqual(leaks, [], `${what} (${error.code}) exposes: ${leaks.join(", ")}\n${exposedText(error).slice(0, 3000)}`);
   }
 
-  const declare = (client: FlaApiClient) => client.call("createTraining", {}, TRAINING);
-  const list = (client: FlaApiClient) => client.call("trainings", { enterpriseNumber: SEED.demoEmployer, ssin: SSIN });
+  const declare = (client: FlaApiClient) => client.send(buildRequest("createTraining", {}, TRAINING));
+  const list = (client: FlaApiClient) => client.send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer, ssin: SSIN }));
 
   it("connection refused (FLA_NETWORK): no token, no SSIN in the URL or the body", async () => {
     const apiUrl = `http://127.0.0.1:${await closedPort()}/REST/federalLearningAccount/v1`;

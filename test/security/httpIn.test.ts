@@ -1,11 +1,12 @@
 /**
  * A real Node-RED process: `http in` → fla-declare → `http response`. A JSON body nested 5,000 or 10,000 levels deep
- * (30 KB) used to end the process (the deep copy, then Node-RED's clone for node.error, then done(err) as an unhandled
- * rejection). Now it answers one local anomaly and the process keeps serving. The flow makes Node-RED copy the message
+ * (30 KB) must get one local anomaly while the process keeps serving: the deep copy, Node-RED's clone for node.error
+ * and done(err) as an unhandled rejection could each end the process. The flow makes Node-RED copy the message
  * everywhere it can: a second wire on the anomaly output, a Catch and a Complete node on fla-declare.
  */
 import assert from "node:assert/strict";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
+import { simulatorConfigNode } from "../support/processFlow";
 import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { SEED } from "../../src/simulator";
@@ -41,21 +42,7 @@ describe("security: http in → fla-declare in a real Node-RED process (issue 9)
     red = await startNodeRed();
     const flow = [
       { id: "tab", type: "tab", label: "http" },
-      {
-        id: "cfg",
-        type: "fla-config",
-        name: "FLA http",
-        environment: "custom",
-        tokenUrl: sim.tokenUrl,
-        audience: sim.tokenUrl,
-        apiUrl: sim.apiUrl,
-        clientId: sim.client.clientId,
-        role: "employer",
-        enterpriseNumber: SEED.demoEmployer,
-        certificateFormat: "pfx",
-        timeout: 5,
-        credentials: { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password },
-      },
+      simulatorConfigNode("cfg", sim, certs, { name: "FLA http" }),
       { id: "in", type: "http in", z: "tab", x: 100, y: 100, url: "/declare", method: "post", upload: false, wires: [["declare"]] },
       { id: "declare", type: "fla-declare", z: "tab", x: 300, y: 100, config: "cfg", operation: "createTraining", waitForResult: false, pollTimeout: 5, wires: [["ok"], ["bad", "debug"]] },
       { id: "ok", type: "function", z: "tab", x: 500, y: 60, func: REPORT("success"), outputs: 1, wires: [["out"]] },

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
+import { simulatorConfigNode, simulatorFields } from "../support/processFlow";
 import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { waitUntil } from "../load/support";
@@ -86,23 +87,7 @@ describe("security: a real Node-RED with adminAuth", function () {
     duration: { value: 2, unit: "HOURS" },
   });
 
-  const config = (id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-    id,
-    type: "fla-config",
-    // Not the id itself: Node-RED would take a property equal to a config node's id for a dependency on it.
-    name: `FLA ${id}`,
-    environment: "custom",
-    tokenUrl: sim.tokenUrl,
-    audience: sim.tokenUrl,
-    apiUrl: sim.apiUrl,
-    clientId: sim.client.clientId,
-    role: "employer",
-    enterpriseNumber: SEED.demoEmployer,
-    certificateFormat: "pfx",
-    timeout: 5,
-    credentials: { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password },
-    ...overrides,
-  });
+  const config = (id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => simulatorConfigNode(id, sim, certs, overrides);
   /** An inject (once, at deploy) feeding a declare node of `configId`; no Catch node, so its errors are logged. */
   const declaring = (n: number, configId: string): Array<Record<string, unknown>> => [
     { id: `inject${n}`, type: "inject", z: "tab", x: 100, y: 100 * n, once: true, onceDelay: 0.2, repeat: "", props: [{ p: "payload" }], payload: training, payloadType: "json", wires: [[`declare${n}`]] },
@@ -129,7 +114,7 @@ describe("security: a real Node-RED with adminAuth", function () {
     sim.faults.add({ route: "POST /trainings", kind: "status", status: 500 });
     const flow = [
       { id: "tab", type: "tab", label: "security" },
-      // Issue 11: the outbox tries a declaration again while the API answers 5xx; one attempt logs the error at once.
+      // The outbox tries a declaration again while the API answers 5xx; one attempt logs the error at once.
       config("cfg", { maxAttempts: 1 }),
       config("cfgWrongPassword", { credentials: { pfx: certs.pfx.openSslDefault.base64, passphrase: "not-the-password" } }),
       config("cfgUnknownClient", { clientId: "self_service_not_registered" }),
@@ -169,12 +154,7 @@ describe("security: a real Node-RED with adminAuth", function () {
 
   it("the admin endpoints answer 401 without a token and work with one; test-connection never returns key material", async () => {
     const body = {
-      environment: "custom",
-      tokenUrl: sim.tokenUrl,
-      audience: sim.tokenUrl,
-      apiUrl: sim.apiUrl,
-      clientId: sim.client.clientId,
-      role: "employer",
+      ...simulatorFields(sim),
       certificateFormat: "pfx",
       credentials: { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password },
     };

@@ -4,15 +4,13 @@
  * deployed connection and for Test connection alike.
  */
 import assert from "node:assert/strict";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Node } from "node-red";
 import { SEED } from "../../src/simulator";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
 import { Outputs, catchNode, configFlowNode, configNode, declareNode, helper, load, pfxCredentials, wiredFlow, type FlowNode } from "../nodes/fixture";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
-import { ConnectProxy, EnvironmentVariables, PROXIED_HOST, getPrivateCa } from "../core/transportSupport";
+import { ConnectProxy } from "../support/connectProxy";
+import { DEMO_TRAINING as training, EnvironmentVariables, PROXIED_HOST, closedPort, getPrivateCa } from "../core/transportSupport";
 import { exposedText, leaksIn } from "./secretSearch";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,22 +18,6 @@ const httpProxyNode = require("@node-red/nodes/core/network/06-httpproxy.js");
 
 const PROXY_USER = "corp-user";
 const PROXY_PASSWORD = "Corp-proxy-Secret-7";
-const training = {
-  employer: { enterpriseNumber: SEED.demoEmployer },
-  worker: { ssin: SEED.demoWorker },
-  title: "Forklift safety",
-  period: { startDate: "2024-03-04", endDate: "2024-03-05" },
-  nature: "FORMAL",
-  duration: { value: 14, unit: "HOURS" },
-};
-
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("security: transport failures in a real Node-RED runtime", function () {
   this.timeout(30_000);
@@ -69,7 +51,7 @@ describe("security: transport failures in a real Node-RED runtime", function () 
     const flow = [...wiredFlow(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), ...extra];
     await load([configNode, declareNode, catchNode, httpProxyNode], flow, { cfg: pfxCredentials(certs), ...credentials });
     const out = new Outputs("declare");
-    (helper.getNode("declare") as Node).receive({ payload: structuredClone(training) } as never);
+    helper.getNode("declare").receive({ payload: structuredClone(training) });
     await out.waitFor(1);
     return out;
   }
@@ -85,13 +67,13 @@ describe("security: transport failures in a real Node-RED runtime", function () 
     for (const [what, arrange, code] of failures) {
       it(`${what}: ${code}, no token, no assertion, no passphrase, the SSIN only in msg.payload`, async () => {
         const { apiUrl, timeout } = await arrange();
-        // Issue 11: the outbox tries a declaration again while the platform seems down (a refused connection is an
+        // The outbox tries a declaration again while the platform seems down (a refused connection is an
         // outage); one attempt brings the error to the Catch node at once, which is what this test looks at.
         const out = await declareThrough(configFlowNode(sim, { apiUrl, maxAttempts: 1, ...(timeout ? { timeout } : {}) }));
         assert.equal(out.errors.length, 1, JSON.stringify(out.success.concat(out.anomaly)));
         const msg = out.errors[0];
         assert.equal(msg.error?.code, code, msg.error?.message);
-        const token = await (helper.getNode("cfg") as unknown as FlaConfigNode).getAccessToken();
+        const token = await (helper.getNode("cfg") as unknown as FlaConfigNode).connection.getAccessToken();
         const secrets = { token, passphrase: certs.pfx.openSslDefault.password, ssin: SEED.demoWorker };
         const { payload, ...rest } = msg;
         assert.deepEqual((payload as typeof training).worker, training.worker, "the flow keeps its own payload");

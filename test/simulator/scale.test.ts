@@ -145,7 +145,7 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
     assert.deepEqual([...r.totals], [rights.length]);
     assert.equal(r.pages, Math.ceil(rights.length / 37));
     assert.deepEqual(r.items, rights);
-    assert.equal(new Set(r.items.map((i) => `${i.ssin}/${i.year}`)).size, rights.length);
+    assert.equal(new Set(r.items.map((i) => `${String(i.ssin)}/${String(i.year)}`)).size, rights.length);
   });
 
   it("keeps the indexes right through a declaration, a correction, a cancellation and a new right", async function () {

@@ -140,7 +140,7 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
   it("an identical training (same worker, title and period) is accepted with warning FLA-W-0001", async function () {
     const body = training();
     await api(sim, employerToken, "POST", "/trainings", body);
-    const again = await api(sim, employerToken, "POST", "/trainings", { ...body, externalReference: body.externalReference + "-bis" });
+    const again = await api(sim, employerToken, "POST", "/trainings", { ...body, externalReference: `${String(body.externalReference)}-bis` });
     assert.equal(again.status, 201);
     assert.equal(again.body.status, "ACCEPTED_WITH_WARNINGS");
     assert.equal(again.body.anomalies.length, 1);

@@ -102,7 +102,7 @@ function writePair(dir: string, name: string, certificatePem: string, privateKey
 
 /** openssl 3.0 has no -not_before/-not_after: forge signs a certificate with chosen dates. */
 function withValidity(dir: string, name: string, base: PemPair, notBefore: Date, notAfter: Date): PemPair {
-  const key = forge.pki.privateKeyFromPem(base.privateKeyPem) as forge.pki.rsa.PrivateKey;
+  const key = forge.pki.privateKeyFromPem(base.privateKeyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = `01${forge.util.bytesToHex(forge.random.getBytesSync(8))}`;

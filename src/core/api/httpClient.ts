@@ -15,7 +15,7 @@ import type { CircuitBreaker } from "../outbox/breaker";
 import { isPlatformDown } from "../outbox/platformDown";
 import { markResendable, resendDecision } from "../outbox/resendDecision";
 import { DEFAULT_RETRY_POLICY, RetryPolicy, abortedError, backoffDelay, parseRetryAfter, sleep } from "./backoff";
-import { FlaRequest, OperationName, OperationParams, buildRequest, describeProblem } from "./catalogue";
+import { FlaRequest, describeProblem } from "./catalogue";
 
 export interface FlaApiClientOptions {
   apiUrl: string;
@@ -24,8 +24,6 @@ export interface FlaApiClientOptions {
   retry?: Partial<RetryPolicy>;
   /** When given, each request (with its retries) waits for a slot. */
   limiter?: RequestLimiter;
-  /** Sent as User-Agent. */
-  userAgent?: string;
   /** The connection's proxy, trust and keep-alive agents, shared with its token requests. Default: the environment's. */
   http?: HttpPolicy;
   /**
@@ -120,13 +118,8 @@ export class FlaApiClient {
       maxRedirects: 0,
       // The agents carry the proxy (a CONNECT tunnel): axios's own proxy would send HTTPS requests to it in clear.
       proxy: false,
-      headers: { Accept: "application/json, application/problem+json", "User-Agent": options.userAgent ?? "node-red-contrib-careerpro-fla" },
+      headers: { Accept: "application/json, application/problem+json", "User-Agent": "node-red-contrib-careerpro-fla" },
     });
-  }
-
-  /** Performs one catalogue operation. */
-  call(operation: OperationName, params: OperationParams, body?: unknown, options: SendOptions = {}): Promise<FlaResponse> {
-    return this.send(buildRequest(operation, params, body), options);
   }
 
   /** Sends a request built by the catalogue, through the breaker and the limiter when there are. */

@@ -7,6 +7,7 @@
 import { webcrypto } from "node:crypto";
 
 /** The module's type as `import()` sees it (the ES module), not as `require()` would. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- the rule reads the import attributes as a value
 export type Jose = typeof import("jose", { with: { "resolution-mode": "import" } });
 
 let loading: Promise<Jose> | undefined;

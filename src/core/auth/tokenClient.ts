@@ -3,7 +3,7 @@ import axios, { type AxiosResponse } from "axios";
 import { FlaError } from "../errors";
 import { HttpPolicy } from "../http/policy";
 import { describeTransportFailure } from "../http/transportFailure";
-import { describeOAuthError, type OAuthErrorBody } from "./tokenErrors";
+import { describeOAuthError } from "./tokenErrors";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /** RFC 6749 makes expires_in only RECOMMENDED: without it we assume a short life (a 401 also invalidates the token). */
@@ -143,7 +143,7 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
     status: response.status,
     host,
     scope: request.scope,
-    body: body && typeof body === "object" ? (body as OAuthErrorBody) : undefined,
+    body: body && typeof body === "object" ? body : undefined,
     secrets: [request.assertion],
     retryAfter: response.headers["retry-after"],
   });

@@ -79,7 +79,7 @@ function decode(pfx: forge.asn1.Asn1, password: string): forge.pkcs12.Pkcs12Pfx 
 }
 
 function attribute(bag: forge.pkcs12.Bag, name: "friendlyName" | "localKeyId"): string | undefined {
-  const values = bag.attributes?.[name] as string[] | undefined;
+  const values = (bag.attributes as Record<string, unknown> | undefined)?.[name] as string[] | undefined;
   const value = values?.[0];
   if (value === undefined) return undefined;
   return name === "localKeyId" ? forge.util.bytesToHex(value) : value;
@@ -92,7 +92,7 @@ function bagsOf(p12: forge.pkcs12.Pkcs12Pfx, bagType: string): forge.pkcs12.Bag[
 function keyFromBag(bag: forge.pkcs12.Bag & { asn1?: forge.asn1.Asn1 }): KeyCandidate | undefined {
   // forge turns RSA keys into its own objects and keeps other types (EC...) as ASN.1: both become PKCS#8 DER.
   let asn1: forge.asn1.Asn1 | undefined;
-  if (bag.key) asn1 = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey));
+  if (bag.key) asn1 = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key));
   else asn1 = bag.asn1;
   if (!asn1) return undefined;
   try {

@@ -351,6 +351,8 @@ export class ExportRun {
       // The file is shorter than the manifest says (lost writes after a power cut): start the collection again.
       await this.removeCollectionFiles(enterpriseNumber, collection);
       state = employer[collection] = freshState();
+      // Fresh lengths (0) always open; the cast narrows `files` below.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
       files = (await CollectionFiles.open(this.run.folder, enterpriseNumber, collection, state.resume!.bytes, this.options.csv)) as CollectionFiles;
     }
     state.complete = false;
@@ -668,7 +670,7 @@ export class ExportRun {
         let refusal: Refused | undefined;
         for (const outcome of outcomes) {
           if (outcome.kind === "refused") {
-            refusal = outcome.refusal as Refused;
+            refusal = outcome.refusal;
             break;
           }
           records.push(outcome.record);

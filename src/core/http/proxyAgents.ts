@@ -100,6 +100,7 @@ export class HttpsProxyAgent extends https.Agent {
   override createConnection(options: https.RequestOptions, callback?: ConnectCallback): Duplex | null | undefined {
     openTunnel(this.tunnelKeepAlive, this.proxy, this.proxyRequestOptions, options, (error, socket) => {
       if (error || !socket) return fail(callback, error);
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this) below
       const createTls = https.Agent.prototype.createConnection as (this: https.Agent, o: object) => Duplex;
       callback?.(null, createTls.call(this, { ...options, socket }));
     });

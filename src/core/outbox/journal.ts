@@ -650,7 +650,7 @@ export class Journal {
     // reopened; offsets move to the new file. If the rename fails, the old file is reopened as it was.
     let openGate!: () => void;
     this.readGate = new Promise<void>((resolve) => (openGate = resolve));
-    let failure: unknown;
+    let failure: { error: unknown } | undefined;
     try {
       if (old.reads > 0) await new Promise<void>((resolve) => (this.readsDrained = resolve));
       await old.fh.close();
@@ -665,7 +665,7 @@ export class Journal {
         this.compactedSize = size;
         this.counters.compactions++;
       } catch (error) {
-        failure = error;
+        failure = { error };
         await fsp.rm(temporary, { force: true }).catch(() => undefined);
       }
       this.handle = { fh: await fsp.open(path, constants.O_RDWR), reads: 0, retired: false };
@@ -674,7 +674,7 @@ export class Journal {
       this.readsDrained = undefined;
       openGate();
     }
-    if (failure !== undefined) throw failure;
+    if (failure) throw failure.error;
   }
 }
 

@@ -15,7 +15,7 @@ function newAjv(schema: object): AnyAjv {
   // strict: false so that schemas exported from an OpenAPI/SWAGGER file (example, nullable, x-...) still compile.
   const options = { allErrors: true, verbose: true, strict: false };
   const ajv = dialect.includes("2020-12") ? new Ajv2020(options) : dialect.includes("2019-09") ? new Ajv2019(options) : new Ajv(options);
-  addFormats(ajv as Ajv);
+  addFormats(ajv);
   return ajv;
 }
 

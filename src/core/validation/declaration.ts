@@ -135,7 +135,7 @@ function takeNested(body: Json, flat: string, parent: string, list: AnomalyList,
   wrapIdentifier(body, parent, flat);
   const nestedField = `${parent}.${flat}`;
   const flatValue = isAbsent(body[flat]) ? undefined : normalize(body[flat]);
-  const holder = isPlainObject(body[parent]) ? (body[parent] as Json) : undefined;
+  const holder = isPlainObject(body[parent]) ? body[parent] : undefined;
   const nestedValue = holder && !isAbsent(holder[flat]) ? normalize(holder[flat]) : undefined;
   delete body[flat];
   if (holder) {

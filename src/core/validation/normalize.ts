@@ -21,7 +21,7 @@ export type Json = Record<string, unknown>;
 export function isPlainObject(value: unknown): value is Json {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   // A Function node builds its objects in its own context, with another Object.prototype: accept any realm's.
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 

@@ -18,7 +18,7 @@ import {
   localToday,
 } from "./rules";
 import { querySchema } from "./schemas";
-import type { QueryParams, ValidationContext, ValidQuery, Validation } from "./types";
+import type { ValidationContext, ValidQuery, Validation } from "./types";
 
 const idText = (v: unknown): unknown => (typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : v);
 
@@ -99,7 +99,7 @@ export function validateQuery(
   const source: Json = isPlainObject(input) ? input : {};
   const takesFilters = catalogue.filters(operation).length > 0;
   const given = (name: string): unknown =>
-    typeof source[name] === "string" ? (source[name] as string).trim() : source[name];
+    typeof source[name] === "string" ? (source[name]).trim() : source[name];
   for (const [name, format] of knownOf(catalogue)) {
     if (!takesFilters || !FILTER_FORMATS.includes(format) || spec.params.some((param) => param.name === name)) continue;
     const raw = given(name);
@@ -130,7 +130,7 @@ export function validateQuery(
   }
 
   if (list.blocking) return { anomalies: list.items };
-  return { value: { operation, params: params as QueryParams }, anomalies: list.items };
+  return { value: { operation, params }, anomalies: list.items };
 }
 
 /** A date already checked: the date when it is a real one that did not fail, else undefined. */

@@ -65,7 +65,7 @@ function logOnly(node: Node, text: string): void {
 function partMessage(RED: NodeAPI, msg: Message, part: PartInfo): Message {
   const others: Record<string, unknown> = {};
   for (const key of Object.keys(msg)) if (key !== "payload" && key !== "parts") others[key] = msg[key];
-  const copy = RED.util.cloneMessage(others as NodeMessage) as Message;
+  const copy = RED.util.cloneMessage(others) as Message;
   const parts: Record<string, unknown> = { id: part.id, index: part.index, type: "array", len: 1 };
   if (part.count !== undefined) parts.count = part.count;
   if (msg.parts) parts.parts = msg.parts;

@@ -10,6 +10,4 @@ export interface FlaConfigNode extends Node<ConnectionCredentials> {
   connection: FlaConnection;
   /** The declarations' outbox: journal, dispatcher and the circuit breaker shared by every FLA node of this config. */
   outbox: ConnectionOutbox<StoredOutcome>;
-  getAccessToken(): Promise<string>;
-  invalidateAccessToken(rejectedToken?: string): void;
 }
