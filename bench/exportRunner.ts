@@ -58,7 +58,7 @@ function coreRunner(sim: SimulatorInfo, credentials: Credentials, choice: Export
         { client: connection.requireClient(), packageId: "fla-bench@0", readConcurrency: connection.limiter.maxConcurrent },
       ),
     close: async () => {
-      connection.close();
+      await connection.close();
       connection.client?.destroy();
     },
   };
