@@ -1,5 +1,5 @@
 /**
- * The client-made anomaly codes (issue 12, point 3): each one the source names is in the translated catalogue, each
+ * The client-made anomaly codes: each one the source names is in the translated catalogue, each
  * one of the catalogue is used, and none is made up in the platform's FLA- namespace.
  */
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-/** The outcome builder and FlaError (issue 12, point 3): ERROR for technical failures, attempts and cause on the error. */
+/** The outcome builder and FlaError: ERROR for technical failures, attempts and cause on the error. */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Reads through the config node's circuit breaker (issue 11), against the simulator over HTTP: during an outage the
+ * Reads through the config node's circuit breaker, against the simulator over HTTP: during an outage the
  * reads wait instead of each burning its attempts, one probe goes at a time, and when the platform answers again the
  * waiting reads go. A 404 (a failure of one request) never opens the circuit.
  */

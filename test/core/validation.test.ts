@@ -556,7 +556,7 @@ describe("core/validation: queries", () => {
   });
 });
 
-describe("core/validation: payloads that cannot be declared as they are (issue 9; more in inputSafety.test.ts)", () => {
+describe("core/validation: payloads that cannot be declared as they are (more in inputSafety.test.ts)", () => {
   it("gives each its own code, before any copy", () => {
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 1_000; i++) deep = { a: deep };

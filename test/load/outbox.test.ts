@@ -1,5 +1,5 @@
 /**
- * The outbox in a real Node-RED process (issue 11): declarations queued behind a slow or unavailable API survive a full
+ * The outbox in a real Node-RED process: declarations queued behind a slow or unavailable API survive a full
  * deploy, a "modified nodes" deploy of the config node, a SIGKILL and a torn journal; an outage of 45 s burns none.
  * The flow writes every outcome synchronously to a file (a function node with fs from functionGlobalContext), which
  * the test reads: what the flow was told, even across a crash.
@@ -110,7 +110,7 @@ function distinctRefs(outcomes: Outcome[]): Set<string> {
   return new Set(outcomes.map((o) => o.ref));
 }
 
-describe("load: the outbox in a real Node-RED process (issue 11)", function () {
+describe("load: the outbox in a real Node-RED process", function () {
   this.timeout(300_000);
   let ctx: NodeTestContext;
   let red: NodeRedProcess | undefined;

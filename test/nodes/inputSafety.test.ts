@@ -76,7 +76,7 @@ async function loadNode(ctx: NodeTestContext, node: FlowNode): Promise<{ node: N
   return { node: helper.getNode("under"), got, settled };
 }
 
-describe("fla-declare / fla-query: input Node-RED cannot copy (issue 9)", function () {
+describe("fla-declare / fla-query: input Node-RED cannot copy", function () {
   this.timeout(30_000);
   let ctx: NodeTestContext;
   const unhandled: unknown[] = [];

@@ -1,5 +1,5 @@
 /**
- * The outbox resends what the direct path resends (issue 12, outbox point 1). A POST /trainings whose answer is lost
+ * The outbox resends what the direct path resends. A POST /trainings whose answer is lost
  * after the platform recorded it (a 200 that is not JSON, a 500, a reset) must end as the direct path ends it: with an
  * externalReference, resent and answered ALREADY_DECLARED; without one, FLA_UNCERTAIN. Each fault comes from the
  * simulator's fault plans; the outbox side goes through a real fla-declare node (test helper runtime), the direct side
@@ -55,7 +55,7 @@ const CASES: Case[] = [
     name: "a malformed 200 after recording, without an externalReference",
     fault: { route: ROUTE, kind: "malformed", phase: "after", times: 1 },
     withReference: false,
-    expected: { output: "error", status: "REJECTED", code: "FLA_UNCERTAIN" },
+    expected: { output: "error", status: "ERROR", code: "FLA_UNCERTAIN" },
   },
   {
     name: "a 500 after recording, with an externalReference",
@@ -67,7 +67,7 @@ const CASES: Case[] = [
     name: "a 500 after recording, without an externalReference",
     fault: { route: ROUTE, kind: "status", status: 500, phase: "after", times: 1 },
     withReference: false,
-    expected: { output: "error", status: "REJECTED", code: "FLA_UNCERTAIN" },
+    expected: { output: "error", status: "ERROR", code: "FLA_UNCERTAIN" },
   },
   {
     name: "a reset after recording, with an externalReference",
@@ -79,7 +79,7 @@ const CASES: Case[] = [
     name: "a reset after recording, without an externalReference",
     fault: { route: ROUTE, kind: "reset", phase: "after", times: 1 },
     withReference: false,
-    expected: { output: "error", status: "REJECTED", code: "FLA_UNCERTAIN" },
+    expected: { output: "error", status: "ERROR", code: "FLA_UNCERTAIN" },
   },
   {
     name: "a 503 before recording, without an externalReference (not handled: safe to resend)",
@@ -89,7 +89,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe("fla-declare through the outbox: the answers the direct path resends are resent (issue 12)", function () {
+describe("fla-declare through the outbox: the answers the direct path resends are resent", function () {
   this.timeout(30_000);
   let ctx: NodeTestContext;
   let serial = 0;

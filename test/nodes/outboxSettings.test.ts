@@ -1,5 +1,5 @@
 /**
- * The outbox settings of the config node (issue 11), in the runtime of the test helper against the simulator: the
+ * The outbox settings of the config node, in the runtime of the test helper against the simulator: the
  * attempts per declaration, the give-up time (FLA_UNAVAILABLE), the circuit threshold, and "keep on disk".
  */
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import type { Node } from "node-red";
 import { loadTraining } from "../load/support";
 import { catchNode, configFlowNode, configNode, declareNode, helper, load, Outputs, pfxCredentials, startContext, wiredFlow, type NodeTestContext } from "./fixture";
 
-describe("fla-config: outbox settings (issue 11)", function () {
+describe("fla-config: outbox settings", function () {
   this.timeout(30_000);
   let ctx: NodeTestContext;
   before(async () => {

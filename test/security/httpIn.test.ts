@@ -30,7 +30,7 @@ function training(extra = ""): string {
 const REPORT = (output: string): string =>
   `msg.payload = { output: ${JSON.stringify(output)}, status: msg.fla && msg.fla.status, codes: ((msg.fla && msg.fla.anomalies) || []).map(a => a.code), error: msg.error && msg.error.message }; return msg;`;
 
-describe("security: http in → fla-declare in a real Node-RED process (issue 9)", function () {
+describe("security: http in → fla-declare in a real Node-RED process", function () {
   this.timeout(90_000);
   let certs: TestCertificates;
   let sim: TestSimulator;

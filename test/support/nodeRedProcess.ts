@@ -76,8 +76,22 @@ function linkedUserDir(): string {
   return userDir;
 }
 
+/**
+ * Starts Node-RED on a free port. A port found free can be taken by another process before Node-RED binds it (tests
+ * run beside other servers): then it starts again on another port, at most three times.
+ */
 export async function startNodeRed(options: NodeRedOptions = {}): Promise<NodeRedProcess> {
   const userDir = options.userDir ?? linkedUserDir();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(userDir, options);
+    } catch (error) {
+      if (attempt >= 3 || !/port in use|EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnFreePort(userDir: string, options: NodeRedOptions): Promise<NodeRedProcess> {
   const port = await freePort();
   writeFileSync(
     join(userDir, "settings.js"),
