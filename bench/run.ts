@@ -166,8 +166,7 @@ async function concurrentTokens(sim: SimulatorInfo, credentials: Credentials, ch
   const before = (await child.stats()).tokenRequests;
   const tokens = await Promise.all(Array.from({ length: 1_000 }, () => connection.getAccessToken()));
   const after = (await child.stats()).tokenRequests;
-  connection.close();
-  connection.client?.destroy();
+  await connection.close();
   return { calls: 1_000, distinctTokens: new Set(tokens).size, tokenRequests: connection.tokenStats?.tokenRequests ?? 0, simulatorTokenRequests: after - before };
 }
 
