@@ -57,10 +57,7 @@ function coreRunner(sim: SimulatorInfo, credentials: Credentials, choice: Export
         // Pages read ahead as the fla-export node reads them: up to the config's maxConcurrent.
         { client: connection.requireClient(), packageId: "fla-bench@0", readConcurrency: connection.limiter.maxConcurrent },
       ),
-    close: async () => {
-      await connection.close();
-      connection.client?.destroy();
-    },
+    close: () => connection.close(),
   };
 }
 

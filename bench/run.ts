@@ -167,7 +167,6 @@ async function concurrentTokens(sim: SimulatorInfo, credentials: Credentials, ch
   const tokens = await Promise.all(Array.from({ length: 1_000 }, () => connection.getAccessToken()));
   const after = (await child.stats()).tokenRequests;
   await connection.close();
-  connection.client?.destroy();
   return { calls: 1_000, distinctTokens: new Set(tokens).size, tokenRequests: connection.tokenStats?.tokenRequests ?? 0, simulatorTokenRequests: after - before };
 }
 

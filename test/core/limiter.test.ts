@@ -21,6 +21,25 @@ function gate<T>(value: T): { task: () => Promise<T>; open: () => void; started:
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe("core/limiter RequestLimiter", () => {
+  it("whenIdle: after close, resolves once the last task in flight has ended (at once when none runs)", async () => {
+    const limiter = new RequestLimiter({ maxConcurrent: 2 });
+    await limiter.whenIdle();
+    const first = gate(1);
+    const second = gate(2);
+    const running = [limiter.run(first.task), limiter.run(second.task)];
+    const queued = limiter.run(async () => 3);
+    limiter.close();
+    await assert.rejects(queued, (error: FlaError) => error.code === "FLA_ABORTED");
+    let idle = false;
+    const whenIdle = limiter.whenIdle().then(() => (idle = true));
+    first.open();
+    await tick();
+    assert.equal(idle, false, "one task still runs");
+    second.open();
+    await whenIdle;
+    assert.deepEqual(await Promise.all(running), [1, 2]);
+  });
+
   it("runs at most maxConcurrent tasks, the others in arrival order", async () => {
     const limiter = new RequestLimiter({ maxConcurrent: 2 });
     const order: number[] = [];
