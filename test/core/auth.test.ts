@@ -320,6 +320,19 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       assert.notEqual(third, second);
       assert.equal(cache.stats.tokenRequests, 3);
     });
+
+    it("fresh tokens refused as expired hold nobody back, however many (the API still takes our tokens)", async () => {
+      const cache = new TokenCache({ settings, certificate });
+      const first = await cache.getAccessToken();
+      cache.invalidateAccessToken(first);
+      const second = await cache.getAccessToken();
+      cache.rememberApiRefusal(second, new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }), true);
+      const third = await cache.getAccessToken();
+      cache.rememberApiRefusal(third, new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }), true);
+      const fourth = await cache.getAccessToken();
+      assert.equal(new Set([first, second, third, fourth]).size, 4);
+      assert.equal(cache.stats.tokenRequests, 4);
+    });
   });
 
   describe("token errors, mapped to what the user must do", () => {

@@ -156,4 +156,15 @@ describe("fla-declare through the outbox: the answers the direct path resends ar
       assert.equal(ctx.sim.data.duplicateExternalReferences().length, 0);
     });
   }
+
+  it("a renewed token the API also refuses as expired (a passing 401, nothing recorded): the outbox sends it again later, ACCEPTED, recorded once", async () => {
+    const { node, out } = await loadDeclare();
+    // The first request's token expires, then the renewed one too: the client's one renewal is used up.
+    ctx.sim.faults.add({ route: ROUTE, kind: "expireToken", times: 2 });
+    const payload = { ...loadTraining(++serial), title: `Expired token ${serial}` };
+    node.receive({ payload });
+    await out.waitFor(1);
+    assert.deepEqual(endOfMsg(out), { output: "success", status: "ACCEPTED" }, JSON.stringify(out.errors[0]?.error));
+    assert.equal(recordedWithTitle(payload.title), 1);
+  });
 });

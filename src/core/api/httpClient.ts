@@ -223,8 +223,12 @@ export class FlaApiClient {
           `The FLA API refused a freshly issued access token (401${problemSuffix(response.data)}): check that the client id has access to the Federal Learning Account and the scope of the role.`,
           { httpStatus: 401, reason: problemType(response.data) },
         );
-        // Other messages then fail at once with the same error, instead of each fetching a token the API refuses.
-        this.tokens.rememberApiRefusal?.(token, refused);
+        // A token refused as expired is a passing refusal (early expiry, a clock apart), and a 401 records nothing:
+        // whoever retries later (the outbox) may send it again. Any other refusal is about rights: final, and other
+        // messages then fail at once with the same error, instead of each fetching a token the API refuses.
+        const expired = saysTokenExpired(response.data, headers);
+        this.tokens.rememberApiRefusal?.(token, refused, expired);
+        if (expired) markResendable(refused);
         throw refused;
       }
       this.tokens.apiAccepted?.();
@@ -388,6 +392,11 @@ function problemSuffix(body: unknown): string {
   const parsed = typeof body === "string" ? parseBody(body, "application/json") : { data: body, malformed: false };
   const summary = parsed.malformed ? undefined : describeProblem(parsed.data);
   return summary ? `: ${summary.slice(0, 500)}` : "";
+}
+
+/** Whether a 401 says the token expired: in its problem type (belgif's expiredAccessToken) or its WWW-Authenticate. */
+function saysTokenExpired(body: unknown, headers: Record<string, string>): boolean {
+  return /expired/i.test(problemType(body) ?? "") || /expired/i.test(headers["www-authenticate"] ?? "");
 }
 
 function problemType(body: unknown): string | undefined {

@@ -128,9 +128,11 @@ export class TokenCache implements TokenProvider {
    * now): the token is dropped and, for REFUSAL_MEMORY_MS, every caller gets `error` instead of a token that would be
    * refused too.
    */
-  rememberApiRefusal(rejectedToken: string, error: FlaError): void {
-    this.noteRefused(rejectedToken);
+  rememberApiRefusal(rejectedToken: string, error: FlaError, passing = false): void {
     if (this.token?.value === rejectedToken) this.token = undefined;
+    // Refused as expired, the API still accepts our tokens (one expired early, or its clock runs ahead): no hold.
+    if (passing) return;
+    this.noteRefused(rejectedToken);
     // One refused token is often a passing event (revoked, or expired early on the server): holding every message
     // back for it would fail hundreds of them for one. Two different tokens refused with no answer accepted in between:
     // the API refuses our tokens, and other messages then fail at once instead of each fetching one.

@@ -15,9 +15,10 @@ export interface TokenProvider {
   invalidateAccessToken(rejectedToken?: string): void;
   /**
    * The API refused a token issued after its first 401: it refuses this client's tokens. Drops that token and, for a
-   * while, answers every caller with `error` instead of asking for a token that would be refused too.
+   * while, answers every caller with `error` instead of asking for a token that would be refused too. `passing`: the
+   * API said the token expired, which holds nobody back (the next call gets a new token).
    */
-  rememberApiRefusal?(rejectedToken: string, error: FlaError): void;
+  rememberApiRefusal?(rejectedToken: string, error: FlaError, passing?: boolean): void;
   /** The API answered with the current tokens (anything but 401). */
   apiAccepted?(): void;
 }
