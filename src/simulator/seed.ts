@@ -64,7 +64,9 @@ export const TITLES = [
   "Project management",
   "Cyber security awareness",
 ];
+/** The platform's code tables as the simulator knows them (test/simulator/codeTables.test.ts holds them equal to the client's). */
 export const NATURES = ["FORMAL", "INFORMAL"] as const;
+export const DURATION_UNITS = ["HOURS", "DAYS"] as const;
 export const OUTCOMES = ["COMPLETED", "NOT_COMPLETED", "CERTIFIED", "UNKNOWN"] as const;
 export const FUNDINGS = ["EMPLOYER", "SECTORAL_FUND", "REGIONAL", "PUBLIC", "OTHER"] as const;
 export const SOURCES: TrainingSource[] = ["EMPLOYER", "EMPLOYER", "EMPLOYER", "TRAINING_PROVIDER", "SIGEDIS"];

@@ -2,13 +2,8 @@
 import { isValidEnterpriseNumber, isValidSsin } from "../core/identifiers";
 import type { Finding } from "./anomalies";
 import { daysInPeriod, isIsoDate } from "./dates";
-import { FLA_START } from "./seed";
+import { DURATION_UNITS, FLA_START, FUNDINGS, NATURES, OUTCOMES } from "./seed";
 import type { TrainingBody } from "./types";
-
-const NATURES = ["FORMAL", "INFORMAL"];
-const UNITS = ["HOURS", "DAYS"];
-const OUTCOMES = ["COMPLETED", "NOT_COMPLETED", "CERTIFIED", "UNKNOWN"];
-const FUNDINGS = ["EMPLOYER", "SECTORAL_FUND", "REGIONAL", "PUBLIC", "OTHER"];
 
 type Json = Record<string, unknown>;
 
@@ -37,7 +32,7 @@ class Collector {
     return value;
   }
 
-  enumValue(parent: Json, key: string, name: string, allowed: string[], required: boolean): string | undefined {
+  enumValue(parent: Json, key: string, name: string, allowed: readonly string[], required: boolean): string | undefined {
     const value = parent[key];
     if (value === undefined || value === null) {
       if (required) this.add("FLA-E-0001", name, undefined, `${name} is required (one of ${allowed.join(", ")}).`);
@@ -146,7 +141,7 @@ export function validateTraining(input: unknown, today: string): TrainingValidat
     else if (typeof value !== "number" || !Number.isFinite(value)) c.add("FLA-E-0002", "duration.value", value, "duration.value must be a number.");
     else durationValue = value;
   }
-  const unit = duration ? c.enumValue(duration, "unit", "duration.unit", UNITS, true) : undefined;
+  const unit = duration ? c.enumValue(duration, "unit", "duration.unit", DURATION_UNITS, true) : undefined;
   const outcome = c.enumValue(input, "outcome", "outcome", OUTCOMES, false);
   const funding = c.object(input, "funding", "funding", false);
   const fundingType = funding ? c.enumValue(funding, "type", "funding.type", FUNDINGS, true) : undefined;

@@ -21,4 +21,4 @@ export { loadCustomSchema } from "./customSchema";
 export { precompileSchemas } from "./precompile";
 export { LOCAL_ANOMALY_CODES } from "./anomalies";
 export { inspectPayload, givenBack, PAYLOAD_LIMITS, type PayloadInspection } from "./inspect";
-export { TRAINING_SCHEMA, TRAINING_RIGHT_SCHEMA, NATURES, DURATION_UNITS, OUTCOMES, FUNDING_TYPES, RIGHT_UNITS } from "./schemas";
+export { TRAINING_SCHEMA, TRAINING_RIGHT_SCHEMA } from "./schemas";

@@ -4,15 +4,7 @@
  */
 import { CATALOGUE, type DeclareOperationName, type OperationSpec, type ParamFormat } from "../api/catalogue";
 
-export {
-  TRAINING_SCHEMA,
-  TRAINING_RIGHT_SCHEMA,
-  NATURES,
-  DURATION_UNITS,
-  OUTCOMES,
-  FUNDING_TYPES,
-  RIGHT_UNITS,
-} from "../api/operations/bodySchemas";
+export { TRAINING_SCHEMA, TRAINING_RIGHT_SCHEMA } from "../api/operations/bodySchemas";
 
 /** The body schema of each declaration that sends a body, as its descriptor names it. */
 export const BODY_SCHEMAS = Object.fromEntries(
