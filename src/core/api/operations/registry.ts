@@ -1,7 +1,8 @@
 /**
  * A catalogue: a set of operation descriptors and what is derived from them (requests, next pages, name and parameter
- * lists, the editor's view). Pure: no I/O. The built-in one is `CATALOGUE` in ../catalogue.ts; a test or an adapter
- * to another API version builds its own with `new Catalogue(...)` or `CATALOGUE.with(...)`.
+ * lists, the editor's view). Pure: no I/O. The nodes use the built-in one, `CATALOGUE` in ../catalogue.ts (the
+ * official SWAGGER replaces its descriptors there). The core functions take another one (`deps.catalogue`) so that the
+ * tests can show a new descriptor works end to end with no other change: `CATALOGUE.with(...)` builds it.
  */
 import type {
   CollectionPage,
