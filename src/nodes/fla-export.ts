@@ -9,7 +9,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "nod
 import { sleep } from "../core/api/backoff";
 import { EXPORT_CONTRACT_SETTING, exportEditorContract } from "../core/editorContract";
 import { FlaError } from "../core/errors";
-import { asFlaError, flaMeta } from "../core/outcome";
+import { asFlaError, errorOutcome, flaMeta } from "../core/outcome";
 import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
 import type { Role } from "../core/settings";
 import { closeAfter } from "./shared/closeAfter";
@@ -89,10 +89,10 @@ export = function registerFlaExport(RED: NodeAPI): void {
 
     const fail = (msg: Out, err: unknown, folder?: string, startedAt?: number): void => {
       // Anything a run throws, as a FlaError with a stable code (what a Catch node reads in msg.error.code).
-      const error = asFlaError(err, "The export failed unexpectedly");
+      const { error, fla } = errorOutcome(OPERATION, asFlaError(err, "The export failed unexpectedly"), { startedAt });
       status.failed(error.code);
       if (folder !== undefined) msg.folder = folder;
-      msg.fla = flaMeta({ operation: OPERATION, status: "ERROR", attempts: error.attempts, startedAt }, { folder, resumable: folder !== undefined });
+      msg.fla = { ...fla, folder, resumable: folder !== undefined };
       this.error(error, msg);
     };
 

@@ -81,5 +81,16 @@ describe("a technical failure is status ERROR on every node (real runtime, simul
       assert.equal(caught.fla!.operation, "export");
       assert.ok(Number(caught.fla!.attempts) >= 1, "the requests sent are counted");
     });
+
+    it("an export whose reads are all answered 500 ends with FLA_HTTP, status ERROR and the HTTP status in msg.fla, as on the other nodes", async () => {
+      const { node, out } = await loadExport(ctx, { fromYear: "2025", toYear: "2025" });
+      ctx.sim.faults.add({ route: "GET /trainings", kind: "status", status: 500 });
+      node.receive({ payload: "" });
+      await out.waitFor(1, 50_000);
+      assert.equal(out.errors.length, 1);
+      const caught = out.errors[0];
+      assert.equal(caught.error!.code, "FLA_HTTP", JSON.stringify(caught.error));
+      assert.deepEqual([caught.fla!.status, caught.fla!.httpStatus], ["ERROR", 500]);
+    });
   });
 });
