@@ -5,7 +5,7 @@ import { localAnomalyOutcome, unsafePayloadOutcome } from "../core/messages/loca
 import { resolveOperation } from "../core/messages/operation";
 import { mergeQueryParams, QUERY_PARAMETER_NAMES, type QueryParameterName } from "../core/messages/queryParams";
 import { asFlaError, errorOutcome } from "../core/outcome";
-import { query, type Paging } from "../core/query";
+import { query, withNodePageSize, type Paging } from "../core/query";
 import type { Outcome } from "../core/result";
 import { precompileSchemas, QUERY_OPERATIONS } from "../core/validation";
 import { closeAfter } from "./shared/closeAfter";
@@ -50,14 +50,13 @@ export = function registerFlaQuery(RED: NodeAPI): void {
       unsubscribe = breaker.onChange(() => status.refresh(connection));
     }
 
-    const nodeParams = async (msg: NodeMessageInFlow): Promise<Record<string, unknown>> => {
+    const nodeParams = async (msg: NodeMessageInFlow, operation: string): Promise<Record<string, unknown>> => {
       const values: Partial<Record<QueryParameterName, unknown>> = {};
       for (const name of QUERY_PARAMETER_NAMES) {
         const value = def[name];
         if (value !== undefined && value !== "") values[name] = await evaluateTypedInput(RED, this, value, def[`${name}Type`] ?? "str", msg);
       }
-      if (values.pageSize === undefined && def.pageSize !== undefined && def.pageSize !== "") values.pageSize = def.pageSize;
-      return values;
+      return withNodePageSize(values, def.pageSize, operation);
     };
 
     this.on("input", (msg: QueryInput, send, done) => {
@@ -86,7 +85,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
       let itemsSent = 0;
       status.started(connection);
       const work = (async (): Promise<Outcome> => {
-        const params = mergeQueryParams(await nodeParams(msg), msg.payload);
+        const params = mergeQueryParams(await nodeParams(msg, operation), msg.payload);
         return query(
           { operation, params, paging },
           {

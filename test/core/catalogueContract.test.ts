@@ -3,10 +3,11 @@
  * descriptor and nothing else, and it is validated, sent over real HTTP, paged (first, all, split) and answered.
  */
 import assert from "node:assert/strict";
-import { CATALOGUE, type OperationDescriptor } from "../../src/core/api/catalogue";
+import { ANSWERS } from "../../src/core/api/answers";
+import { CATALOGUE, type AnswerKind, type OperationDescriptor } from "../../src/core/api/catalogue";
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { mergeQueryParams } from "../../src/core/messages/queryParams";
-import { query, type QueryDeps, type QueryPage } from "../../src/core/query";
+import { mapReadFailure, query, withNodePageSize, type QueryDeps, type QueryPage } from "../../src/core/query";
 import type { Anomaly } from "../../src/core/result";
 import { validateQuery } from "../../src/core/validation/query";
 import { CountingTokens, json, ScriptedServer, type Responder } from "./apiTestServer";
@@ -221,6 +222,34 @@ describe("core/api catalogue: a query added as one descriptor", () => {
     assert.equal(outcome.fla.status, "FORBIDDEN");
     assert.equal(outcome.fla.httpStatus, 403);
     assert.equal(server.seen.length, 1);
+  });
+
+  it("answered by the row its descriptor names, not by a guess from the built-in operations", async () => {
+    // Every read kind of today's table shares its refusals, so the test names a row that differs from a resource's:
+    // the status reads' row, where a 404 means "not visible yet" (a technical failure for a query), not NOT_FOUND.
+    const row = "poll" as AnswerKind;
+    assert.notDeepEqual(ANSWERS.poll[404], ANSWERS.resource[404]);
+    const statusCatalogue = catalogue.with({ ...TRAINING_PROVIDERS, name: "providerStatus", paging: undefined, params: [], answer: row });
+    const failure = mapReadFailure("providerStatus", { httpStatus: 404, data: { title: "Not yet" } }, "", statusCatalogue);
+    assert.equal(failure.output, "error", "a 404 on this row is not a refusal");
+    server.plan(json(404, { type: "urn:problem-type:belgif:resourceNotFound" }));
+    const outcome = await query(
+      { operation: "providerStatus", params: {}, paging: "first" },
+      { ...deps, catalogue: statusCatalogue },
+    );
+    assert.equal(outcome.output, "error");
+    assert.equal(outcome.fla.httpStatus, 404);
+    // The same 404 on a resource of the same catalogue stays the NOT_FOUND refusal it always was.
+    const resource = mapReadFailure("providerStatus", { httpStatus: 404, data: {} }, "", catalogue.with({ ...TRAINING_PROVIDERS, name: "providerStatus", paging: undefined, params: [], answer: "resource" }));
+    assert.equal(resource.output === "anomaly" && resource.status, "NOT_FOUND");
+  });
+
+  it("the query node's page size goes under the descriptor's page size parameter", () => {
+    assert.deepEqual(withNodePageSize({ since: "2025-01-01" }, "10", "trainingProviders", catalogue), { since: "2025-01-01", limit: "10" });
+    assert.deepEqual(withNodePageSize({ limit: 5 }, "10", "trainingProviders", catalogue), { limit: 5 }, "the node's own parameter of that name wins");
+    assert.deepEqual(withNodePageSize({}, "", "trainingProviders", catalogue), {});
+    assert.deepEqual(withNodePageSize({}, 10, "trainings"), { pageSize: 10 });
+    assert.deepEqual(withNodePageSize({}, 10, "training"), {}, "a single resource has no page size");
   });
 
   it("shows in the editor's list and the query node's parameters", () => {

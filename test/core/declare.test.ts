@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { FlaApiClient } from "../../src/core/api/httpClient";
+import { CATALOGUE } from "../../src/core/api/catalogue";
+import { FlaApiClient, type FlaResponse } from "../../src/core/api/httpClient";
+import { mapDeclarationAnswer } from "../../src/core/declare/answer";
 import { declare, DeclareDeps } from "../../src/core/declare";
 import type { Outcome } from "../../src/core/result";
 import { validateDeclaration } from "../../src/core/validation";
@@ -294,5 +296,33 @@ describe("core/declare against a real HTTP server", () => {
     assert.equal(outcome.output === "error" && outcome.error.code, "FLA_HTTP");
     assert.equal(fla(outcome).attempts, 3);
     assert.equal(server.seen[0].url, `/REST/federalLearningAccount/v1/trainingRights/${EMPLOYER}/85073003328/2024`);
+  });
+});
+
+describe("core/declare: a 409 is read through the operation's duplicateKey", () => {
+  const context = { operation: "createTraining" as const, payload: training(), localWarnings: [], startedAt: Date.now() };
+  const conflict: FlaResponse = { httpStatus: 409, headers: {}, data: { type: "urn:problem-type:fla:duplicateDeclaration", detail: "seen before", trainingId: "T-9" }, attempts: 1, durationMs: 0 };
+  const createTraining = CATALOGUE.spec("createTraining");
+
+  it("a creation whose descriptor names another duplicate key: ALREADY_DECLARED, the anomaly on that field", () => {
+    const spec = CATALOGUE.with({ ...createTraining, duplicateKey: "courseReference" }).spec("createTraining");
+    const outcome = mapDeclarationAnswer(context, conflict, spec) as Outcome;
+    assert.equal(outcome.fla.status, "ALREADY_DECLARED");
+    assert.deepEqual(outcome.fla.anomalies.map((a) => [a.code, a.field, a.severity]), [["CLIENT-DUPLICATE", "courseReference", "WARNING"]]);
+  });
+
+  it("an operation without a duplicate key: the 409 is a conflict (REJECTED), whatever its name", () => {
+    const { duplicateKey: _none, ...withoutKey } = createTraining;
+    const spec = CATALOGUE.with(withoutKey).spec("createTraining");
+    const outcome = mapDeclarationAnswer(context, conflict, spec) as Outcome;
+    assert.equal(outcome.output, "anomaly");
+    assert.equal(outcome.fla.status, "REJECTED");
+    assert.deepEqual(outcome.fla.anomalies.map((a) => [a.code, a.field, a.severity]), [["CLIENT-CONFLICT", undefined, "BLOCKING"]]);
+  });
+
+  it("the built-in creation keeps its externalReference", () => {
+    const outcome = mapDeclarationAnswer(context, conflict) as Outcome;
+    assert.equal(outcome.fla.status, "ALREADY_DECLARED");
+    assert.deepEqual(outcome.fla.anomalies.map((a) => a.field), ["externalReference"]);
   });
 });

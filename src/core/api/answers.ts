@@ -79,12 +79,14 @@ export function refusalAnomalies(code: ClientAnomalyCode, data: unknown, params:
 /**
  * The anomalies of a 409: the anomaly codes the platform gave (its issues or anomalies, or the problem's `code`),
  * never the problem `type` (a URN that names the kind of problem, not the anomaly); else a client code.
- * `duplicate`: a creation met an existing training, which the flow sees as a warning of ALREADY_DECLARED.
+ * `duplicateKey`: the descriptor's field by which the API recognises a repeat (`OperationSpec.duplicateKey`); given,
+ * the request met an existing one, which the flow sees as a warning on that field (ALREADY_DECLARED).
  */
-export function conflictAnomalies(data: unknown, duplicate: boolean, params: ClientAnomalyParams): Anomaly[] {
+export function conflictAnomalies(data: unknown, duplicateKey: string | undefined, params: ClientAnomalyParams): Anomaly[] {
   const problem = readProblem(data);
+  const duplicate = duplicateKey !== undefined;
   const severity = duplicate ? "WARNING" : "BLOCKING";
-  const field = duplicate ? "externalReference" : undefined;
+  const field = duplicateKey;
   const code: ClientAnomalyCode = duplicate ? "CLIENT-DUPLICATE" : "CLIENT-CONFLICT";
   if (problem.issues.length > 0) return problem.issues.map((issue) => ({ ...issue, severity, ...(issue.field || !field ? {} : { field }) }));
   if (problem.code !== undefined) {

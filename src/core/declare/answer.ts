@@ -1,6 +1,6 @@
 /** Maps the FLA API's answer to a declaration onto the outcome of the message (success, anomaly or error). */
 import { answerMeaning, conflictAnomalies, refusalAnomalies, unexpectedAnswer } from "../api/answers";
-import { DeclarationResult, flaStatusOf, operationSpec, readDeclarationResult, readProblem } from "../api/catalogue";
+import { DeclarationResult, flaStatusOf, operationSpec, readDeclarationResult, readProblem, type OperationSpec } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { clientAnomaly } from "../clientAnomalies";
 import { anomalyOutcome, errorOutcome, successOutcome, type MetaFields } from "../outcome";
@@ -55,11 +55,19 @@ export function resultOutcome(context: AnswerContext, response: Answered, result
   return successOutcome(data, fields);
 }
 
-/** Maps the first answer to a declaration; a PendingAnswer means the caller polls (or reports PENDING). */
-export function mapDeclarationAnswer(context: AnswerContext, response: FlaResponse): Outcome | PendingAnswer {
+/**
+ * Maps the first answer to a declaration; a PendingAnswer means the caller polls (or reports PENDING). `spec`: the
+ * descriptor the request was built from (the built-in one of the operation unless told otherwise); its answer kind
+ * names the row of the answers table, its duplicateKey tells a repeat (409) from a conflict.
+ */
+export function mapDeclarationAnswer(
+  context: AnswerContext,
+  response: FlaResponse,
+  spec: OperationSpec = operationSpec(context.operation),
+): Outcome | PendingAnswer {
   const { httpStatus, data } = response;
   const location = response.headers.location;
-  const meaning = answerMeaning(operationSpec(context.operation).answer, httpStatus);
+  const meaning = answerMeaning(spec.answer, httpStatus);
   const about = { operation: context.operation, trainingId: context.trainingId };
   switch (meaning.means) {
     case "result": {
@@ -80,10 +88,9 @@ export function mapDeclarationAnswer(context: AnswerContext, response: FlaRespon
     }
     case "conflict": {
       const problem = readProblem(data);
-      const duplicate = context.operation === "createTraining";
-      const anomalies = conflictAnomalies(data, duplicate, { ...about, trainingId: problem.trainingId ?? context.trainingId });
-      if (!duplicate) return anomalyOutcome(context.payload, declarationFields(context, response, { status: "REJECTED", problem: data, anomalies }));
-      // The training exists already (a resend, or the same externalReference): nothing new was recorded.
+      const anomalies = conflictAnomalies(data, spec.duplicateKey, { ...about, trainingId: problem.trainingId ?? context.trainingId });
+      if (spec.duplicateKey === undefined) return anomalyOutcome(context.payload, declarationFields(context, response, { status: "REJECTED", problem: data, anomalies }));
+      // The training exists already (a resend, or the same duplicate key): nothing new was recorded.
       return successOutcome(data, declarationFields(context, response, { status: "ALREADY_DECLARED", trainingId: problem.trainingId, problem: data, anomalies }));
     }
     default: {

@@ -168,7 +168,7 @@ class QueryRun {
   }
 
   private failure(response: FlaResponse): Outcome {
-    const mapped = mapReadFailure(this.request.operation, response, this.position());
+    const mapped = mapReadFailure(this.request.operation, response, this.position(), this.catalogue);
     if (mapped.output === "error") return errorOutcome(this.request.operation, mapped.error, this.fields(response.httpStatus, { problem: response.data }));
     return anomalyOutcome(this.request.params, this.fields(response.httpStatus, { status: mapped.status, anomalies: mapped.anomalies, problem: response.data }));
   }
