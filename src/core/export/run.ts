@@ -16,8 +16,11 @@
  * - A complete collection whose files still have their recorded size and SHA-256 is not read again (unless restart).
  * - Other options on a resume: the union (see mergedOptions); restart takes the new options.
  * - 400/403/404 of a paged read, and 403 of a credit, refuse the employer (reported, the run goes on); a credit's 404
- *   or 400 is an answer about one worker-year and is recorded (see readCredit). Any other failure rejects the run,
- *   after the manifest is saved with the failure in `error`.
+ *   or 400 is an answer about one worker-year and is recorded (see readCredit); a 404 or 400 of a page asked past the
+ *   last `next` link ends the read. These meanings are rows of the one answers table (../api/answers.ts: the
+ *   descriptor's answer kind, `credit`, `pastLastPage`). Any other failure rejects the run, after the manifest is saved
+ *   with the failure in `error`.
+ * - Paths, paging parameter names and the largest page size are the catalogue's descriptors' (ExportDeps.catalogue).
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";

@@ -31,7 +31,7 @@ export interface ExportOptions {
   xlsx: boolean;
   /** Download complete employers again (their files are rewritten from the start). */
   restart: boolean;
-  /** Page size asked of the API (at most 100). */
+  /** Page size asked of the API: at most the collection's paging maxPageSize in the catalogue (100 built in), which is the default. */
   pageSize?: number;
   /** Who runs it (the fla-export node's id), written into the manifest so that the node can resume its own run after a restart. */
   owner?: string;
