@@ -17,7 +17,7 @@ const WORKERS = ["85073003328", "90010100126"];
  * Two trainings (one per worker), no rights; the credits as `credit` answers them. Like an API that gives no links,
  * the pages never carry `next`: only `items`, `total`, `page` and `pageSize`.
  */
-function api(credit: (ssin: string, year: string) => { status: number; body?: string }, claimedTotal?: number): Responder {
+function api(credit: (ssin: string, year: string) => { status: number; body?: string }, claimedTotal?: number, pastLastPage = 404): Responder {
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const send = (status: number, body: string): void => {
@@ -28,7 +28,7 @@ function api(credit: (ssin: string, year: string) => { status: number; body?: st
       const all = WORKERS.map((ssin, i) => ({ trainingId: `T-${i + 1}`, worker: { ssin }, title: "Safety" }));
       const page = Number(url.searchParams.get("page") ?? "1");
       const pageSize = Number(url.searchParams.get("pageSize") ?? "100");
-      if ((page - 1) * pageSize >= all.length && page > 1) return send(404, JSON.stringify({ title: "No such page" }));
+      if ((page - 1) * pageSize >= all.length && page > 1) return send(pastLastPage, JSON.stringify({ title: "No such page" }));
       return send(200, JSON.stringify({ items: all.slice((page - 1) * pageSize, page * pageSize), total: claimedTotal ?? all.length, page, pageSize }));
     }
     if (url.pathname.endsWith("/trainingRights")) return send(200, JSON.stringify({ items: [], total: 0, page: 1, pageSize: 100 }));
@@ -110,5 +110,20 @@ describe("core/export against answers the simulator cannot give", () => {
     assert.equal(manifest.employers[EN].status, "partial", JSON.stringify(manifest.employers[EN]));
     const records = (await readJsonl(path.join(dir, EN, "trainings.jsonl"))) as Record<string, unknown>[];
     assert.deepEqual(records.map((r) => r.trainingId), ["T-1", "T-2"]);
+  });
+
+  it("a 400 past the last page ends the read as a 404 does (partial, not a refusal); a 403 there refuses the employer", async () => {
+    server.reset();
+    server.otherwise(api(() => ({ status: 404, body: JSON.stringify({ title: "Not found" }) }), 3, 400));
+    const dir = await folder();
+    const manifest = await runExport(exportOptions(dir, [EN], { fromYear: 2025, toYear: 2025, pageSize: 1 }), { client, packageId: "test" });
+    assert.equal(manifest.employers[EN].trainings!.written, 2);
+    assert.equal(manifest.employers[EN].status, "partial", JSON.stringify(manifest.employers[EN]));
+
+    server.reset();
+    server.otherwise(api(() => ({ status: 404, body: JSON.stringify({ title: "Not found" }) }), 3, 403));
+    const refusedDir = await folder();
+    const refused = await runExport(exportOptions(refusedDir, [EN], { fromYear: 2025, toYear: 2025, pageSize: 1 }), { client, packageId: "test" });
+    assert.equal(refused.employers[EN].status, "refused", JSON.stringify(refused.employers[EN]));
   });
 });

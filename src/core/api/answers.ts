@@ -25,10 +25,22 @@ export type AnswerMeaning =
   | { means: "tooLarge" }
   /** A status read answered 404 right after the 202: the status may not be visible yet, keep polling. */
   | { means: "notYet" }
+  /** The export's credit of one worker-year: the API has none (404); recorded, and the worker-year is covered. */
+  | { means: "none" }
+  /**
+   * The export's credit of one worker-year: the API refused this worker-year (400, e.g. an SSIN it does not accept);
+   * recorded, not covered, and not a refusal of the employer.
+   */
+  | { means: "refusedItem" }
+  /** A page asked for past the last `next` link (the total said more): there is none, the read ends short of its total. */
+  | { means: "ended" }
   | { means: "unexpected" };
 
-/** The answers polling reads, besides the catalogue's kinds. */
-export type AnswerRow = AnswerKind | "poll";
+/**
+ * The answers polling and the export read, besides the catalogue's kinds: `credit` is the export's reading of one
+ * training credit (a resource), `pastLastPage` a page of a collection asked for past its last `next` link.
+ */
+export type AnswerRow = AnswerKind | "poll" | "credit" | "pastLastPage";
 
 type Row = Readonly<Partial<Record<number, AnswerMeaning>>>;
 
@@ -58,6 +70,10 @@ export const ANSWERS: Readonly<Record<AnswerRow, Row>> = {
   resource: READ,
   collection: READ,
   poll: { 200: { means: "result" }, 404: { means: "notYet" } },
+  // The export asks for every worker-year: a 404 or a 400 is an answer about that one, not about the employer (a 403 is).
+  credit: { ...READ, 400: { means: "refusedItem" }, 404: { means: "none" } },
+  // Read on by number because the total said more: an API without that page answers 404 (or 400 for a page too far).
+  pastLastPage: { ...READ, 400: { means: "ended" }, 404: { means: "ended" } },
 };
 
 const UNEXPECTED: AnswerMeaning = { means: "unexpected" };

@@ -16,17 +16,20 @@
  * - A complete collection whose files still have their recorded size and SHA-256 is not read again (unless restart).
  * - Other options on a resume: the union (see mergedOptions); restart takes the new options.
  * - 400/403/404 of a paged read, and 403 of a credit, refuse the employer (reported, the run goes on); a credit's 404
- *   or 400 is an answer about one worker-year and is recorded (see readCredit). Any other failure rejects the run,
- *   after the manifest is saved with the failure in `error`.
+ *   or 400 is an answer about one worker-year and is recorded (see readCredit); a 404 or 400 of a page asked past the
+ *   last `next` link ends the read. These meanings are rows of the one answers table (../api/answers.ts: the
+ *   descriptor's answer kind, `credit`, `pastLastPage`). Any other failure rejects the run, after the manifest is saved
+ *   with the failure in `error`.
+ * - Paths, paging parameter names and the largest page size are the catalogue's descriptors' (ExportDeps.catalogue).
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { abortedError } from "../api/backoff";
-import { buildRequest, readCollection, readProblem, type FlaRequest } from "../api/catalogue";
+import { CATALOGUE, readCollection, readProblem, type Catalogue, type FlaRequest, type PagingDescriptor } from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
-import { isReadData } from "../api/answers";
+import { answerMeaning, type AnswerMeaning } from "../api/answers";
 import { flaMeta } from "../outcome";
 import { mapReadFailure } from "../query/answer";
 import type { Anomaly, FlaMeta } from "../result";
@@ -47,7 +50,6 @@ import {
 } from "./types";
 import { workbookPath, writeWorkbook } from "./xlsx";
 
-const MAX_PAGE_SIZE = 100;
 /** Guards against an API whose pages never end. */
 const MAX_PAGES = 1_000_000;
 /** Credits are single resources: they are written this many at a time (progress saved as for pages: PROGRESS_SAVE_MS). */
@@ -76,7 +78,8 @@ class Refused {
 
 export class ExportRun {
   private readonly now: () => Date;
-  private readonly pageSize: number;
+  /** The operations read: their paths, paging parameters and largest page sizes (ExportDeps.catalogue). */
+  private readonly catalogue: Catalogue;
   private readonly years: number[];
   private readonly options: Manifest["options"];
   /** Employers whose trainings or rights were (partly) written in this run: their credits are checked again. */
@@ -95,7 +98,7 @@ export class ExportRun {
     private readonly manifest: Manifest,
   ) {
     this.now = deps.now ?? (() => new Date());
-    this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(run.pageSize ?? MAX_PAGE_SIZE)));
+    this.catalogue = deps.catalogue ?? CATALOGUE;
     this.options = manifest.options;
     this.years = yearsOf(this.options);
     this.readConcurrency = Math.max(1, Math.floor(deps.readConcurrency ?? DEFAULT_READ_CONCURRENCY));
@@ -199,6 +202,30 @@ export class ExportRun {
 
   private checkAbort(): void {
     if (this.deps.signal?.aborted) throw abortedError();
+  }
+
+  /** The page size asked of a paged collection: the run's, within 1 and the descriptor's maxPageSize (its default). */
+  private pageSizeOf(collection: PagedCollection): number {
+    const max = this.pagingOf(collection).maxPageSize;
+    return Math.min(max, Math.max(1, Math.floor(this.run.pageSize ?? max)));
+  }
+
+  private pagingOf(collection: PagedCollection): PagingDescriptor {
+    const paging = this.catalogue.spec(collection).paging;
+    // The catalogue refuses a collection without paging when it is built; this guards a descriptor of another kind.
+    if (!paging) throw new FlaError("FLA_CONFIG", `The ${collection} operation of the catalogue is not a paged collection: the export cannot read it.`);
+    return paging;
+  }
+
+  /** One page of a paged collection, under the paging parameter names of its descriptor. */
+  private pageRequest(collection: PagedCollection, enterpriseNumber: string, year: number | undefined, page: number, pageSize: number): FlaRequest {
+    const paging = this.pagingOf(collection);
+    return this.catalogue.buildRequest(collection, { enterpriseNumber, year, [paging.page]: page, [paging.pageSize]: pageSize });
+  }
+
+  /** What an answer to a page means: the descriptor's answer row, or the row of a page asked past the last `next` link. */
+  private pageMeaning(collection: PagedCollection, httpStatus: number, pastLastLink: boolean): AnswerMeaning["means"] {
+    return answerMeaning(pastLastLink ? "pastLastPage" : this.catalogue.spec(collection).answer, httpStatus).means;
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -422,9 +449,9 @@ export class ExportRun {
     if (!state?.complete) return false;
     for (const segment of state.resume?.segments ?? [{ nextPage: 1, written: state.written, total: state.total, ended: true }]) {
       this.checkAbort();
-      const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page: 1, pageSize: 1 });
+      const request = this.pageRequest(collection, context.enterpriseNumber, segment.year, 1, 1);
       const response = await this.send(request, context, collection, pageName(segment, 1));
-      if (!isReadData("collection", response.httpStatus)) return this.refusal(context, collection, response, "");
+      if (this.pageMeaning(collection, response.httpStatus, false) !== "data") return this.refusal(context, collection, response, "");
       const page = readCollection(response.data);
       if (!page || page.total !== segment.written) {
         state.complete = false;
@@ -452,7 +479,7 @@ export class ExportRun {
     let notOnDisk = 0;
     const segments: SegmentState[] = (collection === "trainingRights" ? this.years : [undefined]).map((year) => ({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false }));
     let read = 0;
-    const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items, advance) => {
+    const refusal = await this.readPages(context, collection, segments, this.pageSizeOf(collection), async (items, advance) => {
       advance();
       for (const item of items) {
         // Each key found is taken out: one the API lists twice, or not on disk, is a difference.
@@ -478,7 +505,7 @@ export class ExportRun {
       for (const year of collection === "trainingRights" ? this.years : [undefined]) {
         if (!segments.some((segment) => segment.year === year)) segments.push({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false });
       }
-      resume.pageSize ??= this.pageSize;
+      resume.pageSize ??= this.pageSizeOf(collection);
       // Offset paging over data that changes while it is read shifts the pages: a record inserted before the read's
       // position comes twice (and, the total unchanged when another was removed, one goes missing). The keys seen so far
       // (the employer's records already on disk included) reveal it; such a read is not complete and is done again.
@@ -537,7 +564,7 @@ export class ExportRun {
     report = true,
   ): Promise<Refused | undefined> {
     const ask = (segment: SegmentState, page: number): Promise<Settled<FlaResponse>> => {
-      const request = buildRequest(collection, { enterpriseNumber: context.enterpriseNumber, year: segment.year, page, pageSize });
+      const request = this.pageRequest(collection, context.enterpriseNumber, segment.year, page, pageSize);
       return settle(this.send(request, context, collection, pageName(segment, page)));
     };
     for (const segment of segments) {
@@ -558,12 +585,13 @@ export class ExportRun {
         askAhead(segment.nextPage, segment.total);
         const response = unwrap(await asked.get(segment.nextPage)!);
         asked.delete(segment.nextPage);
-        if (pastLastLink && (response.httpStatus === 404 || response.httpStatus === 400)) {
+        const meaning = this.pageMeaning(collection, response.httpStatus, pastLastLink);
+        if (meaning === "ended") {
           // The API has no page past its last link after all: the read ends here, short of the total (partial).
           await onPage([], () => Object.assign(segment, { ended: true }), segment);
           continue;
         }
-        if (!isReadData("collection", response.httpStatus)) return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
+        if (meaning !== "data") return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
           throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${collection} read of ${context.enterpriseNumber} (${where}) with something that is not a collection (no items array). The export resumes from this page when run again.`);
@@ -620,7 +648,7 @@ export class ExportRun {
         ended: false,
       }));
       let read = 0;
-      const refusal = await this.readPages(context, collection, segments, this.pageSize, async (items, advance) => {
+      const refusal = await this.readPages(context, collection, segments, this.pageSizeOf(collection), async (items, advance) => {
         advance();
         for (const item of items) fromRecord(collection, item);
         return (read += items.length);
@@ -724,10 +752,11 @@ export class ExportRun {
    */
   private async readCredit(context: EmployerContext, ssin: string, year: number): Promise<CreditOutcome> {
     this.checkAbort();
-    const request = buildRequest("trainingCredit", { enterpriseNumber: context.enterpriseNumber, ssin, year });
+    const request = this.catalogue.buildRequest("trainingCredit", { enterpriseNumber: context.enterpriseNumber, ssin, year });
     const response = await this.send(request, context, "trainingCredits", `a credit of ${year}`);
     const { enterpriseNumber } = context;
-    if (response.httpStatus === 200) {
+    const meaning = answerMeaning("credit", response.httpStatus).means;
+    if (meaning === "data") {
       const data = response.data;
       if (typeof data === "object" && data !== null && !Array.isArray(data) && Object.keys(data).length > 0) {
         return { kind: "found", record: { enterpriseNumber, ssin, year, ...data } };
@@ -737,11 +766,11 @@ export class ExportRun {
         record: { enterpriseNumber, ssin, year, found: false, httpStatus: 200, detail: "The API answered 200 without a credit object.", value: data ?? null },
       };
     }
-    if (response.httpStatus === 404 || response.httpStatus === 400) {
+    if (meaning === "none" || meaning === "refusedItem") {
       const problem = readProblem(response.data);
       const detail = problem.detail || problem.issues.map((issue) => issue.message).join("; ") || problem.title || "";
       return {
-        kind: response.httpStatus === 404 ? "notFound" : "rejected",
+        kind: meaning === "none" ? "notFound" : "rejected",
         record: { enterpriseNumber, ssin, year, found: false, httpStatus: response.httpStatus, detail, problem: response.data },
       };
     }

@@ -2,6 +2,7 @@
  * The contract of the export: what the fla-export node hands to the core, and the archive's manifest.
  * The archive layout and the manifest are read by tools outside this project: fields keep their meaning.
  */
+import type { Catalogue } from "../api/catalogue";
 import type { FlaApiClient } from "../api/httpClient";
 import type { Anomaly, FlaMeta } from "../result";
 
@@ -30,7 +31,7 @@ export interface ExportOptions {
   xlsx: boolean;
   /** Download complete employers again (their files are rewritten from the start). */
   restart: boolean;
-  /** Page size asked of the API (at most 100). */
+  /** Page size asked of the API: at most the collection's paging maxPageSize in the catalogue (100 built in), which is the default. */
   pageSize?: number;
   /** Who runs it (the fla-export node's id), written into the manifest so that the node can resume its own run after a restart. */
   owner?: string;
@@ -78,6 +79,11 @@ export interface ExportDeps {
    * gives its config node's maxConcurrent. Records are still written strictly in page order.
    */
   readConcurrency?: number;
+  /**
+   * The operations the export reads (trainings, trainingRights, trainingCredit): their paths, paging parameters and
+   * largest page size. Default: the built-in CATALOGUE; a test or another API version gives its own.
+   */
+  catalogue?: Catalogue;
 }
 
 export interface CollectionState {
