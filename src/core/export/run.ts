@@ -799,7 +799,7 @@ export class ExportRun {
   /** A 400/403/404 becomes a refusal as the other nodes give it; any other status is a technical failure (thrown). */
   private refusal(context: EmployerContext, collection: CollectionName, response: FlaResponse, position: string, personal = false): Refused {
     const operation = collection === "trainingCredits" ? "trainingCredit" : collection;
-    const mapped = mapReadFailure(operation, response, position);
+    const mapped = mapReadFailure(operation, response, position, this.catalogue);
     if (mapped.output === "error") {
       throw new FlaError(mapped.error.code, `The export of ${collection} of ${context.enterpriseNumber} stopped: ${redactSsins(mapped.error.message)} The export resumes from there when run again.`, {
         httpStatus: mapped.error.httpStatus,
