@@ -93,9 +93,9 @@ export const FLA_STATUSES = {
   },
   ERROR: {
     output: "error",
-    en: "A technical failure (network, timeout, authentication, certificate, configuration...), on the Catch node: `msg.error.code` says which; the FLA did not refuse it.",
-    fr: "Une panne technique (réseau, délai, authentification, certificat, configuration...), sur le nœud Catch : `msg.error.code` dit laquelle ; la FLA ne l'a pas refusé.",
-    nl: "Een technische fout (netwerk, time-out, authenticatie, certificaat, configuratie...), op de Catch-node: `msg.error.code` zegt welke; de FLA heeft het niet geweigerd.",
+    en: "A technical failure (network, timeout, authentication, certificate, configuration...): `msg.error.code` says which; the FLA did not refuse it.",
+    fr: "Une panne technique (réseau, délai, authentification, certificat, configuration...) : `msg.error.code` dit laquelle ; la FLA ne l'a pas refusé.",
+    nl: "Een technische fout (netwerk, time-out, authenticatie, certificaat, configuratie...): `msg.error.code` zegt welke; de FLA heeft het niet geweigerd.",
   },
 } as const satisfies Record<string, { output: "success" | "anomaly" | "error" } & LocalizedText>;
 
