@@ -3,6 +3,7 @@
  * Messages say what went wrong and what to do; they never contain a secret.
  */
 import { SafeCause, safeCause } from "./http/safeCause";
+import type { LocalizedText } from "./result";
 
 /**
  * Every `msg.error.code`, with what it means and what to do: the one source of the table the README and the node help
@@ -75,7 +76,7 @@ export const FLA_ERROR_CODES = {
     fr: "Le message est arrivé pendant la fermeture de son nœud de configuration (redéploiement, arrêt) et n'est donc jamais entré dans la boîte d'envoi ; ou une lecture (consultation, export) a été arrêtée par un redéploiement ou un arrêt. Une déclaration déjà dans la boîte d'envoi ne se termine jamais ainsi.",
     nl: "Het bericht kwam binnen terwijl zijn configuratienode sloot (nieuwe deploy, stop) en kwam dus nooit in de outbox; of een lezing (opvraging, export) werd gestopt door een nieuwe deploy of een stop. Een aangifte die al in de outbox zit, eindigt nooit zo.",
   },
-} as const satisfies Record<`FLA_${string}`, { en: string; fr: string; nl: string }>;
+} as const satisfies Record<`FLA_${string}`, LocalizedText>;
 
 export type FlaErrorCode = keyof typeof FLA_ERROR_CODES;
 
