@@ -34,7 +34,7 @@ export const FLA_STATUSES = {
   ACCEPTED: {
     output: "success",
     en: "The FLA recorded the declaration.",
-    fr: "La FLA a enregistré la déclaration.",
+    fr: "Le FLA a enregistré la déclaration.",
     nl: "De FLA registreerde de aangifte.",
   },
   ACCEPTED_WITH_WARNINGS: {
@@ -76,7 +76,7 @@ export const FLA_STATUSES = {
   REJECTED: {
     output: "anomaly",
     en: "The FLA refused it: `msg.fla.anomalies` holds its reasons (`msg.fla.problem` its answer as received).",
-    fr: "La FLA l'a refusé : `msg.fla.anomalies` en donne les raisons (`msg.fla.problem` sa réponse telle que reçue).",
+    fr: "Le FLA l'a refusé : `msg.fla.anomalies` en donne les raisons (`msg.fla.problem` sa réponse telle que reçue).",
     nl: "De FLA weigerde het: `msg.fla.anomalies` geeft de redenen (`msg.fla.problem` het antwoord zoals ontvangen).",
   },
   FORBIDDEN: {
@@ -94,7 +94,7 @@ export const FLA_STATUSES = {
   ERROR: {
     output: "error",
     en: "A technical failure (network, timeout, authentication, certificate, configuration...): `msg.error.code` says which; the FLA did not refuse it.",
-    fr: "Une panne technique (réseau, délai, authentification, certificat, configuration...) : `msg.error.code` dit laquelle ; la FLA ne l'a pas refusé.",
+    fr: "Une panne technique (réseau, délai, authentification, certificat, configuration...) : `msg.error.code` dit laquelle ; le FLA ne l'a pas refusé.",
     nl: "Een technische fout (netwerk, time-out, authenticatie, certificaat, configuratie...): `msg.error.code` zegt welke; de FLA heeft het niet geweigerd.",
   },
 } as const satisfies Record<string, { output: "success" | "anomaly" | "error" } & LocalizedText>;
