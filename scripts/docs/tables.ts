@@ -72,7 +72,7 @@ export interface Target {
 
 const NODE_BLOCKS: Record<DocumentedNode, readonly BlockName[]> = {
   declare: ["statuses", "anomaly-codes", "error-codes"],
-  query: ["statuses", "error-codes"],
+  query: ["statuses", "anomaly-codes", "error-codes"],
   export: ["statuses", "error-codes"],
 };
 
