@@ -6,9 +6,10 @@
  *   ...
  *   <!-- end generated -->
  *
- * Sources: the error codes and their descriptions (src/core/docs/errorCodes.ts), the `msg.fla.status` values
- * (src/core/docs/statuses.ts) with the node status text each one shows (the runtime's STATUS_KEYS and the locale
- * catalogues), and every anomaly catalogue (src/core/docs/anomalyCatalogues.ts). A help file gets the texts of its
+ * Sources: the runtime's own constants, each text written once: the error codes (FLA_ERROR_CODES, core/errors.ts), the
+ * `msg.fla.status` values (FLA_STATUSES, core/result.ts) with the node status text each one shows (the runtime's
+ * STATUS_KEYS and the locale catalogues), and every anomaly catalogue (LOCAL-*, CLIENT-*: core/docs/anomalyCatalogues.ts).
+ * core/docs adds only which node's help lists each code and status, and the fr/nl hints. A help file gets the texts of its
  * language. test/docs/tables.test.ts fails when a file differs from what this script would write.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -71,7 +72,7 @@ export interface Target {
 
 const NODE_BLOCKS: Record<DocumentedNode, readonly BlockName[]> = {
   declare: ["statuses", "anomaly-codes", "error-codes"],
-  query: ["statuses", "error-codes"],
+  query: ["statuses", "anomaly-codes", "error-codes"],
   export: ["statuses", "error-codes"],
 };
 

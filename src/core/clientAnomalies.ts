@@ -20,12 +20,9 @@ export interface ClientAnomalyParams {
   said?: string;
 }
 
-export interface ClientAnomalyEntry {
+/** `en`, `fr`, `nl`: when it happens, in general terms (docs). */
+export interface ClientAnomalyEntry extends LocalizedText {
   severity: Severity;
-  /** When it happens, in general terms (docs). */
-  en: string;
-  fr: string;
-  nl: string;
   /** What to do, in English (docs). */
   hint?: string;
   /** The sentence of one occurrence. */

@@ -26,63 +26,40 @@ export interface Anomaly {
 export type AnomalySource = "local" | "fla" | "client";
 
 /**
- * Every `msg.fla.status`, with the output it leaves by and what it means: the table the README and the node help are
- * generated from. The keys are what flows test for: renaming one is a breaking change.
+ * Every `msg.fla.status`, with the output it leaves by and what it means: the one source of the table the README and
+ * the node help are generated from (npm run docs; `code` spans in backquotes). The keys are what flows test for:
+ * renaming one is a breaking change.
  */
 export const FLA_STATUSES = {
   ACCEPTED: {
     output: "success",
-    en: "The FLA accepted the declaration.",
-    fr: "La FLA a accepté la déclaration.",
-    nl: "De FLA heeft de aangifte aanvaard.",
+    en: "The FLA recorded the declaration.",
+    fr: "Le FLA a enregistré la déclaration.",
+    nl: "De FLA registreerde de aangifte.",
   },
   ACCEPTED_WITH_WARNINGS: {
     output: "success",
-    en: "The FLA accepted the declaration with warnings (msg.fla.anomalies).",
-    fr: "La FLA a accepté la déclaration avec des avertissements (msg.fla.anomalies).",
-    nl: "De FLA heeft de aangifte aanvaard met waarschuwingen (msg.fla.anomalies).",
-  },
-  REJECTED: {
-    output: "anomaly",
-    en: "The FLA refused it: its anomalies say why (msg.fla.anomalies, msg.fla.problem).",
-    fr: "La FLA l'a refusée : ses anomalies disent pourquoi (msg.fla.anomalies, msg.fla.problem).",
-    nl: "De FLA heeft ze geweigerd: de anomalieën zeggen waarom (msg.fla.anomalies, msg.fla.problem).",
+    en: "Recorded, with warnings in `msg.fla.anomalies`.",
+    fr: "Enregistrée, avec des avertissements dans `msg.fla.anomalies`.",
+    nl: "Geregistreerd, met waarschuwingen in `msg.fla.anomalies`.",
   },
   PENDING: {
     output: "success",
-    en: "Received, but its processing was not finished within the poll timeout: follow msg.fla.declarationId.",
-    fr: "Reçue, mais son traitement n'était pas terminé dans le délai de suivi : suivez msg.fla.declarationId.",
-    nl: "Ontvangen, maar de verwerking was niet klaar binnen de opvolgingstermijn: volg msg.fla.declarationId.",
+    en: "Received, but its asynchronous processing was not finished within the poll timeout: read it later with an FLA query (declaration) and `msg.fla.declarationId`.",
+    fr: "Reçue, mais son traitement asynchrone n'était pas terminé dans le délai de suivi : lisez-la plus tard avec un nœud FLA query (declaration) et `msg.fla.declarationId`.",
+    nl: "Ontvangen, maar de asynchrone verwerking was niet klaar binnen de wachttijd: lees ze later met een FLA query (declaration) en `msg.fla.declarationId`.",
   },
   ALREADY_DECLARED: {
     output: "success",
-    en: "The same externalReference is already registered (msg.fla.trainingId): nothing was recorded twice.",
-    fr: "La même externalReference est déjà enregistrée (msg.fla.trainingId) : rien n'a été enregistré deux fois.",
-    nl: "Dezelfde externalReference is al geregistreerd (msg.fla.trainingId): niets werd twee keer geregistreerd.",
+    en: "The same `externalReference` was already recorded: nothing was recorded twice; `msg.fla.trainingId` is the existing training.",
+    fr: "La même `externalReference` était déjà enregistrée : rien n'a été enregistré deux fois ; `msg.fla.trainingId` est la formation existante.",
+    nl: "Dezelfde `externalReference` was al geregistreerd: niets werd twee keer geregistreerd; `msg.fla.trainingId` is de bestaande opleiding.",
   },
   CANCELLED: {
     output: "success",
-    en: "The training is cancelled.",
-    fr: "La formation est annulée.",
-    nl: "De opleiding is geannuleerd.",
-  },
-  INVALID: {
-    output: "anomaly",
-    en: "Refused locally (LOCAL-* anomalies): nothing was sent.",
-    fr: "Refusée localement (anomalies LOCAL-*) : rien n'a été envoyé.",
-    nl: "Lokaal geweigerd (LOCAL-*-anomalieën): er werd niets verzonden.",
-  },
-  FORBIDDEN: {
-    output: "anomaly",
-    en: "The FLA refused access (HTTP 403): the scope of the role or the mandate does not cover it.",
-    fr: "La FLA a refusé l'accès (HTTP 403) : la portée du rôle ou le mandat ne le couvre pas.",
-    nl: "De FLA weigerde de toegang (HTTP 403): de scope van de rol of het mandaat dekt het niet.",
-  },
-  NOT_FOUND: {
-    output: "anomaly",
-    en: "The FLA knows no such resource (HTTP 404).",
-    fr: "La FLA ne connaît pas cette ressource (HTTP 404).",
-    nl: "De FLA kent deze resource niet (HTTP 404).",
+    en: "The training was cancelled.",
+    fr: "La formation a été annulée.",
+    nl: "De opleiding werd geannuleerd.",
   },
   OK: {
     output: "success",
@@ -90,11 +67,35 @@ export const FLA_STATUSES = {
     fr: "Une lecture réussie.",
     nl: "Een geslaagde lezing.",
   },
+  INVALID: {
+    output: "anomaly",
+    en: "Refused locally, nothing was sent: the `LOCAL-*` anomalies of `msg.fla.anomalies` say why.",
+    fr: "Refusé localement, rien n'a été envoyé : les anomalies `LOCAL-*` de `msg.fla.anomalies` disent pourquoi.",
+    nl: "Lokaal geweigerd, er werd niets verzonden: de `LOCAL-*`-anomalieën in `msg.fla.anomalies` zeggen waarom.",
+  },
+  REJECTED: {
+    output: "anomaly",
+    en: "The FLA refused it: `msg.fla.anomalies` holds its reasons (`msg.fla.problem` its answer as received).",
+    fr: "Le FLA l'a refusé : `msg.fla.anomalies` en donne les raisons (`msg.fla.problem` sa réponse telle que reçue).",
+    nl: "De FLA weigerde het: `msg.fla.anomalies` geeft de redenen (`msg.fla.problem` het antwoord zoals ontvangen).",
+  },
+  FORBIDDEN: {
+    output: "anomaly",
+    en: "403: the scope or the mandate does not allow it (an employer account used for another company, no active MAHIS mandate).",
+    fr: "403 : le scope ou le mandat ne le permet pas (compte employeur utilisé pour une autre entreprise, pas de mandat MAHIS actif).",
+    nl: "403: de scope of het mandaat laat het niet toe (een werkgeversaccount gebruikt voor een ander bedrijf, geen actief MAHIS-mandaat).",
+  },
+  NOT_FOUND: {
+    output: "anomaly",
+    en: "404: the training, declaration or data does not exist.",
+    fr: "404 : la formation, la déclaration ou la donnée n'existe pas.",
+    nl: "404: de opleiding, de aangifte of het gegeven bestaat niet.",
+  },
   ERROR: {
     output: "error",
-    en: "A technical failure (network, timeout, authentication, configuration...): msg.error.code says which, on the Catch node.",
-    fr: "Une défaillance technique (réseau, délai, authentification, configuration...) : msg.error.code dit laquelle, sur le nœud Catch.",
-    nl: "Een technische storing (netwerk, time-out, authenticatie, configuratie...): msg.error.code zegt welke, op de Catch-node.",
+    en: "A technical failure (network, timeout, authentication, certificate, configuration...): `msg.error.code` says which; the FLA did not refuse it.",
+    fr: "Une panne technique (réseau, délai, authentification, certificat, configuration...) : `msg.error.code` dit laquelle ; le FLA ne l'a pas refusé.",
+    nl: "Een technische fout (netwerk, time-out, authenticatie, certificaat, configuratie...): `msg.error.code` zegt welke; de FLA heeft het niet geweigerd.",
   },
 } as const satisfies Record<string, { output: "success" | "anomaly" | "error" } & LocalizedText>;
 

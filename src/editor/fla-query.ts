@@ -57,7 +57,7 @@
       validate: (value, _opt) => {
         const s = String(value ?? "").trim();
         const n = parseInt(s, 10);
-        return s === "" || (/^\d+$/.test(s) && n >= 1 && n <= maxPageSize) || t("errors.pageSize");
+        return s === "" || (/^\d+$/.test(s) && n >= 1 && n <= maxPageSize) || t("errors.pageSize", { max: maxPageSize });
       },
     },
   };
@@ -91,6 +91,9 @@
     for (const query of [...Object.keys(contract!.queries), FROM_MSG]) $("<option></option>").val(query).text(t(`query.${query}`)).appendTo(querySelect);
     querySelect.val(node.query && (node.query === FROM_MSG || contract!.queries[node.query]) ? node.query : DEFAULT_QUERY);
     if (text("#node-input-pageSize").trim() === "") $("#node-input-pageSize").val(maxPageSize);
+    // The largest page size is the runtime's (the catalogue's paging), so the label is filled here, not in the locale;
+    // without its data-i18n the editor's own translation pass cannot put the bare "__max__" back.
+    $("#node-input-pageSize ~ span").first().removeAttr("data-i18n").text(t("label.pageSizeMax", { max: maxPageSize }));
     if (!$("#node-input-paging").val()) $("#node-input-paging").val(DEFAULT_PAGING);
     addParamRows(node);
     for (const param of params) {

@@ -426,6 +426,9 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
       assert.deepEqual(queries, [...Object.keys(queryEditorContract().queries), "msg"]);
       const visibleParams = await tab.locator(".fla-query-param:visible").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-param")));
       assert.deepEqual(visibleParams, queryEditorContract().queries.trainingCredit.params);
+      // The page size label names the runtime's largest page size: the locale holds only __max__.
+      const pageSizeLabel = await tab.locator("#node-input-pageSize ~ span").first().textContent();
+      assert.equal(pageSizeLabel, `items (1–${queryEditorContract().maxPageSize})`);
 
       await tab.locator("#node-input-btn-config-edit").click();
       await tab.locator("#node-config-input-certificateFormat").waitFor({ state: "visible" });

@@ -1,6 +1,7 @@
 /**
- * The French and Dutch versions of the `hint` (how to fix it) of the anomaly catalogues, whose hints are in English,
- * for the node help of those languages (npm run docs). test/docs/tables.test.ts checks that every hint has both.
+ * The French and Dutch versions of the `hint` (how to fix it) of the anomaly catalogues (LOCAL-*, CLIENT-*), whose
+ * hints are in English, for the node help of those languages (npm run docs). test/docs/tables.test.ts checks that
+ * every hint has both.
  */
 import type { LocalizedText } from "../result";
 
@@ -48,5 +49,49 @@ export const ANOMALY_HINTS: Record<string, Omit<LocalizedText, "en">> = {
   "LOCAL-PAYLOAD-TOO-LARGE": {
     fr: "Cherchez un champ volumineux (un fichier, une image, un tableau) et retirez-le.",
     nl: "Zoek een groot veld (een bestand, een afbeelding, een tabel) en laat het weg.",
+  },
+  "CLIENT-BAD-REQUEST": {
+    fr: "Comparez le message avec la documentation de l'API ; msg.fla.problem contient la réponse telle que reçue.",
+    nl: "Vergelijk het bericht met de documentatie van de API; msg.fla.problem bevat het antwoord zoals ontvangen.",
+  },
+  "CLIENT-FORBIDDEN": {
+    fr: "Vérifiez la portée du rôle du nœud de configuration et, pour un prestataire, son mandat pour cet employeur.",
+    nl: "Controleer de scope van de rol van de configuratienode en, voor een dienstverlener, zijn mandaat voor deze werkgever.",
+  },
+  "CLIENT-NOT-FOUND": {
+    fr: "Vérifiez les identifiants (trainingId, declarationId, numéro d'entreprise, NISS, année).",
+    nl: "Controleer de identificaties (trainingId, declarationId, ondernemingsnummer, INSZ, jaar).",
+  },
+  "CLIENT-CONFLICT": {
+    fr: "Lisez la formation telle qu'elle est (fla-query, training) avant de la corriger à nouveau.",
+    nl: "Lees de opleiding zoals ze is (fla-query, training) voor u ze opnieuw corrigeert.",
+  },
+  "CLIENT-DUPLICATE": {
+    fr: "Rien à faire : msg.fla.trainingId désigne la formation déjà enregistrée.",
+    nl: "Niets te doen: msg.fla.trainingId noemt de al geregistreerde opleiding.",
+  },
+  "CLIENT-REJECTED": {
+    fr: "msg.fla.problem ou msg.payload contient la réponse telle que reçue.",
+    nl: "msg.fla.problem of msg.payload bevat het antwoord zoals ontvangen.",
+  },
+  "CLIENT-PAYLOAD-TOO-LARGE": {
+    fr: "Raccourcissez les longs champs de texte (titre, description) ; rien n'a été enregistré.",
+    nl: "Maak de lange tekstvelden (titel, beschrijving) korter; er werd niets geregistreerd.",
+  },
+  "CLIENT-NO-DECLARATION-ID": {
+    fr: "Consultez plus tard les formations de ce travailleur pour en voir le résultat.",
+    nl: "Raadpleeg later de opleidingen van deze werknemer om het resultaat te zien.",
+  },
+  "CLIENT-POLL-FAILED": {
+    fr: "Consultez-la plus tard avec le nœud FLA query (declaration, msg.fla.declarationId) ; ne la renvoyez pas.",
+    nl: "Raadpleeg ze later met de FLA query-node (declaration, msg.fla.declarationId); verstuur ze niet opnieuw.",
+  },
+  "CLIENT-PAGE-FAILED": {
+    fr: "Les autres anomalies disent pourquoi cette page a été refusée.",
+    nl: "De andere anomalieën zeggen waarom die pagina geweigerd werd.",
+  },
+  "CLIENT-ANOMALY-WITHOUT-CODE": {
+    fr: "Le message reprend les mots de l'API, quand elle en a donné.",
+    nl: "Het bericht bevat de eigen woorden van de API, als ze die gaf.",
   },
 };
