@@ -104,9 +104,16 @@ describe("core/api catalogue", () => {
         ["FLA-E-0002", "BLOCKING", "period.endDate", "end before start", "fla"],
       ],
     );
-    assert.deepEqual(problemAnomalies({ type: "urn:problem-type:fla:noMandate", detail: "no mandate" }, () => clientAnomaly("CLIENT-FORBIDDEN")), [
-      { code: "urn:problem-type:fla:noMandate", severity: "BLOCKING", message: "no mandate", source: "fla" },
+    // The platform's own code when it gives one; a problem type is no anomaly code: the client's, with the platform's words.
+    assert.deepEqual(problemAnomalies({ type: "urn:problem-type:fla:noMandate", code: "FLA-E-0101", detail: "no mandate" }, () => clientAnomaly("CLIENT-FORBIDDEN")), [
+      { code: "FLA-E-0101", severity: "BLOCKING", message: "no mandate", source: "fla" },
     ]);
+    const typeOnly = problemAnomalies({ type: "urn:problem-type:fla:noMandate", detail: "no mandate" }, (said) => clientAnomaly("CLIENT-FORBIDDEN", { said }));
+    assert.deepEqual(
+      typeOnly.map((a) => [a.code, a.source]),
+      [["CLIENT-FORBIDDEN", "client"]],
+    );
+    assert.match(typeOnly[0].message, /no mandate/);
     assert.equal(readProblem({ type: "urn:problem-type:fla:duplicateDeclaration", trainingId: "T-9" }).trainingId, "T-9");
   });
 

@@ -195,16 +195,17 @@ export function describeProblem(data: unknown): string | undefined {
 }
 
 /**
- * The problem of a refusal as anomalies: its issues; else one anomaly named by its `type`, with its detail; else
- * `fallback` (a client anomaly), given the platform's own words if it had any.
+ * The problem of a refusal as anomalies: its issues; else one anomaly with the platform's own `code`; else `fallback`
+ * (a client anomaly) given the platform's own words if it had any. A problem `type` names a kind of problem, not an
+ * anomaly: it stays in msg.fla.problem, never becomes a code.
  */
 export function problemAnomalies(data: unknown, fallback: (said: string | undefined) => Anomaly): Anomaly[] {
   const problem = readProblem(data);
   if (problem.issues.length > 0) return problem.issues;
   const said = problem.detail ?? problem.title;
-  if (problem.type === undefined) return [fallback(said)];
+  if (problem.code === undefined) return [fallback(said)];
   const named = fallback(undefined);
-  return [{ code: problem.type, severity: named.severity, message: said ?? named.message, source: "fla" }];
+  return [{ code: problem.code, severity: named.severity, message: said ?? named.message, source: "fla" }];
 }
 
 /** Reads a collection page; returns undefined when the body is not one (no `items` array). */
