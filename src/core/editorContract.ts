@@ -21,8 +21,10 @@ import {
 } from "./connection";
 import { QUERY_PARAMETER_NAMES } from "./messages/queryParams";
 import type { ConfigEditorContract, DeclareEditorContract, EnterpriseNumberRule, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
-import { FIRST_FLA_YEAR } from "./export/types";
-import { DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_PRESETS, PLAIN_HTTP_HOSTS, SCOPES } from "./settings";
+import { DEFAULT_POLL_TIMEOUT_SECONDS } from "./declare/poll";
+import { COLLECTIONS, DEFAULT_EXPORT_FOLDER, FIRST_FLA_YEAR, YEAR_PATTERN, YEARS_AFTER_CURRENT } from "./export/types";
+import { DEFAULT_ENVIRONMENT, DEFAULT_ROLE, DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_PRESETS, PLAIN_HTTP_HOSTS, SCOPES } from "./settings";
+import type { DeclareOperation, QueryOperation } from "./validation/types";
 
 export type { ConfigEditorContract, DeclareEditorContract, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
 
@@ -31,6 +33,10 @@ export const CONFIG_CONTRACT_SETTING = "flaConfigContract";
 export const QUERY_CONTRACT_SETTING = "flaQueryContract";
 export const DECLARE_CONTRACT_SETTING = "flaDeclareContract";
 export const EXPORT_CONTRACT_SETTING = "flaExportContract";
+
+/** What a new declare or query node does until the user picks: the most common declaration and query. */
+export const DEFAULT_DECLARATION: DeclareOperation = "createTraining";
+export const DEFAULT_QUERY: QueryOperation = "trainings";
 
 /** Kept in step with identifiers.ts by test/editor/editorContract.test.ts, which compares both on many numbers. */
 const ENTERPRISE_NUMBER_RULE: EnterpriseNumberRule = {
@@ -57,6 +63,8 @@ export function configEditorContract(): ConfigEditorContract {
     plainHttpHosts: { names: [...PLAIN_HTTP_HOSTS.names], prefix: PLAIN_HTTP_HOSTS.prefix },
     enterpriseNumber: ENTERPRISE_NUMBER_RULE,
     expiryWarningDays: EXPIRY_WARNING_DAYS,
+    defaultEnvironment: DEFAULT_ENVIRONMENT,
+    defaultRole: DEFAULT_ROLE,
   };
 }
 
@@ -78,15 +86,20 @@ function maxPageSize(): number {
 }
 
 export function declareEditorContract(): DeclareEditorContract {
-  return { operations: operationsForEditor().declarations };
+  return { operations: operationsForEditor().declarations, defaultOperation: DEFAULT_DECLARATION, defaultPollTimeout: DEFAULT_POLL_TIMEOUT_SECONDS };
 }
 
 export function exportEditorContract(): ExportEditorContract {
-  return { firstYear: FIRST_FLA_YEAR };
+  return {
+    firstYear: FIRST_FLA_YEAR,
+    collections: [...COLLECTIONS],
+    defaultFolder: DEFAULT_EXPORT_FOLDER,
+    years: { pattern: YEAR_PATTERN, afterCurrent: YEARS_AFTER_CURRENT },
+  };
 }
 
 export function queryEditorContract(): QueryEditorContract {
   const { queries } = operationsForEditor();
   const used = new Set(Object.values(queries).flatMap((query) => query.params));
-  return { queries, params: QUERY_PARAMETER_NAMES.filter((name) => used.has(name)), maxPageSize: maxPageSize() };
+  return { queries, params: QUERY_PARAMETER_NAMES.filter((name) => used.has(name)), maxPageSize: maxPageSize(), defaultQuery: DEFAULT_QUERY };
 }

@@ -46,6 +46,9 @@ export interface ConfigEditorContract {
   enterpriseNumber: EnterpriseNumberRule;
   /** A certificate with fewer days left is shown as a warning. */
   expiryWarningDays: number;
+  /** The environment and role the runtime uses when the node has none. */
+  defaultEnvironment: string;
+  defaultRole: "employer" | "provider";
 }
 
 /** RED.settings.flaQueryContract */
@@ -55,18 +58,33 @@ export interface QueryEditorContract {
   /** Every parameter of any query, in the order the dialog shows them. */
   params: string[];
   maxPageSize: number;
+  /** The query a new node asks. */
+  defaultQuery: string;
 }
 
 /** RED.settings.flaDeclareContract */
 export interface DeclareEditorContract {
   /** Each declaration the node offers, and whether it sends a body (which a custom schema may check). */
   operations: Record<string, { hasBody: boolean }>;
+  /** The declaration a new node sends. */
+  defaultOperation: string;
+  /** Seconds the runtime polls for a result when the node gives no timeout. */
+  defaultPollTimeout: number;
 }
 
 /** RED.settings.flaExportContract */
 export interface ExportEditorContract {
   /** The first year the FLA holds: an export starts there at the earliest. */
   firstYear: number;
+  /** The collections an export can read, each a checkbox named after it. */
+  collections: string[];
+  /** The folder used when none is given (inside Node-RED's user directory). */
+  defaultFolder: string;
+  /**
+   * The runtime's check of the years at deploy: each written as `pattern` (a regular expression source), the first not
+   * before `firstYear`, the last not before the first nor more than `afterCurrent` years after the current year.
+   */
+  years: { pattern: string; afterCurrent: number };
 }
 
 /** The certificate summary, as the admin endpoints send it (the runtime's CertificateSummary). */

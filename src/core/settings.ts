@@ -122,11 +122,15 @@ function checkNetwork(network: NetworkSettings | undefined): NetworkSettings {
   return { ca: network?.ca, proxy: { ...proxy, url: raw, noProxy: (proxy.noProxy ?? []).map((entry) => String(entry).trim()).filter(Boolean) } };
 }
 
+/** What a config node uses when its environment or role is missing. */
+export const DEFAULT_ENVIRONMENT: Environment = "production";
+export const DEFAULT_ROLE: Role = "employer";
+
 /** Applies the environment preset to empty URLs, derives the scope from the role, and checks what is required. */
 export function resolveSettings(raw: RawConnectionSettings): ConnectionSettings {
-  const environment = raw.environment && isEnvironment(raw.environment) ? raw.environment : "production";
+  const environment = raw.environment && isEnvironment(raw.environment) ? raw.environment : DEFAULT_ENVIRONMENT;
   const preset = environment === "custom" ? undefined : ENVIRONMENT_PRESETS[environment];
-  const role: Role = raw.role === "provider" ? "provider" : "employer";
+  const role: Role = raw.role === "provider" ? "provider" : DEFAULT_ROLE;
   const tokenUrl = (raw.tokenUrl ?? "").trim() || preset?.tokenUrl || "";
   const audience = (raw.audience ?? "").trim() || tokenUrl;
   const apiUrl = (raw.apiUrl ?? "").trim() || preset?.apiUrl || "";

@@ -12,10 +12,11 @@
   const URL_FIELDS = ["tokenUrl", "audience", "apiUrl"] as const;
   const NUMBER_FIELDS = ["timeout", "maxConcurrent", "maxQueue", "maxAttempts", "maxBackoff", "circuitThreshold", "giveUpHours"] as const;
   const CUSTOM = "custom";
-  const DEFAULT_ENVIRONMENT = "production";
 
   const contract = RED.settings.flaConfigContract as ConfigEditorContract | undefined;
   if (!contract) throw new Error("fla-config: the runtime sent no flaConfigContract setting; restart Node-RED after updating the package.");
+  const DEFAULT_ENVIRONMENT = contract.defaultEnvironment;
+  const DEFAULT_ROLE = contract.defaultRole;
 
   interface FlaConfigCredentials {
     certificate?: string;
@@ -214,7 +215,7 @@
       // Node-RED's own http proxy configuration node, as in the http request node; none: HTTP(S)_PROXY apply.
       proxy: { value: "", type: "http proxy", required: false },
       clientId: { value: "", required: true },
-      role: { value: "employer", required: true },
+      role: { value: DEFAULT_ROLE, required: true },
       scope: { value: "" },
       enterpriseNumber: {
         value: "",
@@ -275,7 +276,7 @@
 
     // Flows written by hand or by older versions may lack these: show what the runtime will use.
     fillSelect("#node-config-input-environment", [...Object.keys(presets), CUSTOM], "environment", node.environment, DEFAULT_ENVIRONMENT);
-    fillSelect("#node-config-input-role", Object.keys(contract!.scopes), "role", node.role, "employer");
+    fillSelect("#node-config-input-role", Object.keys(contract!.scopes), "role", node.role, DEFAULT_ROLE);
     if (!$("#node-config-input-certificateFormat").val()) $("#node-config-input-certificateFormat").val("pfx");
     for (const name of NUMBER_FIELDS) {
       const input = $(`#node-config-input-${name}`);
@@ -335,7 +336,7 @@
 
     // ---- role, scope, enterprise number ----
     function updateRole(): void {
-      const role = text("#node-config-input-role") === "provider" ? "provider" : "employer";
+      const role = text("#node-config-input-role") === "provider" ? "provider" : DEFAULT_ROLE;
       $("#node-config-input-scope").attr("placeholder", contract!.scopes[role]);
       $("#fla-config-role-note").text(t(`tip.role.${role}`));
       $("#node-config-input-enterpriseNumber").attr("placeholder", role === "provider" ? t("placeholder.enterpriseNumberProvider") : "0203.430.576");

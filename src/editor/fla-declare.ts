@@ -4,14 +4,14 @@
  */
 (() => {
   const NS = "node-red-contrib-careerpro-fla/fla-declare";
-  const DEFAULT_OPERATION = "createTraining";
-  const DEFAULT_POLL_TIMEOUT = 60;
   /** Not an operation: it comes from msg.operation, so a body (and its schema) may apply. */
   const FROM_MSG = "msg";
 
   const contract = RED.settings.flaDeclareContract as DeclareEditorContract | undefined;
   if (!contract) throw new Error("fla-declare: the runtime sent no flaDeclareContract setting; restart Node-RED after updating the package.");
   const operations = contract.operations;
+  const DEFAULT_OPERATION = contract.defaultOperation;
+  const DEFAULT_POLL_TIMEOUT = contract.defaultPollTimeout;
 
   /** Whether the operation sends a body, which a custom schema may check. */
   function hasBody(operation: string): boolean {

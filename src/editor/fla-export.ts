@@ -1,14 +1,19 @@
 /**
  * Editor of the FLA export node; its template is in nodes/fla-export.html, its texts in nodes/locales.
- * The first year it may export is the runtime's (RED.settings.flaExportContract).
+ * The collections, the default folder and the rule of the years are the runtime's (RED.settings.flaExportContract).
+ *
+ * The folder has no check here: whether a path is absolute depends on the server's system (a drive letter, a UNC
+ * path) and a relative one is resolved against Node-RED's user directory, which only the runtime knows; it refuses a
+ * folder that leaves it at deploy (the node's status) and for each msg.folder.
  */
 (() => {
   const NS = "node-red-contrib-careerpro-fla/fla-export";
-  const COLLECTIONS = ["trainings", "trainingRights", "trainingCredits"] as const;
 
   const contract = RED.settings.flaExportContract as ExportEditorContract | undefined;
   if (!contract) throw new Error("fla-export: the runtime sent no flaExportContract setting; restart Node-RED after updating the package.");
   const FIRST_YEAR = contract.firstYear;
+  const COLLECTIONS = contract.collections;
+  const YEAR = new RegExp(contract.years.pattern);
 
   interface FlaExportEditorNode {
     name?: string;
@@ -24,14 +29,14 @@
 
   function yearOf(value: unknown): number {
     const s = String(value ?? "").trim();
-    return /^\d{4}$/.test(s) ? parseInt(s, 10) : NaN;
+    return YEAR.test(s) ? parseInt(s, 10) : NaN;
   }
 
   function validYears(from: unknown, to: unknown): boolean {
     const thisYear = new Date().getFullYear();
     const first = String(from ?? "").trim() === "" ? FIRST_YEAR : yearOf(from);
     const last = String(to ?? "").trim() === "" ? thisYear : yearOf(to);
-    return first >= FIRST_YEAR && last >= first && last <= thisYear;
+    return first >= FIRST_YEAR && last >= first && last <= thisYear + contract!.years.afterCurrent;
   }
 
   // Validators take two parameters: only then does Node-RED (3.1+) show a returned string as the error.
@@ -39,14 +44,7 @@
     defaults: {
       name: { value: "" },
       config: { value: "", type: "fla-config", required: true },
-      folder: {
-        value: "fla-export",
-        validate: (value, _opt) => {
-          const s = String(value ?? "").trim();
-          const absolute = s.charAt(0) === "/" || /^[A-Za-z]:[\\/]/.test(s) || s.indexOf("\\\\") === 0;
-          return absolute || !s.split(/[\\/]/).includes("..") || t("errors.folder");
-        },
-      },
+      folder: { value: contract.defaultFolder },
       trainings: { value: true },
       trainingRights: { value: true },
       trainingCredits: {

@@ -8,7 +8,6 @@
   const NS = "node-red-contrib-careerpro-fla/fla-query";
   /** Not a query: the operation comes from msg.operation, so every parameter and paging may apply. */
   const FROM_MSG = "msg";
-  const DEFAULT_QUERY = "trainings";
   const DEFAULT_PAGING = "all";
   const TYPES = ["str", "msg", "flow", "global", "env", "jsonata"];
   /** How each parameter row looks; a parameter the runtime adds later gets the plain look. */
@@ -26,6 +25,7 @@
   if (!contract) throw new Error("fla-query: the runtime sent no flaQueryContract setting; restart Node-RED after updating the package.");
   const params = contract.params;
   const maxPageSize = contract.maxPageSize;
+  const DEFAULT_QUERY = contract.defaultQuery;
 
   type FlaQueryEditorNode = Record<string, unknown> & { name?: string; query?: string };
 

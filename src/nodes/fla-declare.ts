@@ -12,6 +12,7 @@ import {
   type StoredOutcome,
   type ValidatedDeclaration,
 } from "../core/declare/outboxDeclaration";
+import { DEFAULT_POLL_TIMEOUT_SECONDS } from "../core/declare/poll";
 import { DECLARE_CONTRACT_SETTING, declareEditorContract } from "../core/editorContract";
 import { FlaError } from "../core/errors";
 import { errorOutcome } from "../core/outcome";
@@ -72,7 +73,7 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     const config = configNode && configNode.type === "fla-config" ? configNode : undefined;
     const connection = config?.connection;
     const status = new StatusReporter(this, RED._, "fla-declare");
-    const pollTimeoutMs = (Number(def.pollTimeout) > 0 ? Number(def.pollTimeout) : 60) * 1000;
+    const pollTimeoutMs = (Number(def.pollTimeout) > 0 ? Number(def.pollTimeout) : DEFAULT_POLL_TIMEOUT_SECONDS) * 1000;
     const closing = new AbortController();
     // The elements of a large array waiting for room in the outbox each listen on it: many listeners are expected.
     setMaxListeners(0, closing.signal);

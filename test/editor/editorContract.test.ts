@@ -11,13 +11,18 @@ import {
   CONFIG_CONTRACT_SETTING,
   configEditorContract,
   DECLARE_CONTRACT_SETTING,
+  DEFAULT_DECLARATION,
+  DEFAULT_QUERY,
   declareEditorContract,
   EXPORT_CONTRACT_SETTING,
   exportEditorContract,
   QUERY_CONTRACT_SETTING,
   queryEditorContract,
 } from "../../src/core/editorContract";
-import { FIRST_FLA_YEAR } from "../../src/core/export/types";
+import { DEFAULT_POLL_TIMEOUT_SECONDS } from "../../src/core/declare/poll";
+import { COLLECTIONS, DEFAULT_EXPORT_FOLDER, FIRST_FLA_YEAR } from "../../src/core/export/types";
+import { exportChoices } from "../../src/nodes/shared/exportSettings";
+import { resolveExportFolder } from "../../src/nodes/shared/exportFolder";
 import { EXPIRY_WARNING_DAYS } from "../../src/core/certificate";
 import { isValidEnterpriseNumber, makeEnterpriseNumber, normalizeEnterpriseNumber } from "../../src/core/identifiers";
 import { ENVIRONMENT_PRESETS, resolveSettings, SCOPES } from "../../src/core/settings";
@@ -113,13 +118,32 @@ describe("editor/runtime contract", () => {
       for (const operation of DECLARE_OPERATIONS) assert.equal(operations[operation].hasBody, operation in BODY_SCHEMAS, operation);
     });
 
-    it("the export dialog starts at the runtime's first FLA year", () => {
-      assert.equal(exportEditorContract().firstYear, FIRST_FLA_YEAR);
+    it("the export dialog starts at the runtime's first FLA year, with its collections and folder", () => {
+      const contract = exportEditorContract();
+      assert.equal(contract.firstYear, FIRST_FLA_YEAR);
+      assert.deepEqual(contract.collections, [...COLLECTIONS]);
+      assert.deepEqual(resolveExportFolder(undefined, "/srv/node-red"), resolveExportFolder(contract.defaultFolder, "/srv/node-red"));
+    });
+
+    it("the config, declare and query defaults are what the runtime uses when a node has none", () => {
+      const config = configEditorContract();
+      const empty = resolveSettings({ clientId: "c" });
+      assert.equal(config.defaultEnvironment, empty.environment);
+      assert.equal(config.defaultRole, empty.role);
+      const declare = declareEditorContract();
+      assert.equal(declare.defaultPollTimeout, DEFAULT_POLL_TIMEOUT_SECONDS);
+      assert.equal(declare.defaultOperation, DEFAULT_DECLARATION);
+      assert.ok(declare.operations[declare.defaultOperation], "the default declaration is one the catalogue offers");
+      const query = queryEditorContract();
+      assert.equal(query.defaultQuery, DEFAULT_QUERY);
+      assert.ok(query.queries[query.defaultQuery], "the default query is one the catalogue offers");
     });
 
     it("survives the JSON Node-RED sends it in", () => {
       assert.deepEqual(JSON.parse(JSON.stringify(configEditorContract())), configEditorContract());
       assert.deepEqual(JSON.parse(JSON.stringify(queryEditorContract())), queryEditorContract());
+      assert.deepEqual(JSON.parse(JSON.stringify(declareEditorContract())), declareEditorContract());
+      assert.deepEqual(JSON.parse(JSON.stringify(exportEditorContract())), exportEditorContract());
     });
   });
 
@@ -168,6 +192,41 @@ describe("editor/runtime contract", () => {
       for (const [name, value] of Object.entries(configEditorContract().defaults)) assert.equal(defaults[name].value, value, name);
     });
 
+    it("the defaults of new declare, query and config nodes are the contract's", () => {
+      const declare = loadDialog("fla-declare").defaults;
+      assert.equal(declare.operation.value, declareEditorContract().defaultOperation);
+      assert.equal(declare.pollTimeout.value, DEFAULT_POLL_TIMEOUT_SECONDS);
+      assert.equal(loadDialog("fla-query").defaults.query.value, queryEditorContract().defaultQuery);
+      assert.equal(config.defaults.environment.value, configEditorContract().defaultEnvironment);
+      assert.equal(config.defaults.role.value, configEditorContract().defaultRole);
+      const exportDefaults = loadDialog("fla-export").defaults;
+      assert.equal(exportDefaults.folder.value, DEFAULT_EXPORT_FOLDER);
+      for (const collection of COLLECTIONS) assert.ok(exportDefaults[collection], collection);
+    });
+
+    it("the export's years: the dialog accepts exactly what the runtime accepts at deploy", () => {
+      const { defaults } = loadDialog("fla-export");
+      const thisYear = new Date().getFullYear();
+      const years = ["", String(FIRST_FLA_YEAR - 1), String(FIRST_FLA_YEAR), String(thisYear), String(thisYear + 1), "9999", "25", "2025a", " 2025 "];
+      for (const fromYear of years) {
+        for (const toYear of years) {
+          const runtime = !("problem" in exportChoices({ fromYear, toYear }));
+          const node = { fromYear, toYear };
+          const editor = defaults.fromYear.validate!.call(node, fromYear, {}) === true && defaults.toYear.validate!.call(node, toYear, {}) === true;
+          assert.equal(editor, runtime, `${JSON.stringify(fromYear)} to ${JSON.stringify(toYear)}: editor ${String(editor)}, runtime ${String(runtime)}`);
+        }
+      }
+    });
+
+    it("the export folder: the dialog refuses none the runtime accepts (the runtime judges it at deploy)", () => {
+      const { folder } = loadDialog("fla-export").defaults;
+      for (const value of ["fla-export", "a/../b", "./a/b", "a\\..\\b", "/srv/exports", "C:\\exports", "../outside"]) {
+        const runtime = !("problem" in resolveExportFolder(value, "/srv/node-red"));
+        const editor = folder.validate ? folder.validate.call({}, value, {}) === true : true;
+        if (runtime) assert.equal(editor, true, `${value}: the runtime accepts it, the dialog refuses it`);
+      }
+    });
+
     it("the query node's parameters are the contract's", () => {
       const query = loadDialog("fla-query");
       for (const param of queryEditorContract().params) assert.ok(query.defaults[param] && query.defaults[`${param}Type`], param);
@@ -175,7 +234,7 @@ describe("editor/runtime contract", () => {
     });
   });
 
-  it("no editor file keeps a copy of a preset, a scope, an operation list, the first year or a certificate parser", () => {
+  it("no editor file keeps a copy of a preset, a scope, an operation, a default, the first year or a certificate parser", () => {
     const files = [
       ...readdirSync(join(PROJECT_ROOT, "nodes")).filter((f) => f.endsWith(".html")).map((f) => join(PROJECT_ROOT, "nodes", f)),
       ...readdirSync(join(PROJECT_ROOT, "src", "editor")).map((f) => join(PROJECT_ROOT, "src", "editor", f)),
@@ -189,9 +248,16 @@ describe("editor/runtime contract", () => {
     for (const file of files) {
       const text = readFileSync(file, "utf8");
       for (const copy of copies) assert.ok(!text.includes(copy), `${file} holds a copy of ${copy}`);
-      if (/fla-query/.test(file)) for (const name of queryNames) assert.ok(!text.includes(name) || name === '"trainings"', `${file} lists the query ${name}`);
-      if (/fla-declare/.test(file)) for (const name of declarationNames) assert.ok(!text.includes(name) || name === '"createTraining"', `${file} lists the declaration ${name}`);
-      if (/fla-export/.test(file)) assert.ok(!text.includes(String(FIRST_FLA_YEAR)), `${file} holds a copy of the first FLA year`);
+      if (/fla-query/.test(file)) for (const name of queryNames) assert.ok(!text.includes(name), `${file} names the query ${name}`);
+      if (/fla-declare/.test(file)) for (const name of declarationNames) assert.ok(!text.includes(name), `${file} names the declaration ${name}`);
+      if (/fla-declare/.test(file)) assert.doesNotMatch(text, new RegExp(`\\b${DEFAULT_POLL_TIMEOUT_SECONDS}\\b`), `${file} holds a copy of the poll timeout`);
+      if (/fla-config/.test(file)) for (const value of ['"production"', '"employer"']) assert.ok(!text.includes(value), `${file} holds the default ${value}`);
+      if (/fla-export/.test(file)) {
+        assert.ok(!text.includes(String(FIRST_FLA_YEAR)), `${file} holds a copy of the first FLA year`);
+        // The .html names its own node type "fla-export"; the scripts hold the behaviour.
+        const scriptCopies = file.endsWith(".html") ? [] : [...COLLECTIONS.map((name) => `"${name}"`), `"${DEFAULT_EXPORT_FOLDER}"`, '".."', "d{4}"];
+        for (const copy of scriptCopies) assert.ok(!text.includes(copy), `${file} holds a copy of ${copy}`);
+      }
       // A certificate is read by the runtime only (POST fla-config/certificate-file): no DER or ASN.1 reading here.
       assert.doesNotMatch(text, /0x30|derHeader|derKeyLabel|asn1/i, `${file} reads DER`);
       // The summary has one name per field; no list of guesses.

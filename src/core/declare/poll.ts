@@ -6,6 +6,9 @@ import { FlaApiClient, attemptsOf } from "../api/httpClient";
 import { FlaError } from "../errors";
 import { asFlaError } from "../outcome";
 
+/** How long a declaration waiting for its result is polled when the node sets no timeout. */
+export const DEFAULT_POLL_TIMEOUT_SECONDS = 60;
+
 export interface PollOptions {
   timeoutMs: number;
   /** First wait (default 250 ms), doubled after each poll up to `maxDelayMs` (default 5 s). */

@@ -18,6 +18,15 @@ export const COLLECTION_FILES: Readonly<Record<CollectionName, string>> = {
 
 export const FIRST_FLA_YEAR = 2024;
 
+/** A year as the export's settings write it. */
+export const YEAR_PATTERN = "^\\d{4}$";
+
+/** The last year an export may read, counted from the current year: the FLA holds no rights or credits beyond it. */
+export const YEARS_AFTER_CURRENT = 0;
+
+/** The archive folder when none is given, inside Node-RED's user directory. */
+export const DEFAULT_EXPORT_FOLDER = "fla-export";
+
 export interface ExportOptions {
   /** Absolute path of the archive folder (the adapter resolves the default inside Node-RED's user directory). */
   folder: string;

@@ -5,8 +5,9 @@
  */
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
+import { DEFAULT_EXPORT_FOLDER } from "../../core/export/types";
 
-export const DEFAULT_EXPORT_FOLDER = "fla-export";
+export { DEFAULT_EXPORT_FOLDER };
 
 export type FolderResolution = { folder: string } | { problem: string };
 

@@ -1,5 +1,5 @@
 /** The fla-export node's settings (as the editor saves them) turned into the core's options, checked at deploy. */
-import { COLLECTIONS, FIRST_FLA_YEAR, type CollectionName } from "../../core/export/types";
+import { COLLECTIONS, FIRST_FLA_YEAR, YEAR_PATTERN, YEARS_AFTER_CURRENT, type CollectionName } from "../../core/export/types";
 
 export interface ExportNodeSettings {
   trainings?: boolean | string;
@@ -28,7 +28,7 @@ function flag(value: boolean | string | undefined, fallback: boolean): boolean {
 function year(value: number | string | undefined, fallback: number): number | undefined {
   if (value === undefined || value === null || String(value).trim() === "") return fallback;
   const text = String(value).trim();
-  return /^\d{4}$/.test(text) ? Number(text) : undefined;
+  return new RegExp(YEAR_PATTERN).test(text) ? Number(text) : undefined;
 }
 
 /** The choices, or a sentence saying what to fix. `now` gives the current year, the default end of the range. */
@@ -41,6 +41,6 @@ export function exportChoices(def: ExportNodeSettings, now: Date = new Date()): 
   if (fromYear === undefined || toYear === undefined) return { problem: `The years must be written with four digits, e.g. ${FIRST_FLA_YEAR}.` };
   if (fromYear < FIRST_FLA_YEAR) return { problem: `The FLA holds nothing before ${FIRST_FLA_YEAR}: start the years at ${FIRST_FLA_YEAR} or later.` };
   if (toYear < fromYear) return { problem: `The years run from ${fromYear} to ${toYear}: the last year comes before the first.` };
-  if (toYear > currentYear) return { problem: `The last year (${toYear}) is after the current year (${currentYear}).` };
+  if (toYear > currentYear + YEARS_AFTER_CURRENT) return { problem: `The last year (${toYear}) is after the current year (${currentYear}).` };
   return { collections, fromYear, toYear, csv: flag(def.csv, true), xlsx: flag(def.xlsx, false) };
 }
