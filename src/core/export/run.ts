@@ -58,9 +58,9 @@ const CREDIT_CONCURRENCY = 4;
 /** Downloads of a paged collection in one run before it is left partial (the data keeps changing while read). */
 const VERIFY_ATTEMPTS = 3;
 /**
- * Progress (the data files' lengths and the next page) is saved at most this often while pages are written. Saving
- * after every page cost a datasync of each data file and a rewrite of the whole manifest (hundreds of KB for hundreds
- * of employers) per page; a crash now costs at most this long of pages, downloaded again and cut back on resume.
+ * Progress (the data files' lengths and the next page) is saved at most this often while pages are written: a save
+ * is a datasync of each data file and a rewrite of the whole manifest (hundreds of KB for hundreds of employers), too
+ * much per page; a crash costs at most this long of pages, downloaded again and cut back on resume.
  */
 export const PROGRESS_SAVE_MS = 250;
 /** Pages of one read asked for at once when ExportDeps.readConcurrency is not given: the next one, while writing. */
