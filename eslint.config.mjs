@@ -13,7 +13,9 @@ export default tseslint.config(
     // holds for the code we ship; in tests it flagged some 400 reads of Node-RED's and the helper's `any` values.
     files: ["**/*.ts"],
     extends: [tseslint.configs.recommendedTypeChecked],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: dirname(fileURLToPath(import.meta.url)) } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: dirname(fileURLToPath(import.meta.url)) },
+    },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
@@ -25,8 +27,8 @@ export default tseslint.config(
       // validated scalars or are the last fallback of a description: noise here.
       "@typescript-eslint/no-base-to-string": "off",
       // A caught error is `unknown`: passing it on as it is must stay allowed.
-      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }]
-    }
+      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
+    },
   },
   {
     files: ["test/**/*.ts"],
@@ -35,27 +37,27 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",
-      "@typescript-eslint/no-unsafe-return": "off"
-    }
+      "@typescript-eslint/no-unsafe-return": "off",
+    },
   },
   {
     files: ["**/*.ts"],
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-console": ["error", { allow: ["warn", "error"] }]
-    }
+      "no-console": ["error", { allow: ["warn", "error"] }],
+    },
   },
   {
     files: ["scripts/**/*.ts", "bench/**/*.ts", "src/simulator/cli.ts"],
-    rules: { "no-console": "off" }
+    rules: { "no-console": "off" },
   },
   {
     files: ["**/*.js", "**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
-    rules: { "@typescript-eslint/no-require-imports": "off" }
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     files: ["nodes/**/*.js"],
-    languageOptions: { globals: { ...globals.node } }
-  }
+    languageOptions: { globals: { ...globals.node } },
+  },
 );

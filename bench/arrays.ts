@@ -92,7 +92,10 @@ export async function arrays(sim: SimulatorInfo, credentials: Credentials): Prom
 }
 
 export function arraysTable(runs: ArrayRun[]): string {
-  const lines = ["array payloads (one message, one part per row; embedded Node-RED, maxConcurrent 16):", "   rows | kind    |   rows/s | seconds | max event-loop stall ms | heap growth MB | success/anomaly/error"];
+  const lines = [
+    "array payloads (one message, one part per row; embedded Node-RED, maxConcurrent 16):",
+    "   rows | kind    |   rows/s | seconds | max event-loop stall ms | heap growth MB | success/anomaly/error",
+  ];
   for (const r of runs) {
     lines.push(
       [

@@ -32,7 +32,9 @@ const EMPLOYERS = Number(process.env.BENCH_EXPORT_EMPLOYERS ?? 300);
 const TRAININGS = Number(process.env.BENCH_EXPORT_TRAININGS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_EXPORT_ROUNDS ?? 5);
 const MEMORY_SIZES = (process.env.BENCH_EXPORT_MEMORY_SIZES ?? "1000,100000").split(",").map(Number);
-const MEMORY_COLLECTIONS = (process.env.BENCH_EXPORT_MEMORY_COLLECTIONS ?? "trainings,trainingRights,trainingCredits").split(",") as CollectionName[];
+const MEMORY_COLLECTIONS = (
+  process.env.BENCH_EXPORT_MEMORY_COLLECTIONS ?? "trainings,trainingRights,trainingCredits"
+).split(",") as CollectionName[];
 /** What the throughput runs read: the paged collections, JSON lines only (the raw loop writes nothing else). */
 const COLLECTIONS: CollectionName[] = ["trainings", "trainingRights"];
 const PAGE_SIZE = 100;
@@ -106,7 +108,13 @@ function rawClient(apiUrl: string): AxiosInstance {
 }
 
 /** The raw loop: every page of every employer's trainings, then rights year by year, each page's items as JSON lines. */
-async function rawExport(client: AxiosInstance, token: string, employers: string[], folder: string, rereadKeys = false): Promise<{ records: number; pages: number }> {
+async function rawExport(
+  client: AxiosInstance,
+  token: string,
+  employers: string[],
+  folder: string,
+  rereadKeys = false,
+): Promise<{ records: number; pages: number }> {
   let records = 0;
   let pages = 0;
   const headers = { Authorization: `Bearer ${token}` };
@@ -192,7 +200,13 @@ async function jsonlDigests(folder: string): Promise<Map<string, string>> {
     const dir = join(folder, employer);
     if (!(await fs.stat(dir)).isDirectory()) continue;
     for (const name of await fs.readdir(dir)) {
-      if (name.endsWith(".jsonl")) digests.set(`${employer}/${name}`, createHash("sha256").update(await fs.readFile(join(dir, name))).digest("hex"));
+      if (name.endsWith(".jsonl"))
+        digests.set(
+          `${employer}/${name}`,
+          createHash("sha256")
+            .update(await fs.readFile(join(dir, name)))
+            .digest("hex"),
+        );
     }
   }
   return digests;
@@ -203,7 +217,10 @@ function sameDigests(a: Map<string, string>, b: Map<string, string>): boolean {
 }
 
 async function throughput(certificatePem: string, credentials: Credentials): Promise<ExportThroughput> {
-  const { child, info } = await SimulatorChild.start(certificatePem, { scale: { employers: EMPLOYERS, trainings: TRAININGS }, role: "provider" });
+  const { child, info } = await SimulatorChild.start(certificatePem, {
+    scale: { employers: EMPLOYERS, trainings: TRAININGS },
+    role: "provider",
+  });
   const root = await fs.mkdtemp(join(tmpdir(), "fla-bench-export-"));
   const raw = rawClient(info.apiUrl);
   let runner: ExportRunner | undefined;
@@ -233,12 +250,15 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
       rawRuns.push(figures(rawRun.result.records, rawRun.result.pages, rawRun.ms, rawRun.cpu));
       const exportFolder = await folder();
       const exportRun = await timed(() => exportOnce(runner!, employers, exportFolder));
-      if (exportRun.result !== rawRun.result.records) throw new Error(`the export wrote ${exportRun.result} records, the raw loop ${rawRun.result.records}`);
+      if (exportRun.result !== rawRun.result.records)
+        throw new Error(`the export wrote ${exportRun.result} records, the raw loop ${rawRun.result.records}`);
       exportRuns.push(figures(exportRun.result, rawRun.result.pages, exportRun.ms, exportRun.cpu));
       if (r === 0) sameFiles = sameDigests(await jsonlDigests(rawFolder), await jsonlDigests(exportFolder));
       const rereadingFolder = await folder();
       const rereadingRun = await timed(() => rawExport(raw, token, employers, rereadingFolder, true));
-      rawRereadingRuns.push(figures(rereadingRun.result.records, rereadingRun.result.pages, rereadingRun.ms, rereadingRun.cpu));
+      rawRereadingRuns.push(
+        figures(rereadingRun.result.records, rereadingRun.result.pages, rereadingRun.ms, rereadingRun.cpu),
+      );
       console.log(
         `  export round ${r + 1}/${ROUNDS}: export (${runner.via}) ${exportRuns[r].recordsPerSecond} records/s, raw ${rawRuns[r].recordsPerSecond} records/s, ratio ${(exportRuns[r].recordsPerSecond / rawRuns[r].recordsPerSecond).toFixed(3)}; raw re-reading keys ${rawRereadingRuns[r].recordsPerSecond} records/s, ratio ${(exportRuns[r].recordsPerSecond / rawRereadingRuns[r].recordsPerSecond).toFixed(3)}`,
       );
@@ -248,7 +268,8 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
     }
     const ratios = exportRuns.map((e, i) => e.recordsPerSecond / rawRuns[i].recordsPerSecond);
     const ratiosRereading = exportRuns.map((e, i) => e.recordsPerSecond / rawRereadingRuns[i].recordsPerSecond);
-    const medianOf = (runs: ExportRunFigures[]): ExportRunFigures => [...runs].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(runs.length / 2)];
+    const medianOf = (runs: ExportRunFigures[]): ExportRunFigures =>
+      [...runs].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(runs.length / 2)];
     return {
       via: runner.via,
       employers: employers.length,
@@ -281,11 +302,28 @@ async function throughput(certificatePem: string, credentials: Credentials): Pro
 }
 
 /** One export of `trainings` trainings in a probe process of its own, against a simulator of that size. */
-async function memoryOf(certificatePem: string, credentials: Credentials, trainings: number): Promise<ExportMemoryFigures> {
-  const { child, info } = await SimulatorChild.start(certificatePem, { scale: { employers: EMPLOYERS, trainings }, role: "provider" });
+async function memoryOf(
+  certificatePem: string,
+  credentials: Credentials,
+  trainings: number,
+): Promise<ExportMemoryFigures> {
+  const { child, info } = await SimulatorChild.start(certificatePem, {
+    scale: { employers: EMPLOYERS, trainings },
+    role: "provider",
+  });
   try {
-    const input: ExportProbeInput = { sim: info, credentials, employers: info.employers ?? [], collections: MEMORY_COLLECTIONS, trainings, via: exportVia() };
-    const probe = fork(join(__dirname, "exportMemory.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, BENCH_EXPORT_PROBE: JSON.stringify(input) } });
+    const input: ExportProbeInput = {
+      sim: info,
+      credentials,
+      employers: info.employers ?? [],
+      collections: MEMORY_COLLECTIONS,
+      trainings,
+      via: exportVia(),
+    };
+    const probe = fork(join(__dirname, "exportMemory.js"), [], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: { ...process.env, BENCH_EXPORT_PROBE: JSON.stringify(input) },
+    });
     return await new Promise<ExportMemoryFigures>((resolve, reject) => {
       probe.once("message", (figures) => resolve(figures as ExportMemoryFigures));
       probe.once("exit", (code) => reject(new Error(`the export memory probe exited (${code})`)));
@@ -301,7 +339,10 @@ export async function exportBench(certificatePem: string, credentials: Credentia
   if (part !== "memory") results.throughput = await throughput(certificatePem, credentials);
   if (part !== "throughput") {
     for (const size of MEMORY_SIZES) results.memory.push(await memoryOf(certificatePem, credentials, size));
-    if (results.memory.length >= 2) results.memoryGrowthDifferenceMB = round(results.memory[results.memory.length - 1].rssGrowthMB - results.memory[0].rssGrowthMB);
+    if (results.memory.length >= 2)
+      results.memoryGrowthDifferenceMB = round(
+        results.memory[results.memory.length - 1].rssGrowthMB - results.memory[0].rssGrowthMB,
+      );
   }
   return results;
 }
@@ -313,12 +354,22 @@ export function printExportTable(results: ExportBenchResults): void {
     lines.push(
       `Export throughput: ${t.via === "node" ? "the fla-export node in an embedded Node-RED" : "runExport"} (${t.collections.join(" + ")}, JSON lines, page size ${t.pageSize}, up to the config's maxConcurrent pages of a read at once, every page read twice: the verification) vs a raw axios paging loop writing the same JSON lines (one page at a time, each page read once); ${t.employers} employers, ${t.trainings} trainings, ${t.rights} rights, ${t.pagesPerRun} pages a run; ${t.rounds.ratio.length} interleaved rounds; same files: ${t.sameFiles}.`,
     );
-    lines.push(`  export ${t.export.recordsPerSecond} records/s (${t.export.pagesPerSecond} pages/s, ${t.export.seconds} s, ${t.export.cpuMicrosPerRecord} µs CPU/record)`);
-    lines.push(`  raw    ${t.raw.recordsPerSecond} records/s (${t.raw.pagesPerSecond} pages/s, ${t.raw.seconds} s, ${t.raw.cpuMicrosPerRecord} µs CPU/record)`);
-    lines.push(`  export/raw per round ${t.rounds.ratio.join(", ")}; median ${t.ratio.toFixed(3)} (goal ≥ ${t.ratioGoal})`);
+    lines.push(
+      `  export ${t.export.recordsPerSecond} records/s (${t.export.pagesPerSecond} pages/s, ${t.export.seconds} s, ${t.export.cpuMicrosPerRecord} µs CPU/record)`,
+    );
+    lines.push(
+      `  raw    ${t.raw.recordsPerSecond} records/s (${t.raw.pagesPerSecond} pages/s, ${t.raw.seconds} s, ${t.raw.cpuMicrosPerRecord} µs CPU/record)`,
+    );
+    lines.push(
+      `  export/raw per round ${t.rounds.ratio.join(", ")}; median ${t.ratio.toFixed(3)} (goal ≥ ${t.ratioGoal})`,
+    );
     if (t.rawRereading && t.rounds.ratioRereading && t.ratioRereading !== undefined) {
-      lines.push(`  raw re-reading keys (the same API work as the export: every page read a second time, keys only) ${t.rawRereading.recordsPerSecond} records/s (${t.rawRereading.seconds} s)`);
-      lines.push(`  export/raw re-reading keys per round ${t.rounds.ratioRereading.join(", ")}; median ${t.ratioRereading.toFixed(3)}`);
+      lines.push(
+        `  raw re-reading keys (the same API work as the export: every page read a second time, keys only) ${t.rawRereading.recordsPerSecond} records/s (${t.rawRereading.seconds} s)`,
+      );
+      lines.push(
+        `  export/raw re-reading keys per round ${t.rounds.ratioRereading.join(", ")}; median ${t.ratioRereading.toFixed(3)}`,
+      );
     }
   }
   for (const m of results.memory) {
@@ -326,19 +377,23 @@ export function printExportTable(results: ExportBenchResults): void {
       `Export memory (${m.via}), ${m.trainings} trainings (${m.records} records, ${m.collections.join(" + ")}, CSV): RSS ${m.rssBeforeMB} MB before, peak ${m.peakRssMB} MB, growth ${m.rssGrowthMB} MB; heap ${m.heapUsedBeforeMB} MB before, peak ${m.peakHeapUsedMB} MB, live after full collections at most ${m.peakLiveHeapMB} MB (${m.majorCollections} of them), ${m.heapUsedAfterMB} MB after; ${m.seconds} s`,
     );
   }
-  if (results.memoryGrowthDifferenceMB !== undefined) lines.push(`  growth difference ${results.memoryGrowthDifferenceMB} MB (goal < ${results.memoryGoalMB} MB)`);
+  if (results.memoryGrowthDifferenceMB !== undefined)
+    lines.push(`  growth difference ${results.memoryGrowthDifferenceMB} MB (goal < ${results.memoryGoalMB} MB)`);
   console.log(lines.join("\n"));
 }
 
 /** BENCH_ONLY=export: the export benchmark alone; its figures replace the `export` entry of results.json, the rest is kept. */
 export async function exportOnly(certificatePem: string, credentials: Credentials, resultsFile: string): Promise<void> {
   const results = await exportBench(certificatePem, credentials);
-  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
+  const previous = existsSync(resultsFile)
+    ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>)
+    : {};
   const merged = { ...previous, export: { date: new Date().toISOString(), node: process.version, ...results } };
   // Only the export's figures are written: a partial run (BENCH_EXPORT_PART) keeps the other part's figures.
   const old = (previous.export ?? {}) as Partial<ExportBenchResults>;
   if (!results.throughput && old.throughput) merged.export.throughput = old.throughput;
-  if (results.memory.length === 0 && old.memory) Object.assign(merged.export, { memory: old.memory, memoryGrowthDifferenceMB: old.memoryGrowthDifferenceMB });
+  if (results.memory.length === 0 && old.memory)
+    Object.assign(merged.export, { memory: old.memory, memoryGrowthDifferenceMB: old.memoryGrowthDifferenceMB });
   writeFileSync(resultsFile, JSON.stringify(merged, null, 2) + "\n");
   printExportTable(results);
   console.log(`\nwritten to ${resultsFile} (export)`);

@@ -53,9 +53,22 @@ function coreRunner(sim: SimulatorInfo, credentials: Credentials, choice: Export
     token: () => connection.getAccessToken(),
     run: (employers, folder) =>
       runExport(
-        { folder, employers, collections: choice.collections, fromYear: 2024, toYear: TO_YEAR, csv: choice.csv, xlsx: false, restart: false },
+        {
+          folder,
+          employers,
+          collections: choice.collections,
+          fromYear: 2024,
+          toYear: TO_YEAR,
+          csv: choice.csv,
+          xlsx: false,
+          restart: false,
+        },
         // Pages read ahead as the fla-export node reads them: up to the config's maxConcurrent.
-        { client: connection.requireClient(), packageId: "fla-bench@0", readConcurrency: connection.limiter.maxConcurrent },
+        {
+          client: connection.requireClient(),
+          packageId: "fla-bench@0",
+          readConcurrency: connection.limiter.maxConcurrent,
+        },
       ),
     close: () => connection.close(),
   };
@@ -67,7 +80,15 @@ const globalCounter = globalThis as unknown as { __flaBenchCount?: (output: Outc
 /** fla-config + fla-export, its done output, refused output and a Catch node each on a bench-counter (runtime.ts). */
 async function nodeRunner(sim: SimulatorInfo, credentials: Credentials, choice: ExportChoice): Promise<ExportRunner> {
   const RED = await startRuntime();
-  const counter = (id: string, output: Outcome, y: number) => ({ id, type: "bench-counter", z: "tab", x: 300, y, output, wires: [] });
+  const counter = (id: string, output: Outcome, y: number) => ({
+    id,
+    type: "bench-counter",
+    z: "tab",
+    x: 300,
+    y,
+    output,
+    wires: [],
+  });
   const flow = [
     { id: "tab", type: "tab", label: "export bench" },
     { id: "cfg", type: "fla-config", name: "bench config", ...connectionConfig(sim), timeout: 30 },
@@ -92,11 +113,17 @@ async function nodeRunner(sim: SimulatorInfo, credentials: Credentials, choice: 
     { id: "catch", type: "catch", z: "tab", x: 100, y: 200, scope: ["export"], uncaught: false, wires: [["caught"]] },
     counter("caught", "error", 200),
   ];
-  await RED.runtime.flows.setFlows({ flows: { flows: flow, credentials: { cfg: credentials } }, deploymentType: "full" });
+  await RED.runtime.flows.setFlows({
+    flows: { flows: flow, credentials: { cfg: credentials } },
+    deploymentType: "full",
+  });
   for (let i = 0; i < 500 && !RED.nodes.getNode("export"); i++) await new Promise((r) => setTimeout(r, 10));
   const node = RED.nodes.getNode("export") as { receive(msg: unknown): void } | null;
   const config = RED.nodes.getNode("cfg") as { connection?: FlaConnection } | null;
-  if (!node || !config?.connection) throw new Error("the export benchmark flow did not start: is the package built (npm run build) and fla-export in package.json?");
+  if (!node || !config?.connection)
+    throw new Error(
+      "the export benchmark flow did not start: is the package built (npm run build) and fla-export in package.json?",
+    );
   let waiter: ((outcome: Outcome) => void) | undefined;
   globalCounter.__flaBenchCount = (outcome) => waiter?.(outcome);
   return {
@@ -112,7 +139,8 @@ async function nodeRunner(sim: SimulatorInfo, credentials: Credentials, choice: 
       });
       waiter = undefined;
       const manifest = await readManifest(folder);
-      if (outcome === "error" || !manifest) throw new Error(`the fla-export node failed: ${JSON.stringify(manifest?.error ?? null)}`);
+      if (outcome === "error" || !manifest)
+        throw new Error(`the fla-export node failed: ${JSON.stringify(manifest?.error ?? null)}`);
       return manifest;
     },
     close: async () => {
@@ -121,7 +149,12 @@ async function nodeRunner(sim: SimulatorInfo, credentials: Credentials, choice: 
   };
 }
 
-export function exportRunner(via: ExportVia, sim: SimulatorInfo, credentials: Credentials, choice: ExportChoice): Promise<ExportRunner> {
+export function exportRunner(
+  via: ExportVia,
+  sim: SimulatorInfo,
+  credentials: Credentials,
+  choice: ExportChoice,
+): Promise<ExportRunner> {
   return via === "node" ? nodeRunner(sim, credentials, choice) : Promise.resolve(coreRunner(sim, credentials, choice));
 }
 

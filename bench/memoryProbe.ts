@@ -60,7 +60,9 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SNAPSHOT) {
     // What the queued messages retain: a heap snapshot while they wait (compare constructor counts per message).
     gc();
-    console.log(`heap snapshot: ${writeHeapSnapshot(process.env.BENCH_SNAPSHOT)} (${flow.outbox.current?.stats.waiting ?? 0} queued)`);
+    console.log(
+      `heap snapshot: ${writeHeapSnapshot(process.env.BENCH_SNAPSHOT)} (${flow.outbox.current?.stats.waiting ?? 0} queued)`,
+    );
   }
   await flow.waitFor(base + messages);
   clearInterval(sampler);
@@ -80,7 +82,11 @@ async function main(): Promise<void> {
     rssAfterDrainMB: round(after.rss / MB),
     heapUsedAfterDrainMB: round(after.heapUsed / MB),
     drainSeconds: round(drainSeconds),
-    outcomes: { success: flow.counts.success - warm.success, anomaly: flow.counts.anomaly - warm.anomaly, error: flow.counts.error - warm.error },
+    outcomes: {
+      success: flow.counts.success - warm.success,
+      anomaly: flow.counts.anomaly - warm.anomaly,
+      error: flow.counts.error - warm.error,
+    },
   };
   process.send?.(figures);
   await flow.unload();

@@ -24,13 +24,22 @@ function message(i: number): Record<string, unknown> {
   return { payload: loadTraining(i, `OB-${i}`), topic: "declare", ref: `row-${i}`, _msgid: `a1b2c3d4e5f6${i}` };
 }
 
-async function appendRate(path: string, maxBatch: number | undefined, seconds: number): Promise<{ perSecond: number; syncs: number }> {
+async function appendRate(
+  path: string,
+  maxBatch: number | undefined,
+  seconds: number,
+): Promise<{ perSecond: number; syncs: number }> {
   const journal = await Journal.open(path, { maxBatch });
   let count = 0;
   const end = performance.now() + seconds * 1000;
   const writer = async (w: number): Promise<void> => {
     while (performance.now() < end) {
-      await journal.put({ owner: "node-1", kind: "declare", data: message(w * 1_000_000 + count), acceptedAt: Date.now() });
+      await journal.put({
+        owner: "node-1",
+        kind: "declare",
+        data: message(w * 1_000_000 + count),
+        acceptedAt: Date.now(),
+      });
       count++;
     }
   };
@@ -52,7 +61,8 @@ async function fill(path: string): Promise<{ rssMB: number; heapMB: number; acce
   // As messages arrive: a thousand at a time, each waiting for its own fsync.
   for (let i = 0; i < ENTRIES; i += 1000) {
     const wave: Promise<number>[] = [];
-    for (let j = i; j < Math.min(ENTRIES, i + 1000); j++) wave.push(dispatcher.accept(`node-${j % 10}`, { kind: "declare", data: message(j) }));
+    for (let j = i; j < Math.min(ENTRIES, i + 1000); j++)
+      wave.push(dispatcher.accept(`node-${j % 10}`, { kind: "declare", data: message(j) }));
     await Promise.all(wave);
   }
   const acceptMs = performance.now() - started;
@@ -100,7 +110,9 @@ export async function outboxFigures(): Promise<OutboxFigures> {
   try {
     const grouped = await appendRate(join(dir, "grouped.journal"), undefined, 3);
     const single = await appendRate(join(dir, "single.journal"), 1, 3);
-    console.log(`appends/s, ${WRITERS} writers: group commit ${grouped.perSecond} (${grouped.syncs} syncs), fsync per append ${single.perSecond}`);
+    console.log(
+      `appends/s, ${WRITERS} writers: group commit ${grouped.perSecond} (${grouped.syncs} syncs), fsync per append ${single.perSecond}`,
+    );
 
     const path = join(dir, "queued.journal");
     const filled = await fill(path);
@@ -114,7 +126,9 @@ export async function outboxFigures(): Promise<OutboxFigures> {
       child.once("error", reject);
     });
     child.kill();
-    console.log(`recovery of ${recovered.entries} pending: ${recovered.openMs} ms, RSS +${recovered.rssMB} MB, heap +${recovered.heapMB} MB`);
+    console.log(
+      `recovery of ${recovered.entries} pending: ${recovered.openMs} ms, RSS +${recovered.rssMB} MB, heap +${recovered.heapMB} MB`,
+    );
     return { grouped, single, filled, recovered };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,10 +22,16 @@ let sequence = 0;
 
 async function main(): Promise<void> {
   const certs = getTestCertificatesSync();
-  const credentials: Credentials = { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password };
+  const credentials: Credentials = {
+    pfx: certs.pfx.openSslDefault.base64,
+    passphrase: certs.pfx.openSslDefault.password,
+  };
   const { child, info } = await SimulatorChild.start(certs.client.certificatePem);
   try {
-    const flow = await loadFlow(info, credentials, { maxConcurrent: CONCURRENCY, maxQueue: Math.max(10_000, MESSAGES) });
+    const flow = await loadFlow(info, credentials, {
+      maxConcurrent: CONCURRENCY,
+      maxQueue: Math.max(10_000, MESSAGES),
+    });
     const token = await flow.connection.getAccessToken();
     const raw = axios.create({
       baseURL: info.apiUrl,
@@ -63,7 +69,9 @@ async function main(): Promise<void> {
       }
       const ms = performance.now() - t0;
       const cpu = cpuMicros() - cpu0;
-      console.log(`${RAW ? "raw" : "node"} round ${round}: ${n} in ${ms.toFixed(0)} ms, ${Math.round((n * 1000) / ms)} msg/s, ${Math.round(cpu / n)} µs CPU/msg`);
+      console.log(
+        `${RAW ? "raw" : "node"} round ${round}: ${n} in ${ms.toFixed(0)} ms, ${Math.round((n * 1000) / ms)} msg/s, ${Math.round(cpu / n)} µs CPU/msg`,
+      );
     }
     await flow.unload();
   } finally {

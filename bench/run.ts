@@ -57,7 +57,13 @@ interface Run {
 }
 
 function runFigures(n: number, ms: number, cpu: number, ok: number): Run {
-  return { seconds: round(ms / 1000, 3), msgPerSecond: round((n * 1000) / ms, 0), cpuMicrosPerMessage: round(cpu / n, 0), ok, failed: n - ok };
+  return {
+    seconds: round(ms / 1000, 3),
+    msgPerSecond: round((n * 1000) / ms, 0),
+    cpuMicrosPerMessage: round(cpu / n, 0),
+    ok,
+    failed: n - ok,
+  };
 }
 
 async function nodeRun(flow: BenchFlow, n: number): Promise<Run> {
@@ -80,7 +86,9 @@ async function rawRun(http: AxiosInstance, token: string, n: number, concurrency
   const worker = async (): Promise<void> => {
     while (next < bodies.length) {
       const body = bodies[next++];
-      const res = await http.post<string>("/trainings", JSON.stringify(body), { headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
+      const res = await http.post<string>("/trainings", JSON.stringify(body), {
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      });
       // Any client reads the answer: parse it as ours does.
       JSON.parse(res.data);
       if (res.status === 201) ok++;
@@ -150,7 +158,10 @@ async function throughput(sim: SimulatorInfo, credentials: Credentials, child: S
       ourCpuMicrosPerMessage: round(ourCpu, 0),
       tokenRequests: flow.connection.tokenStats?.tokenRequests ?? 0,
       simulatorTokenRequests: simAfter.tokenRequests - simBefore.tokenRequests,
-      simulatorCpuMicrosPerRequest: round((simAfter.cpuMicros - simBefore.cpuMicros) / (simAfter.requests - simBefore.requests), 0),
+      simulatorCpuMicrosPerRequest: round(
+        (simAfter.cpuMicros - simBefore.cpuMicros) / (simAfter.requests - simBefore.requests),
+        0,
+      ),
       rounds: { node: nodeRuns.map((r) => r.msgPerSecond), raw: rawRuns.map((r) => r.msgPerSecond) },
     });
     await flow.unload();
@@ -160,14 +171,27 @@ async function throughput(sim: SimulatorInfo, credentials: Credentials, child: S
 
 async function concurrentTokens(sim: SimulatorInfo, credentials: Credentials, child: SimulatorChild) {
   const connection = FlaConnection.open(
-    { environment: "custom", tokenUrl: sim.tokenUrl, audience: sim.tokenUrl, apiUrl: sim.apiUrl, clientId: sim.clientId, role: sim.role, certificateFormat: "pfx" },
+    {
+      environment: "custom",
+      tokenUrl: sim.tokenUrl,
+      audience: sim.tokenUrl,
+      apiUrl: sim.apiUrl,
+      clientId: sim.clientId,
+      role: sim.role,
+      certificateFormat: "pfx",
+    },
     credentials,
   );
   const before = (await child.stats()).tokenRequests;
   const tokens = await Promise.all(Array.from({ length: 1_000 }, () => connection.getAccessToken()));
   const after = (await child.stats()).tokenRequests;
   await connection.close();
-  return { calls: 1_000, distinctTokens: new Set(tokens).size, tokenRequests: connection.tokenStats?.tokenRequests ?? 0, simulatorTokenRequests: after - before };
+  return {
+    calls: 1_000,
+    distinctTokens: new Set(tokens).size,
+    tokenRequests: connection.tokenStats?.tokenRequests ?? 0,
+    simulatorTokenRequests: after - before,
+  };
 }
 
 function pfxLoadTimes(files: Record<string, PfxFile>, runs = 15) {
@@ -191,11 +215,12 @@ async function memory(sim: SimulatorInfo, credentials: Credentials, child: Simul
     env: { ...process.env, BENCH_PROBE: JSON.stringify({ sim, credentials, messages: QUEUED, maxConcurrent }) },
   });
   const messages: unknown[] = [];
-  const nextMessage = () => new Promise<unknown>((resolve, reject) => {
-    if (messages.length) return resolve(messages.shift());
-    probe.once("message", (m) => resolve(m));
-    probe.once("exit", (code) => reject(new Error(`the memory probe exited (${code})`)));
-  });
+  const nextMessage = () =>
+    new Promise<unknown>((resolve, reject) => {
+      if (messages.length) return resolve(messages.shift());
+      probe.once("message", (m) => resolve(m));
+      probe.once("exit", (code) => reject(new Error(`the memory probe exited (${code})`)));
+    });
   await nextMessage(); // "ready"
   // The first requests take 3 s each: meanwhile every other message waits in the queue.
   await child.fault({ route: "POST /trainings", kind: "slow", delayMs: 3_000, times: maxConcurrent });
@@ -207,9 +232,13 @@ async function memory(sim: SimulatorInfo, credentials: Credentials, child: Simul
 
 function printTable(results: Record<string, unknown> & { throughput: Awaited<ReturnType<typeof throughput>> }): void {
   const lines: string[] = [];
-  lines.push(`FLA benchmark: ${MESSAGES} declarations per run, ${ROUNDS} interleaved rounds, medians (ratio: median of the per-round node/raw ratios); simulator in a child process (its CPU is not counted).`);
+  lines.push(
+    `FLA benchmark: ${MESSAGES} declarations per run, ${ROUNDS} interleaved rounds, medians (ratio: median of the per-round node/raw ratios); simulator in a child process (its CPU is not counted).`,
+  );
   lines.push("");
-  lines.push("concurrency | node msg/s | raw msg/s | node/raw | our CPU µs/msg | node CPU µs/msg | raw CPU µs/msg | token requests");
+  lines.push(
+    "concurrency | node msg/s | raw msg/s | node/raw | our CPU µs/msg | node CPU µs/msg | raw CPU µs/msg | token requests",
+  );
   for (const row of results.throughput) {
     lines.push(
       [
@@ -234,7 +263,10 @@ function printTable(results: Record<string, unknown> & { throughput: Awaited<Ret
 
 async function main(): Promise<void> {
   const certs = getTestCertificatesSync();
-  const credentials: Credentials = { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password };
+  const credentials: Credentials = {
+    pfx: certs.pfx.openSslDefault.base64,
+    passphrase: certs.pfx.openSslDefault.password,
+  };
   if (process.env.BENCH_ONLY === "export") return exportOnly(certs.client.certificatePem, credentials, RESULTS);
   const { child, info } = await SimulatorChild.start(certs.client.certificatePem);
   try {
@@ -258,10 +290,15 @@ async function main(): Promise<void> {
       messages: MESSAGES,
       rounds: ROUNDS,
       simulator: "child process",
-      runtime: "embedded Node-RED runtime (node-red package, this package linked in its userDir): fla-config + fla-declare + catch + counter nodes",
+      runtime:
+        "embedded Node-RED runtime (node-red package, this package linked in its userDir): fla-config + fla-declare + catch + counter nodes",
       throughput: await throughput(info, credentials, child),
       concurrentTokens: await concurrentTokens(info, credentials, child),
-      pfxLoad: pfxLoadTimes({ openSslDefault: certs.pfx.openSslDefault, legacy: certs.pfx.legacy, windows3des: certs.pfx.windows3des }),
+      pfxLoad: pfxLoadTimes({
+        openSslDefault: certs.pfx.openSslDefault,
+        legacy: certs.pfx.legacy,
+        windows3des: certs.pfx.windows3des,
+      }),
       memory: await memory(info, credentials, child),
       arrays: await arrays(info, credentials),
       export: await exportBench(certs.client.certificatePem, credentials),

@@ -39,7 +39,14 @@ export interface Red {
   start(): Promise<void>;
   stop(): Promise<void>;
   nodes: { getNode(id: string): unknown };
-  runtime: { flows: { setFlows(opts: { flows: { flows: unknown[]; credentials?: Record<string, unknown> }; deploymentType?: string }): Promise<unknown> } };
+  runtime: {
+    flows: {
+      setFlows(opts: {
+        flows: { flows: unknown[]; credentials?: Record<string, unknown> };
+        deploymentType?: string;
+      }): Promise<unknown>;
+    };
+  };
 }
 
 type Counter = (output: "success" | "anomaly" | "error") => void;
@@ -65,7 +72,10 @@ export async function startRuntime(): Promise<Red> {
   process.once("exit", () => rmSync(userDir!, { recursive: true, force: true }));
   mkdirSync(join(userDir, "node_modules"));
   symlinkSync(PROJECT_ROOT, join(userDir, "node_modules", "node-red-contrib-careerpro-fla"), "dir");
-  writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "fla-bench", private: true, dependencies: { "node-red-contrib-careerpro-fla": "*" } }));
+  writeFileSync(
+    join(userDir, "package.json"),
+    JSON.stringify({ name: "fla-bench", private: true, dependencies: { "node-red-contrib-careerpro-fla": "*" } }),
+  );
   const nodesDir = join(userDir, "bench-nodes");
   mkdirSync(nodesDir);
   writeFileSync(join(nodesDir, "bench-counter.js"), COUNTER_JS);
@@ -89,9 +99,21 @@ export async function startRuntime(): Promise<Red> {
   return RED;
 }
 
-export async function loadFlow(sim: SimulatorInfo, credentials: Credentials, limits: { maxConcurrent: number; maxQueue?: number }): Promise<BenchFlow> {
+export async function loadFlow(
+  sim: SimulatorInfo,
+  credentials: Credentials,
+  limits: { maxConcurrent: number; maxQueue?: number },
+): Promise<BenchFlow> {
   const RED = await startRuntime();
-  const counter = (id: string, output: string, y: number) => ({ id, type: "bench-counter", z: "tab", x: 300, y, output, wires: [] });
+  const counter = (id: string, output: string, y: number) => ({
+    id,
+    type: "bench-counter",
+    z: "tab",
+    x: 300,
+    y,
+    output,
+    wires: [],
+  });
   const flow = [
     { id: "tab", type: "tab", label: "bench" },
     {
@@ -110,13 +132,27 @@ export async function loadFlow(sim: SimulatorInfo, credentials: Credentials, lim
       maxConcurrent: limits.maxConcurrent,
       maxQueue: limits.maxQueue ?? 10_000,
     },
-    { id: "declare", type: "fla-declare", z: "tab", x: 100, y: 100, config: "cfg", operation: "createTraining", waitForResult: true, pollTimeout: 60, wires: [["success"], ["anomaly"]] },
+    {
+      id: "declare",
+      type: "fla-declare",
+      z: "tab",
+      x: 100,
+      y: 100,
+      config: "cfg",
+      operation: "createTraining",
+      waitForResult: true,
+      pollTimeout: 60,
+      wires: [["success"], ["anomaly"]],
+    },
     counter("success", "success", 80),
     counter("anomaly", "anomaly", 120),
     { id: "catch", type: "catch", z: "tab", x: 100, y: 200, scope: ["declare"], uncaught: false, wires: [["caught"]] },
     counter("caught", "error", 200),
   ];
-  await RED.runtime.flows.setFlows({ flows: { flows: flow, credentials: { cfg: credentials } }, deploymentType: "full" });
+  await RED.runtime.flows.setFlows({
+    flows: { flows: flow, credentials: { cfg: credentials } },
+    deploymentType: "full",
+  });
   // setFlows answers before the nodes have started.
   for (let i = 0; i < 500 && !RED.nodes.getNode("declare"); i++) await new Promise((r) => setTimeout(r, 10));
   const counts = { success: 0, anomaly: 0, error: 0, total: 0 };

@@ -18,8 +18,13 @@ export class SimulatorChild {
   }
 
   /** `options`: a scaled data set and the client's role (see simulatorProcess.ts). */
-  static async start(certificatePem: string, options: Pick<SimulatorCommand, "scale" | "role"> = {}): Promise<{ child: SimulatorChild; info: SimulatorInfo }> {
-    const child = new SimulatorChild(fork(join(__dirname, "simulatorProcess.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+  static async start(
+    certificatePem: string,
+    options: Pick<SimulatorCommand, "scale" | "role"> = {},
+  ): Promise<{ child: SimulatorChild; info: SimulatorInfo }> {
+    const child = new SimulatorChild(
+      fork(join(__dirname, "simulatorProcess.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }),
+    );
     const info = (await child.send({ cmd: "start", certificatePem, ...options })) as SimulatorInfo;
     return { child, info };
   }

@@ -4,7 +4,14 @@
  * With `scale` the start seeds that data set; with `role: "provider"` the client is SEED.provider with a mandate from
  * every employer (an export of everything), and the answer lists the employers.
  */
-import { SEED, startSimulator, type ClientRole, type FaultSpec, type Simulator, type SimulatorScale } from "../src/simulator";
+import {
+  SEED,
+  startSimulator,
+  type ClientRole,
+  type FaultSpec,
+  type Simulator,
+  type SimulatorScale,
+} from "../src/simulator";
 import { testClient } from "../test/support/simulator";
 
 export interface SimulatorCommand {
@@ -41,10 +48,22 @@ let sim: Simulator | undefined;
 async function handle(command: SimulatorCommand): Promise<unknown> {
   switch (command.cmd) {
     case "start": {
-      sim = await startSimulator({ port: 0, host: "127.0.0.1", seed: command.scale !== undefined, scale: command.scale, tokenLifetimeSeconds: 3600 });
+      sim = await startSimulator({
+        port: 0,
+        host: "127.0.0.1",
+        seed: command.scale !== undefined,
+        scale: command.scale,
+        tokenLifetimeSeconds: 3600,
+      });
       const client = testClient(command.certificatePem ?? "", { role: command.role ?? "employer" });
       sim.registerClient(client);
-      const info: SimulatorInfo = { tokenUrl: sim.tokenUrl, apiUrl: sim.apiUrl, clientId: client.clientId, role: client.role, enterpriseNumber: client.enterpriseNumber };
+      const info: SimulatorInfo = {
+        tokenUrl: sim.tokenUrl,
+        apiUrl: sim.apiUrl,
+        clientId: client.clientId,
+        role: client.role,
+        enterpriseNumber: client.enterpriseNumber,
+      };
       if (command.scale) {
         const employers = [...sim.data.employers.keys()];
         if (client.role === "provider") for (const employer of employers) sim.addMandate(SEED.provider, employer);
@@ -55,7 +74,13 @@ async function handle(command: SimulatorCommand): Promise<unknown> {
     case "stats": {
       const s = sim!.stats;
       const cpu = process.cpuUsage();
-      const figures: SimulatorFigures = { tokenRequests: s.tokenRequests, requests: s.requests, trainingsCreated: s.trainingsCreated, faultsInjected: s.faultsInjected, cpuMicros: cpu.user + cpu.system };
+      const figures: SimulatorFigures = {
+        tokenRequests: s.tokenRequests,
+        requests: s.requests,
+        trainingsCreated: s.trainingsCreated,
+        faultsInjected: s.faultsInjected,
+        cpuMicros: cpu.user + cpu.system,
+      };
       return figures;
     }
     case "fault":

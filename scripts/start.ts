@@ -30,7 +30,13 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-function banner(url: string, simulator: Simulator, firstStart: boolean, userDir: string, host: string | undefined): string {
+function banner(
+  url: string,
+  simulator: Simulator,
+  firstStart: boolean,
+  userDir: string,
+  host: string | undefined,
+): string {
   const line = "─".repeat(72);
   const exposed = listensBeyondThisMachine(host)
     ? [
@@ -49,12 +55,14 @@ function banner(url: string, simulator: Simulator, firstStart: boolean, userDir:
     `  Simulator  ${simulator.url}   (${simulator.port === LOCAL_SIMULATOR_PORT ? 'the "local" environment' : "FLA_SIMULATOR_PORT"}, demo client registered)`,
     "",
     "  1. Open the editor and the debug sidebar (the bug icon top right, or Ctrl-G D).",
-    "  2. Click the button left of \"1. A valid training (accepted)\": it appears under \"accepted\".",
-    "  3. Click \"2. A bad SSIN\" and \"3. Another employer's worker\": their anomalies appear under \"anomalies\".",
-    "  4. Click \"4. Trainings of the demo worker\" and \"5. Training credit 2025\" to read the data back.",
+    '  2. Click the button left of "1. A valid training (accepted)": it appears under "accepted".',
+    '  3. Click "2. A bad SSIN" and "3. Another employer\'s worker": their anomalies appear under "anomalies".',
+    '  4. Click "4. Trainings of the demo worker" and "5. Training credit 2025" to read the data back.',
     "  More flows: menu > Import > Examples > node-red-contrib-careerpro-fla.",
     "",
-    firstStart ? `  Demo flow deployed; your changes are kept in ${userDir}.` : `  Your flows in ${userDir} are kept as they are.`,
+    firstStart
+      ? `  Demo flow deployed; your changes are kept in ${userDir}.`
+      : `  Your flows in ${userDir} are kept as they are.`,
     "  The simulator forgets its declarations when the demo stops. Stop: Ctrl-C (or SIGTERM).",
     line,
     "",
@@ -71,15 +79,30 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo 
     simulator = await startSimulator({ port: simulatorPort, host: "127.0.0.1" });
   } catch (err) {
     const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
-    throw new Error(inUse ? `Port ${simulatorPort} is in use: stop the other FLA simulator (or whatever listens there) and start again.` : `The simulator could not start: ${(err as Error).message}`);
+    throw new Error(
+      inUse
+        ? `Port ${simulatorPort} is in use: stop the other FLA simulator (or whatever listens there) and start again.`
+        : `The simulator could not start: ${(err as Error).message}`,
+    );
   }
   // The simulator keeps nothing between starts: register the demo client every time.
-  simulator.registerClient({ clientId: setup.clientId, certificatePem: setup.certificate.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
+  simulator.registerClient({
+    clientId: setup.clientId,
+    certificatePem: setup.certificate.certificatePem,
+    role: "employer",
+    enterpriseNumber: SEED.demoEmployer,
+  });
   // The same demo certificate as an authorized representative, for the example that exports a list of client employers.
-  simulator.registerClient({ clientId: SEED.clientIds.provider, certificatePem: setup.certificate.certificatePem, role: "provider", enterpriseNumber: SEED.provider });
+  simulator.registerClient({
+    clientId: SEED.clientIds.provider,
+    certificatePem: setup.certificate.certificatePem,
+    role: "provider",
+    enterpriseNumber: SEED.provider,
+  });
 
   // The "local" environment looks for the simulator on port 3010: elsewhere, the demo config names its URLs.
-  const demoFlow = simulator.port === LOCAL_SIMULATOR_PORT ? setup.demoFlow : pointDemoConfigAt(setup.demoFlow, simulator);
+  const demoFlow =
+    simulator.port === LOCAL_SIMULATOR_PORT ? setup.demoFlow : pointDemoConfigAt(setup.demoFlow, simulator);
 
   const nodeRed = startNodeRedChild(paths, options.nodeRedHost, options.nodeRedPort ?? NODE_RED_PORT, options.quiet);
   const stop = async (): Promise<void> => {
@@ -99,7 +122,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo 
 async function main(): Promise<void> {
   const env = demoEnvironment();
   const paths = demoPaths(env.userDir);
-  const demo = await startDemo({ paths, nodeRedHost: env.host, nodeRedPort: env.port, simulatorPort: env.simulatorPort });
+  const demo = await startDemo({
+    paths,
+    nodeRedHost: env.host,
+    nodeRedPort: env.port,
+    simulatorPort: env.simulatorPort,
+  });
   process.stdout.write(banner(demo.url, demo.simulator, demo.firstStart, paths.userDir, env.host) + "\n");
 
   let stopping = false;

@@ -39,7 +39,10 @@ export function generateDemoCertificate(passphrase: string): { pfx: Buffer; cert
   ]);
   certificate.sign(key, forge.md.sha256.create());
   // 3DES with a SHA-1 MAC, as Windows exports a qualified certificate: readable by every PKCS#12 reader.
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [certificate], passphrase, { algorithm: "3des", friendlyName: "fla-demo" });
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [certificate], passphrase, {
+    algorithm: "3des",
+    friendlyName: "fla-demo",
+  });
   const pfx = Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary");
   return { pfx, certificatePem: forge.pki.certificateToPem(certificate) };
 }

@@ -20,13 +20,17 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > 65535) throw new Error(`${name}=${raw} is not a port: give a whole number from 1 to 65535.`);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 65535)
+    throw new Error(`${name}=${raw} is not a port: give a whole number from 1 to 65535.`);
   return value;
 }
 
 export function demoEnvironment(env: NodeJS.ProcessEnv = process.env): DemoEnvironment {
   const host = env.FLA_DEMO_HOST?.trim() || undefined;
-  if (host !== undefined && !/^[\w.:-]+$/.test(host)) throw new Error(`FLA_DEMO_HOST=${host} is not a host name or an IP address (e.g. 0.0.0.0 to listen on every interface).`);
+  if (host !== undefined && !/^[\w.:-]+$/.test(host))
+    throw new Error(
+      `FLA_DEMO_HOST=${host} is not a host name or an IP address (e.g. 0.0.0.0 to listen on every interface).`,
+    );
   const userDir = env.FLA_DEMO_USER_DIR?.trim();
   return {
     host,

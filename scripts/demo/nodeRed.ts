@@ -19,7 +19,12 @@ export interface NodeRedChild {
  * `listenHost` overrides the settings file's uiHost (FLA_DEMO_HOST); without it the user's settings.js decides, and the
  * demo reaches Node-RED on 127.0.0.1 (what the written settings.js says).
  */
-export function startNodeRedChild(paths: DemoPaths, listenHost: string | undefined, port: number, quiet = false): NodeRedChild {
+export function startNodeRedChild(
+  paths: DemoPaths,
+  listenHost: string | undefined,
+  port: number,
+  quiet = false,
+): NodeRedChild {
   const redJs = require.resolve("node-red/red.js", { paths: [paths.projectDir] });
   const args = [redJs, "--userDir", paths.userDir, "--settings", paths.settingsFile, "--port", String(port)];
   if (listenHost !== undefined) args.push("--define", `uiHost=${listenHost}`);
@@ -51,7 +56,8 @@ export async function waitForNodeRed(nodeRed: NodeRedChild, timeoutMs = 60_000):
   let exitCode: number | string | undefined;
   void nodeRed.exited.then((code) => (exitCode = code));
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`Node-RED stopped during its start (exit ${exitCode}): see its log above.`);
+    if (exitCode !== undefined)
+      throw new Error(`Node-RED stopped during its start (exit ${exitCode}): see its log above.`);
     try {
       const res = await fetch(`${nodeRed.url}/settings`);
       if (res.ok) return;
@@ -73,5 +79,6 @@ export async function deployFlows(url: string, flows: FlowNode[]): Promise<void>
     headers: { "Content-Type": "application/json", "Node-RED-Deployment-Type": "full" },
     body: JSON.stringify(flows),
   });
-  if (!res.ok) throw new Error(`Node-RED refused the demo flow (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`);
+  if (!res.ok)
+    throw new Error(`Node-RED refused the demo flow (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`);
 }

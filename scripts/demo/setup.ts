@@ -26,8 +26,15 @@ export function prepareDemo(paths: DemoPaths): DemoSetup {
   return {
     paths,
     clientId: DEMO_CLIENT_ID,
-    certificate: { pfxBase64: certificate.pfxBase64, passphrase: certificate.passphrase, certificatePem: certificate.certificatePem },
+    certificate: {
+      pfxBase64: certificate.pfxBase64,
+      passphrase: certificate.passphrase,
+      certificatePem: certificate.certificatePem,
+    },
     firstStart: !existsSync(paths.flowsFile),
-    demoFlow: demoFlowWithCredentials({ clientId: DEMO_CLIENT_ID, credentials: { pfx: certificate.pfxBase64, passphrase: certificate.passphrase } }),
+    demoFlow: demoFlowWithCredentials({
+      clientId: DEMO_CLIENT_ID,
+      credentials: { pfx: certificate.pfxBase64, passphrase: certificate.passphrase },
+    }),
   };
 }

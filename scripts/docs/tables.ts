@@ -116,7 +116,10 @@ function inline(text: string, format: Format): string {
     .join("");
 }
 
-function forNode<T extends { nodes: readonly DocumentedNode[] }>(table: Record<string, T>, node?: DocumentedNode): [string, T][] {
+function forNode<T extends { nodes: readonly DocumentedNode[] }>(
+  table: Record<string, T>,
+  node?: DocumentedNode,
+): [string, T][] {
   return Object.entries(table).filter(([, doc]) => node === undefined || doc.nodes.includes(node));
 }
 
@@ -127,7 +130,8 @@ function nodeStatusText(sources: DocSources, lang: Lang, status: string, doc: St
   if (!node || key === undefined) return undefined;
   const texts = sources.locale(lang, `fla-${node}`).status as Record<string, string> | undefined;
   const text = texts?.[`${key}_plural`] ?? texts?.[key];
-  if (text === undefined) throw new Error(`fla-${node}.status.${key} (the node status of ${status}) is missing from the ${lang} catalogue`);
+  if (text === undefined)
+    throw new Error(`fla-${node}.status.${key} (the node status of ${status}) is missing from the ${lang} catalogue`);
   return text.replace(/__\w+__/g, "N");
 }
 
@@ -147,12 +151,19 @@ function statusesBlock(sources: DocSources, target: Target): string[] {
       const shown = nodeStatusText(sources, lang, status, doc);
       return `| \`${status}\` | ${doc.nodes.join(", ")} | ${output} | ${shown ? escapeMarkdown(shown) : ""} | ${inline(doc.text[lang], "md")} |`;
     });
-    return ["| `msg.fla.status` | nodes | output | node status | meaning |", "| --- | --- | --- | --- | --- |", ...rows];
+    return [
+      "| `msg.fla.status` | nodes | output | node status | meaning |",
+      "| --- | --- | --- | --- | --- |",
+      ...rows,
+    ];
   }
   const items = forNode(sources.statuses, node).map(([status, doc]) => {
     const words = WORDS[lang];
     const shown = node !== "export" ? nodeStatusText(sources, lang, status, doc) : undefined;
-    const where = doc.output === "catch" ? words.toCatch : `${words.output} <i>${escapeHtml(outputLabel(sources, lang, node as DocumentedNode, doc.output))}</i>`;
+    const where =
+      doc.output === "catch"
+        ? words.toCatch
+        : `${words.output} <i>${escapeHtml(outputLabel(sources, lang, node as DocumentedNode, doc.output))}</i>`;
     const status_ = shown ? `, ${words.status} <i>${escapeHtml(shown)}</i>` : "";
     return `    <li><code>${status}</code>${words.colon}${inline(doc.text[lang], "html")} ${where}${status_}.</li>`;
   });
@@ -166,13 +177,26 @@ function anomalyCodesBlock(sources: DocSources, target: Target): string[] {
     const rows = Object.entries(catalogue.codes).map(([code, text]) => {
       const translated = lang === "en" ? text.hint : sources.hints[code]?.[lang];
       const hint = text.hint && translated ? ` ${translated}` : "";
-      return format === "md" ? `| \`${code}\` | ${inline(text[lang] + hint, "md")} |` : `    <li><code>${code}</code>${WORDS[lang].colon}${inline(text[lang] + hint, "html")}</li>`;
+      return format === "md"
+        ? `| \`${code}\` | ${inline(text[lang] + hint, "md")} |`
+        : `    <li><code>${code}</code>${WORDS[lang].colon}${inline(text[lang] + hint, "html")}</li>`;
     });
     if (format === "md") {
       if (lines.length > 0) lines.push("");
-      lines.push(`\`${catalogue.prefix}*\`: ${inline(catalogue.title[lang], "md")}`, "", "| code | what is wrong |", "| --- | --- |", ...rows);
+      lines.push(
+        `\`${catalogue.prefix}*\`: ${inline(catalogue.title[lang], "md")}`,
+        "",
+        "| code | what is wrong |",
+        "| --- | --- |",
+        ...rows,
+      );
     } else {
-      lines.push(`<p><code>${catalogue.prefix}*</code>${WORDS[lang].colon}${inline(catalogue.title[lang], "html")}</p>`, "<ul>", ...rows, "</ul>");
+      lines.push(
+        `<p><code>${catalogue.prefix}*</code>${WORDS[lang].colon}${inline(catalogue.title[lang], "html")}</p>`,
+        "<ul>",
+        ...rows,
+        "</ul>",
+      );
     }
   }
   return lines;
@@ -180,19 +204,31 @@ function anomalyCodesBlock(sources: DocSources, target: Target): string[] {
 
 function errorCodesBlock(sources: DocSources, target: Target): string[] {
   const rows = forNode(sources.errorCodes, target.node).map(([code, doc]) =>
-    target.format === "md" ? `| \`${code}\` | ${inline(doc.text[target.lang], "md")} |` : `    <li><code>${code}</code>${WORDS[target.lang].colon}${inline(doc.text[target.lang], "html")}</li>`,
+    target.format === "md"
+      ? `| \`${code}\` | ${inline(doc.text[target.lang], "md")} |`
+      : `    <li><code>${code}</code>${WORDS[target.lang].colon}${inline(doc.text[target.lang], "html")}</li>`,
   );
-  return target.format === "md" ? ["| code | meaning and what to do |", "| --- | --- |", ...rows] : ["<ul>", ...rows, "</ul>"];
+  return target.format === "md"
+    ? ["| code | meaning and what to do |", "| --- | --- |", ...rows]
+    : ["<ul>", ...rows, "</ul>"];
 }
 
 /** The environment presets of the config node (README only). */
 function environmentsBlock(sources: DocSources, target: Target): string[] {
   if (target.format !== "md") throw new Error(`${target.path}: the environments table is written for the README only`);
   const rows = Object.entries(sources.environments).map(([name, preset]) => {
-    const token = preset.audience === preset.tokenUrl ? `\`${preset.tokenUrl}\`` : `\`${preset.tokenUrl}\` (audience \`${preset.audience}\`)`;
+    const token =
+      preset.audience === preset.tokenUrl
+        ? `\`${preset.tokenUrl}\``
+        : `\`${preset.tokenUrl}\` (audience \`${preset.audience}\`)`;
     return `| ${name} | ${token} | \`${preset.apiUrl}\` | ${escapeMarkdown(sources.environmentNotes[name] ?? "")} |`;
   });
-  return ["| environment | token URL and audience | API URL | certain? |", "| --- | --- | --- | --- |", ...rows, "| custom | yours | yours | |"];
+  return [
+    "| environment | token URL and audience | API URL | certain? |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "| custom | yours | yours | |",
+  ];
 }
 
 const BLOCKS: Record<BlockName, (sources: DocSources, target: Target) => string[]> = {
@@ -208,14 +244,18 @@ const MARKED = /^([ \t]*)<!-- generated: ([a-z-]+) \(npm run docs\) -->\n[\s\S]*
 export function regenerate(text: string, target: Target, sources: DocSources = REAL_SOURCES): string {
   const seen: string[] = [];
   const result = text.replace(MARKED, (_whole, indent: string, name: string) => {
-    if (!(target.blocks as readonly string[]).includes(name)) throw new Error(`${target.path}: unknown generated block "${name}"`);
+    if (!(target.blocks as readonly string[]).includes(name))
+      throw new Error(`${target.path}: unknown generated block "${name}"`);
     if (seen.includes(name)) throw new Error(`${target.path}: generated block "${name}" appears twice`);
     seen.push(name);
     const body = BLOCKS[name as BlockName](sources, target).map((line) => (line ? indent + line : line));
-    return [`${indent}<!-- generated: ${name} (npm run docs) -->`, ...body, `${indent}<!-- end generated -->`].join("\n");
+    return [`${indent}<!-- generated: ${name} (npm run docs) -->`, ...body, `${indent}<!-- end generated -->`].join(
+      "\n",
+    );
   });
   const missing = target.blocks.filter((name) => !seen.includes(name));
-  if (missing.length > 0) throw new Error(`${target.path}: no markers for the generated block(s) ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new Error(`${target.path}: no markers for the generated block(s) ${missing.join(", ")}`);
   return result;
 }
 

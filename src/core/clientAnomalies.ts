@@ -186,7 +186,11 @@ const SAID: LocalizedText = { en: "The FLA API said:", fr: "L'API FLA a indiqué
  * One client anomaly, in the three languages. The platform's own words (`said`) follow the sentence as received: they
  * are the most precise thing the flow can show, and the platform did not translate them.
  */
-export function clientAnomaly(code: ClientAnomalyCode, params: ClientAnomalyParams = {}, options: { severity?: Severity; field?: string } = {}): Anomaly {
+export function clientAnomaly(
+  code: ClientAnomalyCode,
+  params: ClientAnomalyParams = {},
+  options: { severity?: Severity; field?: string } = {},
+): Anomaly {
   const entry: ClientAnomalyEntry = CLIENT_ANOMALY_CODES[code];
   const text = (lang: Lang): string => entry.text(params, lang) + (params.said ? ` ${SAID[lang]} ${params.said}` : "");
   const description: LocalizedText = { en: text("en"), fr: text("fr"), nl: text("nl") };

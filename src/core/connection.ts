@@ -83,7 +83,13 @@ export function outboxConfig(config: ConnectionConfig): OutboxConfig {
 export function certificateInput(config: ConnectionConfig, credentials: ConnectionCredentials): CertificateInput {
   const alias = config.alias?.trim() || undefined;
   if (config.certificateFormat === "pem") {
-    return { format: "pem", certificate: credentials.certificate, privateKey: credentials.privateKey, passphrase: credentials.passphrase, alias };
+    return {
+      format: "pem",
+      certificate: credentials.certificate,
+      privateKey: credentials.privateKey,
+      passphrase: credentials.passphrase,
+      alias,
+    };
   }
   return { format: "pfx", pfx: credentials.pfx, passphrase: credentials.passphrase, alias };
 }
@@ -110,7 +116,10 @@ export class FlaConnection implements TokenProvider {
   private constructor(config: ConnectionConfig, credentials: ConnectionCredentials, now: Date) {
     this.outbox = outboxConfig(config);
     // Probes at growing intervals, at most the longest backoff of a declaration (and at most 5 min).
-    this.breaker = new CircuitBreaker({ threshold: this.outbox.circuitThreshold, maxProbeMs: Math.max(1000, Math.min(this.outbox.maxBackoffMs, 5 * 60_000)) });
+    this.breaker = new CircuitBreaker({
+      threshold: this.outbox.circuitThreshold,
+      maxProbeMs: Math.max(1000, Math.min(this.outbox.maxBackoffMs, 5 * 60_000)),
+    });
     this.limiter = new RequestLimiter({
       maxConcurrent: positiveInteger(config.maxConcurrent, DEFAULT_MAX_CONCURRENT),
       maxQueue: positiveInteger(config.maxQueue, DEFAULT_MAX_QUEUE),
@@ -136,7 +145,10 @@ export class FlaConnection implements TokenProvider {
         http: this.http,
       });
     } catch (err) {
-      this.problem = err instanceof FlaError ? err : new FlaError("FLA_CONFIG", `The configuration cannot be used: ${(err as Error).message}`);
+      this.problem =
+        err instanceof FlaError
+          ? err
+          : new FlaError("FLA_CONFIG", `The configuration cannot be used: ${(err as Error).message}`);
     }
   }
 
@@ -155,12 +167,14 @@ export class FlaConnection implements TokenProvider {
 
   /** The API client, or the deploy-time problem as a rejection a flow can catch. */
   requireClient(): FlaApiClient {
-    if (this.problem || !this.client) throw this.problem ?? new FlaError("FLA_CONFIG", "The FLA configuration is not ready.");
+    if (this.problem || !this.client)
+      throw this.problem ?? new FlaError("FLA_CONFIG", "The FLA configuration is not ready.");
     return this.client;
   }
 
   getAccessToken(): Promise<string> {
-    if (this.problem || !this.tokens) return Promise.reject(this.problem ?? new FlaError("FLA_CONFIG", "The FLA configuration is not ready."));
+    if (this.problem || !this.tokens)
+      return Promise.reject(this.problem ?? new FlaError("FLA_CONFIG", "The FLA configuration is not ready."));
     return this.tokens.getAccessToken();
   }
 

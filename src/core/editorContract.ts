@@ -20,13 +20,31 @@ import {
   DEFAULT_OUTBOX_QUEUE,
 } from "./connection";
 import { QUERY_PARAMETER_NAMES } from "./messages/queryParams";
-import type { ConfigEditorContract, DeclareEditorContract, EnterpriseNumberRule, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
+import type {
+  ConfigEditorContract,
+  DeclareEditorContract,
+  EnterpriseNumberRule,
+  ExportEditorContract,
+  QueryEditorContract,
+} from "./editorContractTypes";
 import { DEFAULT_POLL_TIMEOUT_SECONDS } from "./declare/poll";
 import { COLLECTIONS, DEFAULT_EXPORT_FOLDER, FIRST_FLA_YEAR, YEAR_PATTERN, YEARS_AFTER_CURRENT } from "./export/types";
-import { DEFAULT_ENVIRONMENT, DEFAULT_ROLE, DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_PRESETS, PLAIN_HTTP_HOSTS, SCOPES } from "./settings";
+import {
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_ROLE,
+  DEFAULT_TIMEOUT_SECONDS,
+  ENVIRONMENT_PRESETS,
+  PLAIN_HTTP_HOSTS,
+  SCOPES,
+} from "./settings";
 import type { DeclareOperation, QueryOperation } from "./validation/types";
 
-export type { ConfigEditorContract, DeclareEditorContract, ExportEditorContract, QueryEditorContract } from "./editorContractTypes";
+export type {
+  ConfigEditorContract,
+  DeclareEditorContract,
+  ExportEditorContract,
+  QueryEditorContract,
+} from "./editorContractTypes";
 
 /** The exportable node settings; Node-RED requires their names to start with the camel-cased node type. */
 export const CONFIG_CONTRACT_SETTING = "flaConfigContract";
@@ -69,24 +87,37 @@ export function configEditorContract(): ConfigEditorContract {
 }
 
 /** The catalogue's operations as the declare and query nodes offer them: the one place the editor reads the catalogue. */
-function operationsForEditor(): { declarations: DeclareEditorContract["operations"]; queries: QueryEditorContract["queries"] } {
+function operationsForEditor(): {
+  declarations: DeclareEditorContract["operations"];
+  queries: QueryEditorContract["queries"];
+} {
   const declarations: DeclareEditorContract["operations"] = {};
   const queries: QueryEditorContract["queries"] = {};
   for (const operation of catalogueForEditor()) {
     if (operation.kind === "declare") declarations[operation.name] = { hasBody: operation.hasBody };
-    else queries[operation.name] = { params: [...operation.pathParams, ...operation.queryParams.map((param) => param.name)], paged: operation.paged };
+    else
+      queries[operation.name] = {
+        params: [...operation.pathParams, ...operation.queryParams.map((param) => param.name)],
+        paged: operation.paged,
+      };
   }
   return { declarations, queries };
 }
 
 function maxPageSize(): number {
-  const sizes = catalogueForEditor().flatMap((operation) => (operation.maxPageSize === undefined ? [] : [operation.maxPageSize]));
+  const sizes = catalogueForEditor().flatMap((operation) =>
+    operation.maxPageSize === undefined ? [] : [operation.maxPageSize],
+  );
   if (sizes.length === 0) throw new Error("The catalogue has no paged collection.");
   return Math.min(...sizes);
 }
 
 export function declareEditorContract(): DeclareEditorContract {
-  return { operations: operationsForEditor().declarations, defaultOperation: DEFAULT_DECLARATION, defaultPollTimeout: DEFAULT_POLL_TIMEOUT_SECONDS };
+  return {
+    operations: operationsForEditor().declarations,
+    defaultOperation: DEFAULT_DECLARATION,
+    defaultPollTimeout: DEFAULT_POLL_TIMEOUT_SECONDS,
+  };
 }
 
 export function exportEditorContract(): ExportEditorContract {
@@ -101,5 +132,10 @@ export function exportEditorContract(): ExportEditorContract {
 export function queryEditorContract(): QueryEditorContract {
   const { queries } = operationsForEditor();
   const used = new Set(Object.values(queries).flatMap((query) => query.params));
-  return { queries, params: QUERY_PARAMETER_NAMES.filter((name) => used.has(name)), maxPageSize: maxPageSize(), defaultQuery: DEFAULT_QUERY };
+  return {
+    queries,
+    params: QUERY_PARAMETER_NAMES.filter((name) => used.has(name)),
+    maxPageSize: maxPageSize(),
+    defaultQuery: DEFAULT_QUERY,
+  };
 }

@@ -118,7 +118,14 @@ export type CertificateAnswer = { ok: true; certificate: EditorCertificateSummar
 
 /** POST /fla-config/test-connection. */
 export type TestConnectionAnswer =
-  | { ok: true; scope?: string; expiresIn: number; tokenType: string; certificate: EditorCertificateSummary; warnings: string[] }
+  | {
+      ok: true;
+      scope?: string;
+      expiresIn: number;
+      tokenType: string;
+      certificate: EditorCertificateSummary;
+      warnings: string[];
+    }
   | AdminFailure;
 
 /** POST /fla-config/certificate-file: what a chosen PEM-mode file holds; of a key, only where it is and its PEM label. */

@@ -119,7 +119,13 @@ export class FlaError extends Error {
    * attempts, with this error as its cause.
    */
   static within(error: FlaError, message: string, attempts = error.attempts): FlaError {
-    return new FlaError(error.code, message, { httpStatus: error.httpStatus, reason: error.reason, retryable: error.retryable, attempts, cause: error });
+    return new FlaError(error.code, message, {
+      httpStatus: error.httpStatus,
+      reason: error.reason,
+      retryable: error.retryable,
+      attempts,
+      cause: error,
+    });
   }
 
   /** What a flow sees in `msg.error` (Node-RED adds `source`). */

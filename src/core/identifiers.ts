@@ -4,7 +4,10 @@
 export function digitsOnly(value: unknown): string | undefined {
   if (typeof value === "number" && Number.isInteger(value) && value >= 0) return String(value);
   if (typeof value !== "string") return undefined;
-  const stripped = value.trim().replace(/^BE/i, "").replace(/[\s.\-/]/g, "");
+  const stripped = value
+    .trim()
+    .replace(/^BE/i, "")
+    .replace(/[\s.\-/]/g, "");
   return /^\d+$/.test(stripped) ? stripped : undefined;
 }
 

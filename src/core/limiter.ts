@@ -111,7 +111,9 @@ export class RequestLimiter {
   }
 
   private start<T>(task: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.launch({ task, resolve: resolve as (value: unknown) => void, reject }));
+    return new Promise<T>((resolve, reject) =>
+      this.launch({ task, resolve: resolve as (value: unknown) => void, reject }),
+    );
   }
 
   /** Runs one task in a slot; its settlement frees the slot before the caller hears of it. */
@@ -198,15 +200,22 @@ export class RequestLimiter {
 }
 
 function closedError(): FlaError {
-  return new FlaError("FLA_ABORTED", "The message was not sent: the FLA config node was closed (redeploy or shutdown) while it waited in the queue.");
+  return new FlaError(
+    "FLA_ABORTED",
+    "The message was not sent: the FLA config node was closed (redeploy or shutdown) while it waited in the queue.",
+  );
 }
 
 function abandonedError(): FlaError {
-  return new FlaError("FLA_ABORTED", "The message was not sent: its node was closed (redeploy or shutdown) while it waited in the queue.");
+  return new FlaError(
+    "FLA_ABORTED",
+    "The message was not sent: its node was closed (redeploy or shutdown) while it waited in the queue.",
+  );
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new FlaError("FLA_CONFIG", `${name} must be a whole number of at least 1 (got ${String(value)}).`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new FlaError("FLA_CONFIG", `${name} must be a whole number of at least 1 (got ${String(value)}).`);
   return value;
 }

@@ -36,7 +36,8 @@ export function flaMeta<T extends object = object>(fields: MetaFields, extra?: T
     attempts: fields.attempts ?? 0,
     durationMs: fields.durationMs ?? (fields.startedAt === undefined ? 0 : Date.now() - fields.startedAt),
   };
-  for (const key of OPTIONAL) if (fields[key] !== undefined) (fla as unknown as Record<string, unknown>)[key] = fields[key];
+  for (const key of OPTIONAL)
+    if (fields[key] !== undefined) (fla as unknown as Record<string, unknown>)[key] = fields[key];
   return Object.assign(fla, extra ?? ({} as T));
 }
 
@@ -74,9 +75,19 @@ export function asFlaError(err: unknown, what: string, code: FlaErrorCode = "FLA
  * The error output: a technical failure (status ERROR), never a refusal of the platform. Its attempts and HTTP status
  * are the error's own unless `fields` knows better (a query of several pages counts the requests of all of them).
  */
-export function errorOutcome(operation: string, err: unknown, fields: Omit<Partial<MetaFields>, "operation" | "status"> = {}): Outcome & { output: "error" } {
+export function errorOutcome(
+  operation: string,
+  err: unknown,
+  fields: Omit<Partial<MetaFields>, "operation" | "status"> = {},
+): Outcome & { output: "error" } {
   const error = asFlaError(err, `Unexpected failure of ${operation}`);
-  const fla = flaMeta({ httpStatus: error.httpStatus, attempts: error.attempts, ...fields, operation, status: "ERROR" });
+  const fla = flaMeta({
+    httpStatus: error.httpStatus,
+    attempts: error.attempts,
+    ...fields,
+    operation,
+    status: "ERROR",
+  });
   // msg.error and msg.fla tell the same count (a run of several requests knows more than its last error).
   error.attempts = fla.attempts;
   return { output: "error", error, fla };

@@ -95,9 +95,14 @@ function checkUrl(name: string, value: string): string {
   } catch {
     throw new FlaError("FLA_CONFIG", `The ${name} "${value}" is not a valid URL.`);
   }
-  const loopback = (PLAIN_HTTP_HOSTS.names as readonly string[]).includes(url.hostname) || url.hostname.startsWith(PLAIN_HTTP_HOSTS.prefix);
+  const loopback =
+    (PLAIN_HTTP_HOSTS.names as readonly string[]).includes(url.hostname) ||
+    url.hostname.startsWith(PLAIN_HTTP_HOSTS.prefix);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new FlaError("FLA_CONFIG", `The ${name} must use https:// (plain http is only allowed on 127.0.0.1 for the local simulator).`);
+    throw new FlaError(
+      "FLA_CONFIG",
+      `The ${name} must use https:// (plain http is only allowed on 127.0.0.1 for the local simulator).`,
+    );
   }
   return value.replace(/\/+$/, "");
 }
@@ -108,7 +113,10 @@ function checkNetwork(network: NetworkSettings | undefined): NetworkSettings {
   if (!proxy) return { ca: network?.ca };
   const raw = (proxy.url ?? "").trim();
   if (!raw) {
-    throw new FlaError("FLA_CONFIG", "The http proxy chosen on the FLA config node is not deployed or has no URL: deploy it with a URL such as http://proxy.example:8080, or choose none.");
+    throw new FlaError(
+      "FLA_CONFIG",
+      "The http proxy chosen on the FLA config node is not deployed or has no URL: deploy it with a URL such as http://proxy.example:8080, or choose none.",
+    );
   }
   let url: URL | undefined;
   try {
@@ -117,9 +125,15 @@ function checkNetwork(network: NetworkSettings | undefined): NetworkSettings {
     url = undefined;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname) {
-    throw new FlaError("FLA_CONFIG", "The URL of the http proxy chosen on the FLA config node is not valid: write it as http://host:port.");
+    throw new FlaError(
+      "FLA_CONFIG",
+      "The URL of the http proxy chosen on the FLA config node is not valid: write it as http://host:port.",
+    );
   }
-  return { ca: network?.ca, proxy: { ...proxy, url: raw, noProxy: (proxy.noProxy ?? []).map((entry) => String(entry).trim()).filter(Boolean) } };
+  return {
+    ca: network?.ca,
+    proxy: { ...proxy, url: raw, noProxy: (proxy.noProxy ?? []).map((entry) => String(entry).trim()).filter(Boolean) },
+  };
 }
 
 /** What a config node uses when its environment or role is missing. */
@@ -135,10 +149,15 @@ export function resolveSettings(raw: RawConnectionSettings): ConnectionSettings 
   const audience = (raw.audience ?? "").trim() || tokenUrl;
   const apiUrl = (raw.apiUrl ?? "").trim() || preset?.apiUrl || "";
   const clientId = (raw.clientId ?? "").trim();
-  if (!tokenUrl) throw new FlaError("FLA_CONFIG", "The token URL is empty: choose an environment or enter the OAuth v5 token URL.");
-  if (!apiUrl) throw new FlaError("FLA_CONFIG", "The API URL is empty: choose an environment or enter the FLA API base URL.");
+  if (!tokenUrl)
+    throw new FlaError("FLA_CONFIG", "The token URL is empty: choose an environment or enter the OAuth v5 token URL.");
+  if (!apiUrl)
+    throw new FlaError("FLA_CONFIG", "The API URL is empty: choose an environment or enter the FLA API base URL.");
   if (!clientId) {
-    throw new FlaError("FLA_CONFIG", "The client id is empty: copy it from Chaman, next to the REST webservice account (e.g. self_service_expeditor_10).");
+    throw new FlaError(
+      "FLA_CONFIG",
+      "The client id is empty: copy it from Chaman, next to the REST webservice account (e.g. self_service_expeditor_10).",
+    );
   }
   const timeoutSeconds = Number(raw.timeout);
   return {
@@ -150,7 +169,8 @@ export function resolveSettings(raw: RawConnectionSettings): ConnectionSettings 
     role,
     scope: (raw.scope ?? "").trim() || SCOPES[role],
     enterpriseNumber: (raw.enterpriseNumber ?? "").trim() || undefined,
-    timeoutMs: (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS) * 1000,
+    timeoutMs:
+      (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS) * 1000,
     network: checkNetwork(raw.network),
   };
 }

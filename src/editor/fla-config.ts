@@ -10,11 +10,22 @@
   /** What Node-RED puts in a password input whose stored value it keeps to itself. */
   const STORED = "__PWRD__";
   const URL_FIELDS = ["tokenUrl", "audience", "apiUrl"] as const;
-  const NUMBER_FIELDS = ["timeout", "maxConcurrent", "maxQueue", "maxAttempts", "maxBackoff", "circuitThreshold", "giveUpHours"] as const;
+  const NUMBER_FIELDS = [
+    "timeout",
+    "maxConcurrent",
+    "maxQueue",
+    "maxAttempts",
+    "maxBackoff",
+    "circuitThreshold",
+    "giveUpHours",
+  ] as const;
   const CUSTOM = "custom";
 
   const contract = RED.settings.flaConfigContract as ConfigEditorContract | undefined;
-  if (!contract) throw new Error("fla-config: the runtime sent no flaConfigContract setting; restart Node-RED after updating the package.");
+  if (!contract)
+    throw new Error(
+      "fla-config: the runtime sent no flaConfigContract setting; restart Node-RED after updating the package.",
+    );
   const DEFAULT_ENVIRONMENT = contract.defaultEnvironment;
   const DEFAULT_ROLE = contract.defaultRole;
 
@@ -56,7 +67,9 @@
     return function (value) {
       const v = String(value ?? "").trim();
       if (!v) {
-        return liveValue(this, "environment") === CUSTOM ? t("errors.urlRequired", { field: t(`label.${name}`) }) : true;
+        return liveValue(this, "environment") === CUSTOM
+          ? t("errors.urlRequired", { field: t(`label.${name}`) })
+          : true;
       }
       let url: URL;
       try {
@@ -64,7 +77,9 @@
       } catch {
         return t("errors.urlInvalid", { field: t(`label.${name}`) });
       }
-      const plainHttpHost = contract!.plainHttpHosts.names.includes(url.hostname) || url.hostname.startsWith(contract!.plainHttpHosts.prefix);
+      const plainHttpHost =
+        contract!.plainHttpHosts.names.includes(url.hostname) ||
+        url.hostname.startsWith(contract!.plainHttpHosts.prefix);
       if (url.protocol === "https:" || (url.protocol === "http:" && plainHttpHost)) return true;
       return t("errors.urlHttps", { field: t(`label.${name}`) });
     };
@@ -77,7 +92,8 @@
     if (digits.toUpperCase().startsWith(rule.prefix.toUpperCase())) digits = digits.slice(rule.prefix.length);
     digits = digits.replace(new RegExp(rule.ignored, "g"), "");
     if (/^\d+$/.test(digits) && digits.length === rule.length - 1) digits = `0${digits}`;
-    if (!/^\d+$/.test(digits) || digits.length !== rule.length || !rule.firstDigits.includes(digits.charAt(0))) return "format";
+    if (!/^\d+$/.test(digits) || digits.length !== rule.length || !rule.firstDigits.includes(digits.charAt(0)))
+      return "format";
     const { modulus, baseLength } = rule.checkDigits;
     const check = modulus - (parseInt(digits.slice(0, baseLength), 10) % modulus);
     return check === parseInt(digits.slice(baseLength), 10) ? null : "checksum";
@@ -99,7 +115,8 @@
   function bytesToBase64(bytes: Uint8Array): string {
     let binary = "";
     const chunk = 0x8000;
-    for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...Array.from(bytes.subarray(i, i + chunk)));
+    for (let i = 0; i < bytes.length; i += chunk)
+      binary += String.fromCharCode(...Array.from(bytes.subarray(i, i + chunk)));
     return btoa(binary);
   }
 
@@ -109,7 +126,9 @@
 
   /** Wraps bytes in a PEM armour under the label the runtime named. */
   function toPem(label: string, bytes: Uint8Array): string {
-    const body = bytesToBase64(bytes).replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+    const body = bytesToBase64(bytes)
+      .replace(/(.{64})/g, "$1\n")
+      .replace(/\n$/, "");
     return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
   }
 
@@ -152,7 +171,12 @@
   }
 
   /** Fills `container` with the certificate summary the runtime sent. */
-  function renderSummary(container: JQuery, summary: EditorCertificateSummary, warnings: string[], title: string): void {
+  function renderSummary(
+    container: JQuery,
+    summary: EditorCertificateSummary,
+    warnings: string[],
+    title: string,
+  ): void {
     const days = summary.daysRemaining;
     const notYetValid = new Date(summary.notBefore).getTime() > Date.now();
     const soon = days >= 0 && days < contract!.expiryWarningDays;
@@ -170,7 +194,10 @@
     row(t("summary.issuer"), summary.issuer);
     row(t("summary.serial"), `${summary.serialHex} (${summary.serialDecimal})`, true);
     row(t("summary.validFrom"), formatDate(summary.notBefore));
-    row(t("summary.validTo"), `${formatDate(summary.notAfter)} — ${days < 0 ? t("summary.expired") : t("summary.daysRemaining", { days })}`);
+    row(
+      t("summary.validTo"),
+      `${formatDate(summary.notAfter)} — ${days < 0 ? t("summary.expired") : t("summary.daysRemaining", { days })}`,
+    );
     row(t("summary.alias"), summary.alias);
     row(t("summary.key"), `${summary.keyType} ${summary.keyBits} bits`);
     row("SHA-1", summary.sha1Thumbprint, true);
@@ -198,7 +225,14 @@
 
   /** JSON only: the runtime refuses any other body (415), so a cross-site form cannot post to its endpoints. */
   function postJson(url: string, body: unknown, timeoutMs?: number): JQuery.jqXHR {
-    return $.ajax({ url, method: "POST", contentType: "application/json", data: JSON.stringify(body), dataType: "json", ...(timeoutMs ? { timeout: timeoutMs } : {}) });
+    return $.ajax({
+      url,
+      method: "POST",
+      contentType: "application/json",
+      data: JSON.stringify(body),
+      dataType: "json",
+      ...(timeoutMs ? { timeout: timeoutMs } : {}),
+    });
   }
 
   const presets = contract.environments;
@@ -258,12 +292,24 @@
     },
   };
   // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
-  window.flaConfigEditor = { registerType: (type, look) => RED.nodes.registerType<FlaConfigEditorNode>(type, { ...look, ...behaviour }) };
+  window.flaConfigEditor = {
+    registerType: (type, look) => RED.nodes.registerType<FlaConfigEditorNode>(type, { ...look, ...behaviour }),
+  };
 
   /** Options of a select built from the runtime's list, then the node's value selected again (Node-RED set it before). */
-  function fillSelect(id: string, values: string[], labelPrefix: string, selected: string | undefined, fallback: string): void {
+  function fillSelect(
+    id: string,
+    values: string[],
+    labelPrefix: string,
+    selected: string | undefined,
+    fallback: string,
+  ): void {
     const select = $(id).empty();
-    for (const value of values) $("<option></option>").val(value).text(t(`${labelPrefix}.${value}`)).appendTo(select);
+    for (const value of values)
+      $("<option></option>")
+        .val(value)
+        .text(t(`${labelPrefix}.${value}`))
+        .appendTo(select);
     select.val(selected && values.includes(selected) ? selected : fallback);
   }
 
@@ -275,7 +321,13 @@
     const resultBox = $("#fla-config-test-result");
 
     // Flows written by hand or by older versions may lack these: show what the runtime will use.
-    fillSelect("#node-config-input-environment", [...Object.keys(presets), CUSTOM], "environment", node.environment, DEFAULT_ENVIRONMENT);
+    fillSelect(
+      "#node-config-input-environment",
+      [...Object.keys(presets), CUSTOM],
+      "environment",
+      node.environment,
+      DEFAULT_ENVIRONMENT,
+    );
     fillSelect("#node-config-input-role", Object.keys(contract!.scopes), "role", node.role, DEFAULT_ROLE);
     if (!$("#node-config-input-certificateFormat").val()) $("#node-config-input-certificateFormat").val("pfx");
     for (const name of NUMBER_FIELDS) {
@@ -302,7 +354,9 @@
       const note = $("#fla-config-env-note").empty();
       const preset = presets[env];
       if (preset && !preset.certain) {
-        note.append($('<i class="fa fa-exclamation-triangle"></i>')).append(document.createTextNode(` ${t("tip.unconfirmed")}`));
+        note
+          .append($('<i class="fa fa-exclamation-triangle"></i>'))
+          .append(document.createTextNode(` ${t("tip.unconfirmed")}`));
       } else {
         note.text(t(`tip.${env}`));
       }
@@ -339,7 +393,10 @@
       const role = text("#node-config-input-role") === "provider" ? "provider" : DEFAULT_ROLE;
       $("#node-config-input-scope").attr("placeholder", contract!.scopes[role]);
       $("#fla-config-role-note").text(t(`tip.role.${role}`));
-      $("#node-config-input-enterpriseNumber").attr("placeholder", role === "provider" ? t("placeholder.enterpriseNumberProvider") : "0203.430.576");
+      $("#node-config-input-enterpriseNumber").attr(
+        "placeholder",
+        role === "provider" ? t("placeholder.enterpriseNumberProvider") : "0203.430.576",
+      );
     }
     $("#node-config-input-role").on("change", updateRole);
     updateRole();
@@ -351,13 +408,18 @@
       $(".fla-config-pfx-row").toggle(!pem);
       $(".fla-config-pem-row").toggle(pem);
       $("#fla-config-passphrase-label").text(t(pem ? "label.passphrasePem" : "label.passphrasePfx"));
-      $("#node-config-input-passphrase").attr("placeholder", t(pem ? "placeholder.passphrasePem" : "placeholder.passphrasePfx"));
+      $("#node-config-input-passphrase").attr(
+        "placeholder",
+        t(pem ? "placeholder.passphrasePem" : "placeholder.passphrasePfx"),
+      );
     }
     $("#node-config-input-certificateFormat").on("change", updateFormat);
     updateFormat();
 
     function setState(id: string, level: StateLevel, message: string): void {
-      const icon = { ok: "fa-check-circle", err: "fa-times-circle", new: "fa-arrow-circle-up", none: "fa-circle-o" }[level];
+      const icon = { ok: "fa-check-circle", err: "fa-times-circle", new: "fa-arrow-circle-up", none: "fa-circle-o" }[
+        level
+      ];
       const color = { ok: "#5cb85c", err: "#d9534f", new: "#337ab7", none: "#999" }[level];
       $(id)
         .empty()
@@ -420,7 +482,11 @@
     }
 
     /** Asks the runtime what a chosen PEM-mode file holds; `stateId` shows why it could not say. */
-    function readChosenFile(input: HTMLInputElement, stateId: string, use: (answer: CertificateFileAnswer & { ok: true }, file: File, bytes: Uint8Array) => void): void {
+    function readChosenFile(
+      input: HTMLInputElement,
+      stateId: string,
+      use: (answer: CertificateFileAnswer & { ok: true }, file: File, bytes: Uint8Array) => void,
+    ): void {
       readFile(input, (err, file, bytes) => {
         if (err || !bytes) return setState(stateId, "err", t("file.readError", { file: file.name }));
         postJson("fla-config/certificate-file", { base64: bytesToBase64(bytes) })
@@ -434,9 +500,14 @@
 
     $("#fla-config-cert-file").on("change", function () {
       readChosenFile(this as HTMLInputElement, "#fla-config-cert-state", (answer, file, bytes) => {
-        if (!answer.certificatePem) return setState("#fla-config-cert-state", "err", t("file.notCertificate", { file: file.name }));
+        if (!answer.certificatePem)
+          return setState("#fla-config-cert-state", "err", t("file.notCertificate", { file: file.name }));
         $("#node-config-input-certificate").val(answer.certificatePem).trigger("change");
-        setState("#fla-config-cert-state", "new", t(answer.certificateFromDer ? "file.derConverted" : "file.loaded", { file: file.name }));
+        setState(
+          "#fla-config-cert-state",
+          "new",
+          t(answer.certificateFromDer ? "file.derConverted" : "file.loaded", { file: file.name }),
+        );
         const key = answer.privateKey && keyPem(answer.privateKey, bytes);
         if (key) storeKeyPem(key, t("file.keyAlsoLoaded", { file: file.name }));
         summaryBox.empty();
@@ -450,8 +521,12 @@
     $("#fla-config-key-file").on("change", function () {
       readChosenFile(this as HTMLInputElement, "#fla-config-key-state", (answer, file, bytes) => {
         const key = answer.privateKey && keyPem(answer.privateKey, bytes);
-        if (!answer.privateKey || !key) return setState("#fla-config-key-state", "err", t("file.notKey", { file: file.name }));
-        storeKeyPem(key, t(answer.privateKey.encoding === "der" ? "file.derConverted" : "file.loaded", { file: file.name }));
+        if (!answer.privateKey || !key)
+          return setState("#fla-config-key-state", "err", t("file.notKey", { file: file.name }));
+        storeKeyPem(
+          key,
+          t(answer.privateKey.encoding === "der" ? "file.derConverted" : "file.loaded", { file: file.name }),
+        );
         if (answer.certificatePem && !text("#node-config-input-certificate")) {
           $("#node-config-input-certificate").val(answer.certificatePem).trigger("change");
           setState("#fla-config-cert-state", "new", t("file.certificateAlsoLoaded", { file: file.name }));
@@ -469,7 +544,8 @@
       changed.passphrase = true;
     });
     $("#node-config-input-passphrase").on("change", () => {
-      if (changed.pfx || changed.privateKey || text("#node-config-input-certificate") !== originalCertificate) showChosenSummary();
+      if (changed.pfx || changed.privateKey || text("#node-config-input-certificate") !== originalCertificate)
+        showChosenSummary();
     });
 
     // Node-RED has filled the credential inputs (__PWRD__ for a stored secret) before oneditprepare.
@@ -497,9 +573,16 @@
 
     // ---- certificate just chosen: read by the runtime (as at deploy), nothing stored ----
     function showChosenSummary(): void {
-      const ready = isPem() ? !!text("#node-config-input-certificate") && !!text("#node-config-input-privateKey") : !!text("#node-config-input-pfx");
+      const ready = isPem()
+        ? !!text("#node-config-input-certificate") && !!text("#node-config-input-privateKey")
+        : !!text("#node-config-input-pfx");
       if (!ready) return;
-      const request = { id: node.id, certificateFormat: text("#node-config-input-certificateFormat"), alias: text("#node-config-input-alias").trim(), credentials: credentialsToSend() };
+      const request = {
+        id: node.id,
+        certificateFormat: text("#node-config-input-certificateFormat"),
+        alias: text("#node-config-input-alias").trim(),
+        credentials: credentialsToSend(),
+      };
       postJson("fla-config/certificate-summary", request)
         .done((answer: CertificateAnswer) => {
           if (answer.ok) renderSummary(summaryBox, answer.certificate, answer.warnings, t("summary.chosenTitle"));
@@ -549,7 +632,9 @@
         return;
       }
       button.prop("disabled", true);
-      renderMessage(resultBox, "info", null, t("test.running", { url: body.tokenUrl })).prepend('<i class="fa fa-spinner fa-spin"></i> ');
+      renderMessage(resultBox, "info", null, t("test.running", { url: body.tokenUrl })).prepend(
+        '<i class="fa fa-spinner fa-spin"></i> ',
+      );
       // With the stored certificate the runtime signs only for the deployed URLs; a refusal (400) is shown by ajaxFailureText.
       postJson("fla-config/test-connection", body, (timeout + 15) * 1000)
         .done((answer: TestConnectionAnswer) => {
@@ -569,11 +654,17 @@
           } else {
             const hint = t(`hint.${answer.code}`);
             const errBox = renderMessage(resultBox, "err", `${t("test.failed")} (${answer.code})`, answer.message);
-            if (hint && hint.indexOf("hint.") === -1) $('<div style="margin-top: 4px;"></div>').text(hint).appendTo(errBox);
+            if (hint && hint.indexOf("hint.") === -1)
+              $('<div style="margin-top: 4px;"></div>').text(hint).appendTo(errBox);
           }
         })
         .fail((xhr: JQuery.jqXHR, status: string) => {
-          renderMessage(resultBox, "err", t("test.failed"), status === "timeout" ? t("errors.adminTimeout") : ajaxFailureText(xhr));
+          renderMessage(
+            resultBox,
+            "err",
+            t("test.failed"),
+            status === "timeout" ? t("errors.adminTimeout") : ajaxFailureText(xhr),
+          );
         })
         .always(() => {
           button.prop("disabled", false);
@@ -582,7 +673,11 @@
 
     // ---- Download certificate (.cer), the file to upload in Chaman ----
     $("#fla-config-download").on("click", () => {
-      $.ajax({ url: `fla-config/${encodeURIComponent(node.id)}/certificate.cer`, method: "GET", xhrFields: { responseType: "blob" } })
+      $.ajax({
+        url: `fla-config/${encodeURIComponent(node.id)}/certificate.cer`,
+        method: "GET",
+        xhrFields: { responseType: "blob" },
+      })
         .done((blob: Blob, _status: string, xhr: JQuery.jqXHR) => {
           const disposition = xhr.getResponseHeader("Content-Disposition") ?? "";
           const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
@@ -598,7 +693,12 @@
           renderMessage(resultBox, "ok", null, t("download.done", { file: fileName }));
         })
         .fail((xhr: JQuery.jqXHR) => {
-          renderMessage(resultBox, "warn", t("download.failed"), xhr.status === 404 ? t("download.notDeployed") : ajaxFailureText(xhr));
+          renderMessage(
+            resultBox,
+            "warn",
+            t("download.failed"),
+            xhr.status === 404 ? t("download.notDeployed") : ajaxFailureText(xhr),
+          );
         });
     });
   }

@@ -8,7 +8,10 @@
   const FROM_MSG = "msg";
 
   const contract = RED.settings.flaDeclareContract as DeclareEditorContract | undefined;
-  if (!contract) throw new Error("fla-declare: the runtime sent no flaDeclareContract setting; restart Node-RED after updating the package.");
+  if (!contract)
+    throw new Error(
+      "fla-declare: the runtime sent no flaDeclareContract setting; restart Node-RED after updating the package.",
+    );
   const operations = contract.operations;
   const DEFAULT_OPERATION = contract.defaultOperation;
   const DEFAULT_POLL_TIMEOUT = contract.defaultPollTimeout;
@@ -78,8 +81,16 @@
   function prepareDialog(node: FlaDeclareEditorNode): void {
     if (text("#node-input-pollTimeout").trim() === "") $("#node-input-pollTimeout").val(DEFAULT_POLL_TIMEOUT);
     const operationSelect = $("#node-input-operation").empty();
-    for (const operation of [...Object.keys(operations), FROM_MSG]) $("<option></option>").val(operation).text(t(`operation.${operation}`)).appendTo(operationSelect);
-    operationSelect.val(node.operation && (node.operation === FROM_MSG || operations[node.operation]) ? node.operation : DEFAULT_OPERATION);
+    for (const operation of [...Object.keys(operations), FROM_MSG])
+      $("<option></option>")
+        .val(operation)
+        .text(t(`operation.${operation}`))
+        .appendTo(operationSelect);
+    operationSelect.val(
+      node.operation && (node.operation === FROM_MSG || operations[node.operation])
+        ? node.operation
+        : DEFAULT_OPERATION,
+    );
     if (!$("#node-input-schemaType").val()) $("#node-input-schemaType").val("none");
 
     $("#node-input-waitForResult").on("change", function () {
@@ -91,7 +102,11 @@
     const schemaType = node.schemaType || "none";
     const schema = node.schema || "";
     $("#fla-declare-schema-file").val(schemaType === "file" ? schema : "");
-    const schemaEditor = RED.editor.createEditor({ id: "fla-declare-schema-editor", mode: "ace/mode/json", value: schemaType === "json" ? schema : "" });
+    const schemaEditor = RED.editor.createEditor({
+      id: "fla-declare-schema-editor",
+      mode: "ace/mode/json",
+      value: schemaType === "json" ? schema : "",
+    });
     node.schemaEditor = schemaEditor;
 
     function syncSchema(): void {
@@ -138,7 +153,8 @@
       waitForResult: { value: true },
       pollTimeout: {
         value: DEFAULT_POLL_TIMEOUT,
-        validate: (value, _opt) => positiveInteger(value) || t("errors.positiveInteger", { field: t("label.pollTimeout") }),
+        validate: (value, _opt) =>
+          positiveInteger(value) || t("errors.positiveInteger", { field: t("label.pollTimeout") }),
       },
       schemaType: { value: "none" },
       schema: {
@@ -169,5 +185,7 @@
     },
   };
   // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
-  window.flaDeclareEditor = { registerType: (type, look) => RED.nodes.registerType<FlaDeclareEditorNode>(type, { ...look, ...behaviour }) };
+  window.flaDeclareEditor = {
+    registerType: (type, look) => RED.nodes.registerType<FlaDeclareEditorNode>(type, { ...look, ...behaviour }),
+  };
 })();

@@ -10,7 +10,10 @@
   const NS = "node-red-contrib-careerpro-fla/fla-export";
 
   const contract = RED.settings.flaExportContract as ExportEditorContract | undefined;
-  if (!contract) throw new Error("fla-export: the runtime sent no flaExportContract setting; restart Node-RED after updating the package.");
+  if (!contract)
+    throw new Error(
+      "fla-export: the runtime sent no flaExportContract setting; restart Node-RED after updating the package.",
+    );
   const FIRST_YEAR = contract.firstYear;
   const COLLECTIONS = contract.collections;
   const YEAR = new RegExp(contract.years.pattern);
@@ -51,7 +54,8 @@
         value: true,
         validate: function (value, _opt) {
           let any = value === true || this.trainings === true || this.trainingRights === true;
-          if ($("#node-input-trainings").length) any = COLLECTIONS.some((c) => $(`#node-input-${c}`).prop("checked") === true);
+          if ($("#node-input-trainings").length)
+            any = COLLECTIONS.some((c) => $(`#node-input-${c}`).prop("checked") === true);
           return any || t("errors.collections");
         },
       },
@@ -84,5 +88,7 @@
     },
   };
   // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
-  window.flaExportEditor = { registerType: (type, look) => RED.nodes.registerType<FlaExportEditorNode>(type, { ...look, ...behaviour }) };
+  window.flaExportEditor = {
+    registerType: (type, look) => RED.nodes.registerType<FlaExportEditorNode>(type, { ...look, ...behaviour }),
+  };
 })();

@@ -22,7 +22,10 @@
   };
 
   const contract = RED.settings.flaQueryContract as QueryEditorContract | undefined;
-  if (!contract) throw new Error("fla-query: the runtime sent no flaQueryContract setting; restart Node-RED after updating the package.");
+  if (!contract)
+    throw new Error(
+      "fla-query: the runtime sent no flaQueryContract setting; restart Node-RED after updating the package.",
+    );
   const params = contract.params;
   const maxPageSize = contract.maxPageSize;
   const DEFAULT_QUERY = contract.defaultQuery;
@@ -57,7 +60,9 @@
       validate: (value, _opt) => {
         const s = String(value ?? "").trim();
         const n = parseInt(s, 10);
-        return s === "" || (/^\d+$/.test(s) && n >= 1 && n <= maxPageSize) || t("errors.pageSize", { max: maxPageSize });
+        return (
+          s === "" || (/^\d+$/.test(s) && n >= 1 && n <= maxPageSize) || t("errors.pageSize", { max: maxPageSize })
+        );
       },
     },
   };
@@ -73,7 +78,10 @@
       const look = LOOK[param] ?? { icon: "fa-pencil" };
       const row = $('<div class="form-row fla-query-param"></div>').attr("data-param", param);
       const label = $("<label></label>").attr("for", `node-input-${param}`).appendTo(row);
-      label.append($('<i class="fa"></i>').addClass(look.icon)).append(" ").append($("<span></span>").text(t(`label.${param}`)));
+      label
+        .append($('<i class="fa"></i>').addClass(look.icon))
+        .append(" ")
+        .append($("<span></span>").text(t(`label.${param}`)));
       const input = $('<input type="text" style="width: 70%;">').attr("id", `node-input-${param}`).appendTo(row);
       const placeholder = look.i18nPlaceholder ? t(`placeholder.${param}`) : look.placeholder;
       if (placeholder) input.attr("placeholder", placeholder);
@@ -88,12 +96,21 @@
 
   function prepareDialog(node: FlaQueryEditorNode): void {
     const querySelect = $("#node-input-query").empty();
-    for (const query of [...Object.keys(contract!.queries), FROM_MSG]) $("<option></option>").val(query).text(t(`query.${query}`)).appendTo(querySelect);
-    querySelect.val(node.query && (node.query === FROM_MSG || contract!.queries[node.query]) ? node.query : DEFAULT_QUERY);
+    for (const query of [...Object.keys(contract!.queries), FROM_MSG])
+      $("<option></option>")
+        .val(query)
+        .text(t(`query.${query}`))
+        .appendTo(querySelect);
+    querySelect.val(
+      node.query && (node.query === FROM_MSG || contract!.queries[node.query]) ? node.query : DEFAULT_QUERY,
+    );
     if (text("#node-input-pageSize").trim() === "") $("#node-input-pageSize").val(maxPageSize);
     // The largest page size is the runtime's (the catalogue's paging), so the label is filled here, not in the locale;
     // without its data-i18n the editor's own translation pass cannot put the bare "__max__" back.
-    $("#node-input-pageSize ~ span").first().removeAttr("data-i18n").text(t("label.pageSizeMax", { max: maxPageSize }));
+    $("#node-input-pageSize ~ span")
+      .first()
+      .removeAttr("data-i18n")
+      .text(t("label.pageSizeMax", { max: maxPageSize }));
     if (!$("#node-input-paging").val()) $("#node-input-paging").val(DEFAULT_PAGING);
     addParamRows(node);
     for (const param of params) {
@@ -136,5 +153,7 @@
     },
   };
   // The .html registers the node with what tools read from it (see RedNodeLook); the rest is this script's.
-  window.flaQueryEditor = { registerType: (type, look) => RED.nodes.registerType<FlaQueryEditorNode>(type, { ...look, ...behaviour }) };
+  window.flaQueryEditor = {
+    registerType: (type, look) => RED.nodes.registerType<FlaQueryEditorNode>(type, { ...look, ...behaviour }),
+  };
 })();

@@ -59,7 +59,12 @@ export = function registerFlaConfig(RED: NodeAPI): void {
       const outboxClosed = outbox
         .close(CLOSE_GRACE_MS)
         .catch((error: unknown) => this.warn(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`));
-      closeAfter(this, outboxClosed.then(() => this.connection.close()), () => undefined, done);
+      closeAfter(
+        this,
+        outboxClosed.then(() => this.connection.close()),
+        () => undefined,
+        done,
+      );
     });
   }
 

@@ -80,7 +80,8 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     let setupProblem: FlaError | undefined;
     let customSchema: object | undefined;
     try {
-      if (def.schemaType && def.schemaType !== "none" && def.schema?.trim()) customSchema = loadCustomSchema(def.schema);
+      if (def.schemaType && def.schemaType !== "none" && def.schema?.trim())
+        customSchema = loadCustomSchema(def.schema);
     } catch (err) {
       setupProblem = err instanceof FlaError ? err : new FlaError("FLA_CONFIG", String(err));
       this.error(setupProblem.message);
@@ -107,15 +108,22 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
     const handle = async (entry: OutboxEntry) => {
       if (!connection?.outboxClient || !connection.settings) {
         const problem = connection?.problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig"));
-        return { type: "final" as const, outcome: storeOutcome(errorOutcome(String((entry.data as DeclarationData).operation), problem)) };
+        return {
+          type: "final" as const,
+          outcome: storeOutcome(errorOutcome(String((entry.data as DeclarationData).operation), problem)),
+        };
       }
-      return sendDeclaration(entry, {
-        client: connection.outboxClient,
-        validation: validation(connection),
-        waitForResult: def.waitForResult !== false,
-        pollTimeoutMs,
-        pollSignal: closing.signal,
-      }, entry.resumed ? undefined : validatedAtAccept.get(entry.id));
+      return sendDeclaration(
+        entry,
+        {
+          client: connection.outboxClient,
+          validation: validation(connection),
+          waitForResult: def.waitForResult !== false,
+          pollTimeoutMs,
+          pollSignal: closing.signal,
+        },
+        entry.resumed ? undefined : validatedAtAccept.get(entry.id),
+      );
     };
 
     /** An entry's end leaves as a new message: the original's journaled properties, plus what only this process kept. */
@@ -127,7 +135,9 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       inMemoryParts.delete(sideKey(delivery.id));
       validatedAtAccept.delete(delivery.id);
       const operation = data?.operation ?? String(def.operation);
-      const outcome: Outcome = delivery.error ? errorOutcome(operation, delivery.error) : reviveOutcome(delivery.outcome);
+      const outcome: Outcome = delivery.error
+        ? errorOutcome(operation, delivery.error)
+        : reviveOutcome(delivery.outcome);
       if (delivery.resumed) outcome.fla = { ...outcome.fla, resumed: true };
       emitOutcome(RED, this, msg as NodeMessageInFlow, (out) => this.send(out), outcome);
       status.finished(connection!, outcome);
@@ -147,7 +157,11 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
           status.watchOutbox(() => {
             const pending = opened.pending(this.id);
             const breaker = config.outbox.breaker.snapshot();
-            return { pausedSince: breaker.state === "closed" ? undefined : breaker.openedAt, waiting: pending, inFlight: Math.min(pending, opened.stats.inFlight) };
+            return {
+              pausedSince: breaker.state === "closed" ? undefined : breaker.openedAt,
+              waiting: pending,
+              inFlight: Math.min(pending, opened.stats.inFlight),
+            };
           });
         },
         (error: unknown) => this.error(`FLA outbox: ${error instanceof Error ? error.message : String(error)}`),
@@ -158,12 +172,17 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
      * Accepts one declaration. The elements of an array wait for room when the outbox is full (one large input must
      * not refuse its own tail); a single declaration is refused with FLA_QUEUE_FULL, so that its source can slow down.
      */
-    const acceptInto = async (outbox: Dispatcher<StoredOutcome>, entry: NewOutboxEntry, waitForRoom: boolean): Promise<number> => {
+    const acceptInto = async (
+      outbox: Dispatcher<StoredOutcome>,
+      entry: NewOutboxEntry,
+      waitForRoom: boolean,
+    ): Promise<number> => {
       for (;;) {
         try {
           return await outbox.accept(this.id, entry);
         } catch (err) {
-          if (!waitForRoom || !(err instanceof FlaError) || err.code !== "FLA_QUEUE_FULL" || closing.signal.aborted) throw err;
+          if (!waitForRoom || !(err instanceof FlaError) || err.code !== "FLA_QUEUE_FULL" || closing.signal.aborted)
+            throw err;
           await nextChange(outbox, closing.signal);
         }
       }
@@ -171,9 +190,20 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
 
     /** One message in: local anomalies out at once, valid declarations into the outbox; done() once all are on disk. */
     const onInput = async (msg: DeclareInput, send: Send, done: (err?: Error) => void): Promise<void> => {
-      const problem = setupProblem ?? (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
+      const problem =
+        setupProblem ??
+        (connection ? connection.problem : new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")));
       if (problem || !connection?.settings || !config) {
-        emitOutcome(RED, this, msg, send, errorOutcome(String(def.operation), problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig"))));
+        emitOutcome(
+          RED,
+          this,
+          msg,
+          send,
+          errorOutcome(
+            String(def.operation),
+            problem ?? new FlaError("FLA_CONFIG", RED._("fla-declare.errors.noConfig")),
+          ),
+        );
         return finish(this, msg, done);
       }
       let outbox: Dispatcher<StoredOutcome>;
@@ -181,30 +211,58 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
         outbox = await config.outbox.ready;
       } catch (err) {
         // The journal cannot be opened (permissions, disk): every message says so, nothing is dropped silently.
-        const error = new FlaError("FLA_FILE", `The FLA outbox cannot be opened: ${err instanceof Error ? err.message : String(err)}`);
+        const error = new FlaError(
+          "FLA_FILE",
+          `The FLA outbox cannot be opened: ${err instanceof Error ? err.message : String(err)}`,
+        );
         emitOutcome(RED, this, msg, send, errorOutcome(String(def.operation), error));
         return finish(this, msg, done);
       }
       const { journaled, inMemory } = splitMessage(msg, SET_PER_DECLARATION);
       // One id for all the parts of an array payload; a single declaration needs none.
       let partId: string | undefined;
-      const partsOf = (part: Part) => ({ id: (partId ??= RED.util.generateId()), index: part.index, count: part.count, type: "array", len: 1, ...(msg.parts ? { parts: msg.parts } : {}) });
+      const partsOf = (part: Part) => ({
+        id: (partId ??= RED.util.generateId()),
+        index: part.index,
+        count: part.count,
+        type: "array",
+        len: 1,
+        ...(msg.parts ? { parts: msg.parts } : {}),
+      });
 
       const intoOutbox = async (request: DeclarationRequest, part?: Part): Promise<Outcome | undefined> => {
-        const checked = checkDeclaration(request.operation, request.payload, request.trainingId, validation(connection));
+        const checked = checkDeclaration(
+          request.operation,
+          request.payload,
+          request.trainingId,
+          validation(connection),
+        );
         if ("outcome" in checked) return checked.outcome;
         const copy: Record<string, unknown> = { ...journaled, payload: request.payload };
         if (part) copy.parts = partsOf(part);
         else if (msg.parts !== undefined) copy.parts = msg.parts;
-        const data: DeclarationData = { operation: request.operation, ...(part ? {} : { trainingId: request.trainingId }), msg: copy };
-        const id = await acceptInto(outbox, { kind: DECLARATION_KIND, data, idempotent: checked.idempotent }, part !== undefined);
+        const data: DeclarationData = {
+          operation: request.operation,
+          ...(part ? {} : { trainingId: request.trainingId }),
+          msg: copy,
+        };
+        const id = await acceptInto(
+          outbox,
+          { kind: DECLARATION_KIND, data, idempotent: checked.idempotent },
+          part !== undefined,
+        );
         if (inMemory) inMemoryParts.set(sideKey(id), { msgid: msg._msgid, properties: inMemory });
         if (validatedAtAccept.size < MAX_KEPT_VALIDATIONS) validatedAtAccept.set(id, checked.validated);
         return undefined;
       };
 
       await processDeclareMessage(
-        { configuredOperation: def.operation, msgOperation: msg.operation, payload: msg.payload, trainingId: msg.trainingId },
+        {
+          configuredOperation: def.operation,
+          msgOperation: msg.operation,
+          payload: msg.payload,
+          trainingId: msg.trainingId,
+        },
         intoOutbox,
         (outcome, part) => {
           status.finished(connection, outcome);
@@ -227,13 +285,20 @@ export = function registerFlaDeclare(RED: NodeAPI): void {
       // the wire finish; a poll of a 202 still running after the grace ends as PENDING (recorded, with its id).
       const pollGrace = setTimeout(() => closing.abort(), POLL_GRACE_MS);
       const detached = dispatcher ? dispatcher.detach(this.id) : Promise.resolve();
-      closeAfter(this, detached, () => status.close(), () => {
-        clearTimeout(pollGrace);
-        done();
-      });
+      closeAfter(
+        this,
+        detached,
+        () => status.close(),
+        () => {
+          clearTimeout(pollGrace);
+          done();
+        },
+      );
     });
   }
 
   // The dialog's lists and limits, from the runtime's constants (RED.settings in the editor).
-  RED.nodes.registerType("fla-declare", FlaDeclare, { settings: { [DECLARE_CONTRACT_SETTING]: { value: declareEditorContract(), exportable: true } } });
+  RED.nodes.registerType("fla-declare", FlaDeclare, {
+    settings: { [DECLARE_CONTRACT_SETTING]: { value: declareEditorContract(), exportable: true } },
+  });
 };

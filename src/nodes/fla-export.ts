@@ -10,7 +10,16 @@ import { sleep } from "../core/api/backoff";
 import { EXPORT_CONTRACT_SETTING, exportEditorContract } from "../core/editorContract";
 import { FlaError } from "../core/errors";
 import { asFlaError, errorOutcome, flaMeta } from "../core/outcome";
-import { employerOrder, parseEmployerList, readManifest, runExport, type EmployerRefusal, type ExportOptions, type Manifest, type RefusedInput } from "../core/export";
+import {
+  employerOrder,
+  parseEmployerList,
+  readManifest,
+  runExport,
+  type EmployerRefusal,
+  type ExportOptions,
+  type Manifest,
+  type RefusedInput,
+} from "../core/export";
 import type { Role } from "../core/settings";
 import { closeAfter } from "./shared/closeAfter";
 import { connectionOf } from "./shared/configLookup";
@@ -33,7 +42,10 @@ const OPERATION = "export";
 /** `<name>@<version>` of this package, for the manifest (dist/src/nodes → the package root). */
 function packageId(): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as { name: string; version: string };
+    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as {
+      name: string;
+      version: string;
+    };
     return `${pkg.name}@${pkg.version}`;
   } catch {
     return "node-red-contrib-careerpro-fla";
@@ -64,7 +76,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
   function FlaExport(this: Node, def: FlaExportDef): void {
     RED.nodes.createNode(this, def);
     const connection = connectionOf(RED, def.config);
-    const t = (key: string, substitutions?: Record<string, string | number>): string => RED._(`fla-export.${key}`, substitutions);
+    const t = (key: string, substitutions?: Record<string, string | number>): string =>
+      RED._(`fla-export.${key}`, substitutions);
     const status = new ExportStatusReporter(this, RED._);
     const tracker = new InputTracker();
     const queue = new RunQueue();
@@ -72,7 +85,8 @@ export = function registerFlaExport(RED: NodeAPI): void {
     const choices = exportChoices(def);
     const nodeFolder = resolveExportFolder(def.folder, userDir);
     const unfinished = new UnfinishedRuns(userDir, this.id);
-    const noteRun = (action: Promise<void>): Promise<void> => action.catch((err: unknown) => this.warn((err as Error).message));
+    const noteRun = (action: Promise<void>): Promise<void> =>
+      action.catch((err: unknown) => this.warn((err as Error).message));
 
     const deployProblem = (): string | undefined => {
       if (!connection) return t("errors.noConfig");
@@ -107,7 +121,12 @@ export = function registerFlaExport(RED: NodeAPI): void {
       const out = RED.util.cloneMessage<Out>(msg);
       out.payload = refusal.enterpriseNumber;
       out.folder = folder;
-      out.fla = { ...refusal.fla, operation: OPERATION, enterpriseNumber: refusal.enterpriseNumber, collection: refusal.collection };
+      out.fla = {
+        ...refusal.fla,
+        operation: OPERATION,
+        enterpriseNumber: refusal.enterpriseNumber,
+        collection: refusal.collection,
+      };
       return out;
     };
 
@@ -133,7 +152,10 @@ export = function registerFlaExport(RED: NodeAPI): void {
           options = { ...resume.manifest.options };
         } else {
           const role: Role = connection.settings.role;
-          const parsed = parseEmployerList(msg.payload, { role, defaultEnterpriseNumber: connection.settings.enterpriseNumber });
+          const parsed = parseEmployerList(msg.payload, {
+            role,
+            defaultEnterpriseNumber: connection.settings.enterpriseNumber,
+          });
           for (const refused of parsed.refused) send([null, refusedInputMessage(msg, refused)]);
           // Nothing usable: the refusals above say why (an empty input in the provider role is one of them).
           if (parsed.employers.length === 0) {
@@ -185,7 +207,12 @@ export = function registerFlaExport(RED: NodeAPI): void {
     };
 
     /** Queues a run; `done` ends the input message once its run is over, whatever happened. `resume`: the runs to resume instead. */
-    const enqueue = (msg: Out, send: Send, done?: (err?: Error) => void, resume?: () => Promise<ResumeFound[]>): void => {
+    const enqueue = (
+      msg: Out,
+      send: Send,
+      done?: (err?: Error) => void,
+      resume?: () => Promise<ResumeFound[]>,
+    ): void => {
       tracker.begin();
       const job = async (): Promise<void> => {
         if (!resume) return runFor(msg, send);
@@ -234,15 +261,20 @@ export = function registerFlaExport(RED: NodeAPI): void {
     // First in the queue, so that messages sent right after a restart wait for the resumed runs: the node's folder,
     // then every other folder this node was running into when it stopped (msg.folder), one after the other.
     const startMsg: Out = { _msgid: RED.util.generateId(), payload: undefined };
-    enqueue(startMsg, (out) => this.send(out), undefined, async () => {
-      const folders = [...("folder" in nodeFolder ? [nodeFolder.folder] : []), ...(await unfinished.list())];
-      const found: ResumeFound[] = [];
-      for (const folder of new Set(folders)) {
-        const run = await ownUnfinishedRun(folder);
-        if (run) found.push(run);
-      }
-      return found;
-    });
+    enqueue(
+      startMsg,
+      (out) => this.send(out),
+      undefined,
+      async () => {
+        const folders = [...("folder" in nodeFolder ? [nodeFolder.folder] : []), ...(await unfinished.list())];
+        const found: ResumeFound[] = [];
+        for (const folder of new Set(folders)) {
+          const run = await ownUnfinishedRun(folder);
+          if (run) found.push(run);
+        }
+        return found;
+      },
+    );
 
     this.on("input", (msg: ExportInput, send, done) => {
       enqueue(msg, send, done);
@@ -262,5 +294,7 @@ export = function registerFlaExport(RED: NodeAPI): void {
   }
 
   // The dialog's lists and limits, from the runtime's constants (RED.settings in the editor).
-  RED.nodes.registerType("fla-export", FlaExport, { settings: { [EXPORT_CONTRACT_SETTING]: { value: exportEditorContract(), exportable: true } } });
+  RED.nodes.registerType("fla-export", FlaExport, {
+    settings: { [EXPORT_CONTRACT_SETTING]: { value: exportEditorContract(), exportable: true } },
+  });
 };

@@ -54,7 +54,8 @@ export = function registerFlaQuery(RED: NodeAPI): void {
       const values: Partial<Record<QueryParameterName, unknown>> = {};
       for (const name of QUERY_PARAMETER_NAMES) {
         const value = def[name];
-        if (value !== undefined && value !== "") values[name] = await evaluateTypedInput(RED, this, value, def[`${name}Type`] ?? "str", msg);
+        if (value !== undefined && value !== "")
+          values[name] = await evaluateTypedInput(RED, this, value, def[`${name}Type`] ?? "str", msg);
       }
       return withNodePageSize(values, def.pageSize, operation);
     };
@@ -64,7 +65,9 @@ export = function registerFlaQuery(RED: NodeAPI): void {
       const resolved = resolveOperation(def.query, msg.query, QUERY_OPERATIONS, "query");
       if ("anomaly" in resolved) {
         const asked = msg.query ?? def.query;
-        emitter.emit(localAnomalyOutcome(typeof asked === "string" ? asked : "msg.query", msg.payload, resolved.anomaly));
+        emitter.emit(
+          localAnomalyOutcome(typeof asked === "string" ? asked : "msg.query", msg.payload, resolved.anomaly),
+        );
         return finish(this, msg, done);
       }
       const operation = resolved.operation;
@@ -104,7 +107,9 @@ export = function registerFlaQuery(RED: NodeAPI): void {
           },
         );
       })()
-        .catch((err: unknown): Outcome => errorOutcome(operation, asFlaError(err, "A query parameter could not be evaluated", "FLA_CONFIG")))
+        .catch((err: unknown): Outcome =>
+          errorOutcome(operation, asFlaError(err, "A query parameter could not be evaluated", "FLA_CONFIG")),
+        )
         .then((result) => {
           // The anomaly output gives back what the user sent, untouched, so that it can be fixed and sent again.
           const outcome: Outcome = result.output === "anomaly" ? { ...result, payload: msg.payload } : result;
@@ -133,5 +138,7 @@ export = function registerFlaQuery(RED: NodeAPI): void {
   }
 
   // The dialog's queries, their parameters and paging, from the catalogue (RED.settings in the editor).
-  RED.nodes.registerType("fla-query", FlaQuery, { settings: { [QUERY_CONTRACT_SETTING]: { value: queryEditorContract(), exportable: true } } });
+  RED.nodes.registerType("fla-query", FlaQuery, {
+    settings: { [QUERY_CONTRACT_SETTING]: { value: queryEditorContract(), exportable: true } },
+  });
 };

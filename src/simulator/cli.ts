@@ -23,15 +23,24 @@ async function main(): Promise<void> {
   console.log(`FLA simulator listening on ${simulator.url} (${Date.now() - started} ms)`);
   console.log(`  token URL (and assertion audience): ${simulator.tokenUrl}`);
   console.log(`  API URL:                            ${simulator.apiUrl}`);
-  if (config.client) console.log(`  registered client: ${config.client.clientId} (${config.client.role}, ${config.client.enterpriseNumber})`);
+  if (config.client)
+    console.log(
+      `  registered client: ${config.client.clientId} (${config.client.role}, ${config.client.enterpriseNumber})`,
+    );
   else console.log("  no client registered: pass --certificate cert.pem [--client-id ID --role employer|provider]");
-  console.log(`  demo employer ${SEED.demoEmployer}, demo worker ${SEED.demoWorker}, provider ${SEED.provider} (mandates: ${SEED.employersWithMandate.join(", ")})`);
-  console.log(`  declarations: ${config.options.asyncDeclarations ? "asynchronous (202)" : "synchronous (201/200)"}; data: ${config.options.seed === false ? "demo identifiers only" : `${simulator.data.employers.size} employers, ${simulator.data.workers.size} workers, ${simulator.data.trainings.size} trainings, ${simulator.data.rights.size} rights${config.options.scale ? " (scaled)" : ""}`}; today ${simulator.today}`);
+  console.log(
+    `  demo employer ${SEED.demoEmployer}, demo worker ${SEED.demoWorker}, provider ${SEED.provider} (mandates: ${SEED.employersWithMandate.join(", ")})`,
+  );
+  console.log(
+    `  declarations: ${config.options.asyncDeclarations ? "asynchronous (202)" : "synchronous (201/200)"}; data: ${config.options.seed === false ? "demo identifiers only" : `${simulator.data.employers.size} employers, ${simulator.data.workers.size} workers, ${simulator.data.trainings.size} trainings, ${simulator.data.rights.size} rights${config.options.scale ? " (scaled)" : ""}`}; today ${simulator.today}`,
+  );
   if (config.options.scale) {
     const employers = [...simulator.data.employers.keys()];
     const mandated = employers.filter((e) => simulator.data.hasMandate(SEED.provider, e));
     const without = employers.filter((e) => !simulator.data.hasMandate(SEED.provider, e));
-    console.log(`  scaled: provider ${SEED.provider} has mandates for ${mandated.length} of ${employers.length} employers; not for ${without.slice(0, 3).join(", ")}${without.length > 3 ? ", ..." : ""}`);
+    console.log(
+      `  scaled: provider ${SEED.provider} has mandates for ${mandated.length} of ${employers.length} employers; not for ${without.slice(0, 3).join(", ")}${without.length > 3 ? ", ..." : ""}`,
+    );
   }
   for (const fault of simulator.faults.list()) console.log(`  fault #${fault.id}: ${JSON.stringify(fault)}`);
 

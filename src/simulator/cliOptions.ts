@@ -43,7 +43,10 @@ export interface CliConfig {
 export function certificateFileToPem(content: Buffer): string {
   const text = content.toString("utf8");
   if (text.includes("-----BEGIN CERTIFICATE-----")) return text;
-  const base64 = content.toString("base64").replace(/(.{64})/g, "$1\n").trim();
+  const base64 = content
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .trim();
   return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -53,7 +56,10 @@ function wholeNumber(name: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
-export function parseCliArguments(argv: string[], readFile: (path: string) => Buffer = (p) => readFileSync(p)): CliConfig {
+export function parseCliArguments(
+  argv: string[],
+  readFile: (path: string) => Buffer = (p) => readFileSync(p),
+): CliConfig {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -90,25 +96,43 @@ export function parseCliArguments(argv: string[], readFile: (path: string) => Bu
   const trainings = wholeNumber("trainings", values.trainings);
   const workers = wholeNumber("workers", values.workers);
   if (employers !== undefined || trainings !== undefined || workers !== undefined) {
-    if (values["no-seed"]) throw new Error("--employers, --trainings and --workers seed a scaled data set: they cannot go with --no-seed.");
-    options.scale = { employers: employers ?? DEFAULT_SCALE.employers, trainings: trainings ?? DEFAULT_SCALE.trainings, workers };
+    if (values["no-seed"])
+      throw new Error("--employers, --trainings and --workers seed a scaled data set: they cannot go with --no-seed.");
+    options.scale = {
+      employers: employers ?? DEFAULT_SCALE.employers,
+      trainings: trainings ?? DEFAULT_SCALE.trainings,
+      workers,
+    };
     checkScale(options.scale);
   }
   let client: RegisteredClient | undefined;
   const role = values.role ?? "employer";
-  if (role !== "employer" && role !== "provider") throw new Error(`--role must be employer or provider, not "${role}".`);
+  if (role !== "employer" && role !== "provider")
+    throw new Error(`--role must be employer or provider, not "${role}".`);
   if (values.certificate) {
-    const enterpriseNumber = values["enterprise-number"] ? normalizeEnterpriseNumber(values["enterprise-number"]) : role === "employer" ? SEED.demoEmployer : SEED.provider;
-    if (!enterpriseNumber) throw new Error(`--enterprise-number "${values["enterprise-number"]}" is not an enterprise number.`);
+    const enterpriseNumber = values["enterprise-number"]
+      ? normalizeEnterpriseNumber(values["enterprise-number"])
+      : role === "employer"
+        ? SEED.demoEmployer
+        : SEED.provider;
+    if (!enterpriseNumber)
+      throw new Error(`--enterprise-number "${values["enterprise-number"]}" is not an enterprise number.`);
     let content: Buffer;
     try {
       content = readFile(values.certificate);
     } catch {
       throw new Error(`Cannot read the certificate file ${values.certificate}.`);
     }
-    client = { clientId: values["client-id"] ?? SEED.clientIds[role], certificatePem: certificateFileToPem(content), role, enterpriseNumber };
+    client = {
+      clientId: values["client-id"] ?? SEED.clientIds[role],
+      certificatePem: certificateFileToPem(content),
+      role,
+      enterpriseNumber,
+    };
   } else if (values["client-id"] || values["enterprise-number"] || values.role) {
-    throw new Error("--client-id, --role and --enterprise-number need --certificate (the public certificate registered for that client).");
+    throw new Error(
+      "--client-id, --role and --enterprise-number need --certificate (the public certificate registered for that client).",
+    );
   }
   return { options, client, faults: (values.fault ?? []).map(parseFaultSpec), help: values.help ?? false };
 }

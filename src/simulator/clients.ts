@@ -34,10 +34,14 @@ export class ClientRegistry {
   private readonly clients = new Map<string, KnownClient>();
 
   register(client: RegisteredClient): void {
-    if (!client.clientId || typeof client.clientId !== "string") throw new Error("A registered client needs a client id.");
-    if (client.role !== "employer" && client.role !== "provider") throw new Error(`The role of client "${client.clientId}" must be "employer" or "provider".`);
+    if (!client.clientId || typeof client.clientId !== "string")
+      throw new Error("A registered client needs a client id.");
+    if (client.role !== "employer" && client.role !== "provider")
+      throw new Error(`The role of client "${client.clientId}" must be "employer" or "provider".`);
     if (!isValidEnterpriseNumber(client.enterpriseNumber)) {
-      throw new Error(`The enterprise number of client "${client.clientId}" is not valid (10 digits with valid check digits expected).`);
+      throw new Error(
+        `The enterprise number of client "${client.clientId}" is not valid (10 digits with valid check digits expected).`,
+      );
     }
     const certificate = readCertificate(client.certificatePem);
     this.clients.set(client.clientId, {

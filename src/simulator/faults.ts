@@ -16,7 +16,12 @@ export interface FaultTarget {
 
 function normalizeRoute(route: string): string {
   const [method, ...rest] = route.trim().split(/\s+/);
-  return rest.length === 0 ? method : `${method.toUpperCase()} ${rest.join(" ").replace(/\{[^}]*\}/g, "{}").replace(/\/+$/, "")}`;
+  return rest.length === 0
+    ? method
+    : `${method.toUpperCase()} ${rest
+        .join(" ")
+        .replace(/\{[^}]*\}/g, "{}")
+        .replace(/\/+$/, "")}`;
 }
 
 export function matchesRoute(route: string | undefined, target: FaultTarget): boolean {
@@ -26,7 +31,9 @@ export function matchesRoute(route: string | undefined, target: FaultTarget): bo
   if (wanted === "token" || wanted === "POST /token") return target.isToken;
   if (target.isToken) return false;
   const normalized = normalizeRoute(wanted);
-  return normalized === normalizeRoute(target.routeKey) || normalized === normalizeRoute(`${target.method} ${target.path}`);
+  return (
+    normalized === normalizeRoute(target.routeKey) || normalized === normalizeRoute(`${target.method} ${target.path}`)
+  );
 }
 
 export class FaultInjector implements FaultPlan {
@@ -39,11 +46,16 @@ export class FaultInjector implements FaultPlan {
   }
 
   add(spec: FaultSpec): number {
-    if (!KINDS.includes(spec.kind)) throw new Error(`Unknown fault kind "${String(spec.kind)}": use one of ${KINDS.join(", ")}.`);
-    if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1)) throw new Error("A fault's probability must be between 0 and 1.");
-    if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times >= 0)) throw new Error("A fault's times must be a whole number.");
-    if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)) throw new Error("A fault's status must be an HTTP status.");
-    if (spec.phase !== undefined && spec.phase !== "before" && spec.phase !== "after") throw new Error('A fault\'s phase must be "before" or "after".');
+    if (!KINDS.includes(spec.kind))
+      throw new Error(`Unknown fault kind "${String(spec.kind)}": use one of ${KINDS.join(", ")}.`);
+    if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1))
+      throw new Error("A fault's probability must be between 0 and 1.");
+    if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times >= 0))
+      throw new Error("A fault's times must be a whole number.");
+    if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599))
+      throw new Error("A fault's status must be an HTTP status.");
+    if (spec.phase !== undefined && spec.phase !== "before" && spec.phase !== "after")
+      throw new Error('A fault\'s phase must be "before" or "after".');
     const fault: ActiveFault = { ...spec, id: this.nextId++, applied: 0 };
     this.faults.push(fault);
     return fault.id;
@@ -87,7 +99,8 @@ export function parseFaultSpec(text: string): FaultSpec {
     const [key, value] = option.split("=", 2);
     const number = (): number => {
       const n = Number(value);
-      if (value === undefined || !Number.isFinite(n)) throw new Error(`Cannot read fault "${text}": ${key} needs a number.`);
+      if (value === undefined || !Number.isFinite(n))
+        throw new Error(`Cannot read fault "${text}": ${key} needs a number.`);
       return n;
     };
     if ((KINDS as string[]).includes(key)) {

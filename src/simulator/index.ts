@@ -69,13 +69,15 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 export async function startSimulator(options: SimulatorOptions & { https?: SimulatorTls } = {}): Promise<Simulator> {
   const today = options.today ?? realToday();
-  if (!isIsoDate(today)) throw new Error(`The simulator's today must be a date written YYYY-MM-DD, not "${String(today)}".`);
+  if (!isIsoDate(today))
+    throw new Error(`The simulator's today must be a date written YYYY-MM-DD, not "${String(today)}".`);
   const host = options.host ?? "127.0.0.1";
   let asyncDeclarations = options.asyncDeclarations ?? false;
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 600;
 
   if (options.scale !== undefined) {
-    if (options.seed === false) throw new Error("The simulator's scale is a seeded data set: it cannot go with seed: false.");
+    if (options.seed === false)
+      throw new Error("The simulator's scale is a seeded data set: it cannot go with seed: false.");
     checkScale(options.scale);
   }
 
@@ -120,7 +122,9 @@ export async function startSimulator(options: SimulatorOptions & { https?: Simul
   };
 
   const pipeline = createPipeline({ ctx, tokenEndpoint, tokens, faults, stats, urls: () => urls, hanging });
-  const server: Server = options.https ? createHttpsServer({ key: options.https.key, cert: options.https.cert }, pipeline) : createServer(pipeline);
+  const server: Server = options.https
+    ? createHttpsServer({ key: options.https.key, cert: options.https.cert }, pipeline)
+    : createServer(pipeline);
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
@@ -138,9 +142,18 @@ export async function startSimulator(options: SimulatorOptions & { https?: Simul
     port,
     today,
     registerClient: (client) => clients.register(client),
-    addMandate: (provider, employer) => store.addMandate(normalizeEnterpriseNumber(provider) ?? provider, normalizeEnterpriseNumber(employer) ?? employer),
+    addMandate: (provider, employer) =>
+      store.addMandate(
+        normalizeEnterpriseNumber(provider) ?? provider,
+        normalizeEnterpriseNumber(employer) ?? employer,
+      ),
     addEmployment: (enterpriseNumber, ssin, from, to) =>
-      store.addEmployment(normalizeEnterpriseNumber(enterpriseNumber) ?? enterpriseNumber, normalizeSsin(ssin) ?? ssin, from, to),
+      store.addEmployment(
+        normalizeEnterpriseNumber(enterpriseNumber) ?? enterpriseNumber,
+        normalizeSsin(ssin) ?? ssin,
+        from,
+        to,
+      ),
     faults,
     stats,
     data: store,

@@ -39,7 +39,12 @@ export function badRequest(findings: Finding[], detail?: string): Reply {
 }
 
 export function notFound(detail: string): Reply {
-  return problem({ type: "urn:problem-type:belgif:resourceNotFound", title: "Resource Not Found", status: 404, detail });
+  return problem({
+    type: "urn:problem-type:belgif:resourceNotFound",
+    title: "Resource Not Found",
+    status: 404,
+    detail,
+  });
 }
 
 export function serverProblem(status: number, retryAfter?: number): Reply {

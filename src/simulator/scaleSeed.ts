@@ -6,21 +6,64 @@
 import { makeEnterpriseNumber, makeSsin } from "../core/identifiers";
 import { addDays, fromEpochDay, toEpochDay } from "./dates";
 import { Prng } from "./prng";
-import { FIRST_NAMES, FLA_START, FUNDINGS, LAST_NAMES, NATURES, OUTCOMES, PROVIDER_NAMES, SEED, SOURCES, TITLES } from "./seed";
+import {
+  FIRST_NAMES,
+  FLA_START,
+  FUNDINGS,
+  LAST_NAMES,
+  NATURES,
+  OUTCOMES,
+  PROVIDER_NAMES,
+  SEED,
+  SOURCES,
+  TITLES,
+} from "./seed";
 import type { SimulatorStore } from "./store";
 import type { ApiAnomaly, Employment, SimulatorScale, TrainingBody, TrainingRecord } from "./types";
 
-export const SCALE_LIMITS = { employers: { min: SEED.employers.length, max: 100_000 }, trainings: { max: 2_000_000 }, workers: { max: 2_000_000 } } as const;
+export const SCALE_LIMITS = {
+  employers: { min: SEED.employers.length, max: 100_000 },
+  trainings: { max: 2_000_000 },
+  workers: { max: 2_000_000 },
+} as const;
 
-const COMPANY_WORDS = ["Bakkerij", "Transport", "Garage", "Boulangerie", "Clinique", "Bureau", "Imprimerie", "Brouwerij", "Menuiserie", "Logistics", "Hotel", "Apotheek"];
-const PLACES = ["Gent", "Liège", "Namur", "Brugge", "Leuven", "Mons", "Hasselt", "Arlon", "Mechelen", "Wavre", "Kortrijk", "Charleroi"];
+const COMPANY_WORDS = [
+  "Bakkerij",
+  "Transport",
+  "Garage",
+  "Boulangerie",
+  "Clinique",
+  "Bureau",
+  "Imprimerie",
+  "Brouwerij",
+  "Menuiserie",
+  "Logistics",
+  "Hotel",
+  "Apotheek",
+];
+const PLACES = [
+  "Gent",
+  "Liège",
+  "Namur",
+  "Brugge",
+  "Leuven",
+  "Mons",
+  "Hasselt",
+  "Arlon",
+  "Mechelen",
+  "Wavre",
+  "Kortrijk",
+  "Charleroi",
+];
 const FORMS = ["SA", "NV", "SRL", "BV", "ASBL", "VZW"];
 
 /** The checks of a scale, with messages for the command line and for code. */
 export function checkScale(scale: SimulatorScale): void {
   const whole = (name: string, value: unknown, min: number, max: number): void => {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-      throw new Error(`The simulator's scale needs ${name} from ${min.toLocaleString("en")} to ${max.toLocaleString("en")}, not ${String(value)}.`);
+      throw new Error(
+        `The simulator's scale needs ${name} from ${min.toLocaleString("en")} to ${max.toLocaleString("en")}, not ${String(value)}.`,
+      );
     }
   };
   whole("employers", scale.employers, SCALE_LIMITS.employers.min, SCALE_LIMITS.employers.max);
@@ -142,7 +185,8 @@ const NO_ANOMALIES = Object.freeze([]) as unknown as ApiAnomaly[];
 
 function addTrainings(store: SimulatorStore, prng: Prng, workers: string[], count: number, lastDay: string): void {
   const shared = interner<object>();
-  const funding = (f: number): TrainingBody["funding"] => shared(`f${f}`, () => ({ type: FUNDINGS[f] })) as TrainingBody["funding"];
+  const funding = (f: number): TrainingBody["funding"] =>
+    shared(`f${f}`, () => ({ type: FUNDINGS[f] })) as TrainingBody["funding"];
   const { day, stamp } = dayStrings();
   const epochDays = new Map<string, number>();
   const epoch = (date: string): number => {
@@ -171,7 +215,10 @@ function addTrainings(store: SimulatorStore, prng: Prng, workers: string[], coun
       title: prng.pick(TITLES),
       period: { startDate: day(start), endDate: day(end) },
       nature: prng.pick(NATURES),
-      duration: prng.next() < 0.3 ? { value: prng.int(1, days), unit: "DAYS" } : { value: prng.int(2, 7) * days, unit: "HOURS" },
+      duration:
+        prng.next() < 0.3
+          ? { value: prng.int(1, days), unit: "DAYS" }
+          : { value: prng.int(2, 7) * days, unit: "HOURS" },
       outcome: prng.pick(OUTCOMES),
       funding: funding(prng.int(0, FUNDINGS.length - 1)),
       countsForSectoralRight: prng.next() < 0.4,
@@ -186,10 +233,21 @@ function addTrainings(store: SimulatorStore, prng: Prng, workers: string[], coun
     if (prng.next() < 0.7) record.externalReference = `SCALE-${String(n).padStart(7, "0")}`;
     if (prng.next() < 0.5) {
       const p = prng.int(0, SEED.providers.length - 1);
-      record.trainingProvider = shared(`p${p}`, () => ({ enterpriseNumber: SEED.providers[p], name: PROVIDER_NAMES[p] }));
+      record.trainingProvider = shared(`p${p}`, () => ({
+        enterpriseNumber: SEED.providers[p],
+        name: PROVIDER_NAMES[p],
+      }));
     }
     store.insertTraining(record);
-    store.declarations.set(declarationId, { declarationId, trainingId, enterpriseNumber, status: "ACCEPTED", anomalies: NO_ANOMALIES, receivedAt: declaredAt, readyAt: 0 });
+    store.declarations.set(declarationId, {
+      declarationId,
+      trainingId,
+      enterpriseNumber,
+      status: "ACCEPTED",
+      anomalies: NO_ANOMALIES,
+      receivedAt: declaredAt,
+      readyAt: 0,
+    });
   }
 }
 
@@ -216,7 +274,10 @@ function addRights(store: SimulatorStore, prng: Prng, today: string): void {
 /** Seeds the scaled data set on top of `seedBase` (the SEED identifiers, providers and mandates). */
 export function seedScale(store: SimulatorStore, today: string, scale: SimulatorScale): void {
   checkScale(scale);
-  if (today <= FLA_START) throw new Error(`The simulator's scale needs a today after ${FLA_START} (trainings run from ${FLA_START} to today), not ${today}.`);
+  if (today <= FLA_START)
+    throw new Error(
+      `The simulator's scale needs a today after ${FLA_START} (trainings run from ${FLA_START} to today), not ${today}.`,
+    );
   const prng = new Prng(20270101);
   const employers = addEmployers(store, prng, scale.employers);
   addMandates(store, employers);

@@ -44,10 +44,46 @@ export const SEED = {
   clientIds: { employer: "self_service_chaman_demo_employer", provider: "self_service_chaman_demo_provider" },
 } as const;
 
-const EMPLOYER_NAMES = ["Brasserie Demo SA", "Logistique Escaut NV", "Atelier Meuse SRL", "Bouw Kempen BV", "Soins Ardenne ASBL", "Data Zenne NV"];
+const EMPLOYER_NAMES = [
+  "Brasserie Demo SA",
+  "Logistique Escaut NV",
+  "Atelier Meuse SRL",
+  "Bouw Kempen BV",
+  "Soins Ardenne ASBL",
+  "Data Zenne NV",
+];
 export const PROVIDER_NAMES = ["Secrétariat Social Demo", "Payroll Partners Belgium"];
-export const FIRST_NAMES = ["Anna", "Lucas", "Emma", "Noah", "Lina", "Arthur", "Louise", "Jules", "Mila", "Adam", "Olivia", "Liam", "Nora", "Victor", "Elise"];
-export const LAST_NAMES = ["Peeters", "Janssens", "Maes", "Jacobs", "Dubois", "Lambert", "Dupont", "Claes", "Willems", "Goossens", "Martin", "Wouters"];
+export const FIRST_NAMES = [
+  "Anna",
+  "Lucas",
+  "Emma",
+  "Noah",
+  "Lina",
+  "Arthur",
+  "Louise",
+  "Jules",
+  "Mila",
+  "Adam",
+  "Olivia",
+  "Liam",
+  "Nora",
+  "Victor",
+  "Elise",
+];
+export const LAST_NAMES = [
+  "Peeters",
+  "Janssens",
+  "Maes",
+  "Jacobs",
+  "Dubois",
+  "Lambert",
+  "Dupont",
+  "Claes",
+  "Willems",
+  "Goossens",
+  "Martin",
+  "Wouters",
+];
 export const TITLES = [
   "Forklift safety",
   "First aid at work",
@@ -78,7 +114,8 @@ const SEEDED_TRAININGS_END = "2025-12-31";
 export function seedBase(store: SimulatorStore): void {
   employers.forEach((en, i) => store.addEmployer(en, EMPLOYER_NAMES[i]));
   providers.forEach((en, i) => store.addProvider(en, PROVIDER_NAMES[i]));
-  for (const [provider, list] of Object.entries(SEED.mandates)) for (const employer of list) store.addMandate(provider, employer);
+  for (const [provider, list] of Object.entries(SEED.mandates))
+    for (const employer of list) store.addMandate(provider, employer);
   store.addWorker({ ssin: SEED.demoWorker, name: "Sam Demo", birthDate: "1985-07-30" });
   store.addWorker({ ssin: SEED.demoWorkerBornAfter2000, name: "Zoë Demo", birthDate: "2002-03-15" });
   store.addWorker({ ssin: SEED.workerOfAnotherEmployer, name: "Other Demo", birthDate: "1979-04-12" });
@@ -104,7 +141,11 @@ export function seedData(store: SimulatorStore, today: string): void {
     store.addWorker({ ssin, name: `${prng.pick(FIRST_NAMES)} ${prng.pick(LAST_NAMES)}`, birthDate: birth });
     const employer = prng.next() < 0.3 ? SEED.demoEmployer : prng.pick(employers);
     const adult = addDays(birth, 18 * 366);
-    const from = randomDate(prng, adult > "2023-06-30" ? "2023-07-01" : adult < "2005-01-01" ? "2005-01-01" : adult, "2023-12-31");
+    const from = randomDate(
+      prng,
+      adult > "2023-06-30" ? "2023-07-01" : adult < "2005-01-01" ? "2005-01-01" : adult,
+      "2023-12-31",
+    );
     if (prng.next() < 0.15) {
       const to = randomDate(prng, "2024-03-01", "2025-09-30");
       store.addEmployment(employer, ssin, from, to);
@@ -121,7 +162,9 @@ export function seedData(store: SimulatorStore, today: string): void {
   for (const ssin of workers) {
     const count = ssin === SEED.demoWorker ? 6 : prng.int(0, 7);
     for (let i = 0; i < count; i++) {
-      const employments = store.employmentsOf(ssin).filter((e) => (e.to ?? "9999-12-31") >= FLA_START && e.from <= lastDay);
+      const employments = store
+        .employmentsOf(ssin)
+        .filter((e) => (e.to ?? "9999-12-31") >= FLA_START && e.from <= lastDay);
       if (employments.length === 0 || lastDay < FLA_START) break;
       const employment = prng.pick(employments);
       const first = employment.from > FLA_START ? employment.from : FLA_START;
@@ -145,8 +188,10 @@ export function seedData(store: SimulatorStore, today: string): void {
         funding: { type: prng.pick(FUNDINGS) },
         countsForSectoralRight: prng.next() < 0.4,
       };
-      if (prng.next() < 0.7) body.externalReference = `SEED-${employment.enterpriseNumber}-${String(referenceCounter).padStart(5, "0")}`;
-      if (prng.next() < 0.5) body.trainingProvider = { enterpriseNumber: prng.pick(providers), name: prng.pick(PROVIDER_NAMES) };
+      if (prng.next() < 0.7)
+        body.externalReference = `SEED-${employment.enterpriseNumber}-${String(referenceCounter).padStart(5, "0")}`;
+      if (prng.next() < 0.5)
+        body.trainingProvider = { enterpriseNumber: prng.pick(providers), name: prng.pick(PROVIDER_NAMES) };
       insertSeededTraining(store, body, prng.pick(SOURCES), today);
     }
   }
@@ -170,7 +215,11 @@ export function seedData(store: SimulatorStore, today: string): void {
 }
 
 function insertSeededTraining(store: SimulatorStore, body: TrainingBody, source: TrainingSource, today: string): void {
-  if (body.externalReference !== undefined && store.findByExternalReference(body.employer.enterpriseNumber, body.externalReference)) return;
+  if (
+    body.externalReference !== undefined &&
+    store.findByExternalReference(body.employer.enterpriseNumber, body.externalReference)
+  )
+    return;
   const declaredDay = addDays(body.period.endDate, 3) > today ? today : addDays(body.period.endDate, 3);
   const declaredAt = `${declaredDay}T09:00:00.000Z`;
   const trainingId = store.nextTrainingId();

@@ -50,7 +50,12 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   };
 
   /** Applies a fault in place of an answer. Returns true when the answer is handled (or withheld) by the fault. */
-  const applyFault = async (fault: ActiveFault, req: IncomingMessage, res: ServerResponse, original?: Reply): Promise<boolean> => {
+  const applyFault = async (
+    fault: ActiveFault,
+    req: IncomingMessage,
+    res: ServerResponse,
+    original?: Reply,
+  ): Promise<boolean> => {
     stats.faultsInjected += 1;
     count(stats.faultsByKind, fault.kind);
     switch (fault.kind) {
@@ -70,7 +75,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       case "malformed": {
         const body = '{"trainingId":"T-0000';
         count(stats.byStatus, String(fault.status ?? 200));
-        res.writeHead(fault.status ?? 200, { "Content-Type": "application/json; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)) });
+        res.writeHead(fault.status ?? 200, {
+          "Content-Type": "application/json; charset=utf-8",
+          "Content-Length": String(Buffer.byteLength(body)),
+        });
         res.end(body);
         return true;
       }
@@ -92,8 +100,12 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     const isToken = path === TOKEN_PATH;
     const inApi = path === API_BASE_PATH || path.startsWith(API_BASE_PATH + "/");
     if (!isToken && !inApi) {
-      if (method === "GET" && path === "/") return send(res, { status: 200, body: { name: "FLA simulator", ...deps.urls() } });
-      return send(res, notFound(`Nothing at ${path}: the API is under ${API_BASE_PATH}, the token endpoint at ${TOKEN_PATH}.`));
+      if (method === "GET" && path === "/")
+        return send(res, { status: 200, body: { name: "FLA simulator", ...deps.urls() } });
+      return send(
+        res,
+        notFound(`Nothing at ${path}: the API is under ${API_BASE_PATH}, the token endpoint at ${TOKEN_PATH}.`),
+      );
     }
     const apiPath = isToken ? path : path.slice(API_BASE_PATH.length) || "/";
     const match = isToken ? undefined : matchRoute(method, apiPath);
@@ -106,7 +118,16 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     try {
       body = await readBody(req);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return send(res, problem({ type: "urn:problem-type:belgif:payloadTooLarge", title: "Payload Too Large", status: 413, detail: "The body is larger than 1 MB." }));
+      if (err instanceof BodyTooLarge)
+        return send(
+          res,
+          problem({
+            type: "urn:problem-type:belgif:payloadTooLarge",
+            title: "Payload Too Large",
+            status: 413,
+            detail: "The body is larger than 1 MB.",
+          }),
+        );
       return;
     }
 
@@ -119,20 +140,39 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
 
     let reply: Reply;
     if (isToken) {
-      if (method !== "POST") reply = { status: 405, headers: { Allow: "POST" }, body: { error: "invalid_request", error_description: "Use POST." } };
+      if (method !== "POST")
+        reply = {
+          status: 405,
+          headers: { Allow: "POST" },
+          body: { error: "invalid_request", error_description: "Use POST." },
+        };
       else {
         const { tokenUrl } = deps.urls();
         const scheme = (req.socket as Socket & { encrypted?: boolean }).encrypted ? "https" : "http";
         const hostUrl = `${scheme}://${req.headers.host ?? ""}${TOKEN_PATH}`;
-        reply = await deps.tokenEndpoint.handle({ contentType: req.headers["content-type"], body, audiences: [...new Set([tokenUrl, hostUrl])] });
+        reply = await deps.tokenEndpoint.handle({
+          contentType: req.headers["content-type"],
+          body,
+          audiences: [...new Set([tokenUrl, hostUrl])],
+        });
       }
     } else if (!match || match.kind === "notFound") {
       reply = notFound(`No route ${method} ${apiPath}.`);
     } else if (match.kind === "methodNotAllowed") {
-      reply = problem({ type: "urn:problem-type:belgif:methodNotAllowed", title: "Method Not Allowed", status: 405, detail: `Use ${match.allowed.join(" or ")}.` }, { Allow: match.allowed.join(", ") });
+      reply = problem(
+        {
+          type: "urn:problem-type:belgif:methodNotAllowed",
+          title: "Method Not Allowed",
+          status: 405,
+          detail: `Use ${match.allowed.join(" or ")}.`,
+        },
+        { Allow: match.allowed.join(", ") },
+      );
     } else {
       const check = deps.tokens.check(req.headers.authorization);
-      reply = check.ok ? match.handler(deps.ctx, { method, params: match.params, query: url.searchParams, body, token: check.token }) : unauthorized(check.reason);
+      reply = check.ok
+        ? match.handler(deps.ctx, { method, params: match.params, query: url.searchParams, body, token: check.token })
+        : unauthorized(check.reason);
     }
 
     if (fault && fault.phase === "after") {
@@ -143,7 +183,15 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
 
   return (req, res) => {
     process(req, res).catch(() => {
-      send(res, problem({ type: "urn:problem-type:belgif:internalServerError", title: "Internal Server Error", status: 500, detail: "The simulator failed to handle the request." }));
+      send(
+        res,
+        problem({
+          type: "urn:problem-type:belgif:internalServerError",
+          title: "Internal Server Error",
+          status: 500,
+          detail: "The simulator failed to handle the request.",
+        }),
+      );
     });
   };
 }

@@ -46,7 +46,10 @@ export function rightKey(enterpriseNumber: string, ssin: string, year: number): 
 
 /** trainingId order: "T-" + a counter padded to 6 digits, so a longer id is a later one. */
 function byTrainingId(a: TrainingRecord, b: TrainingRecord): number {
-  return a.trainingId.length - b.trainingId.length || (a.trainingId < b.trainingId ? -1 : a.trainingId > b.trainingId ? 1 : 0);
+  return (
+    a.trainingId.length - b.trainingId.length ||
+    (a.trainingId < b.trainingId ? -1 : a.trainingId > b.trainingId ? 1 : 0)
+  );
 }
 
 /**
@@ -90,7 +93,11 @@ class GroupIndex<T> {
   }
 }
 
-function identicalKey(t: { worker: { ssin: string }; title: string; period: { startDate: string; endDate: string } }): string {
+function identicalKey(t: {
+  worker: { ssin: string };
+  title: string;
+  period: { startDate: string; endDate: string };
+}): string {
   return `${t.worker.ssin}|${t.title.trim().toLowerCase()}|${t.period.startDate}|${t.period.endDate}`;
 }
 
@@ -130,22 +137,28 @@ export class SimulatorStore implements SimulatorData {
   }
 
   addEmployer(enterpriseNumber: string, name?: string): void {
-    if (!isValidEnterpriseNumber(enterpriseNumber)) throw new Error(`Invalid enterprise number "${enterpriseNumber}" (10 digits with valid check digits expected).`);
-    if (!this.employers.has(enterpriseNumber)) this.employers.set(enterpriseNumber, { enterpriseNumber, name: name ?? `Employer ${enterpriseNumber}` });
+    if (!isValidEnterpriseNumber(enterpriseNumber))
+      throw new Error(`Invalid enterprise number "${enterpriseNumber}" (10 digits with valid check digits expected).`);
+    if (!this.employers.has(enterpriseNumber))
+      this.employers.set(enterpriseNumber, { enterpriseNumber, name: name ?? `Employer ${enterpriseNumber}` });
   }
 
   addProvider(enterpriseNumber: string, name?: string): void {
-    if (!isValidEnterpriseNumber(enterpriseNumber)) throw new Error(`Invalid enterprise number "${enterpriseNumber}" (10 digits with valid check digits expected).`);
-    if (!this.providers.has(enterpriseNumber)) this.providers.set(enterpriseNumber, { enterpriseNumber, name: name ?? `Provider ${enterpriseNumber}` });
+    if (!isValidEnterpriseNumber(enterpriseNumber))
+      throw new Error(`Invalid enterprise number "${enterpriseNumber}" (10 digits with valid check digits expected).`);
+    if (!this.providers.has(enterpriseNumber))
+      this.providers.set(enterpriseNumber, { enterpriseNumber, name: name ?? `Provider ${enterpriseNumber}` });
   }
 
   addWorker(worker: Worker): void {
-    if (!isValidSsin(worker.ssin)) throw new Error(`Invalid SSIN "${worker.ssin}" (11 digits with valid check digits expected).`);
+    if (!isValidSsin(worker.ssin))
+      throw new Error(`Invalid SSIN "${worker.ssin}" (11 digits with valid check digits expected).`);
     if (!this.workers.has(worker.ssin)) this.workers.set(worker.ssin, worker);
   }
 
   addEmployment(enterpriseNumber: string, ssin: string, from: string, to?: string): void {
-    if (!isIsoDate(from) || (to !== undefined && !isIsoDate(to))) throw new Error("Employment dates must be YYYY-MM-DD.");
+    if (!isIsoDate(from) || (to !== undefined && !isIsoDate(to)))
+      throw new Error("Employment dates must be YYYY-MM-DD.");
     this.addEmployer(enterpriseNumber);
     if (!this.workers.has(ssin)) this.addWorker({ ssin, name: `Worker ${ssin}`, birthDate: "" });
     const employment: Employment = { enterpriseNumber, ssin, from, to };
@@ -169,7 +182,9 @@ export class SimulatorStore implements SimulatorData {
   }
 
   isEmployed(enterpriseNumber: string, ssin: string, from: string, to: string): boolean {
-    return (this.employmentsByWorker.get(ssin) ?? []).some((e) => e.enterpriseNumber === enterpriseNumber && overlaps(e.from, e.to, from, to));
+    return (this.employmentsByWorker.get(ssin) ?? []).some(
+      (e) => e.enterpriseNumber === enterpriseNumber && overlaps(e.from, e.to, from, to),
+    );
   }
 
   employmentsOf(ssin: string): readonly Employment[] {
@@ -184,7 +199,8 @@ export class SimulatorStore implements SimulatorData {
     const count = this.identical.get(identicalKey(t)) ?? 0;
     if (exceptTrainingId === undefined) return count > 0;
     const self = this.trainings.get(exceptTrainingId);
-    const selfCounts = self !== undefined && self.status !== "CANCELLED" && identicalKey(self) === identicalKey(t) ? 1 : 0;
+    const selfCounts =
+      self !== undefined && self.status !== "CANCELLED" && identicalKey(self) === identicalKey(t) ? 1 : 0;
     return count - selfCounts > 0;
   }
 

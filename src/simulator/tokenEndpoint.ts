@@ -58,11 +58,20 @@ export class TokenEndpoint {
     const grantType = form.get("grant_type");
     if (!grantType) return oauthError(400, "invalid_request", "The grant_type parameter is missing.");
     if (grantType !== "client_credentials") {
-      return oauthError(400, "unsupported_grant_type", `The grant type "${grantType}" is not supported: use client_credentials.`);
+      return oauthError(
+        400,
+        "unsupported_grant_type",
+        `The grant type "${grantType}" is not supported: use client_credentials.`,
+      );
     }
     const assertionType = form.get("client_assertion_type");
     const assertion = form.get("client_assertion");
-    if (!assertion) return oauthError(401, "invalid_client", "Client authentication is required: send a signed client_assertion (private_key_jwt).");
+    if (!assertion)
+      return oauthError(
+        401,
+        "invalid_client",
+        "Client authentication is required: send a signed client_assertion (private_key_jwt).",
+      );
     if (assertionType !== JWT_BEARER) {
       return oauthError(400, "invalid_request", `The client_assertion_type must be ${JWT_BEARER}.`);
     }
@@ -76,19 +85,33 @@ export class TokenEndpoint {
       return oauthError(401, "invalid_client", "The client assertion is not a well-formed signed JWT.");
     }
     if (header.alg !== "RS256") {
-      return oauthError(401, "invalid_client", `The client assertion is signed with alg "${String(header.alg)}": only RS256 is accepted.`);
+      return oauthError(
+        401,
+        "invalid_client",
+        `The client assertion is signed with alg "${String(header.alg)}": only RS256 is accepted.`,
+      );
     }
     const clientId = claims.iss;
-    if (typeof clientId !== "string" || !clientId) return oauthError(401, "invalid_client", "The client assertion has no iss claim (the client id).");
+    if (typeof clientId !== "string" || !clientId)
+      return oauthError(401, "invalid_client", "The client assertion has no iss claim (the client id).");
     const formClientId = form.get("client_id");
     if (formClientId !== null && formClientId !== clientId) {
-      return oauthError(401, "invalid_client", "The client_id parameter differs from the iss claim of the client assertion.");
+      return oauthError(
+        401,
+        "invalid_client",
+        "The client_id parameter differs from the iss claim of the client assertion.",
+      );
     }
     const client = this.deps.clients.get(clientId);
-    if (!client) return oauthError(401, "invalid_client", `Unknown client id "${clientId}": no certificate is registered for it.`);
+    if (!client)
+      return oauthError(401, "invalid_client", `Unknown client id "${clientId}": no certificate is registered for it.`);
     const now = Date.now();
     if (now > client.notAfter.getTime() || now < client.notBefore.getTime()) {
-      return oauthError(401, "invalid_client", `The certificate registered for client "${clientId}" is expired or not yet valid.`);
+      return oauthError(
+        401,
+        "invalid_client",
+        `The certificate registered for client "${clientId}" is expired or not yet valid.`,
+      );
     }
 
     try {
@@ -107,16 +130,32 @@ export class TokenEndpoint {
     const nowS = Math.floor(now / 1000);
     const exp = claims.exp as number;
     if (typeof claims.iat === "number" && claims.iat > nowS + CLOCK_SKEW_S) {
-      return oauthError(401, "invalid_client", "The client assertion's iat is in the future: check the clock of the client machine.");
+      return oauthError(
+        401,
+        "invalid_client",
+        "The client assertion's iat is in the future: check the clock of the client machine.",
+      );
     }
-    if (exp - nowS > MAX_ASSERTION_LIFETIME_S + CLOCK_SKEW_S || (typeof claims.iat === "number" && exp - claims.iat > MAX_ASSERTION_LIFETIME_S)) {
-      return oauthError(401, "invalid_client", `The client assertion's exp is too far ahead: at most ${MAX_ASSERTION_LIFETIME_S / 60} minutes after iat.`);
+    if (
+      exp - nowS > MAX_ASSERTION_LIFETIME_S + CLOCK_SKEW_S ||
+      (typeof claims.iat === "number" && exp - claims.iat > MAX_ASSERTION_LIFETIME_S)
+    ) {
+      return oauthError(
+        401,
+        "invalid_client",
+        `The client assertion's exp is too far ahead: at most ${MAX_ASSERTION_LIFETIME_S / 60} minutes after iat.`,
+      );
     }
     const jti = claims.jti as string;
-    if (typeof jti !== "string" || !jti) return oauthError(401, "invalid_client", "The client assertion's jti must be a non-empty string.");
+    if (typeof jti !== "string" || !jti)
+      return oauthError(401, "invalid_client", "The client assertion's jti must be a non-empty string.");
     this.forgetExpiredJti(now);
     if (this.seenJti.has(`${clientId} ${jti}`)) {
-      return oauthError(401, "invalid_client", "The client assertion was already used (jti replay): sign a new assertion for every token request.");
+      return oauthError(
+        401,
+        "invalid_client",
+        "The client assertion was already used (jti replay): sign a new assertion for every token request.",
+      );
     }
     this.seenJti.set(`${clientId} ${jti}`, (exp + CLOCK_SKEW_S) * 1000);
 
@@ -124,7 +163,11 @@ export class TokenEndpoint {
     const allowed = SCOPES[client.role];
     if (scope !== allowed) {
       const asked = scope ? `"${scope}"` : "no scope";
-      return oauthError(400, "invalid_scope", `Client "${clientId}" has the ${client.role} role: it must ask for scope "${allowed}", not ${asked}.`);
+      return oauthError(
+        400,
+        "invalid_scope",
+        `Client "${clientId}" has the ${client.role} role: it must ask for scope "${allowed}", not ${asked}.`,
+      );
     }
 
     const lifetime = this.deps.lifetimeSeconds();
@@ -152,11 +195,13 @@ function describeJoseError(err: unknown, clientId: string, joseErrors: Jose["err
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
     return `The client assertion's signature does not match the certificate registered for client "${clientId}".`;
   }
-  if (err instanceof joseErrors.JWTExpired) return "The client assertion has expired (exp is in the past): check the clock of the client machine.";
+  if (err instanceof joseErrors.JWTExpired)
+    return "The client assertion has expired (exp is in the past): check the clock of the client machine.";
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     const claim = err.claim;
     if (claim === "aud") return "The client assertion's aud claim must be the token endpoint URL.";
-    if (claim === "iss" || claim === "sub") return "The client assertion's iss and sub claims must both be the client id.";
+    if (claim === "iss" || claim === "sub")
+      return "The client assertion's iss and sub claims must both be the client id.";
     if (claim === "nbf") return "The client assertion is not valid yet (nbf): check the clock of the client machine.";
     return `The client assertion's ${claim} claim is missing or not valid.`;
   }

@@ -32,7 +32,13 @@ class Collector {
     return value;
   }
 
-  enumValue(parent: Json, key: string, name: string, allowed: readonly string[], required: boolean): string | undefined {
+  enumValue(
+    parent: Json,
+    key: string,
+    name: string,
+    allowed: readonly string[],
+    required: boolean,
+  ): string | undefined {
     const value = parent[key];
     if (value === undefined || value === null) {
       if (required) this.add("FLA-E-0001", name, undefined, `${name} is required (one of ${allowed.join(", ")}).`);
@@ -56,7 +62,12 @@ class Collector {
       return undefined;
     }
     if (value.trim().length === 0 || value.length > max) {
-      this.add("FLA-E-0004", name, value, `${name} must have 1 to ${max} characters (it has ${value.trim().length === 0 ? 0 : value.length}).`);
+      this.add(
+        "FLA-E-0004",
+        name,
+        value,
+        `${name} must have 1 to ${max} characters (it has ${value.trim().length === 0 ? 0 : value.length}).`,
+      );
       return undefined;
     }
     return value;
@@ -124,7 +135,9 @@ export function validateTraining(input: unknown, today: string): TrainingValidat
     return { findings: c.findings };
   }
   const employer = c.object(input, "employer", "employer", true);
-  const enterpriseNumber = employer ? c.enterpriseNumber(employer, "enterpriseNumber", "employer.enterpriseNumber", true) : undefined;
+  const enterpriseNumber = employer
+    ? c.enterpriseNumber(employer, "enterpriseNumber", "employer.enterpriseNumber", true)
+    : undefined;
   const worker = c.object(input, "worker", "worker", true);
   const ssin = worker ? c.ssin(worker, "ssin", "worker.ssin") : undefined;
   const externalReference = c.text(input, "externalReference", "externalReference", 50, false);
@@ -137,8 +150,10 @@ export function validateTraining(input: unknown, today: string): TrainingValidat
   let durationValue: number | undefined;
   if (duration) {
     const value = duration.value;
-    if (value === undefined || value === null) c.add("FLA-E-0001", "duration.value", undefined, "duration.value is required.");
-    else if (typeof value !== "number" || !Number.isFinite(value)) c.add("FLA-E-0002", "duration.value", value, "duration.value must be a number.");
+    if (value === undefined || value === null)
+      c.add("FLA-E-0001", "duration.value", undefined, "duration.value is required.");
+    else if (typeof value !== "number" || !Number.isFinite(value))
+      c.add("FLA-E-0002", "duration.value", value, "duration.value must be a number.");
     else durationValue = value;
   }
   const unit = duration ? c.enumValue(duration, "unit", "duration.unit", DURATION_UNITS, true) : undefined;
@@ -146,7 +161,9 @@ export function validateTraining(input: unknown, today: string): TrainingValidat
   const funding = c.object(input, "funding", "funding", false);
   const fundingType = funding ? c.enumValue(funding, "type", "funding.type", FUNDINGS, true) : undefined;
   const provider = c.object(input, "trainingProvider", "trainingProvider", false);
-  const providerNumber = provider ? c.enterpriseNumber(provider, "enterpriseNumber", "trainingProvider.enterpriseNumber", false) : undefined;
+  const providerNumber = provider
+    ? c.enterpriseNumber(provider, "enterpriseNumber", "trainingProvider.enterpriseNumber", false)
+    : undefined;
   const providerName = provider ? c.text(provider, "name", "trainingProvider.name", 200, false) : undefined;
   const counts = input.countsForSectoralRight;
   if (counts !== undefined && counts !== null && typeof counts !== "boolean") {
@@ -154,9 +171,17 @@ export function validateTraining(input: unknown, today: string): TrainingValidat
   }
 
   if (startDate && endDate) {
-    if (endDate < startDate) c.add("FLA-E-0012", "period.endDate", endDate, `period.endDate ${endDate} is before period.startDate ${startDate}.`);
-    if (startDate < FLA_START) c.add("FLA-E-0013", "period.startDate", startDate, `period.startDate ${startDate} is before ${FLA_START}.`);
-    if (endDate > today) c.add("FLA-E-0014", "period.endDate", endDate, `period.endDate ${endDate} is after today (${today}).`);
+    if (endDate < startDate)
+      c.add(
+        "FLA-E-0012",
+        "period.endDate",
+        endDate,
+        `period.endDate ${endDate} is before period.startDate ${startDate}.`,
+      );
+    if (startDate < FLA_START)
+      c.add("FLA-E-0013", "period.startDate", startDate, `period.startDate ${startDate} is before ${FLA_START}.`);
+    if (endDate > today)
+      c.add("FLA-E-0014", "period.endDate", endDate, `period.endDate ${endDate} is after today (${today}).`);
   }
   if (durationValue !== undefined) {
     if (durationValue <= 0) {
@@ -165,15 +190,37 @@ export function validateTraining(input: unknown, today: string): TrainingValidat
       const days = daysInPeriod(startDate, endDate);
       const max = unit === "HOURS" ? 24 * days : days;
       if (durationValue > max) {
-        c.add("FLA-E-0016", "duration.value", durationValue, `${durationValue} ${unit} do not fit in a period of ${days} day(s) (at most ${max}).`);
+        c.add(
+          "FLA-E-0016",
+          "duration.value",
+          durationValue,
+          `${durationValue} ${unit} do not fit in a period of ${days} day(s) (at most ${max}).`,
+        );
       } else if (unit === "HOURS" && durationValue > 8 * days) {
-        c.add("FLA-W-0003", "duration.value", durationValue, `${durationValue} hours over ${days} day(s) is more than 8 hours a day.`);
+        c.add(
+          "FLA-W-0003",
+          "duration.value",
+          durationValue,
+          `${durationValue} hours over ${days} day(s) is more than 8 hours a day.`,
+        );
       }
     }
   }
 
-  const structural = c.findings.some((f) => ["FLA-E-0001", "FLA-E-0002", "FLA-E-0003", "FLA-E-0004", "FLA-E-0010", "FLA-E-0011"].includes(f.code));
-  if (structural || !enterpriseNumber || !ssin || !title || !startDate || !endDate || !nature || durationValue === undefined || !unit) {
+  const structural = c.findings.some((f) =>
+    ["FLA-E-0001", "FLA-E-0002", "FLA-E-0003", "FLA-E-0004", "FLA-E-0010", "FLA-E-0011"].includes(f.code),
+  );
+  if (
+    structural ||
+    !enterpriseNumber ||
+    !ssin ||
+    !title ||
+    !startDate ||
+    !endDate ||
+    !nature ||
+    durationValue === undefined ||
+    !unit
+  ) {
     return { findings: c.findings };
   }
   const training: TrainingBody = {
@@ -186,7 +233,8 @@ export function validateTraining(input: unknown, today: string): TrainingValidat
   };
   if (externalReference !== undefined) training.externalReference = externalReference;
   if (outcome !== undefined) training.outcome = outcome as TrainingBody["outcome"];
-  if (fundingType !== undefined) training.funding = { type: fundingType as NonNullable<TrainingBody["funding"]>["type"] };
+  if (fundingType !== undefined)
+    training.funding = { type: fundingType as NonNullable<TrainingBody["funding"]>["type"] };
   if (provider && (providerNumber !== undefined || providerName !== undefined)) {
     training.trainingProvider = {};
     if (providerNumber !== undefined) training.trainingProvider.enterpriseNumber = providerNumber;

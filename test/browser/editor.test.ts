@@ -47,7 +47,8 @@ function wrappedLabels(tab: Page): Promise<string[]> {
       const field = label.nextElementSibling as HTMLElement | null;
       if (field && field.offsetParent !== null && label.style.width !== "auto") {
         const fieldTop = field.getBoundingClientRect().top;
-        if (fieldTop > label.getBoundingClientRect().top + 1.5 * fontSize) problems.push(`"${text}": its field is pushed below it`);
+        if (fieldTop > label.getBoundingClientRect().top + 1.5 * fontSize)
+          problems.push(`"${text}": its field is pushed below it`);
       }
     }
     return problems;
@@ -81,8 +82,15 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
 
   async function deploy(): Promise<void> {
     await page.locator("#red-ui-header-button-deploy").click();
-    await page.locator(".red-ui-notification", { hasText: "Successfully deployed" }).first().waitFor({ timeout: STEP_TIMEOUT });
-    await page.waitForFunction(() => document.querySelector("#red-ui-header-button-deploy")?.classList.contains("disabled"), undefined, { timeout: STEP_TIMEOUT });
+    await page
+      .locator(".red-ui-notification", { hasText: "Successfully deployed" })
+      .first()
+      .waitFor({ timeout: STEP_TIMEOUT });
+    await page.waitForFunction(
+      () => document.querySelector("#red-ui-header-button-deploy")?.classList.contains("disabled"),
+      undefined,
+      { timeout: STEP_TIMEOUT },
+    );
     // The editor shades the page while a deploy runs.
     await page.locator("#red-ui-header-shade").waitFor({ state: "hidden" });
     await page.locator("#red-ui-editor-shade").waitFor({ state: "hidden" });
@@ -123,7 +131,8 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     });
     page.on("pageerror", (err) => consoleErrors.push(String(err)));
     page.on("request", (request) => {
-      if (!request.url().startsWith(nodeRed?.url ?? "-") && !request.url().startsWith("data:")) offHostRequests.push(request.url());
+      if (!request.url().startsWith(nodeRed?.url ?? "-") && !request.url().startsWith("data:"))
+        offHostRequests.push(request.url());
     });
   });
 
@@ -149,14 +158,32 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await page.goto(runtime.url, { waitUntil: "domcontentloaded" });
     const paletteNode = page.locator('.red-ui-palette-node[data-palette-type="fla-declare"]');
     await paletteNode.waitFor({ state: "visible", timeout: 60_000 });
-    await page.waitForFunction(() => !document.querySelector("#red-ui-loading-progress") || (document.querySelector("#red-ui-loading-progress") as HTMLElement).offsetParent === null);
+    await page.waitForFunction(
+      () =>
+        !document.querySelector("#red-ui-loading-progress") ||
+        (document.querySelector("#red-ui-loading-progress") as HTMLElement).offsetParent === null,
+    );
     await paletteNode.scrollIntoViewIfNeeded();
-    assert.equal(await page.locator('.red-ui-palette-node[data-palette-type="fla-query"]').isVisible(), true, "FLA query is in the palette too");
-    assert.equal(await page.locator('.red-ui-palette-node[data-palette-type="fla-export"]').isVisible(), true, "FLA export is in the palette too");
+    assert.equal(
+      await page.locator('.red-ui-palette-node[data-palette-type="fla-query"]').isVisible(),
+      true,
+      "FLA query is in the palette too",
+    );
+    assert.equal(
+      await page.locator('.red-ui-palette-node[data-palette-type="fla-export"]').isVisible(),
+      true,
+      "FLA export is in the palette too",
+    );
     for (const type of ["fla-declare", "fla-query", "fla-export"]) {
       // Node-RED falls back to its arrow icon when it finds no icon of the module (it looks in nodes/icons/).
-      const icon = await page.locator(`.red-ui-palette-node[data-palette-type="${type}"] .red-ui-palette-icon`).evaluate((el) => getComputedStyle(el).backgroundImage);
-      assert.match(icon, new RegExp(`node-red-contrib-careerpro-fla/${type}\\.svg`), `the palette shows ${type}'s own icon, not a default: ${icon}`);
+      const icon = await page
+        .locator(`.red-ui-palette-node[data-palette-type="${type}"] .red-ui-palette-icon`)
+        .evaluate((el) => getComputedStyle(el).backgroundImage);
+      assert.match(
+        icon,
+        new RegExp(`node-red-contrib-careerpro-fla/${type}\\.svg`),
+        `the palette shows ${type}'s own icon, not a default: ${icon}`,
+      );
     }
     await screenshot("editor-loaded");
 
@@ -170,8 +197,26 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     if (!declareId) {
       // jQuery UI drags are occasionally missed by synthetic mouse events: place the node with the editor's API instead.
       declareId = await page.evaluate(() => {
-        const RED = (window as unknown as { RED: { view: { importNodes(n: object[], o: object): void }; nodes: { filterNodes(f: object): Array<{ id: string }> } } }).RED;
-        RED.view.importNodes([{ id: "b0a0c0d0e0f00001", type: "fla-declare", x: 300, y: 200, z: (window as unknown as { RED: { workspaces: { active(): string } } }).RED.workspaces.active() }], { generateIds: false, addFlow: false, touchImport: true });
+        const RED = (
+          window as unknown as {
+            RED: {
+              view: { importNodes(n: object[], o: object): void };
+              nodes: { filterNodes(f: object): Array<{ id: string }> };
+            };
+          }
+        ).RED;
+        RED.view.importNodes(
+          [
+            {
+              id: "b0a0c0d0e0f00001",
+              type: "fla-declare",
+              x: 300,
+              y: 200,
+              z: (window as unknown as { RED: { workspaces: { active(): string } } }).RED.workspaces.active(),
+            },
+          ],
+          { generateIds: false, addFlow: false, touchImport: true },
+        );
         return RED.nodes.filterNodes({ type: "fla-declare" })[0]?.id;
       });
     }
@@ -184,7 +229,11 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await declareNode.dblclick();
     await page.locator("#node-input-config").waitFor({ state: "visible" });
     await page.locator("#node-dialog-ok").click({ trial: true });
-    assert.equal(await page.locator("#node-input-config").evaluate((el) => el.classList.contains("input-error")), true, "the missing config is outlined in red");
+    assert.equal(
+      await page.locator("#node-input-config").evaluate((el) => el.classList.contains("input-error")),
+      true,
+      "the missing config is outlined in red",
+    );
     await screenshot("declare-dialog");
 
     // 4. A new config node through the "+" (add new fla-config) button.
@@ -196,11 +245,19 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
       const RED = (window as unknown as { RED: { settings: Record<string, unknown> } }).RED;
       return { config: RED.settings.flaConfigContract, query: RED.settings.flaQueryContract };
     });
-    assert.deepEqual(exported, JSON.parse(JSON.stringify({ config: configEditorContract(), query: queryEditorContract() })));
-    const offered = await environment.locator("option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(
+      exported,
+      JSON.parse(JSON.stringify({ config: configEditorContract(), query: queryEditorContract() })),
+    );
+    const offered = await environment
+      .locator("option")
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
     assert.deepEqual(offered, [...Object.keys(ENVIRONMENT_PRESETS), "custom"]);
     await environment.selectOption("acceptance");
-    assert.equal(await page.locator("#node-config-input-tokenUrl").inputValue(), ENVIRONMENT_PRESETS.acceptance.tokenUrl);
+    assert.equal(
+      await page.locator("#node-config-input-tokenUrl").inputValue(),
+      ENVIRONMENT_PRESETS.acceptance.tokenUrl,
+    );
     assert.equal(await page.locator("#node-config-input-apiUrl").inputValue(), ENVIRONMENT_PRESETS.acceptance.apiUrl);
     await environment.selectOption("custom");
     for (const [field, value] of [
@@ -255,7 +312,11 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await page.locator("#node-config-input-environment").waitFor({ state: "detached" });
     const selected = await page.locator("#node-input-config option:checked").innerText();
     assert.doesNotMatch(selected, /Add new/i, "the new config node is selected in the declare dialog");
-    assert.equal(selected.trim(), `${simulator.client.clientId} · custom`, "a config without a name shows its client id and environment");
+    assert.equal(
+      selected.trim(),
+      `${simulator.client.clientId} · custom`,
+      "a config without a name shows its client id and environment",
+    );
     await page.locator("#node-dialog-ok").click({ trial: true }); // waits until the tray stops sliding
     await screenshot("declare-dialog-with-config");
     await page.locator("#node-dialog-ok").click();
@@ -266,7 +327,11 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await screenshot("deployed");
     const deployed = await statusOf(declareId);
     assert.ok(!deployed || deployed.fill !== "red", `no error status after deploy: ${JSON.stringify(deployed)}`);
-    assert.equal(await page.locator(`[id="${declareId}"] .red-ui-flow-node-error`).isVisible(), false, "the node is not marked invalid");
+    assert.equal(
+      await page.locator(`[id="${declareId}"] .red-ui-flow-node-error`).isVisible(),
+      false,
+      "the node is not marked invalid",
+    );
 
     // 8. An inject node with a valid training, wired to the declare node; clicking its button declares it.
     const training = {
@@ -280,12 +345,32 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     };
     const injectId = await page.evaluate(
       ({ payload }) => {
-        const RED = (window as unknown as {
-          RED: { view: { importNodes(n: object[], o: object): void }; workspaces: { active(): string }; nodes: { filterNodes(f: object): Array<{ id: string }> } };
-        }).RED;
+        const RED = (
+          window as unknown as {
+            RED: {
+              view: { importNodes(n: object[], o: object): void };
+              workspaces: { active(): string };
+              nodes: { filterNodes(f: object): Array<{ id: string }> };
+            };
+          }
+        ).RED;
         const z = RED.workspaces.active();
         RED.view.importNodes(
-          [{ id: "b0a0c0d0e0f00002", type: "inject", name: "valid training", z, x: 110, y: 340, props: [{ p: "payload", v: JSON.stringify(payload), vt: "json" }], repeat: "", once: false, topic: "", wires: [[]] }],
+          [
+            {
+              id: "b0a0c0d0e0f00002",
+              type: "inject",
+              name: "valid training",
+              z,
+              x: 110,
+              y: 340,
+              props: [{ p: "payload", v: JSON.stringify(payload), vt: "json" }],
+              repeat: "",
+              once: false,
+              topic: "",
+              wires: [[]],
+            },
+          ],
           { generateIds: false, addFlow: false, touchImport: true },
         );
         return RED.nodes.filterNodes({ type: "inject" })[0]?.id;
@@ -302,13 +387,12 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 5 });
     await page.mouse.up();
-    const wired = await page.evaluate(
-      (source) => {
-        const RED = (window as unknown as { RED: { nodes: { filterLinks(f: object): Array<{ target: { id: string } }> } } }).RED;
-        return RED.nodes.filterLinks({ source: { id: source } }).map((l) => l.target.id);
-      },
-      injectId,
-    );
+    const wired = await page.evaluate((source) => {
+      const RED = (
+        window as unknown as { RED: { nodes: { filterLinks(f: object): Array<{ target: { id: string } }> } } }
+      ).RED;
+      return RED.nodes.filterLinks({ source: { id: source } }).map((l) => l.target.id);
+    }, injectId);
     assert.deepEqual(wired, [declareId], "the inject node is wired to the declare node");
     await screenshot("inject-wired");
     await deploy();
@@ -316,27 +400,37 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     await page
       .waitForFunction(
         (id) => {
-          const RED = (window as unknown as { RED: { nodes: { node(id: string): { status?: { text?: string } } | null } } }).RED;
+          const RED = (
+            window as unknown as { RED: { nodes: { node(id: string): { status?: { text?: string } } | null } } }
+          ).RED;
           return /accepted/.test(RED.nodes.node(id)?.status?.text ?? "");
         },
         declareId,
         { timeout: 60_000 },
       )
       .catch(async (err: Error) => {
-        throw new Error(`the declare node did not show "accepted"; its status: ${JSON.stringify(await statusOf(declareId))}. ${err.message}`);
+        throw new Error(
+          `the declare node did not show "accepted"; its status: ${JSON.stringify(await statusOf(declareId))}. ${err.message}`,
+        );
       });
     const statusLabel = page.locator(`[id="${declareId}"] .red-ui-flow-node-status-label`);
     await statusLabel.waitFor({ state: "visible" });
-    assert.match(await statusLabel.textContent() ?? "", /accepted/);
+    assert.match((await statusLabel.textContent()) ?? "", /accepted/);
     const accepted = await statusOf(declareId);
     assert.equal(accepted?.fill, "green", JSON.stringify(accepted));
     await screenshot("declared-status");
-    assert.ok(simulator.data.findByExternalReference(SEED.demoEmployer, "BROWSER-1"), "the simulator holds the declared training");
+    assert.ok(
+      simulator.data.findByExternalReference(SEED.demoEmployer, "BROWSER-1"),
+      "the simulator holds the declared training",
+    );
 
     // No secret reached the runtime's log, and the editor raised no script error.
     assert.ok(!runtime.output().includes(certs.pfx.openSslDefault.password), "the .pfx password is not logged");
     // The config dialog asks for the deployed certificate of a node that is not deployed yet: a 404 the dialog expects.
-    assert.deepEqual(consoleErrors.filter((e) => !/404 \(Not Found\) \(.*\/fla-config\/[0-9a-f]+\/certificate\)$/.test(e)), []);
+    assert.deepEqual(
+      consoleErrors.filter((e) => !/404 \(Not Found\) \(.*\/fla-config\/[0-9a-f]+\/certificate\)$/.test(e)),
+      [],
+    );
     assert.deepEqual(offHostRequests, [], "the editor asked nothing of another host");
   });
 
@@ -345,8 +439,24 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     const runtime = nodeRed;
     const configId = "c0a0c0d0e0f00010";
     const flow = [
-      { id: configId, type: "fla-config", environment: "production", clientId: "self_service_expeditor_10", role: "employer", certificateFormat: "pfx" },
-      { id: "c0a0c0d0e0f00011", type: "fla-declare", config: configId, operation: "createTraining", waitForResult: true, schemaType: "file", x: 200, y: 100 },
+      {
+        id: configId,
+        type: "fla-config",
+        environment: "production",
+        clientId: "self_service_expeditor_10",
+        role: "employer",
+        certificateFormat: "pfx",
+      },
+      {
+        id: "c0a0c0d0e0f00011",
+        type: "fla-declare",
+        config: configId,
+        operation: "createTraining",
+        waitForResult: true,
+        schemaType: "file",
+        x: 200,
+        y: 100,
+      },
       { id: "c0a0c0d0e0f00012", type: "fla-query", config: configId, query: "trainings", x: 200, y: 180 },
       { id: "c0a0c0d0e0f00013", type: "fla-export", config: configId, x: 200, y: 260 },
     ];
@@ -357,12 +467,25 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
       tab.setDefaultTimeout(STEP_TIMEOUT);
       try {
         await tab.goto(runtime.url, { waitUntil: "domcontentloaded" });
-        await tab.locator('.red-ui-palette-node[data-palette-type="fla-declare"]').waitFor({ state: "visible", timeout: 60_000 });
-        await tab.waitForFunction(() => !document.querySelector("#red-ui-loading-progress") || (document.querySelector("#red-ui-loading-progress") as HTMLElement).offsetParent === null);
+        await tab
+          .locator('.red-ui-palette-node[data-palette-type="fla-declare"]')
+          .waitFor({ state: "visible", timeout: 60_000 });
+        await tab.waitForFunction(
+          () =>
+            !document.querySelector("#red-ui-loading-progress") ||
+            (document.querySelector("#red-ui-loading-progress") as HTMLElement).offsetParent === null,
+        );
         await tab.evaluate((nodes) => {
-          const RED = (window as unknown as { RED: { view: { importNodes(n: object[], o: object): void }; workspaces: { active(): string } } }).RED;
+          const RED = (
+            window as unknown as {
+              RED: { view: { importNodes(n: object[], o: object): void }; workspaces: { active(): string } };
+            }
+          ).RED;
           const z = RED.workspaces.active();
-          RED.view.importNodes(nodes.map((n) => ("x" in n ? { ...n, z } : n)), { generateIds: false, addFlow: false, touchImport: true });
+          RED.view.importNodes(
+            nodes.map((n) => ("x" in n ? { ...n, z } : n)),
+            { generateIds: false, addFlow: false, touchImport: true },
+          );
         }, flow);
         for (const type of ["fla-declare", "fla-query", "fla-export"]) {
           const id = flow.find((n) => n.type === type)!.id;
@@ -370,7 +493,14 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
           await tab.locator("#node-input-config").waitFor({ state: "visible" });
           await tab.locator("#node-dialog-ok").click({ trial: true }); // the tray has stopped sliding
           if (type === "fla-declare") {
-            assert.equal((await tab.locator("#node-input-config option:checked").innerText()).trim(), /^fr/.test(locale) ? "self_service_expeditor_10 · production" : /^nl/.test(locale) ? "self_service_expeditor_10 · productie" : "self_service_expeditor_10 · production");
+            assert.equal(
+              (await tab.locator("#node-input-config option:checked").innerText()).trim(),
+              /^fr/.test(locale)
+                ? "self_service_expeditor_10 · production"
+                : /^nl/.test(locale)
+                  ? "self_service_expeditor_10 · productie"
+                  : "self_service_expeditor_10 · production",
+            );
           }
           await tab.screenshot({ path: join(ARTIFACTS, `labels-${locale}-${type}.png`) });
           wrapped.push(...(await wrappedLabels(tab)).map((problem) => `${locale} ${type}: ${problem}`));
@@ -380,7 +510,11 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
             await tab.locator("#node-config-input-environment").waitFor({ state: "visible" });
             await tab.locator("#node-config-dialog-ok").click({ trial: true });
             const title = (await tab.locator(".red-ui-tray-titlebar").last().innerText()).trim();
-            assert.doesNotMatch(title, /fla-config/, `${locale}: the dialog names the config by its palette label: ${title}`);
+            assert.doesNotMatch(
+              title,
+              /fla-config/,
+              `${locale}: the dialog names the config by its palette label: ${title}`,
+            );
             assert.match(title, /FLA/, title);
             await tab.screenshot({ path: join(ARTIFACTS, `labels-${locale}-fla-config.png`), fullPage: true });
             wrapped.push(...(await wrappedLabels(tab)).map((problem) => `${locale} fla-config: ${problem}`));
@@ -405,7 +539,14 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     writeFileSync(keyPath, createPrivateKey(certs.client.privateKeyPem).export({ type: "pkcs1", format: "der" }));
     const configId = "c0a0c0d0e0f00020";
     const flow = [
-      { id: configId, type: "fla-config", environment: "production", clientId: "self_service_expeditor_10", role: "employer", certificateFormat: "pem" },
+      {
+        id: configId,
+        type: "fla-config",
+        environment: "production",
+        clientId: "self_service_expeditor_10",
+        role: "employer",
+        certificateFormat: "pem",
+      },
       { id: "c0a0c0d0e0f00021", type: "fla-query", config: configId, query: "trainingCredit", x: 200, y: 400 },
     ];
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "en-US" });
@@ -413,18 +554,31 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
     tab.setDefaultTimeout(STEP_TIMEOUT);
     try {
       await tab.goto(runtime.url, { waitUntil: "domcontentloaded" });
-      await tab.locator('.red-ui-palette-node[data-palette-type="fla-query"]').waitFor({ state: "visible", timeout: 60_000 });
+      await tab
+        .locator('.red-ui-palette-node[data-palette-type="fla-query"]')
+        .waitFor({ state: "visible", timeout: 60_000 });
       await tab.evaluate((nodes) => {
-        const RED = (window as unknown as { RED: { view: { importNodes(n: object[], o: object): void }; workspaces: { active(): string } } }).RED;
+        const RED = (
+          window as unknown as {
+            RED: { view: { importNodes(n: object[], o: object): void }; workspaces: { active(): string } };
+          }
+        ).RED;
         const z = RED.workspaces.active();
-        RED.view.importNodes(nodes.map((n) => ("x" in n ? { ...n, z } : n)), { generateIds: false, addFlow: false, touchImport: true });
+        RED.view.importNodes(
+          nodes.map((n) => ("x" in n ? { ...n, z } : n)),
+          { generateIds: false, addFlow: false, touchImport: true },
+        );
       }, flow);
       // The query dialog: its queries and rows come from the runtime's catalogue.
       await tab.locator('[id="c0a0c0d0e0f00021"] .red-ui-flow-node').dblclick();
       await tab.locator("#node-input-config").waitFor({ state: "visible" });
-      const queries = await tab.locator("#node-input-query option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+      const queries = await tab
+        .locator("#node-input-query option")
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
       assert.deepEqual(queries, [...Object.keys(queryEditorContract().queries), "msg"]);
-      const visibleParams = await tab.locator(".fla-query-param:visible").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-param")));
+      const visibleParams = await tab
+        .locator(".fla-query-param:visible")
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-param")));
       assert.deepEqual(visibleParams, queryEditorContract().queries.trainingCredit.params);
       // The page size label names the runtime's largest page size: the locale holds only __max__.
       const pageSizeLabel = await tab.locator("#node-input-pageSize ~ span").first().textContent();
@@ -436,11 +590,17 @@ describe("editor in a real browser (chromium + Node-RED 4.1 + simulator)", funct
       await tab.locator("#fla-config-cert-state", { hasText: "client.cer (binary DER) converted to PEM" }).waitFor();
       assert.match(await tab.locator("#node-config-input-certificate").inputValue(), /^-----BEGIN CERTIFICATE-----/);
       await tab.locator("#fla-config-key-file").setInputFiles(keyPath);
-      await tab.locator("#fla-config-key-state", { hasText: "client-pkcs1.der (binary DER) converted to PEM" }).waitFor();
+      await tab
+        .locator("#fla-config-key-state", { hasText: "client-pkcs1.der (binary DER) converted to PEM" })
+        .waitFor();
       // The key the dialog stores, as the runtime read it at once: the certificate summary of the pair.
       await tab.locator("#fla-config-cert-summary .fla-cfg-ok", { hasText: "fla-test-client" }).waitFor();
       const storedKey = await tab.locator("#node-config-input-privateKey").inputValue();
-      assert.equal(createPrivateKey(storedKey).asymmetricKeyDetails?.modulusLength, 2048, "the stored key is the PEM of the file's key");
+      assert.equal(
+        createPrivateKey(storedKey).asymmetricKeyDetails?.modulusLength,
+        2048,
+        "the stored key is the PEM of the file's key",
+      );
       assert.match(storedKey, /^-----BEGIN RSA PRIVATE KEY-----/);
       await tab.screenshot({ path: join(ARTIFACTS, "config-pem-der-files.png"), fullPage: true });
       await tab.locator("#node-config-dialog-cancel").click();

@@ -37,17 +37,27 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
 
   it("sends the bearer token to the catalogue path and returns the parsed answer", async () => {
     server.plan(json(200, { items: [], total: 0 }));
-    const response = await client.send(buildRequest("trainings", { enterpriseNumber: "0203430576", ssin: "85073003328", page: 2 }));
+    const response = await client.send(
+      buildRequest("trainings", { enterpriseNumber: "0203430576", ssin: "85073003328", page: 2 }),
+    );
     assert.equal(response.httpStatus, 200);
     assert.deepEqual(response.data, { items: [], total: 0 });
     assert.equal(response.attempts, 1);
     assert.equal(server.seen[0].method, "GET");
-    assert.equal(server.seen[0].url, "/REST/federalLearningAccount/v1/trainings?enterpriseNumber=0203430576&ssin=85073003328&page=2");
+    assert.equal(
+      server.seen[0].url,
+      "/REST/federalLearningAccount/v1/trainings?enterpriseNumber=0203430576&ssin=85073003328&page=2",
+    );
     assert.equal(server.seen[0].authorization, "Bearer token-1");
   });
 
   it("sends the body as JSON and returns 4xx answers to the caller instead of throwing", async () => {
-    server.plan(json(400, { type: "urn:problem-type:belgif:badRequest", issues: [{ code: "X", name: "title", detail: "too long" }] }));
+    server.plan(
+      json(400, {
+        type: "urn:problem-type:belgif:badRequest",
+        issues: [{ code: "X", name: "title", detail: "too long" }],
+      }),
+    );
     const response = await client.send(buildRequest("createTraining", {}, TRAINING));
     assert.equal(response.httpStatus, 400);
     assert.deepEqual(JSON.parse(server.seen[0].body), TRAINING);
@@ -63,7 +73,10 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   });
 
   it("honours Retry-After (in seconds) on 503, then succeeds", async () => {
-    server.plan(json(503, { type: "urn:problem-type:belgif:serviceUnavailable" }, { "Retry-After": "1" }), json(200, { ok: true }));
+    server.plan(
+      json(503, { type: "urn:problem-type:belgif:serviceUnavailable" }, { "Retry-After": "1" }),
+      json(200, { ok: true }),
+    );
     const response = await client.send(buildRequest("training", { trainingId: "T-1" }));
     assert.equal(response.httpStatus, 200);
     assert.equal(response.attempts, 2);
@@ -71,7 +84,12 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   });
 
   it("caps a long Retry-After at maxRetryAfterMs", async () => {
-    client = new FlaApiClient({ apiUrl: server.url, tokens, timeoutMs: 2000, retry: { ...FAST_RETRY, maxRetryAfterMs: 20 } });
+    client = new FlaApiClient({
+      apiUrl: server.url,
+      tokens,
+      timeoutMs: 2000,
+      retry: { ...FAST_RETRY, maxRetryAfterMs: 20 },
+    });
     server.plan(json(429, {}, { "Retry-After": "3600" }), json(200, { ok: true }));
     const response = await client.send(buildRequest("training", { trainingId: "T-1" }));
     assert.equal(response.attempts, 2);
@@ -98,7 +116,10 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
     const response = await client.send(buildRequest("training", { trainingId: "T-1" }));
     assert.equal(response.httpStatus, 200);
     assert.equal(tokens.invalidated, 1);
-    assert.deepEqual(server.seen.map((r) => r.authorization), ["Bearer token-1", "Bearer token-2"]);
+    assert.deepEqual(
+      server.seen.map((r) => r.authorization),
+      ["Bearer token-1", "Bearer token-2"],
+    );
   });
 
   it("fails with FLA_AUTH when the fresh token is refused too", async () => {
@@ -168,7 +189,12 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const refused = new FlaApiClient({ apiUrl: `http://127.0.0.1:${port}/v1`, tokens, timeoutMs: 1000, retry: FAST_RETRY });
+    const refused = new FlaApiClient({
+      apiUrl: `http://127.0.0.1:${port}/v1`,
+      tokens,
+      timeoutMs: 1000,
+      retry: FAST_RETRY,
+    });
     const error = await rejectionOf(refused.send(buildRequest("createTraining", {}, TRAINING)));
     assert.equal(error.code, "FLA_NETWORK");
     assert.equal(error.reason, "ECONNREFUSED");
@@ -219,7 +245,9 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   it("stops waiting when the signal aborts (FLA_ABORTED)", async () => {
     server.plan(json(503, {}, { "Retry-After": "60" }));
     const controller = new AbortController();
-    const pending = client.send(buildRequest("training", { trainingId: "T-1" }, undefined), { signal: controller.signal });
+    const pending = client.send(buildRequest("training", { trainingId: "T-1" }, undefined), {
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 100);
     const error = await rejectionOf(pending);
     assert.equal(error.code, "FLA_ABORTED");
@@ -228,7 +256,9 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
   it("aborts a request in flight", async () => {
     server.plan(hang);
     const controller = new AbortController();
-    const pending = client.send(buildRequest("training", { trainingId: "T-1" }, undefined), { signal: controller.signal });
+    const pending = client.send(buildRequest("training", { trainingId: "T-1" }, undefined), {
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 100);
     assert.equal((await rejectionOf(pending)).code, "FLA_ABORTED");
   });
@@ -237,7 +267,9 @@ describe("core/api FlaApiClient against a real HTTP server", () => {
     const limiter = new RequestLimiter({ maxConcurrent: 2 });
     const limited = new FlaApiClient({ apiUrl: server.url, tokens, timeoutMs: 2000, retry: FAST_RETRY, limiter });
     server.otherwise(later(20, json(200, { ok: 1 })));
-    await Promise.all(Array.from({ length: 8 }, (_, i) => limited.send(buildRequest("training", { trainingId: `T-${i}` }))));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => limited.send(buildRequest("training", { trainingId: `T-${i}` }))),
+    );
     assert.equal(server.seen.length, 8);
     assert.equal(server.maxInFlight, 2);
     limited.destroy();

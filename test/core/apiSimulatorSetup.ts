@@ -26,9 +26,18 @@ export function connect(
     role: registered.role,
     enterpriseNumber: registered.enterpriseNumber,
   });
-  const certificate = loadCertificate({ format: "pem", certificate: keys.certificatePem, privateKey: keys.privateKeyPem });
+  const certificate = loadCertificate({
+    format: "pem",
+    certificate: keys.certificatePem,
+    privateKey: keys.privateKeyPem,
+  });
   const tokens = new TokenCache({ settings, certificate });
-  const client = new FlaApiClient({ apiUrl: settings.apiUrl, tokens, timeoutMs: options.timeoutMs ?? 5000, retry: { baseDelayMs: 20, maxDelayMs: 100 } });
+  const client = new FlaApiClient({
+    apiUrl: settings.apiUrl,
+    tokens,
+    timeoutMs: options.timeoutMs ?? 5000,
+    retry: { baseDelayMs: 20, maxDelayMs: 100 },
+  });
   return { client, tokens };
 }
 

@@ -30,7 +30,13 @@ export class ScriptedServer {
       req.setEncoding("utf8");
       req.on("data", (chunk: string) => (body += chunk));
       req.on("end", () => {
-        this.seen.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization, body, at: Date.now() });
+        this.seen.push({
+          method: req.method ?? "",
+          url: req.url ?? "",
+          authorization: req.headers.authorization,
+          body,
+          at: Date.now(),
+        });
         this.inFlight++;
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
         const done = (): void => {
@@ -77,7 +83,10 @@ export class ScriptedServer {
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Responder {
   return (_req, res) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { "Content-Type": status >= 400 ? "application/problem+json" : "application/json", ...headers });
+    res.writeHead(status, {
+      "Content-Type": status >= 400 ? "application/problem+json" : "application/json",
+      ...headers,
+    });
     res.end(text);
   };
 }

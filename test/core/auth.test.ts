@@ -31,8 +31,20 @@ async function rejection(promise: Promise<unknown>): Promise<FlaError> {
   assert.fail("it did not fail");
 }
 
-function settingsFor(tokenUrl: string, clientId = EMPLOYER, role: Role = "employer", timeoutSeconds = 10): ConnectionSettings {
-  return resolveSettings({ environment: "custom", tokenUrl, apiUrl: tokenUrl.replace(/\/REST\/.*/, "/REST/federalLearningAccount/v1"), clientId, role, timeout: timeoutSeconds });
+function settingsFor(
+  tokenUrl: string,
+  clientId = EMPLOYER,
+  role: Role = "employer",
+  timeoutSeconds = 10,
+): ConnectionSettings {
+  return resolveSettings({
+    environment: "custom",
+    tokenUrl,
+    apiUrl: tokenUrl.replace(/\/REST\/.*/, "/REST/federalLearningAccount/v1"),
+    clientId,
+    role,
+    timeout: timeoutSeconds,
+  });
 }
 
 /** A port where nothing listens. */
@@ -62,10 +74,24 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     certs = await getTestCertificates();
     certificate = loadCertificate({ format: "pfx", pfx: certs.pfx.openSslDefault.base64, passphrase: certs.password });
     sim = await startSimulator({ port: 0, seed: false });
-    sim.registerClient({ clientId: EMPLOYER, certificatePem: certs.client.certificatePem, role: "employer", enterpriseNumber: ENTERPRISE });
-    sim.registerClient({ clientId: PROVIDER, certificatePem: certs.second.certificatePem, role: "provider", enterpriseNumber: "0403170701" });
+    sim.registerClient({
+      clientId: EMPLOYER,
+      certificatePem: certs.client.certificatePem,
+      role: "employer",
+      enterpriseNumber: ENTERPRISE,
+    });
+    sim.registerClient({
+      clientId: PROVIDER,
+      certificatePem: certs.second.certificatePem,
+      role: "provider",
+      enterpriseNumber: "0403170701",
+    });
     settings = settingsFor(sim.tokenUrl);
-    secrets.push(certs.password, certs.client.privateKeyPem.split("\n")[1], certs.client.privateKeyPkcs1Pem.split("\n")[1]);
+    secrets.push(
+      certs.password,
+      certs.client.privateKeyPem.split("\n")[1],
+      certs.client.privateKeyPkcs1Pem.split("\n")[1],
+    );
   });
 
   afterEach(() => sim.faults.clear());
@@ -78,9 +104,22 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     it("signs RS256 with typ JWT, iss = sub = client id, aud, a fresh jti, iat and exp 5 minutes ahead", async () => {
       const { decodeJwt, importX509, jwtVerify } = await loadJose();
       const publicKey = await importX509(certs.client.certificatePem, "RS256");
-      const first = await signClientAssertion({ clientId: EMPLOYER, audience: sim.tokenUrl, privateKey: certificate.privateKey });
-      const second = await signClientAssertion({ clientId: EMPLOYER, audience: sim.tokenUrl, privateKey: certificate.privateKey });
-      const { payload, protectedHeader } = await jwtVerify(first, publicKey, { algorithms: ["RS256"], issuer: EMPLOYER, subject: EMPLOYER, audience: sim.tokenUrl });
+      const first = await signClientAssertion({
+        clientId: EMPLOYER,
+        audience: sim.tokenUrl,
+        privateKey: certificate.privateKey,
+      });
+      const second = await signClientAssertion({
+        clientId: EMPLOYER,
+        audience: sim.tokenUrl,
+        privateKey: certificate.privateKey,
+      });
+      const { payload, protectedHeader } = await jwtVerify(first, publicKey, {
+        algorithms: ["RS256"],
+        issuer: EMPLOYER,
+        subject: EMPLOYER,
+        audience: sim.tokenUrl,
+      });
       assert.deepEqual(protectedHeader, { alg: "RS256", typ: "JWT" });
       assert.match(String(payload.jti), /^[0-9a-f-]{36}$/);
       assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 300);
@@ -90,7 +129,13 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
 
     it("never lets an assertion live more than 5 minutes", async () => {
       const { decodeJwt, decodeProtectedHeader } = await loadJose();
-      const assertion = await signClientAssertion({ clientId: EMPLOYER, audience: sim.tokenUrl, privateKey: certificate.privateKey, lifetimeSeconds: 3600, now: 1_700_000_000_000 });
+      const assertion = await signClientAssertion({
+        clientId: EMPLOYER,
+        audience: sim.tokenUrl,
+        privateKey: certificate.privateKey,
+        lifetimeSeconds: 3600,
+        now: 1_700_000_000_000,
+      });
       const claims = decodeJwt(assertion);
       assert.equal(claims.iat, 1_700_000_000);
       assert.equal(claims.exp, 1_700_000_300);
@@ -103,16 +148,33 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       const inputs = [
         { format: "pfx" as const, pfx: certs.pfx.legacy.base64, passphrase: certs.password },
         { format: "pfx" as const, pfx: certs.pfx.windows3des.base64, passphrase: certs.password },
-        { format: "pem" as const, certificate: certs.client.certificatePem, privateKey: certs.client.privateKeyPkcs1Pem },
-        { format: "pem" as const, certificate: certs.client.certificatePem, privateKey: certs.client.encryptedPrivateKeyPem, passphrase: certs.password },
+        {
+          format: "pem" as const,
+          certificate: certs.client.certificatePem,
+          privateKey: certs.client.privateKeyPkcs1Pem,
+        },
+        {
+          format: "pem" as const,
+          certificate: certs.client.certificatePem,
+          privateKey: certs.client.encryptedPrivateKeyPem,
+          passphrase: certs.password,
+        },
       ];
       for (const input of [certificate, ...inputs.map((i) => loadCertificate(i))]) {
-        assert.deepEqual(await testConnection(settings, input), { scope: SCOPES.employer, expiresIn: 600, tokenType: "Bearer" });
+        assert.deepEqual(await testConnection(settings, input), {
+          scope: SCOPES.employer,
+          expiresIn: 600,
+          tokenType: "Bearer",
+        });
       }
     });
 
     it("works for an authorized representative with the provider scope", async () => {
-      const second = loadCertificate({ format: "pem", certificate: certs.second.certificatePem, privateKey: certs.second.privateKeyPem });
+      const second = loadCertificate({
+        format: "pem",
+        certificate: certs.second.certificatePem,
+        privateKey: certs.second.privateKeyPem,
+      });
       const result = await testConnection(settingsFor(sim.tokenUrl, PROVIDER, "provider"), second);
       assert.equal(result.scope, SCOPES.provider);
     });
@@ -122,14 +184,23 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     it("obtains a token that the FLA API accepts", async () => {
       const cache = new TokenCache({ settings, certificate });
       const token = await cache.getAccessToken();
-      const response = await fetch(`${sim.apiUrl}/trainings?enterpriseNumber=${ENTERPRISE}`, { headers: { Authorization: `Bearer ${token}` } });
+      const response = await fetch(`${sim.apiUrl}/trainings?enterpriseNumber=${ENTERPRISE}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       assert.notEqual(response.status, 401);
-      const unauthenticated = await fetch(`${sim.apiUrl}/trainings?enterpriseNumber=${ENTERPRISE}`, { headers: { Authorization: "Bearer not-a-token" } });
+      const unauthenticated = await fetch(`${sim.apiUrl}/trainings?enterpriseNumber=${ENTERPRISE}`, {
+        headers: { Authorization: "Bearer not-a-token" },
+      });
       assert.equal(unauthenticated.status, 401, "the check above can fail");
       const stats = cache.stats;
       assert.equal(stats.tokenRequests, 1);
       assert.equal(stats.scope, SCOPES.employer);
-      assert.ok(stats.expiresAt && stats.lastTokenAt && stats.expiresAt - stats.lastTokenAt <= 600_000 && stats.expiresAt - stats.lastTokenAt > 590_000);
+      assert.ok(
+        stats.expiresAt &&
+          stats.lastTokenAt &&
+          stats.expiresAt - stats.lastTokenAt <= 600_000 &&
+          stats.expiresAt - stats.lastTokenAt > 590_000,
+      );
       assert.throws(() => ((cache.stats as { tokenRequests: number }).tokenRequests = 0));
     });
 
@@ -171,7 +242,12 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     it("uses a token announced for 40 s at least 60 s: a tiny lifetime does not cost a token every few calls", async () => {
       const shortSim = await startSimulator({ port: 0, seed: false, tokenLifetimeSeconds: 40 });
       try {
-        shortSim.registerClient({ clientId: EMPLOYER, certificatePem: certs.client.certificatePem, role: "employer", enterpriseNumber: ENTERPRISE });
+        shortSim.registerClient({
+          clientId: EMPLOYER,
+          certificatePem: certs.client.certificatePem,
+          role: "employer",
+          enterpriseNumber: ENTERPRISE,
+        });
         let now = Date.now();
         const cache = new TokenCache({ settings: settingsFor(shortSim.tokenUrl), certificate, clock: () => now });
         const first = await cache.getAccessToken();
@@ -266,7 +342,11 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
 
     it("remembers a refusal for 10 s, then asks again", async () => {
       let now = Date.now();
-      const cache = new TokenCache({ settings: settingsFor(sim.tokenUrl, "self_service_unknown_2"), certificate, clock: () => now });
+      const cache = new TokenCache({
+        settings: settingsFor(sim.tokenUrl, "self_service_unknown_2"),
+        certificate,
+        clock: () => now,
+      });
       const refusals = await Promise.allSettled(Array.from({ length: 20 }, () => cache.getAccessToken()));
       const first = keep((refusals[0] as PromiseRejectedResult).reason as FlaError);
       assert.equal(first.reason, "invalid_client");
@@ -299,7 +379,9 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       const first = await cache.getAccessToken();
       cache.invalidateAccessToken(first);
       const token = await cache.getAccessToken();
-      const refusal = new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 });
+      const refusal = new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", {
+        httpStatus: 401,
+      });
       cache.rememberApiRefusal(token, refusal);
       const held = await rejection(cache.getAccessToken());
       assert.deepEqual([held.code, held.message, held.httpStatus], ["FLA_AUTH", refusal.message, 401]);
@@ -315,7 +397,10 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       const second = await cache.getAccessToken();
       // The API accepted the second token for other messages, then one message's retry meets it expired.
       cache.apiAccepted();
-      cache.rememberApiRefusal(second, new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }));
+      cache.rememberApiRefusal(
+        second,
+        new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }),
+      );
       const third = await cache.getAccessToken();
       assert.notEqual(third, second);
       assert.equal(cache.stats.tokenRequests, 3);
@@ -326,9 +411,17 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       const first = await cache.getAccessToken();
       cache.invalidateAccessToken(first);
       const second = await cache.getAccessToken();
-      cache.rememberApiRefusal(second, new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }), true);
+      cache.rememberApiRefusal(
+        second,
+        new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }),
+        true,
+      );
       const third = await cache.getAccessToken();
-      cache.rememberApiRefusal(third, new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }), true);
+      cache.rememberApiRefusal(
+        third,
+        new FlaError("FLA_AUTH", "The FLA API refused a freshly issued access token (401).", { httpStatus: 401 }),
+        true,
+      );
       const fourth = await cache.getAccessToken();
       assert.equal(new Set([first, second, third, fourth]).size, 4);
       assert.equal(cache.stats.tokenRequests, 4);
@@ -337,15 +430,24 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
 
   describe("token errors, mapped to what the user must do", () => {
     it("invalid_client for an unknown client id", async () => {
-      const err = keep(await rejection(testConnection(settingsFor(sim.tokenUrl, "self_service_unknown_1"), certificate)));
+      const err = keep(
+        await rejection(testConnection(settingsFor(sim.tokenUrl, "self_service_unknown_1"), certificate)),
+      );
       assert.equal(err.code, "FLA_AUTH");
       assert.equal(err.reason, "invalid_client");
       assert.equal(err.httpStatus, 401);
-      assert.match(err.message, /invalid_client.*Unknown client id.*is the certificate registered in Chaman for this client id\? Check the client id, and that this machine's clock is right/);
+      assert.match(
+        err.message,
+        /invalid_client.*Unknown client id.*is the certificate registered in Chaman for this client id\? Check the client id, and that this machine's clock is right/,
+      );
     });
 
     it("invalid_client for a certificate that is not the one registered", async () => {
-      const other = loadCertificate({ format: "pem", certificate: certs.second.certificatePem, privateKey: certs.second.privateKeyPem });
+      const other = loadCertificate({
+        format: "pem",
+        certificate: certs.second.certificatePem,
+        privateKey: certs.second.privateKeyPem,
+      });
       const err = keep(await rejection(new TokenCache({ settings, certificate: other }).getAccessToken()));
       assert.equal(err.reason, "invalid_client");
       assert.equal(err.code, "FLA_AUTH");
@@ -376,7 +478,9 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
 
     it("a refused connection is FLA_NETWORK naming the host", async () => {
       const port = await closedPort();
-      const err = keep(await rejection(testConnection(settingsFor(`http://127.0.0.1:${port}/REST/oauth/v5/token`), certificate)));
+      const err = keep(
+        await rejection(testConnection(settingsFor(`http://127.0.0.1:${port}/REST/oauth/v5/token`), certificate)),
+      );
       assert.equal(err.code, "FLA_NETWORK");
       assert.equal(err.reason, "ECONNREFUSED");
       assert.ok(err.message.includes(`127.0.0.1:${port}`), err.message);
@@ -402,7 +506,10 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     let odd: Server;
     let oddUrl: string;
     const answers: Record<string, { status: number; body: string; headers?: Record<string, string> }> = {
-      "/unauthorized-client": { status: 400, body: JSON.stringify({ error: "unauthorized_client", error_description: "no FLA permission" }) },
+      "/unauthorized-client": {
+        status: 400,
+        body: JSON.stringify({ error: "unauthorized_client", error_description: "no FLA permission" }),
+      },
       "/invalid-grant": { status: 400, body: JSON.stringify({ error: "invalid_grant" }) },
       "/echo": { status: 400, body: "" },
       "/not-found": { status: 404, body: "<html>Not found</html>", headers: { "Content-Type": "text/html" } },
@@ -410,9 +517,15 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
       "/no-token": { status: 200, body: JSON.stringify({ token_type: "Bearer", expires_in: 600 }) },
       "/mac-token": { status: 200, body: JSON.stringify({ access_token: "x", token_type: "mac", expires_in: 600 }) },
       "/minimal": { status: 200, body: JSON.stringify({ access_token: "opaque-1", token_type: "bearer" }) },
-      "/zero-lifetime": { status: 200, body: JSON.stringify({ access_token: "opaque-zero", token_type: "Bearer", expires_in: 0 }) },
+      "/zero-lifetime": {
+        status: 200,
+        body: JSON.stringify({ access_token: "opaque-zero", token_type: "Bearer", expires_in: 0 }),
+      },
       "/busy": { status: 429, body: JSON.stringify({ error: "slow_down" }), headers: { "Retry-After": "20" } },
-      "/endless": { status: 200, body: JSON.stringify({ access_token: "opaque-endless", token_type: "Bearer", expires_in: 1e12 }) },
+      "/endless": {
+        status: 200,
+        body: JSON.stringify({ access_token: "opaque-endless", token_type: "Bearer", expires_in: 1e12 }),
+      },
     };
 
     before(async () => {
@@ -422,7 +535,13 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
         req.on("end", () => {
           const answer = answers[req.url ?? ""] ?? { status: 500, body: "" };
           // "/echo": a careless server that repeats the assertion in its description.
-          const text = req.url === "/echo" ? JSON.stringify({ error: "invalid_request", error_description: `bad ${new URLSearchParams(body).get("client_assertion")}` }) : answer.body;
+          const text =
+            req.url === "/echo"
+              ? JSON.stringify({
+                  error: "invalid_request",
+                  error_description: `bad ${new URLSearchParams(body).get("client_assertion")}`,
+                })
+              : answer.body;
           res.writeHead(answer.status, { "Content-Type": "application/json", ...answer.headers });
           res.end(text);
         });
@@ -436,7 +555,11 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     });
 
     const ask = async (path: string) => {
-      const assertion = await signClientAssertion({ clientId: EMPLOYER, audience: oddUrl + path, privateKey: certificate.privateKey });
+      const assertion = await signClientAssertion({
+        clientId: EMPLOYER,
+        audience: oddUrl + path,
+        privateKey: certificate.privateKey,
+      });
       secrets.push(assertion);
       return requestToken({ tokenUrl: oddUrl + path, scope: SCOPES.employer, assertion, timeoutMs: 5_000 });
     };
@@ -469,7 +592,12 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     });
 
     it("defaults a missing expires_in to a short life", async () => {
-      assert.deepEqual(await ask("/minimal"), { accessToken: "opaque-1", tokenType: "bearer", expiresIn: 300, scope: undefined });
+      assert.deepEqual(await ask("/minimal"), {
+        accessToken: "opaque-1",
+        tokenType: "bearer",
+        expiresIn: 300,
+        scope: undefined,
+      });
     });
 
     /** Token requests a cache makes for `path` at each of the given clock offsets (ms after the first call). */
@@ -512,8 +640,14 @@ describe("OAuth client assertion, token client and token cache (simulator)", fun
     it("no error seen above carries a key, a password, an assertion or a JWT", () => {
       assert.ok(seen.length >= 15, `only ${seen.length} errors collected`);
       for (const err of seen) {
-        const shown = [err.message, JSON.stringify(err), inspect(err, { showHidden: true, depth: null }), String(err.stack)].join("\n");
-        for (const secret of secrets) assert.ok(!shown.includes(secret), `${err.code} ${err.reason}: a secret is shown`);
+        const shown = [
+          err.message,
+          JSON.stringify(err),
+          inspect(err, { showHidden: true, depth: null }),
+          String(err.stack),
+        ].join("\n");
+        for (const secret of secrets)
+          assert.ok(!shown.includes(secret), `${err.code} ${err.reason}: a secret is shown`);
         assert.ok(!/eyJ[\w-]{10,}\.[\w-]{10,}/.test(shown), `${err.code} ${err.reason}: a JWT is shown: ${shown}`);
       }
     });

@@ -229,8 +229,19 @@ describe("core/api catalogue: a query added as one descriptor", () => {
     // the status reads' row, where a 404 means "not visible yet" (a technical failure for a query), not NOT_FOUND.
     const row = "poll" as AnswerKind;
     assert.notDeepEqual(ANSWERS.poll[404], ANSWERS.resource[404]);
-    const statusCatalogue = catalogue.with({ ...TRAINING_PROVIDERS, name: "providerStatus", paging: undefined, params: [], answer: row });
-    const failure = mapReadFailure("providerStatus", { httpStatus: 404, data: { title: "Not yet" } }, "", statusCatalogue);
+    const statusCatalogue = catalogue.with({
+      ...TRAINING_PROVIDERS,
+      name: "providerStatus",
+      paging: undefined,
+      params: [],
+      answer: row,
+    });
+    const failure = mapReadFailure(
+      "providerStatus",
+      { httpStatus: 404, data: { title: "Not yet" } },
+      "",
+      statusCatalogue,
+    );
     assert.equal(failure.output, "error", "a 404 on this row is not a refusal");
     server.plan(json(404, { type: "urn:problem-type:belgif:resourceNotFound" }));
     const outcome = await query(
@@ -240,13 +251,31 @@ describe("core/api catalogue: a query added as one descriptor", () => {
     assert.equal(outcome.output, "error");
     assert.equal(outcome.fla.httpStatus, 404);
     // The same 404 on a resource of the same catalogue stays the NOT_FOUND refusal it always was.
-    const resource = mapReadFailure("providerStatus", { httpStatus: 404, data: {} }, "", catalogue.with({ ...TRAINING_PROVIDERS, name: "providerStatus", paging: undefined, params: [], answer: "resource" }));
+    const resource = mapReadFailure(
+      "providerStatus",
+      { httpStatus: 404, data: {} },
+      "",
+      catalogue.with({
+        ...TRAINING_PROVIDERS,
+        name: "providerStatus",
+        paging: undefined,
+        params: [],
+        answer: "resource",
+      }),
+    );
     assert.equal(resource.output === "anomaly" && resource.status, "NOT_FOUND");
   });
 
   it("the query node's page size goes under the descriptor's page size parameter", () => {
-    assert.deepEqual(withNodePageSize({ since: "2025-01-01" }, "10", "trainingProviders", catalogue), { since: "2025-01-01", limit: "10" });
-    assert.deepEqual(withNodePageSize({ limit: 5 }, "10", "trainingProviders", catalogue), { limit: 5 }, "the node's own parameter of that name wins");
+    assert.deepEqual(withNodePageSize({ since: "2025-01-01" }, "10", "trainingProviders", catalogue), {
+      since: "2025-01-01",
+      limit: "10",
+    });
+    assert.deepEqual(
+      withNodePageSize({ limit: 5 }, "10", "trainingProviders", catalogue),
+      { limit: 5 },
+      "the node's own parameter of that name wins",
+    );
     assert.deepEqual(withNodePageSize({}, "", "trainingProviders", catalogue), {});
     assert.deepEqual(withNodePageSize({}, 10, "trainings"), { pageSize: 10 });
     assert.deepEqual(withNodePageSize({}, 10, "training"), {}, "a single resource has no page size");

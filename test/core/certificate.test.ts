@@ -3,7 +3,13 @@ import { X509Certificate, createPublicKey, sign, verify } from "node:crypto";
 import { inspect } from "node:util";
 import { loadCertificate, type CertificateInput, type LoadedCertificate } from "../../src/core/certificate";
 import { FlaError } from "../../src/core/errors";
-import { getTestCertificates, TEST_UNICODE_PASSWORD, type PemPair, type PfxFile, type TestCertificates } from "../support/certificates";
+import {
+  getTestCertificates,
+  TEST_UNICODE_PASSWORD,
+  type PemPair,
+  type PfxFile,
+  type TestCertificates,
+} from "../support/certificates";
 
 function pfxInput(file: PfxFile, overrides: Partial<CertificateInput> = {}): CertificateInput {
   return { format: "pfx", pfx: file.base64, passphrase: file.password, ...overrides };
@@ -56,7 +62,10 @@ describe("loadCertificate", function () {
 
     it("the .pfx with a non-ASCII password really uses one", () => {
       assert.equal(certs.pfx.unicodePassword.password, TEST_UNICODE_PASSWORD);
-      assert.equal(refusal(pfxInput(certs.pfx.unicodePassword, { passphrase: "Securite-2026" })).reason, "WRONG_PASSWORD");
+      assert.equal(
+        refusal(pfxInput(certs.pfx.unicodePassword, { passphrase: "Securite-2026" })).reason,
+        "WRONG_PASSWORD",
+      );
     });
 
     it("the leaf of a .pfx with its CA chain, whatever the order", () => {
@@ -87,12 +96,20 @@ describe("loadCertificate", function () {
       assert.match(client.privateKeyPkcs1Pem, /BEGIN RSA PRIVATE KEY/);
       assertUsable(loadCertificate(pemInput(client, { privateKey: client.privateKeyPkcs1Pem })), client.certificatePem);
       assert.match(client.encryptedPrivateKeyPem, /BEGIN ENCRYPTED PRIVATE KEY/);
-      assertUsable(loadCertificate(pemInput(client, { privateKey: client.encryptedPrivateKeyPem, passphrase: certs.password })), client.certificatePem);
-      assertUsable(loadCertificate({ format: "pem", certificate: client.certificatePem + client.privateKeyPem }), client.certificatePem);
+      assertUsable(
+        loadCertificate(pemInput(client, { privateKey: client.encryptedPrivateKeyPem, passphrase: certs.password })),
+        client.certificatePem,
+      );
+      assertUsable(
+        loadCertificate({ format: "pem", certificate: client.certificatePem + client.privateKeyPem }),
+        client.certificatePem,
+      );
     });
 
     it("PEM with a chain before the certificate: the one matching the key", () => {
-      const loaded = loadCertificate(pemInput(certs.client, { certificate: certs.second.certificatePem + certs.client.certificatePem }));
+      const loaded = loadCertificate(
+        pemInput(certs.client, { certificate: certs.second.certificatePem + certs.client.certificatePem }),
+      );
       assertUsable(loaded, certs.client.certificatePem);
     });
   });
@@ -120,14 +137,21 @@ describe("loadCertificate", function () {
     });
 
     it("never serialises nor shows the key", () => {
-      const loaded = loadCertificate(pemInput(certs.client, { privateKey: certs.client.encryptedPrivateKeyPem, passphrase: certs.password }));
+      const loaded = loadCertificate(
+        pemInput(certs.client, { privateKey: certs.client.encryptedPrivateKeyPem, passphrase: certs.password }),
+      );
       const json = JSON.stringify(loaded);
       assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(loaded.summary)));
       assert.ok(!Object.keys(loaded).includes("privateKey"));
       assert.ok(!("privateKey" in { ...loaded }));
       const keyBody = certs.client.privateKeyPem.split("\n")[1];
       const pkcs1Body = certs.client.privateKeyPkcs1Pem.split("\n")[1];
-      for (const shown of [json, inspect(loaded, { depth: 10 }), inspect({ wrapped: loaded }, { depth: 10 }), String(loaded)]) {
+      for (const shown of [
+        json,
+        inspect(loaded, { depth: 10 }),
+        inspect({ wrapped: loaded }, { depth: 10 }),
+        String(loaded),
+      ]) {
         assert.ok(!shown.includes(keyBody) && !shown.includes(pkcs1Body), "key material shown");
         assert.ok(!/PRIVATE KEY|privateKey/.test(shown), shown);
         assert.ok(!shown.includes(certs.password));
@@ -139,7 +163,10 @@ describe("loadCertificate", function () {
       const loaded = loadCertificate(pemInput(certs.expiringIn10Days));
       assert.equal(loaded.summary.daysRemaining, 10);
       assert.equal(loaded.warnings.length, 1);
-      assert.match(loaded.warnings[0], /expires in 10 days, on \d{4}-\d{2}-\d{2}: renew it and upload the new \.cer in Chaman/);
+      assert.match(
+        loaded.warnings[0],
+        /expires in 10 days, on \d{4}-\d{2}-\d{2}: renew it and upload the new \.cer in Chaman/,
+      );
     });
 
     it("does not warn 31 days before expiry, and refuses after it (clock given)", () => {
@@ -155,26 +182,114 @@ describe("loadCertificate", function () {
     const cases: [string, (c: TestCertificates) => CertificateInput, string, RegExp][] = [
       ["no .pfx", () => ({ format: "pfx", pfx: "", passphrase: "x" }), "MISSING", /upload the \.pfx/],
       ["no PEM", () => ({ format: "pem" }), "MISSING", /upload the PEM certificate/],
-      ["a wrong .pfx password", (c) => pfxInput(c.pfx.openSslDefault, { passphrase: "wrong" }), "WRONG_PASSWORD", /The \.pfx password is wrong: enter the password you chose/],
-      ["a wrong legacy .pfx password", (c) => pfxInput(c.pfx.legacy, { passphrase: "wrong" }), "WRONG_PASSWORD", /password is wrong/],
-      ["a wrong 3DES .pfx password", (c) => pfxInput(c.pfx.windows3des, { passphrase: "" }), "WRONG_PASSWORD", /enter the password/],
-      ["a wrong key password", (c) => pemInput(c.client, { privateKey: c.client.encryptedPrivateKeyPem, passphrase: "wrong" }), "WRONG_PASSWORD", /private key password is wrong/],
-      ["an encrypted key without password", (c) => pemInput(c.client, { privateKey: c.client.encryptedPrivateKeyPem }), "WRONG_PASSWORD", /encrypted: enter its password/],
-      ["garbage as .pfx", () => ({ format: "pfx", pfx: Buffer.from("not a certificate at all").toString("base64"), passphrase: "x" }), "UNREADABLE", /not a \.pfx/],
-      ["a PEM given as .pfx", (c) => ({ format: "pfx", pfx: c.client.certificatePem, passphrase: "x" }), "UNREADABLE", /choose the PEM certificate format/],
-      ["a damaged PEM certificate", (c) => pemInput(c.client, { certificate: c.client.certificatePem.replace(/\n[A-Za-z0-9+/]{20}/, "\n") }), "UNREADABLE", /could not be read/],
-      ["a .pfx without key", (c) => pfxInput(c.pfx.certificateOnly), "NO_PRIVATE_KEY", /no private key: export the certificate again together with its private key/],
-      ["a PEM certificate without key", (c) => pemInput(c.client, { privateKey: "" }), "NO_PRIVATE_KEY", /upload the PEM private key/],
-      ["a public key instead of the private key", (c) => pemInput(c.client, { privateKey: createPublicKey(c.client.certificatePem).export({ type: "spki", format: "pem" }).toString() }), "NO_PRIVATE_KEY", /public key .* is not enough/],
-      ["a key without certificate", (c) => pemInput(c.client, { certificate: "" }), "NO_CERTIFICATE", /certificate is missing/],
-      ["a key as certificate", (c) => pemInput(c.client, { certificate: c.client.privateKeyPem, privateKey: c.client.privateKeyPem }), "NO_CERTIFICATE", /No certificate found/],
-      ["an unknown alias", (c) => pfxInput(c.pfx.twoEntries, { alias: "fla-third" }), "ALIAS_NOT_FOUND", /no entry with the alias "fla-third"\. Its entries: "fla-first", "fla-second"/],
-      ["a key that does not match the certificate", (c) => pemInput(c.mismatched), "KEY_MISMATCH", /does not match the certificate/],
+      [
+        "a wrong .pfx password",
+        (c) => pfxInput(c.pfx.openSslDefault, { passphrase: "wrong" }),
+        "WRONG_PASSWORD",
+        /The \.pfx password is wrong: enter the password you chose/,
+      ],
+      [
+        "a wrong legacy .pfx password",
+        (c) => pfxInput(c.pfx.legacy, { passphrase: "wrong" }),
+        "WRONG_PASSWORD",
+        /password is wrong/,
+      ],
+      [
+        "a wrong 3DES .pfx password",
+        (c) => pfxInput(c.pfx.windows3des, { passphrase: "" }),
+        "WRONG_PASSWORD",
+        /enter the password/,
+      ],
+      [
+        "a wrong key password",
+        (c) => pemInput(c.client, { privateKey: c.client.encryptedPrivateKeyPem, passphrase: "wrong" }),
+        "WRONG_PASSWORD",
+        /private key password is wrong/,
+      ],
+      [
+        "an encrypted key without password",
+        (c) => pemInput(c.client, { privateKey: c.client.encryptedPrivateKeyPem }),
+        "WRONG_PASSWORD",
+        /encrypted: enter its password/,
+      ],
+      [
+        "garbage as .pfx",
+        () => ({ format: "pfx", pfx: Buffer.from("not a certificate at all").toString("base64"), passphrase: "x" }),
+        "UNREADABLE",
+        /not a \.pfx/,
+      ],
+      [
+        "a PEM given as .pfx",
+        (c) => ({ format: "pfx", pfx: c.client.certificatePem, passphrase: "x" }),
+        "UNREADABLE",
+        /choose the PEM certificate format/,
+      ],
+      [
+        "a damaged PEM certificate",
+        (c) => pemInput(c.client, { certificate: c.client.certificatePem.replace(/\n[A-Za-z0-9+/]{20}/, "\n") }),
+        "UNREADABLE",
+        /could not be read/,
+      ],
+      [
+        "a .pfx without key",
+        (c) => pfxInput(c.pfx.certificateOnly),
+        "NO_PRIVATE_KEY",
+        /no private key: export the certificate again together with its private key/,
+      ],
+      [
+        "a PEM certificate without key",
+        (c) => pemInput(c.client, { privateKey: "" }),
+        "NO_PRIVATE_KEY",
+        /upload the PEM private key/,
+      ],
+      [
+        "a public key instead of the private key",
+        (c) =>
+          pemInput(c.client, {
+            privateKey: createPublicKey(c.client.certificatePem).export({ type: "spki", format: "pem" }).toString(),
+          }),
+        "NO_PRIVATE_KEY",
+        /public key .* is not enough/,
+      ],
+      [
+        "a key without certificate",
+        (c) => pemInput(c.client, { certificate: "" }),
+        "NO_CERTIFICATE",
+        /certificate is missing/,
+      ],
+      [
+        "a key as certificate",
+        (c) => pemInput(c.client, { certificate: c.client.privateKeyPem, privateKey: c.client.privateKeyPem }),
+        "NO_CERTIFICATE",
+        /No certificate found/,
+      ],
+      [
+        "an unknown alias",
+        (c) => pfxInput(c.pfx.twoEntries, { alias: "fla-third" }),
+        "ALIAS_NOT_FOUND",
+        /no entry with the alias "fla-third"\. Its entries: "fla-first", "fla-second"/,
+      ],
+      [
+        "a key that does not match the certificate",
+        (c) => pemInput(c.mismatched),
+        "KEY_MISMATCH",
+        /does not match the certificate/,
+      ],
       ["an EC certificate in PEM", (c) => pemInput(c.ec), "NOT_RSA", /EC key.*RSA key of at least 2048 bits/],
       ["an EC certificate in a .pfx", (c) => pfxInput(c.pfx.ec), "NOT_RSA", /RS256/],
       ["an RSA-1024 key", (c) => pemInput(c.rsa1024), "KEY_TOO_SHORT", /1024 bits; at least 2048/],
-      ["an expired certificate", (c) => pemInput(c.expired), "EXPIRED", /expired on \d{4}-\d{2}-\d{2}: renew it, upload the new \.cer in Chaman/],
-      ["a certificate not yet valid", (c) => pemInput(c.notYetValid), "NOT_YET_VALID", /not valid before .*check the date and time of this machine/],
+      [
+        "an expired certificate",
+        (c) => pemInput(c.expired),
+        "EXPIRED",
+        /expired on \d{4}-\d{2}-\d{2}: renew it, upload the new \.cer in Chaman/,
+      ],
+      [
+        "a certificate not yet valid",
+        (c) => pemInput(c.notYetValid),
+        "NOT_YET_VALID",
+        /not valid before .*check the date and time of this machine/,
+      ],
     ];
     for (const [what, input, reason, message] of cases) {
       it(`${what}: ${reason}`, () => {

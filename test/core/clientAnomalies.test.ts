@@ -66,7 +66,13 @@ describe("client anomaly codes (CLIENT-*)", () => {
 
   it("an occurrence is source client, in the three languages, with the platform's own words when it gave any", () => {
     for (const code of CODES) {
-      const anomaly = clientAnomaly(code, { operation: "trainings", trainingId: "T-1", declarationId: "D-1", position: "page 2", reason: "timeout" });
+      const anomaly = clientAnomaly(code, {
+        operation: "trainings",
+        trainingId: "T-1",
+        declarationId: "D-1",
+        position: "page 2",
+        reason: "timeout",
+      });
       assert.equal(anomaly.code, code);
       assert.equal(anomaly.source, "client");
       assert.equal(anomaly.severity, CLIENT_ANOMALY_CODES[code].severity);
@@ -84,7 +90,8 @@ describe("client anomaly codes (CLIENT-*)", () => {
     const madeUp: string[] = [];
     for (const file of files) {
       if (file.startsWith(join(SRC, "simulator"))) continue;
-      for (const match of readFileSync(file, "utf8").matchAll(/["'`](FLA-[A-Z][A-Z0-9-]*)["'`]/g)) madeUp.push(`${relative(PROJECT_ROOT, file)}: ${match[1]}`);
+      for (const match of readFileSync(file, "utf8").matchAll(/["'`](FLA-[A-Z][A-Z0-9-]*)["'`]/g))
+        madeUp.push(`${relative(PROJECT_ROOT, file)}: ${match[1]}`);
     }
     assert.deepEqual(madeUp, []);
   });

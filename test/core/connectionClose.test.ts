@@ -41,7 +41,9 @@ class CountingRelay {
   }
 
   listen(): Promise<number> {
-    return new Promise((resolve) => this.server.listen(0, "127.0.0.1", () => resolve((this.server.address() as AddressInfo).port)));
+    return new Promise((resolve) =>
+      this.server.listen(0, "127.0.0.1", () => resolve((this.server.address() as AddressInfo).port)),
+    );
   }
 
   allClosed(): Promise<void> {
@@ -84,9 +86,13 @@ describe("core/connection close: the keep-alive sockets are closed", function ()
       certificateFormat: "pem",
       timeout: 5,
     } as ConnectionConfig;
-    const connection = FlaConnection.open(config, { certificate: certs.client.certificatePem, privateKey: certs.client.privateKeyPem });
+    const connection = FlaConnection.open(config, {
+      certificate: certs.client.certificatePem,
+      privateKey: certs.client.privateKeyPem,
+    });
     assert.equal(connection.problem, undefined, connection.problem?.message);
-    const list = () => connection.requireClient().send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer }));
+    const list = () =>
+      connection.requireClient().send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer }));
     assert.equal((await list()).httpStatus, 200);
     assert.equal((await list()).httpStatus, 200);
     assert.ok(relay.openCount >= 1, "keep-alive sockets are open before close");

@@ -38,7 +38,12 @@ describe("core/declare against a real HTTP server", () => {
   });
   beforeEach(() => {
     server.reset();
-    client = new FlaApiClient({ apiUrl: server.url, tokens: new CountingTokens(), timeoutMs: 2000, retry: { baseDelayMs: 10, maxDelayMs: 40 } });
+    client = new FlaApiClient({
+      apiUrl: server.url,
+      tokens: new CountingTokens(),
+      timeoutMs: 2000,
+      retry: { baseDelayMs: 10, maxDelayMs: 40 },
+    });
     deps = {
       client,
       validation: { role: "employer", defaultEnterpriseNumber: EMPLOYER, today: TODAY },
@@ -64,10 +69,21 @@ describe("core/declare against a real HTTP server", () => {
   });
 
   it("201: success ACCEPTED with trainingId and location; the normalised body was sent", async () => {
-    server.plan(json(201, { trainingId: "T-000042", declarationId: "D-1", status: "ACCEPTED", anomalies: [] }, { Location: "/trainings/T-000042" }));
+    server.plan(
+      json(
+        201,
+        { trainingId: "T-000042", declarationId: "D-1", status: "ACCEPTED", anomalies: [] },
+        { Location: "/trainings/T-000042" },
+      ),
+    );
     const outcome = await declare({ operation: "createTraining", payload: training() }, deps);
     assert.equal(outcome.output, "success");
-    assert.deepEqual(outcome.output === "success" && outcome.payload, { trainingId: "T-000042", declarationId: "D-1", status: "ACCEPTED", anomalies: [] });
+    assert.deepEqual(outcome.output === "success" && outcome.payload, {
+      trainingId: "T-000042",
+      declarationId: "D-1",
+      status: "ACCEPTED",
+      anomalies: [],
+    });
     const meta = fla(outcome);
     assert.equal(meta.status, "ACCEPTED");
     assert.equal(meta.trainingId, "T-000042");
@@ -102,19 +118,39 @@ describe("core/declare against a real HTTP server", () => {
 
   it("200 ACCEPTED_WITH_WARNINGS on update: warnings stay in the anomalies", async () => {
     server.plan(
-      json(200, { trainingId: "T-1", status: "ACCEPTED_WITH_WARNINGS", anomalies: [{ code: "FLA-W-0003", severity: "WARNING", field: "duration.value", description: { fr: "f", nl: "n", en: "long" } }] }),
+      json(200, {
+        trainingId: "T-1",
+        status: "ACCEPTED_WITH_WARNINGS",
+        anomalies: [
+          {
+            code: "FLA-W-0003",
+            severity: "WARNING",
+            field: "duration.value",
+            description: { fr: "f", nl: "n", en: "long" },
+          },
+        ],
+      }),
     );
     const outcome = await declare({ operation: "updateTraining", payload: training(), trainingId: "T-1" }, deps);
     assert.equal(outcome.output, "success");
     assert.equal(fla(outcome).status, "ACCEPTED_WITH_WARNINGS");
-    assert.deepEqual(fla(outcome).anomalies.map((a) => [a.code, a.severity, a.field, a.message, a.source]), [["FLA-W-0003", "WARNING", "duration.value", "long", "fla"]]);
+    assert.deepEqual(
+      fla(outcome).anomalies.map((a) => [a.code, a.severity, a.field, a.message, a.source]),
+      [["FLA-W-0003", "WARNING", "duration.value", "long", "fla"]],
+    );
     assert.equal(server.seen[0].method, "PUT");
     assert.equal(server.seen[0].url, "/REST/federalLearningAccount/v1/trainings/T-1");
   });
 
   it("a REJECTED result goes to the anomaly output with the user's payload", async () => {
     const payload = training();
-    server.plan(json(200, { declarationId: "D-2", status: "REJECTED", anomalies: [{ code: "FLA-E-0100", severity: "BLOCKING", name: "worker.ssin", detail: "not employed" }] }));
+    server.plan(
+      json(200, {
+        declarationId: "D-2",
+        status: "REJECTED",
+        anomalies: [{ code: "FLA-E-0100", severity: "BLOCKING", name: "worker.ssin", detail: "not employed" }],
+      }),
+    );
     const outcome = await declare({ operation: "createTraining", payload }, deps);
     assert.equal(outcome.output, "anomaly");
     assert.equal(outcome.output === "anomaly" && outcome.payload, payload);
@@ -137,13 +173,20 @@ describe("core/declare against a real HTTP server", () => {
     assert.equal(meta.declarationId, "D-9");
     assert.equal(meta.location, "/declarations/D-9");
     assert.equal(meta.attempts, 4);
-    assert.deepEqual(server.seen.slice(1).map((r) => `${r.method} ${r.url}`), Array(3).fill("GET /REST/federalLearningAccount/v1/declarations/D-9"));
+    assert.deepEqual(
+      server.seen.slice(1).map((r) => `${r.method} ${r.url}`),
+      Array(3).fill("GET /REST/federalLearningAccount/v1/declarations/D-9"),
+    );
   });
 
   it("202: a declaration rejected after polling goes to the anomaly output", async () => {
     server.plan(
       empty(202, { Location: "/declarations/D-3" }),
-      json(200, { declarationId: "D-3", status: "REJECTED", anomalies: [{ code: "FLA-E-1", severity: "BLOCKING", detail: "no" }] }),
+      json(200, {
+        declarationId: "D-3",
+        status: "REJECTED",
+        anomalies: [{ code: "FLA-E-1", severity: "BLOCKING", detail: "no" }],
+      }),
     );
     const outcome = await declare({ operation: "createTraining", payload: training() }, deps);
     assert.equal(outcome.output, "anomaly");
@@ -154,7 +197,10 @@ describe("core/declare against a real HTTP server", () => {
   it("202: still pending at the poll timeout → success PENDING with the declarationId", async () => {
     server.plan(empty(202, { Location: "/declarations/D-4" }));
     server.otherwise(json(200, { declarationId: "D-4", status: "PENDING" }));
-    const outcome = await declare({ operation: "createTraining", payload: training() }, { ...deps, pollTimeoutMs: 300 });
+    const outcome = await declare(
+      { operation: "createTraining", payload: training() },
+      { ...deps, pollTimeoutMs: 300 },
+    );
     assert.equal(outcome.output, "success");
     assert.equal(fla(outcome).status, "PENDING");
     assert.equal(fla(outcome).declarationId, "D-4");
@@ -164,7 +210,10 @@ describe("core/declare against a real HTTP server", () => {
 
   it("202 without waitForResult → PENDING at once", async () => {
     server.plan(json(202, { status: "PENDING" }, { Location: "/declarations/D-5" }));
-    const outcome = await declare({ operation: "createTraining", payload: training() }, { ...deps, waitForResult: false });
+    const outcome = await declare(
+      { operation: "createTraining", payload: training() },
+      { ...deps, waitForResult: false },
+    );
     assert.equal(fla(outcome).status, "PENDING");
     assert.equal(fla(outcome).declarationId, "D-5");
     assert.equal(server.seen.length, 1);
@@ -194,7 +243,13 @@ describe("core/declare against a real HTTP server", () => {
       status: 400,
       issues: [
         { code: "FLA-E-0010", severity: "BLOCKING", in: "body", name: "period.startDate", detail: "before 2024" },
-        { code: "FLA-E-0011", severity: "BLOCKING", in: "body", name: "duration.value", description: { fr: "f", nl: "n", en: "too long" } },
+        {
+          code: "FLA-E-0011",
+          severity: "BLOCKING",
+          in: "body",
+          name: "duration.value",
+          description: { fr: "f", nl: "n", en: "too long" },
+        },
       ],
     };
     server.plan(json(400, problem));
@@ -203,10 +258,13 @@ describe("core/declare against a real HTTP server", () => {
     assert.equal(outcome.output, "anomaly");
     assert.equal(outcome.output === "anomaly" && outcome.payload, payload);
     assert.deepEqual(fla(outcome).problem, problem);
-    assert.deepEqual(fla(outcome).anomalies.map((a) => [a.code, a.field, a.message, a.source]), [
-      ["FLA-E-0010", "period.startDate", "before 2024", "fla"],
-      ["FLA-E-0011", "duration.value", "too long", "fla"],
-    ]);
+    assert.deepEqual(
+      fla(outcome).anomalies.map((a) => [a.code, a.field, a.message, a.source]),
+      [
+        ["FLA-E-0010", "period.startDate", "before 2024", "fla"],
+        ["FLA-E-0011", "duration.value", "too long", "fla"],
+      ],
+    );
   });
 
   it("403 → anomaly FORBIDDEN", async () => {
@@ -226,8 +284,17 @@ describe("core/declare against a real HTTP server", () => {
   });
 
   it("409 duplicate → success ALREADY_DECLARED with the existing trainingId", async () => {
-    server.plan(json(409, { type: "urn:problem-type:fla:duplicateDeclaration", detail: "duplicate externalReference", trainingId: "T-77" }));
-    const outcome = await declare({ operation: "createTraining", payload: training({ externalReference: "HR-1" }) }, deps);
+    server.plan(
+      json(409, {
+        type: "urn:problem-type:fla:duplicateDeclaration",
+        detail: "duplicate externalReference",
+        trainingId: "T-77",
+      }),
+    );
+    const outcome = await declare(
+      { operation: "createTraining", payload: training({ externalReference: "HR-1" }) },
+      deps,
+    );
     assert.equal(outcome.output, "success");
     assert.equal(fla(outcome).status, "ALREADY_DECLARED");
     assert.equal(fla(outcome).trainingId, "T-77");
@@ -237,14 +304,27 @@ describe("core/declare against a real HTTP server", () => {
   it("409 with the platform's anomaly code → that code (issues, anomalies or code of the problem), never the type URN", async () => {
     const type = "urn:problem-type:fla:duplicateDeclaration";
     const bodies = [
-      { type, trainingId: "T-79", issues: [{ code: "FLA-E-0032", severity: "BLOCKING", in: "body", name: "externalReference", detail: "already used" }] },
-      { type, trainingId: "T-79", anomalies: [{ code: "FLA-E-0032", severity: "BLOCKING", field: "externalReference", detail: "already used" }] },
+      {
+        type,
+        trainingId: "T-79",
+        issues: [
+          { code: "FLA-E-0032", severity: "BLOCKING", in: "body", name: "externalReference", detail: "already used" },
+        ],
+      },
+      {
+        type,
+        trainingId: "T-79",
+        anomalies: [{ code: "FLA-E-0032", severity: "BLOCKING", field: "externalReference", detail: "already used" }],
+      },
       { type, trainingId: "T-79", code: "FLA-E-0032", detail: "already used" },
     ];
     for (const body of bodies) {
       server.reset();
       server.plan(json(409, body));
-      const outcome = await declare({ operation: "createTraining", payload: training({ externalReference: "HR-3" }) }, deps);
+      const outcome = await declare(
+        { operation: "createTraining", payload: training({ externalReference: "HR-3" }) },
+        deps,
+      );
       assert.equal(fla(outcome).status, "ALREADY_DECLARED", JSON.stringify(body));
       assert.deepEqual(
         fla(outcome).anomalies.map((a) => [a.code, a.severity, a.field, a.message, a.source]),
@@ -255,25 +335,42 @@ describe("core/declare against a real HTTP server", () => {
   });
 
   it("409 without an anomaly code → a CLIENT-* code with its translations, never the type URN", async () => {
-    server.plan(json(409, { type: "urn:problem-type:fla:duplicateDeclaration", detail: "duplicate externalReference", trainingId: "T-80" }));
-    const created = await declare({ operation: "createTraining", payload: training({ externalReference: "HR-4" }) }, deps);
+    server.plan(
+      json(409, {
+        type: "urn:problem-type:fla:duplicateDeclaration",
+        detail: "duplicate externalReference",
+        trainingId: "T-80",
+      }),
+    );
+    const created = await declare(
+      { operation: "createTraining", payload: training({ externalReference: "HR-4" }) },
+      deps,
+    );
     assert.equal(fla(created).status, "ALREADY_DECLARED");
     const [duplicate] = fla(created).anomalies;
     assert.equal(duplicate.code, "CLIENT-DUPLICATE");
     assert.equal(duplicate.source, "client");
     assert.match(duplicate.message, /T-80.*duplicate externalReference/);
-    assert.ok(duplicate.description?.fr && duplicate.description.nl && duplicate.description.fr !== duplicate.description.en);
+    assert.ok(
+      duplicate.description?.fr && duplicate.description.nl && duplicate.description.fr !== duplicate.description.en,
+    );
 
     server.plan(json(409, { type: "urn:problem-type:fla:conflict", detail: "changed meanwhile" }));
     const updated = await declare({ operation: "updateTraining", payload: training(), trainingId: "T-81" }, deps);
     assert.equal(updated.output, "anomaly");
     assert.equal(fla(updated).status, "REJECTED");
-    assert.deepEqual(fla(updated).anomalies.map((a) => [a.code, a.severity, a.source]), [["CLIENT-CONFLICT", "BLOCKING", "client"]]);
+    assert.deepEqual(
+      fla(updated).anomalies.map((a) => [a.code, a.severity, a.source]),
+      [["CLIENT-CONFLICT", "BLOCKING", "client"]],
+    );
   });
 
   it("a reset after sending with an externalReference is retried and ends ALREADY_DECLARED", async () => {
     server.plan(reset, json(409, { type: "urn:problem-type:fla:duplicateDeclaration", trainingId: "T-78" }));
-    const outcome = await declare({ operation: "createTraining", payload: training({ externalReference: "HR-2" }) }, deps);
+    const outcome = await declare(
+      { operation: "createTraining", payload: training({ externalReference: "HR-2" }) },
+      deps,
+    );
     assert.equal(fla(outcome).status, "ALREADY_DECLARED");
     assert.equal(fla(outcome).attempts, 2);
   });
@@ -291,7 +388,13 @@ describe("core/declare against a real HTTP server", () => {
 
   it("5xx after every attempt → error FLA_HTTP with the attempts counted", async () => {
     server.otherwise(json(503, { detail: "maintenance" }, { "Retry-After": "0" }));
-    const outcome = await declare({ operation: "declareTrainingRight", payload: { enterpriseNumber: EMPLOYER, ssin: "85073003328", year: 2024, individualDays: 5, unit: "DAYS" } }, deps);
+    const outcome = await declare(
+      {
+        operation: "declareTrainingRight",
+        payload: { enterpriseNumber: EMPLOYER, ssin: "85073003328", year: 2024, individualDays: 5, unit: "DAYS" },
+      },
+      deps,
+    );
     assert.equal(outcome.output, "error");
     assert.equal(outcome.output === "error" && outcome.error.code, "FLA_HTTP");
     assert.equal(fla(outcome).attempts, 3);
@@ -300,15 +403,29 @@ describe("core/declare against a real HTTP server", () => {
 });
 
 describe("core/declare: a 409 is read through the operation's duplicateKey", () => {
-  const context = { operation: "createTraining" as const, payload: training(), localWarnings: [], startedAt: Date.now() };
-  const conflict: FlaResponse = { httpStatus: 409, headers: {}, data: { type: "urn:problem-type:fla:duplicateDeclaration", detail: "seen before", trainingId: "T-9" }, attempts: 1, durationMs: 0 };
+  const context = {
+    operation: "createTraining" as const,
+    payload: training(),
+    localWarnings: [],
+    startedAt: Date.now(),
+  };
+  const conflict: FlaResponse = {
+    httpStatus: 409,
+    headers: {},
+    data: { type: "urn:problem-type:fla:duplicateDeclaration", detail: "seen before", trainingId: "T-9" },
+    attempts: 1,
+    durationMs: 0,
+  };
   const createTraining = CATALOGUE.spec("createTraining");
 
   it("a creation whose descriptor names another duplicate key: ALREADY_DECLARED, the anomaly on that field", () => {
     const spec = CATALOGUE.with({ ...createTraining, duplicateKey: "courseReference" }).spec("createTraining");
     const outcome = mapDeclarationAnswer(context, conflict, spec) as Outcome;
     assert.equal(outcome.fla.status, "ALREADY_DECLARED");
-    assert.deepEqual(outcome.fla.anomalies.map((a) => [a.code, a.field, a.severity]), [["CLIENT-DUPLICATE", "courseReference", "WARNING"]]);
+    assert.deepEqual(
+      outcome.fla.anomalies.map((a) => [a.code, a.field, a.severity]),
+      [["CLIENT-DUPLICATE", "courseReference", "WARNING"]],
+    );
   });
 
   it("an operation without a duplicate key: the 409 is a conflict (REJECTED), whatever its name", () => {
@@ -317,12 +434,18 @@ describe("core/declare: a 409 is read through the operation's duplicateKey", () 
     const outcome = mapDeclarationAnswer(context, conflict, spec) as Outcome;
     assert.equal(outcome.output, "anomaly");
     assert.equal(outcome.fla.status, "REJECTED");
-    assert.deepEqual(outcome.fla.anomalies.map((a) => [a.code, a.field, a.severity]), [["CLIENT-CONFLICT", undefined, "BLOCKING"]]);
+    assert.deepEqual(
+      outcome.fla.anomalies.map((a) => [a.code, a.field, a.severity]),
+      [["CLIENT-CONFLICT", undefined, "BLOCKING"]],
+    );
   });
 
   it("the built-in creation keeps its externalReference", () => {
     const outcome = mapDeclarationAnswer(context, conflict) as Outcome;
     assert.equal(outcome.fla.status, "ALREADY_DECLARED");
-    assert.deepEqual(outcome.fla.anomalies.map((a) => a.field), ["externalReference"]);
+    assert.deepEqual(
+      outcome.fla.anomalies.map((a) => a.field),
+      ["externalReference"],
+    );
   });
 });

@@ -56,7 +56,10 @@ describe("core/declare against the simulator", function () {
     assert.match(created.fla.status, /^ACCEPTED/);
     const trainingId = created.fla.trainingId;
     assert.ok(trainingId);
-    const updated = await declare({ operation: "updateTraining", payload: training({ title: "Forklift safety, corrected" }), trainingId }, deps);
+    const updated = await declare(
+      { operation: "updateTraining", payload: training({ title: "Forklift safety, corrected" }), trainingId },
+      deps,
+    );
     assert.equal(updated.output, "success", JSON.stringify(updated.fla));
     assert.equal(updated.fla.trainingId, trainingId);
     const cancelled = await declare({ operation: "cancelTraining", payload: undefined, trainingId }, deps);
@@ -65,7 +68,10 @@ describe("core/declare against the simulator", function () {
   });
 
   it("updating an unknown training → NOT_FOUND", async () => {
-    const outcome = await declare({ operation: "updateTraining", payload: training(), trainingId: "T-999999999" }, deps);
+    const outcome = await declare(
+      { operation: "updateTraining", payload: training(), trainingId: "T-999999999" },
+      deps,
+    );
     assert.equal(outcome.output, "anomaly");
     assert.equal(outcome.fla.status, "NOT_FOUND");
   });
@@ -101,17 +107,41 @@ describe("core/declare against the simulator", function () {
   });
 
   it("provider role: declares for an employer with a mandate, FORBIDDEN without", async () => {
-    const providerDeps: DeclareDeps = { ...deps, client: provider.client, validation: { role: "provider", today: sim.today } };
-    const ok = await declare({ operation: "createTraining", payload: training({ employer: { enterpriseNumber: SEED.demoEmployer } }) }, providerDeps);
+    const providerDeps: DeclareDeps = {
+      ...deps,
+      client: provider.client,
+      validation: { role: "provider", today: sim.today },
+    };
+    const ok = await declare(
+      { operation: "createTraining", payload: training({ employer: { enterpriseNumber: SEED.demoEmployer } }) },
+      providerDeps,
+    );
     assert.equal(ok.output, "success", JSON.stringify(ok.fla));
-    const refused = await declare({ operation: "createTraining", payload: training({ employer: { enterpriseNumber: SEED.employerWithoutMandate } }) }, providerDeps);
+    const refused = await declare(
+      {
+        operation: "createTraining",
+        payload: training({ employer: { enterpriseNumber: SEED.employerWithoutMandate } }),
+      },
+      providerDeps,
+    );
     assert.equal(refused.output, "anomaly", JSON.stringify(refused.fla));
     assert.equal(refused.fla.status, "FORBIDDEN");
   });
 
   it("declares a training right", async () => {
     const outcome = await declare(
-      { operation: "declareTrainingRight", payload: { enterpriseNumber: SEED.demoEmployer, ssin: SEED.demoWorker, year: 2024, individualDays: 5, sectoralDays: 2, carriedOverDays: 0, unit: "DAYS" } },
+      {
+        operation: "declareTrainingRight",
+        payload: {
+          enterpriseNumber: SEED.demoEmployer,
+          ssin: SEED.demoWorker,
+          year: 2024,
+          individualDays: 5,
+          sectoralDays: 2,
+          carriedOverDays: 0,
+          unit: "DAYS",
+        },
+      },
       deps,
     );
     assert.equal(outcome.output, "success", JSON.stringify(outcome.fla));
@@ -130,7 +160,10 @@ describe("core/declare against the simulator", function () {
 
   it("asynchronous mode with a short poll timeout → PENDING with the declarationId", async () => {
     sim.setAsyncDeclarations(true);
-    const outcome = await declare({ operation: "createTraining", payload: training() }, { ...deps, pollTimeoutMs: 60, poll: { initialDelayMs: 20, maxDelayMs: 20 } });
+    const outcome = await declare(
+      { operation: "createTraining", payload: training() },
+      { ...deps, pollTimeoutMs: 60, poll: { initialDelayMs: 20, maxDelayMs: 20 } },
+    );
     assert.equal(outcome.output, "success");
     assert.equal(outcome.fla.status, "PENDING");
     assert.ok(outcome.fla.declarationId);
@@ -147,7 +180,10 @@ describe("core/declare against the simulator", function () {
   it("a reset after recording, with externalReference → retried, ALREADY_DECLARED, recorded once", async () => {
     const before = sim.stats.trainingsCreated;
     sim.faults.add({ route: "POST /trainings", kind: "reset", phase: "after", times: 1 });
-    const outcome = await declare({ operation: "createTraining", payload: training({ externalReference: `HR-RESET-${Date.now()}` }) }, deps);
+    const outcome = await declare(
+      { operation: "createTraining", payload: training({ externalReference: `HR-RESET-${Date.now()}` }) },
+      deps,
+    );
     assert.equal(outcome.output, "success", JSON.stringify(outcome.fla));
     assert.equal(outcome.fla.status, "ALREADY_DECLARED");
     assert.ok(outcome.fla.trainingId);

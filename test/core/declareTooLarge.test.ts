@@ -28,14 +28,35 @@ describe("core/declare: a body too large for the API (413)", () => {
   });
   beforeEach(() => {
     server.reset();
-    client = new FlaApiClient({ apiUrl: server.url, tokens: new CountingTokens(), timeoutMs: 2000, retry: { baseDelayMs: 10, maxDelayMs: 40 } });
-    deps = { client, validation: { role: "employer", defaultEnterpriseNumber: "0203430576", today: "2025-06-30" }, waitForResult: true, pollTimeoutMs: 2000 };
+    client = new FlaApiClient({
+      apiUrl: server.url,
+      tokens: new CountingTokens(),
+      timeoutMs: 2000,
+      retry: { baseDelayMs: 10, maxDelayMs: 40 },
+    });
+    deps = {
+      client,
+      validation: { role: "employer", defaultEnterpriseNumber: "0203430576", today: "2025-06-30" },
+      waitForResult: true,
+      pollTimeoutMs: 2000,
+    };
   });
   afterEach(() => client.destroy());
 
   const answers: Array<[string, ReturnType<typeof json>]> = [
-    ["a problem+json 413", json(413, { type: "urn:problem-type:belgif:payloadTooLarge", title: "Payload Too Large", status: 413, detail: "The body is larger than 1 MB." })],
-    ["a gateway's HTML 413 page", raw(413, "<html><body><h1>413 Request Entity Too Large</h1></body></html>", "text/html")],
+    [
+      "a problem+json 413",
+      json(413, {
+        type: "urn:problem-type:belgif:payloadTooLarge",
+        title: "Payload Too Large",
+        status: 413,
+        detail: "The body is larger than 1 MB.",
+      }),
+    ],
+    [
+      "a gateway's HTML 413 page",
+      raw(413, "<html><body><h1>413 Request Entity Too Large</h1></body></html>", "text/html"),
+    ],
   ];
   for (const [what, answer] of answers) {
     for (const operation of ["createTraining", "updateTraining"] as const) {
@@ -50,7 +71,9 @@ describe("core/declare: a body too large for the API (413)", () => {
         assert.ok(anomaly, JSON.stringify(outcome.fla.anomalies));
         assert.equal(anomaly.severity, "BLOCKING");
         assert.match(anomaly.message, /too large/);
-        assert.ok(anomaly.description?.fr && anomaly.description.nl && anomaly.description.fr !== anomaly.description.en);
+        assert.ok(
+          anomaly.description?.fr && anomaly.description.nl && anomaly.description.fr !== anomaly.description.en,
+        );
         assert.equal(outcome.output === "anomaly" && outcome.payload, payload, "the user's payload comes back");
         assert.equal(server.seen.length, 1, "a 413 is not retried");
       });

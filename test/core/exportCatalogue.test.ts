@@ -14,7 +14,11 @@ import { exportOptions, readJsonl, tempFolder } from "./exportHelpers";
 
 const EN = "0203430576";
 const MAX_PAGE_SIZE = 2;
-const TRAININGS = Array.from({ length: 5 }, (_, i) => ({ trainingId: `T-${i + 1}`, worker: { ssin: "85073003328" }, title: "Safety" }));
+const TRAININGS = Array.from({ length: 5 }, (_, i) => ({
+  trainingId: `T-${i + 1}`,
+  worker: { ssin: "85073003328" },
+  title: "Safety",
+}));
 
 /** The built-in trainings read, with its paging parameters renamed pageNumber/limit and pages of at most 2. */
 const RENAMED_TRAININGS: OperationDescriptor = {
@@ -59,7 +63,12 @@ describe("core/export reads the paging of the catalogue's descriptors", () => {
 
   before(async () => {
     await server.start();
-    client = new FlaApiClient({ apiUrl: server.url, tokens: new CountingTokens(), timeoutMs: 5000, retry: { baseDelayMs: 10, maxDelayMs: 40 } });
+    client = new FlaApiClient({
+      apiUrl: server.url,
+      tokens: new CountingTokens(),
+      timeoutMs: 5000,
+      retry: { baseDelayMs: 10, maxDelayMs: 40 },
+    });
     folder = await tempFolder();
   });
   after(async () => {
@@ -76,18 +85,35 @@ describe("core/export reads the paging of the catalogue's descriptors", () => {
     const trainings = manifest.employers[EN].trainings!;
     assert.equal(trainings.complete, true, JSON.stringify(trainings));
     const records = (await readJsonl(path.join(dir, EN, "trainings.jsonl"))) as Record<string, unknown>[];
-    assert.deepEqual(records.map((r) => r.trainingId), ["T-1", "T-2", "T-3", "T-4", "T-5"]);
+    assert.deepEqual(
+      records.map((r) => r.trainingId),
+      ["T-1", "T-2", "T-3", "T-4", "T-5"],
+    );
     assert.equal(manifest.complete, true, JSON.stringify(manifest.employers[EN]));
-    const asked = server.seen.filter((seen) => seen.url.includes("/trainings?")).map((seen) => new URL(seen.url, "http://x").searchParams);
-    assert.ok(asked.every((params) => params.get("limit") === String(MAX_PAGE_SIZE)), "every page of the download and of its verification at maxPageSize");
+    const asked = server.seen
+      .filter((seen) => seen.url.includes("/trainings?"))
+      .map((seen) => new URL(seen.url, "http://x").searchParams);
+    assert.ok(
+      asked.every((params) => params.get("limit") === String(MAX_PAGE_SIZE)),
+      "every page of the download and of its verification at maxPageSize",
+    );
     // Download and verification: pages 1 to 3 each.
-    assert.deepEqual(asked.map((params) => params.get("pageNumber")), ["1", "2", "3", "1", "2", "3"]);
+    assert.deepEqual(
+      asked.map((params) => params.get("pageNumber")),
+      ["1", "2", "3", "1", "2", "3"],
+    );
 
     server.reset();
     server.otherwise(api);
     const again = await runExport(options, { client, packageId: "test", catalogue });
     assert.equal(again.complete, true, JSON.stringify(again.employers[EN]));
-    const checked = server.seen.filter((seen) => seen.url.includes("/trainings?")).map((seen) => new URL(seen.url, "http://x").searchParams);
-    assert.deepEqual(checked.map((params) => [params.get("pageNumber"), params.get("limit")]), [["1", "1"]], "the still-current check: page 1 of size 1");
+    const checked = server.seen
+      .filter((seen) => seen.url.includes("/trainings?"))
+      .map((seen) => new URL(seen.url, "http://x").searchParams);
+    assert.deepEqual(
+      checked.map((params) => [params.get("pageNumber"), params.get("limit")]),
+      [["1", "1"]],
+      "the still-current check: page 1 of size 1",
+    );
   });
 });

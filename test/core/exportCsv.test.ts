@@ -44,11 +44,23 @@ describe("core/export CSV", () => {
     assert.equal(col("countsForSectoralRight"), "true");
     assert.equal(col("outcome"), "");
     assert.deepEqual(JSON.parse(col("anomalies")), training.anomalies);
-    assert.deepEqual(JSON.parse(col("otherFields")), { worker: { name: "Sam" }, newField: { nested: [1, 2] } }, "nothing dropped");
+    assert.deepEqual(
+      JSON.parse(col("otherFields")),
+      { worker: { name: "Sam" }, newField: { nested: [1, 2] } },
+      "nothing dropped",
+    );
   });
 
   it("text Excel would turn into a number or run as a formula keeps its exact value", () => {
-    const row = parseCsv(csvLine("trainingRights", { enterpriseNumber: "0203430576", ssin: "85073003328", year: 2025, unit: "=HYPERLINK(\"x\")", declaredAt: "0123" }))[0];
+    const row = parseCsv(
+      csvLine("trainingRights", {
+        enterpriseNumber: "0203430576",
+        ssin: "85073003328",
+        year: 2025,
+        unit: '=HYPERLINK("x")',
+        declaredAt: "0123",
+      }),
+    )[0];
     const header = headerOf("trainingRights");
     assert.equal(row[header.indexOf("unit")], '="=HYPERLINK(""x"")"');
     assert.equal(row[header.indexOf("declaredAt")], '="0123"');
@@ -57,7 +69,16 @@ describe("core/export CSV", () => {
 
   it("numbers: decimals with a comma (the ';' CSV of the Belgian locales), integers and negatives as they are", () => {
     const header = headerOf("trainingCredits");
-    const row = parseCsv(csvLine("trainingCredits", { enterpriseNumber: "0203430576", ssin: "85073003328", year: 2025, entitlement: 3.25, attended: -0.5, remaining: 2 }))[0];
+    const row = parseCsv(
+      csvLine("trainingCredits", {
+        enterpriseNumber: "0203430576",
+        ssin: "85073003328",
+        year: 2025,
+        entitlement: 3.25,
+        attended: -0.5,
+        remaining: 2,
+      }),
+    )[0];
     const col = (name: string): string => row[header.indexOf(name)];
     assert.equal(col("entitlement"), "3,25");
     assert.equal(col("attended"), "-0,5");
@@ -67,9 +88,19 @@ describe("core/export CSV", () => {
 
   it("credits: the found column says true for a credit the API gave, false for a worker-year without one", () => {
     const header = headerOf("trainingCredits");
-    const found = parseCsv(csvLine("trainingCredits", { enterpriseNumber: "0203430576", ssin: "85073003328", year: 2025, entitlement: 4 }))[0];
+    const found = parseCsv(
+      csvLine("trainingCredits", { enterpriseNumber: "0203430576", ssin: "85073003328", year: 2025, entitlement: 4 }),
+    )[0];
     assert.equal(found[header.indexOf("found")], "true");
-    const missing = parseCsv(csvLine("trainingCredits", { enterpriseNumber: "0203430576", ssin: "85073003328", year: 2025, found: false, httpStatus: 404 }))[0];
+    const missing = parseCsv(
+      csvLine("trainingCredits", {
+        enterpriseNumber: "0203430576",
+        ssin: "85073003328",
+        year: 2025,
+        found: false,
+        httpStatus: 404,
+      }),
+    )[0];
     assert.equal(missing[header.indexOf("found")], "false");
   });
 

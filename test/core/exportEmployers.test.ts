@@ -16,14 +16,21 @@ describe("core/export parseEmployerList", () => {
   });
 
   it("rows of a CSV node: objects with enterpriseNumber", () => {
-    assert.deepEqual(parseEmployerList([{ enterpriseNumber: a, name: "x" }, { enterpriseNumber: b }], provider).employers, [a, b]);
+    assert.deepEqual(
+      parseEmployerList([{ enterpriseNumber: a, name: "x" }, { enterpriseNumber: b }], provider).employers,
+      [a, b],
+    );
   });
 
   it("text of a CSV file: BOM, header line, quotes, ';' or ',' separated first column, blank lines, CRLF", () => {
     const text = `\uFEFFenterpriseNumber;name\r\n"${a}";"Brasserie; Demo"\r\n\r\n${b},Logistique\r\n="${c}";x\r\n;\r\n`;
     assert.deepEqual(parseEmployerList(text, provider), { employers: [a, b, c], refused: [] });
     assert.deepEqual(parseEmployerList(`"=""${a}"""`, provider).employers, [a], "the form the export's own CSV writes");
-    assert.deepEqual(parseEmployerList(Buffer.from(`${a}\n${b}\n`), provider).employers, [a, b], "a Buffer from a file-in node");
+    assert.deepEqual(
+      parseEmployerList(Buffer.from(`${a}\n${b}\n`), provider).employers,
+      [a, b],
+      "a Buffer from a file-in node",
+    );
   });
 
   it("employer role: an input with no usable number is refused, not replaced by the config node's employer", () => {
@@ -35,15 +42,25 @@ describe("core/export parseEmployerList", () => {
       assert.equal(parsed.refused[0].anomalies[0].code, "LOCAL-ENTERPRISE-FORMAT");
     }
     for (const input of [undefined, null, "", "  \n", Buffer.from("")]) {
-      assert.deepEqual(parseEmployerList(input, employer), { employers: [a], refused: [] }, "nothing given: the config node's employer");
+      assert.deepEqual(
+        parseEmployerList(input, employer),
+        { employers: [a], refused: [] },
+        "nothing given: the config node's employer",
+      );
     }
   });
 
   it("bad numbers are refused with the validation module's anomalies, the others go on", () => {
     const { employers, refused } = parseEmployerList(`${a}\n0203430577\n12345\nhello\n`, provider);
     assert.deepEqual(employers, [a]);
-    assert.deepEqual(refused.map((r) => r.input), ["0203430577", "12345", "hello"]);
-    assert.deepEqual(refused.map((r) => r.anomalies.map((x) => x.code)), [["LOCAL-ENTERPRISE-CHECKSUM"], ["LOCAL-ENTERPRISE-FORMAT"], ["LOCAL-ENTERPRISE-FORMAT"]]);
+    assert.deepEqual(
+      refused.map((r) => r.input),
+      ["0203430577", "12345", "hello"],
+    );
+    assert.deepEqual(
+      refused.map((r) => r.anomalies.map((x) => x.code)),
+      [["LOCAL-ENTERPRISE-CHECKSUM"], ["LOCAL-ENTERPRISE-FORMAT"], ["LOCAL-ENTERPRISE-FORMAT"]],
+    );
     const anomaly = refused[0].anomalies[0];
     assert.equal(anomaly.source, "local");
     assert.equal(anomaly.severity, "BLOCKING");
@@ -61,7 +78,11 @@ describe("core/export parseEmployerList", () => {
 
   it("empty input: the config node's employer in the employer role, a clear anomaly in the provider role", () => {
     for (const empty of [undefined, null, "", "  \n\n", [], "\uFEFF"]) {
-      assert.deepEqual(parseEmployerList(empty, { role: "employer", defaultEnterpriseNumber: a }), { employers: [a], refused: [] }, String(empty));
+      assert.deepEqual(
+        parseEmployerList(empty, { role: "employer", defaultEnterpriseNumber: a }),
+        { employers: [a], refused: [] },
+        String(empty),
+      );
       const asProvider = parseEmployerList(empty, provider);
       assert.deepEqual(asProvider.employers, []);
       assert.equal(asProvider.refused[0].anomalies[0].code, "LOCAL-EMPLOYER-REQUIRED");
@@ -74,15 +95,36 @@ describe("core/export parseEmployerList", () => {
     for (let i = 0; i < 10_000; i++) deep = [deep];
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    const odd: unknown[] = [deep, circular, Symbol("x"), () => 1, 12.5, -3, NaN, Infinity, true, { enterpriseNumber: { nested: 1 } }, new Date(), 10n];
+    const odd: unknown[] = [
+      deep,
+      circular,
+      Symbol("x"),
+      () => 1,
+      12.5,
+      -3,
+      NaN,
+      Infinity,
+      true,
+      { enterpriseNumber: { nested: 1 } },
+      new Date(),
+      10n,
+    ];
     for (const value of odd) {
       const result = parseEmployerList(value, provider);
       assert.equal(result.employers.length, 0, String(typeof value));
       assert.ok(result.refused.length >= 1);
-      assert.ok(result.refused.every((r) => r.anomalies.length > 0 && typeof r.input === "string" && r.input.length <= 200));
+      assert.ok(
+        result.refused.every((r) => r.anomalies.length > 0 && typeof r.input === "string" && r.input.length <= 200),
+      );
     }
-    const many = Array.from({ length: 100_000 }, (_, i) => String(10_000_000 + i)).map((first8) => first8 + String(97 - Number(BigInt(first8) % 97n)).padStart(2, "0"));
-    assert.equal(parseEmployerList(many.join("\n"), provider).employers.length, 100_000, "a long list is read in linear time");
+    const many = Array.from({ length: 100_000 }, (_, i) => String(10_000_000 + i)).map(
+      (first8) => first8 + String(97 - Number(BigInt(first8) % 97n)).padStart(2, "0"),
+    );
+    assert.equal(
+      parseEmployerList(many.join("\n"), provider).employers.length,
+      100_000,
+      "a long list is read in linear time",
+    );
     const huge = `${a}\n`.repeat(200_000) + "x".repeat(5_000_000);
     const result = parseEmployerList(huge, provider);
     assert.deepEqual(result.employers, [a]);

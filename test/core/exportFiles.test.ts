@@ -21,7 +21,11 @@ describe("core/export folder and manifest on disk", () => {
 
   it("an existing folder with other files and no manifest.json is refused (not an export folder), nothing written into it", async () => {
     await fs.writeFile(path.join(dir, "passwd"), "root:x:0:0\n");
-    await assert.rejects(prepareFolder(dir), (error: unknown) => error instanceof FlaError && error.code === "FLA_CONFIG" && /not an export folder/.test(error.message));
+    await assert.rejects(
+      prepareFolder(dir),
+      (error: unknown) =>
+        error instanceof FlaError && error.code === "FLA_CONFIG" && /not an export folder/.test(error.message),
+    );
     assert.deepEqual(await fs.readdir(dir), ["passwd"]);
   });
 
@@ -42,7 +46,11 @@ describe("core/export folder and manifest on disk", () => {
     const script = `process.on("SIGXFSZ", () => {});
       require(${JSON.stringify(files)}).writeFileAtomic(${JSON.stringify(path.join(dir, "manifest.json"))}, "x".repeat(100000), true)
         .then(() => console.log("written"), (e) => console.log(e.code));`;
-    const child = spawn("bash", ["-c", `ulimit -f 8; exec "${process.execPath}" -e '${script.replace(/'/g, "'\\''")}'`], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      "bash",
+      ["-c", `ulimit -f 8; exec "${process.execPath}" -e '${script.replace(/'/g, "'\\''")}'`],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     await new Promise((resolve) => child.on("close", resolve));
@@ -60,7 +68,10 @@ describe("core/export manifest text (employers' JSON reused between saves)", () 
       package: "p@1",
       options: { collections: ["trainings"], fromYear: 2025, toYear: 2025, csv: true, xlsx: false },
       employers: {
-        "0203430576": { status: "partial", trainings: { written: 100, total: 250, complete: false, resume: { bytes: { jsonl: 12345 } } } },
+        "0203430576": {
+          status: "partial",
+          trainings: { written: 100, total: 250, complete: false, resume: { bytes: { jsonl: 12345 } } },
+        },
         "0417497106": { status: "pending" },
       },
       files: {},

@@ -27,7 +27,11 @@ export function exportOptions(folder: string, employers: string[], extra: Partia
 }
 
 /** Every item of a collection read straight from the API, page after page. */
-export async function apiItems(client: FlaApiClient, operation: "trainings" | "trainingRights", params: OperationParams): Promise<{ items: unknown[]; total: number }> {
+export async function apiItems(
+  client: FlaApiClient,
+  operation: "trainings" | "trainingRights",
+  params: OperationParams,
+): Promise<{ items: unknown[]; total: number }> {
   const items: unknown[] = [];
   let total = 0;
   for (let page = 1; ; page++) {
@@ -45,7 +49,12 @@ export async function apiItems(client: FlaApiClient, operation: "trainings" | "t
 export async function readJsonl(file: string): Promise<unknown[]> {
   const text = await fs.readFile(file, "utf8");
   assert.ok(text === "" || text.endsWith("\n"), "the file ends with a complete line");
-  return text === "" ? [] : text.slice(0, -1).split("\n").map((line) => JSON.parse(line) as unknown);
+  return text === ""
+    ? []
+    : text
+        .slice(0, -1)
+        .split("\n")
+        .map((line) => JSON.parse(line) as unknown);
 }
 
 /** RFC 4180 reader (`;` separated), for checking what the export writes. */
@@ -82,7 +91,9 @@ export function parseCsv(text: string): string[][] {
 }
 
 export async function sha256(file: string): Promise<string> {
-  return createHash("sha256").update(await fs.readFile(file)).digest("hex");
+  return createHash("sha256")
+    .update(await fs.readFile(file))
+    .digest("hex");
 }
 
 /** Every file entry of the manifest matches the file on disk. */

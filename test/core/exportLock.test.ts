@@ -21,7 +21,10 @@ describe("core/export lock", () => {
   /** A lock of another host (a Docker container before its re-creation), last refreshed `ageMs` ago. */
   async function foreignLock(ageMs: number): Promise<void> {
     const file = path.join(dir, ".lock");
-    await fs.writeFile(file, JSON.stringify({ pid: 1, host: "container-before-recreation", startedAt: "2026-12-01T08:00:00Z" }));
+    await fs.writeFile(
+      file,
+      JSON.stringify({ pid: 1, host: "container-before-recreation", startedAt: "2026-12-01T08:00:00Z" }),
+    );
     const then = new Date(Date.now() - ageMs);
     await fs.utimes(file, then, then);
   }

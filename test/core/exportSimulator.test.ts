@@ -6,7 +6,13 @@ import { spawn } from "node:child_process";
 import ExcelJS from "exceljs";
 import { buildRequest } from "../../src/core/api/catalogue";
 import { FlaError } from "../../src/core/errors";
-import { readManifest, runExport, type EmployerRefusal, type ExportProgress, type Manifest } from "../../src/core/export";
+import {
+  readManifest,
+  runExport,
+  type EmployerRefusal,
+  type ExportProgress,
+  type Manifest,
+} from "../../src/core/export";
 import { SEED } from "../../src/simulator";
 import { getTestCertificates } from "../support/certificates";
 import type { TestSimulator } from "../support/simulator";
@@ -49,7 +55,6 @@ describe("core/export against the simulator", function () {
   });
   beforeEach(() => sim.faults.clear());
 
-
   async function folder(): Promise<string> {
     const created = await tempFolder();
     folders.push(created);
@@ -85,8 +90,14 @@ describe("core/export against the simulator", function () {
       assert.ok(api.total > 100, "more than one page");
       assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), api.items);
       const state = manifest.employers[en].trainings!;
-      assert.deepEqual({ ...state, resume: undefined, verifiedAt: undefined }, { written: api.total, total: api.total, complete: true, resume: undefined, verifiedAt: undefined });
-      assert.ok(typeof state.verifiedAt === "string" && !Number.isNaN(Date.parse(state.verifiedAt)), "verified against the API");
+      assert.deepEqual(
+        { ...state, resume: undefined, verifiedAt: undefined },
+        { written: api.total, total: api.total, complete: true, resume: undefined, verifiedAt: undefined },
+      );
+      assert.ok(
+        typeof state.verifiedAt === "string" && !Number.isNaN(Date.parse(state.verifiedAt)),
+        "verified against the API",
+      );
     });
 
     it("training rights: every year of the range, matching the API's totals", async () => {
@@ -104,14 +115,21 @@ describe("core/export against the simulator", function () {
       const trainings = (await readJsonl(path.join(dir, en, "trainings.jsonl"))) as { worker: { ssin: string } }[];
       const rights = (await readJsonl(path.join(dir, en, "training-rights.jsonl"))) as { ssin: string }[];
       const workers = new Set([...trainings.map((t) => t.worker.ssin), ...rights.map((r) => r.ssin)]);
-      const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as { enterpriseNumber: string; ssin: string; year: number; found?: boolean }[];
+      const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as {
+        enterpriseNumber: string;
+        ssin: string;
+        year: number;
+        found?: boolean;
+      }[];
       assert.equal(credits.length, workers.size * 2);
       const keys = new Set(credits.map((c) => `${c.ssin}/${c.year}`));
       assert.equal(keys.size, credits.length, "no worker-year twice");
       for (const ssin of workers) for (const year of [2024, 2025]) assert.ok(keys.has(`${ssin}/${year}`));
       assert.ok(credits.every((c) => c.enterpriseNumber === en));
       const demo = credits.find((c) => c.ssin === SEED.demoWorker && c.year === 2025) as Record<string, unknown>;
-      const api = await employer.client.send(buildRequest("trainingCredit", { enterpriseNumber: en, ssin: SEED.demoWorker, year: 2025 }));
+      const api = await employer.client.send(
+        buildRequest("trainingCredit", { enterpriseNumber: en, ssin: SEED.demoWorker, year: 2025 }),
+      );
       assert.deepEqual(demo, { enterpriseNumber: en, ssin: SEED.demoWorker, year: 2025, ...(api.data as object) });
       const state = manifest.employers[en].trainingCredits;
       assert.equal(state?.complete, true);
@@ -119,7 +137,15 @@ describe("core/export against the simulator", function () {
       const notFound = credits.filter((c) => c.found === false);
       assert.ok(notFound.length > 0, "the seed has workers who left the employer");
       assert.equal(state?.notFound, notFound.length);
-      assert.deepEqual(Object.keys(notFound[0]), ["enterpriseNumber", "ssin", "year", "found", "httpStatus", "detail", "problem"]);
+      assert.deepEqual(Object.keys(notFound[0]), [
+        "enterpriseNumber",
+        "ssin",
+        "year",
+        "found",
+        "httpStatus",
+        "detail",
+        "problem",
+      ]);
       assert.equal((notFound[0] as unknown as { httpStatus: number }).httpStatus, 404);
     });
 
@@ -129,7 +155,11 @@ describe("core/export against the simulator", function () {
       const rows = parseCsv(text.slice(1));
       const header = rows[0];
       assert.equal(header[0], "trainingId");
-      assert.ok(header.includes("worker.ssin") && header.includes("period.startDate") && header.includes("employer.enterpriseNumber"));
+      assert.ok(
+        header.includes("worker.ssin") &&
+          header.includes("period.startDate") &&
+          header.includes("employer.enterpriseNumber"),
+      );
       assert.equal(header[header.length - 1], "otherFields");
       const trainings = (await readJsonl(path.join(dir, en, "trainings.jsonl"))) as Training[];
       assert.equal(rows.length, trainings.length + 1);
@@ -146,14 +176,27 @@ describe("core/export against the simulator", function () {
         assert.equal(row[col("duration.value")], String(t.duration.value));
       });
       const rights = parseCsv((await fs.readFile(path.join(dir, en, "training-rights.csv"), "utf8")).slice(1));
-      assert.deepEqual(rights[0], ["enterpriseNumber", "ssin", "year", "individualDays", "sectoralDays", "carriedOverDays", "unit", "declaredAt", "otherFields"]);
+      assert.deepEqual(rights[0], [
+        "enterpriseNumber",
+        "ssin",
+        "year",
+        "individualDays",
+        "sectoralDays",
+        "carriedOverDays",
+        "unit",
+        "declaredAt",
+        "otherFields",
+      ]);
       assert.equal(rights[1][0], `="${en}"`);
     });
 
     it("XLSX: the four sheets, identifiers as text cells, the summary", async () => {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(path.join(dir, en, `${en}.xlsx`));
-      assert.deepEqual(workbook.worksheets.map((s) => s.name), ["Trainings", "Training rights", "Training credits", "Summary"]);
+      assert.deepEqual(
+        workbook.worksheets.map((s) => s.name),
+        ["Trainings", "Training rights", "Training credits", "Summary"],
+      );
       const trainings = (await readJsonl(path.join(dir, en, "trainings.jsonl"))) as Training[];
       const sheet = workbook.getWorksheet("Trainings")!;
       assert.equal(sheet.actualRowCount, trainings.length + 1);
@@ -164,30 +207,52 @@ describe("core/export against the simulator", function () {
       assert.equal(cell(2, "worker.ssin"), trainings[0].worker.ssin);
       assert.equal(cell(2, "duration.value"), trainings[0].duration.value);
       const summary = workbook.getWorksheet("Summary")!;
-      assert.deepEqual((summary.getRow(1).values as unknown[]).slice(1), ["collection", "written", "total", "complete", "generatedAt"]);
-      assert.deepEqual((summary.getRow(2).values as unknown[]).slice(1, 5), ["trainings", trainings.length, trainings.length, true]);
+      assert.deepEqual((summary.getRow(1).values as unknown[]).slice(1), [
+        "collection",
+        "written",
+        "total",
+        "complete",
+        "generatedAt",
+      ]);
+      assert.deepEqual((summary.getRow(2).values as unknown[]).slice(1, 5), [
+        "trainings",
+        trainings.length,
+        trainings.length,
+        true,
+      ]);
     });
 
     it("files: sizes and SHA-256 of the manifest are those of the files; owner-only modes", async () => {
-      const names = ["trainings", "training-rights", "training-credits"].flatMap((stem) => [`${en}/${stem}.jsonl`, `${en}/${stem}.csv`]);
+      const names = ["trainings", "training-rights", "training-credits"].flatMap((stem) => [
+        `${en}/${stem}.jsonl`,
+        `${en}/${stem}.csv`,
+      ]);
       assert.deepEqual(Object.keys(manifest.files).sort(), [...names, `${en}/${en}.xlsx`].sort());
       await assertFilesMatch(dir, manifest);
       if (process.platform !== "win32") {
         assert.equal((await fs.stat(path.join(dir, en))).mode & 0o777, 0o700);
-        for (const name of [...Object.keys(manifest.files), "manifest.json"]) assert.equal((await fs.stat(path.join(dir, name))).mode & 0o777, 0o600, name);
+        for (const name of [...Object.keys(manifest.files), "manifest.json"])
+          assert.equal((await fs.stat(path.join(dir, name))).mode & 0o777, 0o600, name);
       }
       assert.deepEqual((await fs.readdir(dir)).sort(), [en, "manifest.json"], "no lock or temporary file left");
     });
 
     it("progress: employer, collection, page, written", () => {
-      assert.ok(progress.some((p) => p.collection === "trainings" && p.page === 2 && p.employerIndex === 1 && p.employerCount === 1));
+      assert.ok(
+        progress.some(
+          (p) => p.collection === "trainings" && p.page === 2 && p.employerIndex === 1 && p.employerCount === 1,
+        ),
+      );
       const last = progress.filter((p) => p.collection === "trainings").pop();
       assert.equal(last?.written, manifest.employers[en].trainings?.total);
     });
 
     it("a second run changes nothing: a complete employer is not downloaded again, only checked (page 1 of pageSize 1 per read)", async () => {
       const before = sim.stats.requests;
-      const again = await runExport(exportOptions(dir, [en], { xlsx: true }), { client: employer.client, packageId: PACKAGE });
+      const again = await runExport(exportOptions(dir, [en], { xlsx: true }), {
+        client: employer.client,
+        packageId: PACKAGE,
+      });
       // One request for the trainings and one per year of rights: their totals against what was written.
       assert.equal(sim.stats.requests, before + 1 + 2);
       assert.equal(again.complete, true);
@@ -215,12 +280,17 @@ describe("core/export against the simulator", function () {
 
     it("a simulator failure in the middle of the trainings: the run rejects after saving its place, the next run completes without duplicate or gap", async () => {
       const dir = await folder();
-      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025 });
+      const options = exportOptions(dir, [en], {
+        collections: ["trainings", "trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+      });
       const failed = await runExport(options, {
         client: employer.client,
         packageId: PACKAGE,
         onProgress: (p) => {
-          if (p.collection === "trainings" && p.page === 3) sim.faults.add({ route: "GET /trainings", kind: "status", status: 503 });
+          if (p.collection === "trainings" && p.page === 3)
+            sim.faults.add({ route: "GET /trainings", kind: "status", status: 503 });
         },
       }).then(
         () => assert.fail("the run should fail"),
@@ -239,7 +309,10 @@ describe("core/export against the simulator", function () {
       assert.equal(saved.employers[en].trainings?.written, (stoppedAt - 1) * 100);
       assert.equal(saved.employers[en].trainings?.complete, false);
       assert.deepEqual(saved.files, {}, "no file is recorded as finished");
-      assert.equal((await fs.stat(path.join(dir, en, "trainings.jsonl"))).size, saved.employers[en].trainings?.resume?.bytes.jsonl);
+      assert.equal(
+        (await fs.stat(path.join(dir, en, "trainings.jsonl"))).size,
+        saved.employers[en].trainings?.resume?.bytes.jsonl,
+      );
 
       const before = sim.stats.requests;
       const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
@@ -251,12 +324,20 @@ describe("core/export against the simulator", function () {
       const total = resumed.employers[en].trainings!.total!;
       const rightsPages = Math.ceil(resumed.employers[en].trainingRights!.total! / 100);
       // Plus the verification: every page read again (keys only) before the collection is marked complete.
-      assert.equal(requests, Math.ceil(total / 100) - (stoppedAt - 1) + rightsPages + Math.ceil(total / 100) + rightsPages, "the pages on disk were not asked again");
+      assert.equal(
+        requests,
+        Math.ceil(total / 100) - (stoppedAt - 1) + rightsPages + Math.ceil(total / 100) + rightsPages,
+        "the pages on disk were not asked again",
+      );
     });
 
     it("aborted in the middle of a collection, then resumed: complete, each record once", async () => {
       const dir = await folder();
-      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025 });
+      const options = exportOptions(dir, [en], {
+        collections: ["trainings", "trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+      });
       const controller = new AbortController();
       const aborted = await runExport(options, {
         client: employer.client,
@@ -277,7 +358,11 @@ describe("core/export against the simulator", function () {
 
     it("a torn last line and records written after the last manifest save are cut on resume", async () => {
       const dir = await folder();
-      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025 });
+      const options = exportOptions(dir, [en], {
+        collections: ["trainings", "trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+      });
       const controller = new AbortController();
       await runExport(options, {
         client: employer.client,
@@ -300,7 +385,11 @@ describe("core/export against the simulator", function () {
 
     it("the disk refuses the manifest in the middle of a collection: FLA_FILE, and the next run resumes without duplicate or gap", async () => {
       const dir = await folder();
-      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025 });
+      const options = exportOptions(dir, [en], {
+        collections: ["trainings", "trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+      });
       const failed = await runExport(options, {
         client: employer.client,
         packageId: PACKAGE,
@@ -323,13 +412,30 @@ describe("core/export against the simulator", function () {
     /** Kills a child export three times at random moments, then resumes in this process. */
     async function killThreeTimesThenResume(progressSaveMs: number | undefined): Promise<number[]> {
       const dir = await folder();
-      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025, pageSize: 7 });
+      const options = exportOptions(dir, [en], {
+        collections: ["trainings", "trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+        pageSize: 7,
+      });
       const certs = await getTestCertificates();
       const settingsFile = path.join(path.dirname(dir), "child.json");
-      await fs.writeFile(settingsFile, JSON.stringify({ sim: { tokenUrl: sim.tokenUrl, apiUrl: sim.apiUrl }, client: sim.client, keys: certs.client, options, progressSaveMs }), { mode: 0o600 });
+      await fs.writeFile(
+        settingsFile,
+        JSON.stringify({
+          sim: { tokenUrl: sim.tokenUrl, apiUrl: sim.apiUrl },
+          client: sim.client,
+          keys: certs.client,
+          options,
+          progressSaveMs,
+        }),
+        { mode: 0o600 },
+      );
       let killedAt: number[] = [];
       for (let kill = 0; kill < 3; kill++) {
-        const child = spawn(process.execPath, [path.join(__dirname, "exportChild.js"), settingsFile], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [path.join(__dirname, "exportChild.js"), settingsFile], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
         // Kill after a random number of pages (counted from the start of this life), in the middle of whatever it does.
         const pages = 2 + Math.floor(Math.random() * 6);
@@ -351,7 +457,9 @@ describe("core/export against the simulator", function () {
               }
             }
           });
-          child.on("exit", (code) => (code === 0 ? reject(new Error("the child ended before it was killed")) : resolve()));
+          child.on("exit", (code) =>
+            code === 0 ? reject(new Error("the child ended before it was killed")) : resolve(),
+          );
         });
         await exited;
         killedAt = [...killedAt, (await readManifest(dir))?.employers[en].trainings?.written ?? 0];
@@ -367,7 +475,10 @@ describe("core/export against the simulator", function () {
     it("killed with SIGKILL three times at random moments, then resumed: complete, each record once", async function () {
       // Progress saved after every page: the kills land after a recorded page, in the middle of the collection.
       const killedAt = await killThreeTimesThenResume(0);
-      assert.ok(killedAt[2] > 0 && killedAt[2] < (await apiItems(employer.client, "trainings", { enterpriseNumber: en })).total, `killed in the middle (${killedAt.join(", ")})`);
+      assert.ok(
+        killedAt[2] > 0 && killedAt[2] < (await apiItems(employer.client, "trainings", { enterpriseNumber: en })).total,
+        `killed in the middle (${killedAt.join(", ")})`,
+      );
     });
 
     it("killed with SIGKILL three times with progress saved every PROGRESS_SAVE_MS, then resumed: complete, each record once", async function () {
@@ -377,12 +488,21 @@ describe("core/export against the simulator", function () {
 
     it("pages read several at once, answered out of order: written in page order, never more requests at once than readConcurrency", async () => {
       const dir = await folder();
-      const options = exportOptions(dir, [en], { collections: ["trainings", "trainingRights"], fromYear: 2025, toYear: 2025, pageSize: 7 });
+      const options = exportOptions(dir, [en], {
+        collections: ["trainings", "trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+        pageSize: 7,
+      });
       let inFlight = 0;
       let most = 0;
-      const pagesOf = (request: Parameters<typeof employer.client.send>[0]): number => Number(/[?&]page=(\d+)/.exec(request.path)?.[1] ?? 0);
+      const pagesOf = (request: Parameters<typeof employer.client.send>[0]): number =>
+        Number(/[?&]page=(\d+)/.exec(request.path)?.[1] ?? 0);
       const scrambling = {
-        send: async (request: Parameters<typeof employer.client.send>[0], sendOptions?: Parameters<typeof employer.client.send>[1]) => {
+        send: async (
+          request: Parameters<typeof employer.client.send>[0],
+          sendOptions?: Parameters<typeof employer.client.send>[1],
+        ) => {
           inFlight += 1;
           most = Math.max(most, inFlight);
           try {
@@ -408,7 +528,8 @@ describe("core/export against the simulator", function () {
         client: employer.client,
         packageId: PACKAGE,
         onProgress: (p) => {
-          if (p.collection === "trainingCredits" && p.page === 1) sim.faults.add({ route: "GET /trainingCredits/{enterpriseNumber}/{ssin}/{year}", kind: "reset" });
+          if (p.collection === "trainingCredits" && p.page === 1)
+            sim.faults.add({ route: "GET /trainingCredits/{enterpriseNumber}/{ssin}/{year}", kind: "reset" });
         },
       }).catch((error: unknown) => error);
       assert.ok(failed instanceof FlaError, String(failed));
@@ -419,16 +540,29 @@ describe("core/export against the simulator", function () {
       sim.faults.clear();
       const saved = (await readManifest(dir))!;
       assert.equal(saved.employers[en].trainingCredits?.written, 100);
-      assert.equal(await fs.access(path.join(dir, en, "trainings.jsonl")).then(() => true, () => false), false, "workers read without writing the trainings");
+      assert.equal(
+        await fs.access(path.join(dir, en, "trainings.jsonl")).then(
+          () => true,
+          () => false,
+        ),
+        false,
+        "workers read without writing the trainings",
+      );
       const resumed = await runExport(options, { client: employer.client, packageId: PACKAGE });
       const state = resumed.employers[en].trainingCredits!;
       assert.equal(resumed.complete, true);
-      const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as { ssin: string; year: number }[];
+      const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as {
+        ssin: string;
+        year: number;
+      }[];
       assert.equal(credits.length, state.total);
       assert.equal(new Set(credits.map((c) => c.ssin)).size, credits.length);
       const trainings = await apiItems(employer.client, "trainings", { enterpriseNumber: en });
       const rights = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2025 });
-      const workers = new Set([...(trainings.items as Training[]).map((t) => t.worker.ssin), ...(rights.items as { ssin: string }[]).map((r) => r.ssin)]);
+      const workers = new Set([
+        ...(trainings.items as Training[]).map((t) => t.worker.ssin),
+        ...(rights.items as { ssin: string }[]).map((r) => r.ssin),
+      ]);
       assert.deepEqual(new Set(credits.map((c) => c.ssin)), workers);
       const before = sim.stats.requests;
       assert.equal((await runExport(options, { client: employer.client, packageId: PACKAGE })).complete, true);
@@ -441,11 +575,14 @@ describe("core/export against the simulator", function () {
       const dir = await folder();
       const allowed = [SEED.employersWithMandate[1], SEED.employersWithMandate[2]];
       const refusals: EmployerRefusal[] = [];
-      const manifest = await runExport(exportOptions(dir, [allowed[0], SEED.employerWithoutMandate, allowed[1]], { fromYear: 2025, toYear: 2025 }), {
-        client: provider.client,
-        packageId: PACKAGE,
-        onRefused: (r) => void refusals.push(r),
-      });
+      const manifest = await runExport(
+        exportOptions(dir, [allowed[0], SEED.employerWithoutMandate, allowed[1]], { fromYear: 2025, toYear: 2025 }),
+        {
+          client: provider.client,
+          packageId: PACKAGE,
+          onRefused: (r) => void refusals.push(r),
+        },
+      );
       assert.equal(manifest.complete, false);
       assert.deepEqual(Object.keys(manifest.employers), [allowed[0], SEED.employerWithoutMandate, allowed[1]]);
       for (const en of allowed) assert.equal(manifest.employers[en].status, "complete", en);
@@ -469,8 +606,15 @@ describe("core/export against the simulator", function () {
       const options = exportOptions(dir, [SEED.employerWithoutMandate, allowed], { fromYear: 2025, toYear: 2025 });
       const first = await runExport(options, { client: provider.client, packageId: PACKAGE });
       assert.equal(first.employers[SEED.employerWithoutMandate].status, "refused");
-      assert.deepEqual(await fs.readdir(path.join(dir, SEED.employerWithoutMandate)).catch(() => []), [], "no empty data files");
-      const second = await runExport({ ...options, employers: [allowed] }, { client: provider.client, packageId: PACKAGE });
+      assert.deepEqual(
+        await fs.readdir(path.join(dir, SEED.employerWithoutMandate)).catch(() => []),
+        [],
+        "no empty data files",
+      );
+      const second = await runExport(
+        { ...options, employers: [allowed] },
+        { client: provider.client, packageId: PACKAGE },
+      );
       assert.deepEqual(Object.keys(second.employers), [allowed]);
       assert.deepEqual(second.order, [allowed]);
       assert.equal(second.complete, true);
@@ -482,7 +626,10 @@ describe("core/export against the simulator", function () {
       const [kept, next] = [SEED.employersWithMandate[1], SEED.employersWithMandate[2]];
       const options = exportOptions(dir, [kept], { collections: ["trainings"] });
       await runExport(options, { client: provider.client, packageId: PACKAGE });
-      const second = await runExport({ ...options, employers: [next] }, { client: provider.client, packageId: PACKAGE });
+      const second = await runExport(
+        { ...options, employers: [next] },
+        { client: provider.client, packageId: PACKAGE },
+      );
       assert.deepEqual(second.order, [next, kept]);
       assert.equal(second.employers[kept].status, "complete");
       assert.equal(second.complete, true);
@@ -494,8 +641,15 @@ describe("core/export against the simulator", function () {
       const first8 = 10_000_000;
       const startsWith1 = `${first8}${String(97 - (first8 % 97)).padStart(2, "0")}`;
       const employers = [SEED.employersWithMandate[1], startsWith1];
-      const manifest = await runExport(exportOptions(dir, employers, { collections: ["trainings"] }), { client: provider.client, packageId: PACKAGE });
-      assert.deepEqual(Object.keys(manifest.employers), [startsWith1, SEED.employersWithMandate[1]], "what JavaScript does with the keys");
+      const manifest = await runExport(exportOptions(dir, employers, { collections: ["trainings"] }), {
+        client: provider.client,
+        packageId: PACKAGE,
+      });
+      assert.deepEqual(
+        Object.keys(manifest.employers),
+        [startsWith1, SEED.employersWithMandate[1]],
+        "what JavaScript does with the keys",
+      );
       assert.deepEqual(manifest.order, employers);
       const onDisk = (await readManifest(dir))!;
       assert.deepEqual(onDisk.order, employers);
@@ -522,7 +676,10 @@ describe("core/export against the simulator", function () {
       assert.equal(refused.employers[en].status, "refused");
       assert.equal(refusals.length, 1);
       assert.equal(refusals[0].fla.status, "FORBIDDEN");
-      assert.deepEqual(refusals[0].fla.anomalies.map((a) => a.code), ["FLA-E-0031", "CLIENT-PAGE-FAILED"]);
+      assert.deepEqual(
+        refusals[0].fla.anomalies.map((a) => a.code),
+        ["FLA-E-0031", "CLIENT-PAGE-FAILED"],
+      );
       const written = refused.employers[en].trainings!.written;
       assert.ok(written === 100 || written === 150, String(written));
       const before = sim.stats.requests;
@@ -532,13 +689,26 @@ describe("core/export against the simulator", function () {
       assert.equal(resumed.employers[en].status, "complete");
       assert.equal(resumed.employers[en].anomalies, undefined);
       // Plus the verification: every page read again (keys only).
-      assert.equal(requests, Math.ceil(resumed.employers[en].trainings!.total! / 50) - written / 50 + Math.ceil(resumed.employers[en].trainings!.total! / 50), "resumed from where it stopped");
-      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items);
+      assert.equal(
+        requests,
+        Math.ceil(resumed.employers[en].trainings!.total! / 50) -
+          written / 50 +
+          Math.ceil(resumed.employers[en].trainings!.total! / 50),
+        "resumed from where it stopped",
+      );
+      assert.deepEqual(
+        await readJsonl(path.join(dir, en, "trainings.jsonl")),
+        (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items,
+      );
     });
 
     it("restart: a complete employer is downloaded again, its files rewritten", async () => {
       const dir = await folder();
-      const options = exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      const options = exportOptions(dir, [SEED.demoEmployer], {
+        collections: ["trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+      });
       const first = await runExport(options, { client: employer.client, packageId: PACKAGE });
       const file = path.join(dir, SEED.demoEmployer, "training-rights.jsonl");
       await fs.appendFile(file, "not a record\n");
@@ -552,7 +722,11 @@ describe("core/export against the simulator", function () {
 
     it("a complete file changed on disk is detected and downloaded again", async () => {
       const dir = await folder();
-      const options = exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      const options = exportOptions(dir, [SEED.demoEmployer], {
+        collections: ["trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+      });
       const first = await runExport(options, { client: employer.client, packageId: PACKAGE });
       const file = path.join(dir, SEED.demoEmployer, "training-rights.jsonl");
       const text = await fs.readFile(file, "utf8");
@@ -565,20 +739,39 @@ describe("core/export against the simulator", function () {
     it("a resume with more collections and years keeps what is complete and fetches the rest", async () => {
       const dir = await folder();
       const en = SEED.demoEmployer;
-      await runExport(exportOptions(dir, [en], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025, csv: false }), { client: employer.client, packageId: PACKAGE });
+      await runExport(
+        exportOptions(dir, [en], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025, csv: false }),
+        { client: employer.client, packageId: PACKAGE },
+      );
       const before = sim.stats.requests;
-      const grown = await runExport(exportOptions(dir, [en], { collections: ["trainings"], fromYear: 2024, toYear: 2024 }), { client: employer.client, packageId: PACKAGE });
+      const grown = await runExport(
+        exportOptions(dir, [en], { collections: ["trainings"], fromYear: 2024, toYear: 2024 }),
+        { client: employer.client, packageId: PACKAGE },
+      );
       const requests = sim.stats.requests - before;
-      assert.deepEqual(grown.options, { collections: ["trainings", "trainingRights"], fromYear: 2024, toYear: 2025, csv: true, xlsx: false });
+      assert.deepEqual(grown.options, {
+        collections: ["trainings", "trainingRights"],
+        fromYear: 2024,
+        toYear: 2025,
+        csv: true,
+        xlsx: false,
+      });
       assert.equal(grown.complete, true, JSON.stringify(grown.employers[en]));
       const trainingsPages = Math.ceil(grown.employers[en].trainings!.total! / 100);
       const rights2024 = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2024 });
       const rights2025 = await apiItems(employer.client, "trainingRights", { enterpriseNumber: en, year: 2025 });
       // Trainings read and verified; 2025's rights checked (1 request), 2024's read, then both years verified.
       const verification = trainingsPages + Math.ceil(rights2024.total / 100) + Math.ceil(rights2025.total / 100);
-      assert.equal(requests, trainingsPages + 1 + Math.ceil(rights2024.total / 100) + verification, "2025's rights were not read again");
+      assert.equal(
+        requests,
+        trainingsPages + 1 + Math.ceil(rights2024.total / 100) + verification,
+        "2025's rights were not read again",
+      );
       const onDisk = await readJsonl(path.join(dir, en, "training-rights.jsonl"));
-      assert.deepEqual(new Set(onDisk.map((r) => JSON.stringify(r))), new Set([...rights2024.items, ...rights2025.items].map((r) => JSON.stringify(r))));
+      assert.deepEqual(
+        new Set(onDisk.map((r) => JSON.stringify(r))),
+        new Set([...rights2024.items, ...rights2025.items].map((r) => JSON.stringify(r))),
+      );
       assert.equal(onDisk.length, rights2024.total + rights2025.total);
       assert.ok(grown.files[`${en}/training-rights.csv`], "the CSV, turned on later, is built from the JSON lines");
       await assertFilesMatch(dir, grown);
@@ -586,7 +779,11 @@ describe("core/export against the simulator", function () {
 
     it("a second run into the same folder at the same time is refused (FLA_LOCKED) and the first completes", async () => {
       const dir = await folder();
-      const options = exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 });
+      const options = exportOptions(dir, [SEED.demoEmployer], {
+        collections: ["trainingRights"],
+        fromYear: 2025,
+        toYear: 2025,
+      });
       const [a, b] = await Promise.allSettled([
         runExport(options, { client: employer.client, packageId: PACKAGE }),
         runExport(options, { client: employer.client, packageId: PACKAGE }),
@@ -601,11 +798,21 @@ describe("core/export against the simulator", function () {
     it("a lock left by a dead process is taken over", async () => {
       const dir = await folder();
       await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(path.join(dir, ".lock"), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import("node:os")).hostname(), startedAt: "2026-01-01T00:00:00Z" }));
-      const manifest = await runExport(exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 }), {
-        client: employer.client,
-        packageId: PACKAGE,
-      });
+      await fs.writeFile(
+        path.join(dir, ".lock"),
+        JSON.stringify({
+          pid: 2 ** 22 + 12345,
+          host: (await import("node:os")).hostname(),
+          startedAt: "2026-01-01T00:00:00Z",
+        }),
+      );
+      const manifest = await runExport(
+        exportOptions(dir, [SEED.demoEmployer], { collections: ["trainingRights"], fromYear: 2025, toYear: 2025 }),
+        {
+          client: employer.client,
+          packageId: PACKAGE,
+        },
+      );
       assert.equal(manifest.complete, true);
     });
 
@@ -616,7 +823,9 @@ describe("core/export against the simulator", function () {
       // An archive (of no employer yet): a folder with other files and no manifest would be refused as not an export folder.
       await runExport({ ...options, employers: [] }, { client: employer.client, packageId: PACKAGE });
       await fs.writeFile(path.join(dir, en), "in the way");
-      const failed = await runExport(options, { client: employer.client, packageId: PACKAGE }).catch((error: unknown) => error);
+      const failed = await runExport(options, { client: employer.client, packageId: PACKAGE }).catch(
+        (error: unknown) => error,
+      );
       assert.ok(failed instanceof FlaError);
       assert.equal(failed.code, "FLA_FILE");
       assert.match(failed.message, /in the way/);
@@ -637,8 +846,14 @@ describe("core/export against the simulator", function () {
       assert.equal(await readManifest(dir), undefined);
       await fs.mkdir(dir, { recursive: true });
       await fs.writeFile(path.join(dir, "manifest.json"), '{"complete": tr');
-      await assert.rejects(readManifest(dir), (error: FlaError) => error.code === "FLA_FILE" && /damaged/.test(error.message));
-      await assert.rejects(runExport(exportOptions(dir, [SEED.demoEmployer]), { client: employer.client, packageId: PACKAGE }), { code: "FLA_FILE" });
+      await assert.rejects(
+        readManifest(dir),
+        (error: FlaError) => error.code === "FLA_FILE" && /damaged/.test(error.message),
+      );
+      await assert.rejects(
+        runExport(exportOptions(dir, [SEED.demoEmployer]), { client: employer.client, packageId: PACKAGE }),
+        { code: "FLA_FILE" },
+      );
     });
   });
 
@@ -646,11 +861,23 @@ describe("core/export against the simulator", function () {
     it("a worker-year the API refuses as invalid (400) is recorded and counted, the other credits go on, and the credits are not complete", async () => {
       const dir = await folder();
       const en = SEED.employersWithMandate[2];
-      const store = sim.data as unknown as { insertTraining(t: unknown): void; nextTrainingId(): string; trainingsOf(en: string): Record<string, unknown>[] };
+      const store = sim.data as unknown as {
+        insertTraining(t: unknown): void;
+        nextTrainingId(): string;
+        trainingsOf(en: string): Record<string, unknown>[];
+      };
       const base = store.trainingsOf(en)[0];
       // A training declared by a third party for a worker whose SSIN has wrong check digits.
-      store.insertTraining({ ...base, trainingId: store.nextTrainingId(), externalReference: undefined, worker: { ssin: "85073003399" } });
-      const manifest = await runExport(exportOptions(dir, [en], { fromYear: 2025, toYear: 2025 }), { client: provider.client, packageId: PACKAGE });
+      store.insertTraining({
+        ...base,
+        trainingId: store.nextTrainingId(),
+        externalReference: undefined,
+        worker: { ssin: "85073003399" },
+      });
+      const manifest = await runExport(exportOptions(dir, [en], { fromYear: 2025, toYear: 2025 }), {
+        client: provider.client,
+        packageId: PACKAGE,
+      });
       const state = manifest.employers[en].trainingCredits!;
       assert.equal(manifest.employers[en].status, "partial");
       assert.equal(state.complete, false);
@@ -658,7 +885,18 @@ describe("core/export against the simulator", function () {
       assert.match(state.reason ?? "", /1 refused by the API \(400\)/);
       const credits = (await readJsonl(path.join(dir, en, "training-credits.jsonl"))) as Record<string, unknown>[];
       const rejected = credits.find((c) => c.ssin === "85073003399");
-      assert.deepEqual({ ...rejected, detail: undefined, problem: undefined }, { enterpriseNumber: en, ssin: "85073003399", year: 2025, found: false, httpStatus: 400, detail: undefined, problem: undefined });
+      assert.deepEqual(
+        { ...rejected, detail: undefined, problem: undefined },
+        {
+          enterpriseNumber: en,
+          ssin: "85073003399",
+          year: 2025,
+          found: false,
+          httpStatus: 400,
+          detail: undefined,
+          problem: undefined,
+        },
+      );
       assert.equal(credits.length, state.total);
     });
 
@@ -747,7 +985,10 @@ describe("core/export against the simulator", function () {
       cancelEarlyDeclareNew(en);
       const resumed = await runExport(options, { client: provider.client, packageId: PACKAGE });
       assert.equal(resumed.complete, true, JSON.stringify(resumed.employers[en].trainings));
-      assert.deepEqual(await readJsonl(path.join(dir, en, "trainings.jsonl")), (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items);
+      assert.deepEqual(
+        await readJsonl(path.join(dir, en, "trainings.jsonl")),
+        (await apiItems(provider.client, "trainings", { enterpriseNumber: en })).items,
+      );
     });
 
     it("while the verification reads, the manifest on disk does not say complete (a run cut short there verifies again)", async () => {
@@ -755,13 +996,19 @@ describe("core/export against the simulator", function () {
       const en = SEED.employersWithMandate[1];
       const seen: unknown[] = [];
       const watching = {
-        send: (request: Parameters<typeof provider.client.send>[0], options?: Parameters<typeof provider.client.send>[1]) => {
+        send: (
+          request: Parameters<typeof provider.client.send>[0],
+          options?: Parameters<typeof provider.client.send>[1],
+        ) => {
           const manifest = readFileSyncOrUndefined(path.join(dir, "manifest.json"));
           if (manifest) seen.push((JSON.parse(manifest) as Manifest).employers[en]?.trainings?.complete);
           return provider.client.send(request, options);
         },
       } as unknown as typeof provider.client;
-      const manifest = await runExport(exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 }), { client: watching, packageId: PACKAGE });
+      const manifest = await runExport(exportOptions(dir, [en], { collections: ["trainings"], pageSize: 50 }), {
+        client: watching,
+        packageId: PACKAGE,
+      });
       assert.equal(manifest.complete, true);
       assert.ok(seen.length > 4);
       assert.ok(!seen.includes(true), JSON.stringify(seen));
@@ -781,7 +1028,10 @@ describe("core/export against the simulator", function () {
       assert.equal(manifest.complete, false);
       assert.equal(state.complete, false);
       assert.equal(manifest.employers[en].status, "partial");
-      assert.match(state.reason ?? "", /^Not verified after 3 download\(s\): 1 record\(s\) the API lists are not in the file/);
+      assert.match(
+        state.reason ?? "",
+        /^Not verified after 3 download\(s\): 1 record\(s\) the API lists are not in the file/,
+      );
       assert.equal(state.verifiedAt, undefined);
     });
 

@@ -15,7 +15,14 @@ import { getTestCertificates, type TestCertificates } from "../support/certifica
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { rejectionOf } from "./apiTestServer";
 import { ConnectProxy } from "../support/connectProxy";
-import { DEMO_TRAINING as TRAINING, EnvironmentVariables, PROXIED_HOST, closedPort, getPrivateCa, type PrivateCa } from "./transportSupport";
+import {
+  DEMO_TRAINING as TRAINING,
+  EnvironmentVariables,
+  PROXIED_HOST,
+  closedPort,
+  getPrivateCa,
+  type PrivateCa,
+} from "./transportSupport";
 import { buildRequest } from "../../src/core/api/catalogue";
 
 const PROXY_USER = "fla-proxy-user";
@@ -45,7 +52,9 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
   before(async () => {
     certs = await getTestCertificates();
     ca = getPrivateCa();
-    tlsSim = await startTestSimulator(certs.client.certificatePem, {}, { https: { key: ca.serverKeyPem, cert: ca.serverCertPem } } as never);
+    tlsSim = await startTestSimulator(certs.client.certificatePem, {}, {
+      https: { key: ca.serverKeyPem, cert: ca.serverCertPem },
+    } as never);
     plainSim = await startTestSimulator(certs.client.certificatePem);
     proxy = await new ConnectProxy().start();
     authProxy = await new ConnectProxy({ credentials: `${PROXY_USER}:${PROXY_PASSWORD}` }).start();
@@ -80,14 +89,19 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
       timeout: 5,
       network,
     } as ConnectionConfig;
-    const connection = FlaConnection.open(config, { certificate: certs.client.certificatePem, privateKey: certs.client.privateKeyPem });
+    const connection = FlaConnection.open(config, {
+      certificate: certs.client.certificatePem,
+      privateKey: certs.client.privateKeyPem,
+    });
     assert.equal(connection.problem, undefined, connection.problem?.message);
     opened.push(connection);
     return connection;
   }
 
-  const list = (connection: FlaConnection) => connection.requireClient().send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer }));
-  const declare = (connection: FlaConnection) => connection.requireClient().send(buildRequest("createTraining", {}, TRAINING));
+  const list = (connection: FlaConnection) =>
+    connection.requireClient().send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer }));
+  const declare = (connection: FlaConnection) =>
+    connection.requireClient().send(buildRequest("createTraining", {}, TRAINING));
 
   describe("the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY)", () => {
     for (const name of ["HTTPS_PROXY", "https_proxy"]) {
@@ -101,7 +115,10 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
         assert.equal(tlsSim.stats.tokenRequests - tokensBefore, 1);
         assert.equal(tlsSim.stats.requests - requestsBefore, 1);
         assert.ok(proxy.tunnels.length >= 1);
-        assert.ok(proxy.tunnels.every((target) => target === `${PROXIED_HOST}:${tlsSim.port}`), proxy.tunnels.join());
+        assert.ok(
+          proxy.tunnels.every((target) => target === `${PROXIED_HOST}:${tlsSim.port}`),
+          proxy.tunnels.join(),
+        );
         assert.deepEqual(proxy.plainRequests, [], "nothing is sent in clear to the proxy");
       });
     }
@@ -115,8 +132,18 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
 
     it("Test connection goes through the same proxy", async () => {
       env.set({ HTTPS_PROXY: proxy.url });
-      const settings = resolveSettings({ environment: "custom", ...proxied, clientId: tlsSim.client.clientId, role: "employer", network: { ca: [ca.caPem] } });
-      const certificate = loadCertificate({ format: "pem", certificate: certs.client.certificatePem, privateKey: certs.client.privateKeyPem });
+      const settings = resolveSettings({
+        environment: "custom",
+        ...proxied,
+        clientId: tlsSim.client.clientId,
+        role: "employer",
+        network: { ca: [ca.caPem] },
+      });
+      const certificate = loadCertificate({
+        format: "pem",
+        certificate: certs.client.certificatePem,
+        privateKey: certs.client.privateKeyPem,
+      });
       const answer = await testConnection(settings, certificate);
       assert.ok(answer.expiresIn > 0);
       assert.equal(proxy.tunnels.length, 1);
@@ -147,10 +174,16 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
   describe("the proxy chosen on the config node (Node-RED's http proxy node)", () => {
     it("is used instead of the environment, with its user and password", async () => {
       env.set({ HTTPS_PROXY: `http://127.0.0.1:${await closedPort()}` });
-      const connection = open(proxied, { ca: [ca.caPem], proxy: { url: authProxy.url, username: PROXY_USER, password: PROXY_PASSWORD } });
+      const connection = open(proxied, {
+        ca: [ca.caPem],
+        proxy: { url: authProxy.url, username: PROXY_USER, password: PROXY_PASSWORD },
+      });
       assert.equal((await list(connection)).httpStatus, 200);
       assert.ok(authProxy.tunnels.length >= 1);
-      assert.equal(authProxy.authorizations[0], `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString("base64")}`);
+      assert.equal(
+        authProxy.authorizations[0],
+        `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString("base64")}`,
+      );
     });
 
     it("honours its no-proxy list", async () => {
@@ -178,14 +211,26 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
     it("a proxy that refuses the tunnel, or cannot be reached: FLA_NETWORK, not uncertain", async () => {
       const refusing = await new ConnectProxy({ refuseWith: 403 }).start();
       try {
-        const refused = await rejectionOf(declare(open({ tokenUrl: loopback.tokenUrl, apiUrl: proxied.apiUrl }, { ca: [ca.caPem], proxy: { url: refusing.url } })));
+        const refused = await rejectionOf(
+          declare(
+            open(
+              { tokenUrl: loopback.tokenUrl, apiUrl: proxied.apiUrl },
+              { ca: [ca.caPem], proxy: { url: refusing.url } },
+            ),
+          ),
+        );
         assert.equal(refused.code, "FLA_NETWORK", refused.message);
         assert.match(refused.message, /403/);
       } finally {
         await refusing.stop();
       }
       const unreachable = await rejectionOf(
-        declare(open({ tokenUrl: loopback.tokenUrl, apiUrl: proxied.apiUrl }, { ca: [ca.caPem], proxy: { url: `http://127.0.0.1:${await closedPort()}` } })),
+        declare(
+          open(
+            { tokenUrl: loopback.tokenUrl, apiUrl: proxied.apiUrl },
+            { ca: [ca.caPem], proxy: { url: `http://127.0.0.1:${await closedPort()}` } },
+          ),
+        ),
       );
       assert.equal(unreachable.code, "FLA_NETWORK", unreachable.message);
       assert.match(unreachable.message, /proxy/i);
@@ -235,7 +280,9 @@ describe("core/http one policy for token and API calls (CONNECT proxy, HTTPS sim
     it("a certificate for another name through the proxy: FLA_NETWORK naming the host", async () => {
       env.set({ HTTPS_PROXY: proxy.url });
       const other = `https://other-name.test:${tlsSim.port}`;
-      const error = await rejectionOf(list(open({ tokenUrl: `${other}/REST/oauth/v5/token`, apiUrl: `${other}/REST/federalLearningAccount/v1` })));
+      const error = await rejectionOf(
+        list(open({ tokenUrl: `${other}/REST/oauth/v5/token`, apiUrl: `${other}/REST/federalLearningAccount/v1` })),
+      );
       assert.equal(error.code, "FLA_NETWORK", error.message);
       assert.match(error.message, /other-name\.test/);
     });

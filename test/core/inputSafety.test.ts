@@ -45,7 +45,11 @@ function codesOf(anomalies: Anomaly[]): string[] {
   return anomalies.map((a) => a.code);
 }
 
-function validate(payload: unknown, operation: "createTraining" | "declareTrainingRight" | "cancelTraining" = "createTraining", trainingId?: unknown) {
+function validate(
+  payload: unknown,
+  operation: "createTraining" | "declareTrainingRight" | "cancelTraining" = "createTraining",
+  trainingId?: unknown,
+) {
   return validateDeclaration(operation, { payload, trainingId }, ctx);
 }
 
@@ -82,7 +86,12 @@ describe("core: input that must not crash or reshape anything", () => {
 
     it("refuses a payload whose getter throws with LOCAL-PAYLOAD-UNREADABLE", () => {
       const payload = training();
-      Object.defineProperty(payload, "title", { enumerable: true, get: () => { throw new Error("boom"); } });
+      Object.defineProperty(payload, "title", {
+        enumerable: true,
+        get: () => {
+          throw new Error("boom");
+        },
+      });
       refusedWith(payload, "LOCAL-PAYLOAD-UNREADABLE", "title");
       const revoked = Proxy.revocable({}, {});
       revoked.revoke();
@@ -90,7 +99,9 @@ describe("core: input that must not crash or reshape anything", () => {
     });
 
     it("refuses Buffers, functions, Symbols, BigInt, Maps and class instances with LOCAL-PAYLOAD-UNSUPPORTED", () => {
-      class Thing { x = 1; }
+      class Thing {
+        x = 1;
+      }
       const cases: Array<[string, unknown]> = [
         ["buffer", Buffer.from("abc")],
         ["fn", () => 1],
@@ -113,7 +124,11 @@ describe("core: input that must not crash or reshape anything", () => {
     it("refuses the keys __proto__, constructor and prototype at any depth (nothing validated differs from what is sent)", () => {
       const smuggled = JSON.parse(`{"__proto__": ${JSON.stringify(training())}}`);
       refusedWith(smuggled, "LOCAL-KEY-FORBIDDEN", "__proto__");
-      refusedWith(training({ worker: JSON.parse(`{"ssin": "85073003328", "constructor": {"x": 1}}`) }), "LOCAL-KEY-FORBIDDEN", "worker.constructor");
+      refusedWith(
+        training({ worker: JSON.parse(`{"ssin": "85073003328", "constructor": {"x": 1}}`) }),
+        "LOCAL-KEY-FORBIDDEN",
+        "worker.constructor",
+      );
       refusedWith(training({ prototype: 1 }), "LOCAL-KEY-FORBIDDEN", "prototype");
     });
 
@@ -121,14 +136,36 @@ describe("core: input that must not crash or reshape anything", () => {
       const infinite = JSON.parse('{"ssin": "85073003328", "year": 2024, "individualDays": 1e309}');
       const result = validate(infinite, "declareTrainingRight");
       assert.equal(result.value, undefined, JSON.stringify(result.value?.body ?? null));
-      assert.deepEqual(result.anomalies.map((a) => `${a.code} ${a.field}`), ["LOCAL-NUMBER-NOT-FINITE individualDays"]);
+      assert.deepEqual(
+        result.anomalies.map((a) => `${a.code} ${a.field}`),
+        ["LOCAL-NUMBER-NOT-FINITE individualDays"],
+      );
       refusedWith(training({ duration: { value: NaN, unit: "HOURS" } }), "LOCAL-NUMBER-NOT-FINITE", "duration.value");
       refusedWith(training({ extra: { n: -Infinity } }), "LOCAL-NUMBER-NOT-FINITE", "extra.n");
     });
 
     it("never throws, whatever the payload or the trainingId", () => {
-      const hostile: unknown[] = [nested(200_000), new Proxy({}, { ownKeys: () => { throw new Error("x"); } }), Object.create(null), [nested(10)]];
-      const badToString = { toString: () => { throw new Error("no"); }, [Symbol.toPrimitive]: () => { throw new Error("no"); } };
+      const hostile: unknown[] = [
+        nested(200_000),
+        new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new Error("x");
+            },
+          },
+        ),
+        Object.create(null),
+        [nested(10)],
+      ];
+      const badToString = {
+        toString: () => {
+          throw new Error("no");
+        },
+        [Symbol.toPrimitive]: () => {
+          throw new Error("no");
+        },
+      };
       for (const payload of hostile) {
         assert.doesNotThrow(() => validate(payload));
         assert.doesNotThrow(() => validate({}, "cancelTraining", payload));
@@ -156,7 +193,21 @@ describe("core: input that must not crash or reshape anything", () => {
   });
 
   describe("identifiers that URL normalisation would change (LOCAL-ID-FORMAT)", () => {
-    const bad = [".", "..", "...", "a\u0000b", "a\u007fb", "T\u0085", "\uD800", "．．", "T／1", "Ｔ-1", "%2e%2e", "a\\b", "T-1\u200b"];
+    const bad = [
+      ".",
+      "..",
+      "...",
+      "a\u0000b",
+      "a\u007fb",
+      "T\u0085",
+      "\uD800",
+      "．．",
+      "T／1",
+      "Ｔ-1",
+      "%2e%2e",
+      "a\\b",
+      "T-1\u200b",
+    ];
 
     it("refuses them for updateTraining / cancelTraining (msg.trainingId and payload.trainingId)", () => {
       for (const id of bad) {
@@ -172,8 +223,16 @@ describe("core: input that must not crash or reshape anything", () => {
 
     it("refuses them for the training and declaration queries", () => {
       for (const id of bad) {
-        assert.deepEqual(codesOf(validateQuery("training", { trainingId: id }, ctx).anomalies), ["LOCAL-ID-FORMAT"], JSON.stringify(id));
-        assert.deepEqual(codesOf(validateQuery("declaration", { declarationId: id }, ctx).anomalies), ["LOCAL-ID-FORMAT"], JSON.stringify(id));
+        assert.deepEqual(
+          codesOf(validateQuery("training", { trainingId: id }, ctx).anomalies),
+          ["LOCAL-ID-FORMAT"],
+          JSON.stringify(id),
+        );
+        assert.deepEqual(
+          codesOf(validateQuery("declaration", { declarationId: id }, ctx).anomalies),
+          ["LOCAL-ID-FORMAT"],
+          JSON.stringify(id),
+        );
       }
     });
 
@@ -211,7 +270,12 @@ describe("core: input that must not crash or reshape anything", () => {
       const circular = training();
       circular.self = circular;
       const getter = training();
-      Object.defineProperty(getter, "worker", { enumerable: true, get: () => { throw new Error("boom"); } });
+      Object.defineProperty(getter, "worker", {
+        enumerable: true,
+        get: () => {
+          throw new Error("boom");
+        },
+      });
       const deep = training({ extra: nested(10_000) });
       const cases: Array<[unknown, string, boolean]> = [
         [deep, "LOCAL-PAYLOAD-TOO-DEEP", false],
@@ -227,31 +291,57 @@ describe("core: input that must not crash or reshape anything", () => {
         if (givenBack) assert.equal(outcome.payload, payload, `${code}: the payload is given back untouched`);
         else {
           assert.notEqual(outcome.payload, payload, `${code}: an uncopyable payload is not given back`);
-          assert.ok(outcome.fla.anomalies.some((a) => a.code === "LOCAL-PAYLOAD-REPLACED" && a.severity === "WARNING"), code);
+          assert.ok(
+            outcome.fla.anomalies.some((a) => a.code === "LOCAL-PAYLOAD-REPLACED" && a.severity === "WARNING"),
+            code,
+          );
           assert.doesNotThrow(() => structuredClone(outcome.payload));
           assert.ok(JSON.stringify(outcome.payload).length < 2_000);
         }
       }
       const smuggled = JSON.parse(`{"__proto__": ${JSON.stringify(training())}}`);
-      assert.equal((await declare({ operation: "createTraining", payload: smuggled }, deps)).fla.anomalies[0].code, "LOCAL-KEY-FORBIDDEN");
-      assert.equal((await declare({ operation: "cancelTraining", payload: {}, trainingId: ".." }, deps)).fla.anomalies[0].code, "LOCAL-ID-FORMAT");
+      assert.equal(
+        (await declare({ operation: "createTraining", payload: smuggled }, deps)).fla.anomalies[0].code,
+        "LOCAL-KEY-FORBIDDEN",
+      );
+      assert.equal(
+        (await declare({ operation: "cancelTraining", payload: {}, trainingId: ".." }, deps)).fla.anomalies[0].code,
+        "LOCAL-ID-FORMAT",
+      );
       assert.equal(requests(), before, "no request reached the API");
     });
 
     it("an array payload: each element is inspected on its own, one outcome per element", async () => {
       const before = requests();
       const getterRow = {};
-      Object.defineProperty(getterRow, "title", { enumerable: true, get: () => { throw new Error("boom"); } });
+      Object.defineProperty(getterRow, "title", {
+        enumerable: true,
+        get: () => {
+          throw new Error("boom");
+        },
+      });
       const items: unknown[] = [training({ extra: nested(5_000) }), getterRow, training({ title: "\u200b" })];
-      Object.defineProperty(items, 3, { enumerable: true, get: () => { throw new Error("index"); } });
+      Object.defineProperty(items, 3, {
+        enumerable: true,
+        get: () => {
+          throw new Error("index");
+        },
+      });
       const outcomes: Array<[Outcome, number | undefined]> = [];
       await processDeclareMessage(
         { configuredOperation: "createTraining", msgOperation: undefined, payload: items, trainingId: undefined },
         (request) => declare(request, deps),
         (outcome, part) => outcomes.push([outcome, part?.index]),
       );
-      const byIndex = outcomes.sort((a, b) => (a[1] ?? 0) - (b[1] ?? 0)).map(([o, i]) => `${i} ${o.output} ${o.fla.anomalies[0]?.code}`);
-      assert.deepEqual(byIndex, ["0 anomaly LOCAL-PAYLOAD-TOO-DEEP", "1 anomaly LOCAL-PAYLOAD-UNREADABLE", "2 anomaly LOCAL-TEXT-BLANK", "3 anomaly LOCAL-PAYLOAD-UNREADABLE"]);
+      const byIndex = outcomes
+        .sort((a, b) => (a[1] ?? 0) - (b[1] ?? 0))
+        .map(([o, i]) => `${i} ${o.output} ${o.fla.anomalies[0]?.code}`);
+      assert.deepEqual(byIndex, [
+        "0 anomaly LOCAL-PAYLOAD-TOO-DEEP",
+        "1 anomaly LOCAL-PAYLOAD-UNREADABLE",
+        "2 anomaly LOCAL-TEXT-BLANK",
+        "3 anomaly LOCAL-PAYLOAD-UNREADABLE",
+      ]);
       assert.equal(requests(), before);
     });
 
@@ -267,13 +357,20 @@ describe("core: input that must not crash or reshape anything", () => {
         32,
       );
       assert.equal(emitted, rows.length);
-      assert.ok(emittedWhenTheLoopRan >= 0 && emittedWhenTheLoopRan < rows.length, `the loop ran after ${emittedWhenTheLoopRan} of ${rows.length} rows`);
+      assert.ok(
+        emittedWhenTheLoopRan >= 0 && emittedWhenTheLoopRan < rows.length,
+        `the loop ran after ${emittedWhenTheLoopRan} of ${rows.length} rows`,
+      );
     });
 
     it("an unknown operation with an uncopyable payload gives back a summary", async () => {
       const outcomes: Outcome[] = [];
       const deep = nested(10_000);
-      await processDeclareMessage({ configuredOperation: "msg", msgOperation: "nope", payload: deep, trainingId: undefined }, (r) => declare(r, deps), (o) => outcomes.push(o));
+      await processDeclareMessage(
+        { configuredOperation: "msg", msgOperation: "nope", payload: deep, trainingId: undefined },
+        (r) => declare(r, deps),
+        (o) => outcomes.push(o),
+      );
       assert.equal(outcomes.length, 1);
       assert.equal(outcomes[0].fla.anomalies[0].code, "LOCAL-OPERATION-UNKNOWN");
       assert.notEqual(outcomes[0].output === "error" ? undefined : outcomes[0].payload, deep);
@@ -282,7 +379,10 @@ describe("core: input that must not crash or reshape anything", () => {
     it("query: '.' or '..' as trainingId makes no request", async () => {
       const before = requests();
       for (const trainingId of [".", ".."]) {
-        const outcome = await query({ operation: "training", params: { trainingId }, paging: "first" }, { client: setup.employer.client, validation: deps.validation });
+        const outcome = await query(
+          { operation: "training", params: { trainingId }, paging: "first" },
+          { client: setup.employer.client, validation: deps.validation },
+        );
         assert.equal(outcome.output, "anomaly");
         assert.equal(outcome.fla.anomalies[0].code, "LOCAL-ID-FORMAT");
       }

@@ -85,7 +85,10 @@ describe("core/limiter RequestLimiter", () => {
     const first = gate("a");
     const running = limiter.run(first.task);
     const queued = [limiter.run(async () => "b"), limiter.run(async () => "c")];
-    await assert.rejects(limiter.run(async () => "d"), (error: FlaError) => error.code === "FLA_QUEUE_FULL" && /queue is full/.test(error.message));
+    await assert.rejects(
+      limiter.run(async () => "d"),
+      (error: FlaError) => error.code === "FLA_QUEUE_FULL" && /queue is full/.test(error.message),
+    );
     first.open();
     assert.deepEqual(await Promise.all([running, ...queued]), ["a", "b", "c"]);
     assert.equal(await limiter.run(async () => "e"), "e");
@@ -98,7 +101,10 @@ describe("core/limiter RequestLimiter", () => {
     const queued = [limiter.run(async () => 1), limiter.run(async () => 2)];
     limiter.close();
     for (const promise of queued) await assert.rejects(promise, (error: FlaError) => error.code === "FLA_ABORTED");
-    await assert.rejects(limiter.run(async () => 3), (error: FlaError) => error.code === "FLA_ABORTED");
+    await assert.rejects(
+      limiter.run(async () => 3),
+      (error: FlaError) => error.code === "FLA_ABORTED",
+    );
     first.open();
     assert.equal(await running, "done");
     assert.deepEqual(limiter.stats, { inFlight: 0, queued: 0 });
@@ -123,7 +129,10 @@ describe("core/limiter RequestLimiter", () => {
     assert.deepEqual(await Promise.all([running, kept, third]), ["a", "c", "d"]);
     assert.equal(abandonedRan, false);
     assert.deepEqual(limiter.stats, { inFlight: 0, queued: 0 });
-    await assert.rejects(limiter.run(async () => "e", controller.signal), (error: FlaError) => error.code === "FLA_ABORTED");
+    await assert.rejects(
+      limiter.run(async () => "e", controller.signal),
+      (error: FlaError) => error.code === "FLA_ABORTED",
+    );
   });
 
   it("drains a full 10,000 queue in order", async () => {
@@ -138,15 +147,27 @@ describe("core/limiter RequestLimiter", () => {
       }),
     );
     assert.equal(limiter.stats.queued, 10_000);
-    await assert.rejects(limiter.run(async () => 0), (error: FlaError) => error.code === "FLA_QUEUE_FULL");
+    await assert.rejects(
+      limiter.run(async () => 0),
+      (error: FlaError) => error.code === "FLA_QUEUE_FULL",
+    );
     first.forEach((g) => g.open());
     await Promise.all([...running, ...queued]);
     assert.equal(finished.length, 10_000);
-    assert.ok(finished.every((value, index) => value === index), "FIFO order");
+    assert.ok(
+      finished.every((value, index) => value === index),
+      "FIFO order",
+    );
   });
 
   it("refuses a bad configuration", () => {
-    assert.throws(() => new RequestLimiter({ maxConcurrent: 0 }), (error: FlaError) => error.code === "FLA_CONFIG");
-    assert.throws(() => new RequestLimiter({ maxQueue: 1.5 }), (error: FlaError) => error.code === "FLA_CONFIG");
+    assert.throws(
+      () => new RequestLimiter({ maxConcurrent: 0 }),
+      (error: FlaError) => error.code === "FLA_CONFIG",
+    );
+    assert.throws(
+      () => new RequestLimiter({ maxQueue: 1.5 }),
+      (error: FlaError) => error.code === "FLA_CONFIG",
+    );
   });
 });

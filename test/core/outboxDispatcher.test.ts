@@ -59,7 +59,8 @@ class Owner {
   }
 }
 
-const accepted = (entry: OutboxEntry): Promise<HandlerResult<Outcome>> => Promise.resolve({ type: "final", outcome: { status: "ACCEPTED", ref: refOf(entry) } });
+const accepted = (entry: OutboxEntry): Promise<HandlerResult<Outcome>> =>
+  Promise.resolve({ type: "final", outcome: { status: "ACCEPTED", ref: refOf(entry) } });
 
 describe("core/outbox Dispatcher", () => {
   let dir: string;
@@ -71,7 +72,10 @@ describe("core/outbox Dispatcher", () => {
     warnings.push(message);
   };
 
-  async function start(options: Partial<DispatcherOptions> = {}, breakerOptions = {}): Promise<{ dispatcher: Dispatcher<Outcome>; journal: Journal; breaker: CircuitBreaker }> {
+  async function start(
+    options: Partial<DispatcherOptions> = {},
+    breakerOptions = {},
+  ): Promise<{ dispatcher: Dispatcher<Outcome>; journal: Journal; breaker: CircuitBreaker }> {
     const journal = await Journal.open(file, { warn });
     const breaker = new CircuitBreaker({ clock, ...breakerOptions });
     const dispatcher = new Dispatcher<Outcome>({ journal, breaker, clock, warn, ...options });
@@ -102,12 +106,21 @@ describe("core/outbox Dispatcher", () => {
       running--;
       return accepted(entry);
     }).attach();
-    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => dispatcher.accept("node-1", { kind: "declare", data: data(i) })));
-    assert.deepEqual(ids, Array.from({ length: 30 }, (_, i) => i + 1));
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => dispatcher.accept("node-1", { kind: "declare", data: data(i) })),
+    );
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
     await until(() => owner.delivered.length === 30, "30 outcomes");
     assert.equal(most, 3);
     assert.equal(owner.calls, 30);
-    assert.deepEqual(owner.refs(), Array.from({ length: 30 }, (_, i) => i), "FIFO");
+    assert.deepEqual(
+      owner.refs(),
+      Array.from({ length: 30 }, (_, i) => i),
+      "FIFO",
+    );
     assert.ok(owner.delivered.every((d) => d.outcome?.status === "ACCEPTED" && !d.resumed && d.attempts === 1));
     await journal.flushed();
     assert.equal(dispatcher.pending("node-1"), 0);
@@ -117,7 +130,10 @@ describe("core/outbox Dispatcher", () => {
   it("refuses an entry beyond maxQueue with FLA_QUEUE_FULL, at accept time", async () => {
     const { dispatcher } = await start({ maxQueue: 5 });
     for (let i = 0; i < 5; i++) await dispatcher.accept("node-1", { kind: "declare", data: data(i) });
-    await assert.rejects(dispatcher.accept("node-1", { kind: "declare", data: data(5) }), (error: unknown) => error instanceof FlaError && error.code === "FLA_QUEUE_FULL");
+    await assert.rejects(
+      dispatcher.accept("node-1", { kind: "declare", data: data(5) }),
+      (error: unknown) => error instanceof FlaError && error.code === "FLA_QUEUE_FULL",
+    );
     assert.equal(dispatcher.pending("node-1"), 5);
     assert.equal(dispatcher.stats.waiting, 5);
   });
@@ -131,7 +147,9 @@ describe("core/outbox Dispatcher", () => {
       return accepted(entry);
     };
     const before = new Owner(dispatcher, "node-1", slow).attach();
-    await Promise.all(Array.from({ length: 200 }, (_, i) => dispatcher.accept("node-1", { kind: "declare", data: data(i) })));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => dispatcher.accept("node-1", { kind: "declare", data: data(i) })),
+    );
     await until(() => before.delivered.length >= 20, "20 outcomes before the redeploy");
     await dispatcher.detach("node-1");
     const callsBefore = before.calls;
@@ -143,16 +161,31 @@ describe("core/outbox Dispatcher", () => {
     const after = new Owner(dispatcher, "node-1", slow).attach();
     await until(() => before.delivered.length + after.delivered.length === 200, "200 outcomes in all");
     const all = [...before.refs(), ...after.refs()].sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 200 }, (_, i) => i), "each entry handed on exactly once");
-    assert.ok([...sent.values()].every((count) => count === 1), "nothing sent twice");
-    assert.ok(after.delivered.every((d) => d.resumed), "what the new node hands on was accepted by the old one");
+    assert.deepEqual(
+      all,
+      Array.from({ length: 200 }, (_, i) => i),
+      "each entry handed on exactly once",
+    );
+    assert.ok(
+      [...sent.values()].every((count) => count === 1),
+      "nothing sent twice",
+    );
+    assert.ok(
+      after.delivered.every((d) => d.resumed),
+      "what the new node hands on was accepted by the old one",
+    );
     await journal.flushed();
     assert.equal(journal.stats.entries, 0);
   });
 
   it("restart: entries accepted before a close are sent after the next start; an attempt cut short comes back interrupted unless idempotent", async () => {
     const first = await start();
-    const stuck = new Owner(first.dispatcher, "node-1", (_entry, signal) => new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(new Error("aborted"))))).attach();
+    const stuck = new Owner(
+      first.dispatcher,
+      "node-1",
+      (_entry, signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(new Error("aborted")))),
+    ).attach();
     await first.dispatcher.accept("node-1", { kind: "declare", data: data(1) });
     await first.dispatcher.accept("node-1", { kind: "declare", data: data(2), idempotent: true });
     for (let i = 3; i <= 20; i++) await first.dispatcher.accept("node-1", { kind: "declare", data: data(i) });
@@ -168,7 +201,11 @@ describe("core/outbox Dispatcher", () => {
     }).attach();
     await until(() => owner.delivered.length === 20, "20 outcomes after the restart");
     const byRef = new Map(seen.map((entry) => [refOf(entry), entry]));
-    assert.deepEqual([byRef.get(1)!.interrupted, byRef.get(1)!.attempts], [true, 2], "not idempotent: it may have gone");
+    assert.deepEqual(
+      [byRef.get(1)!.interrupted, byRef.get(1)!.attempts],
+      [true, 2],
+      "not idempotent: it may have gone",
+    );
     assert.deepEqual([byRef.get(2)!.interrupted], [false], "idempotent: simply sent again");
     assert.equal(byRef.get(3)!.interrupted, true);
     assert.equal(byRef.get(5)!.interrupted, false, "never started");
@@ -203,8 +240,14 @@ describe("core/outbox Dispatcher", () => {
     assert.deepEqual([...moved], [["gone", 3]]);
     assert.equal(dispatcher.pending("gone"), 0);
     assert.equal(dispatcher.pending("kept"), 1);
-    const lines = readFileSync(orphans, "utf8").trim().split("\n").map((line) => JSON.parse(line));
-    assert.deepEqual(lines.map((line) => line.data.payload.ref), [0, 1, 2]);
+    const lines = readFileSync(orphans, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      lines.map((line) => line.data.payload.ref),
+      [0, 1, 2],
+    );
     const owner = new Owner(dispatcher, "gone", accepted).attach();
     await immediate();
     assert.equal(owner.calls, 0);
@@ -212,7 +255,10 @@ describe("core/outbox Dispatcher", () => {
 
   it("retries an entry that fails while the platform is up with a growing backoff, and ends it with its last outcome after maxAttempts", async () => {
     const { dispatcher } = await start({ maxAttempts: 3, maxBackoffMs: 4000 }, { threshold: 100 });
-    const owner = new Owner(dispatcher, "node-1", async (entry) => ({ type: "retry", outcome: { status: "HTTP_500", ref: refOf(entry) } })).attach();
+    const owner = new Owner(dispatcher, "node-1", async (entry) => ({
+      type: "retry",
+      outcome: { status: "HTTP_500", ref: refOf(entry) },
+    })).attach();
     await dispatcher.accept("node-1", { kind: "declare", data: data(1) });
     await until(() => owner.calls === 1, "the first attempt");
     await until(() => dispatcher.stats.inFlight === 0, "the first attempt's end");
@@ -232,7 +278,10 @@ describe("core/outbox Dispatcher", () => {
 
   it("an outage: a bounded number of calls while the platform is down, no entry fails, all succeed after", async function () {
     this.timeout(60_000);
-    const { dispatcher, breaker } = await start({ maxConcurrent: 16 }, { threshold: 5, firstProbeMs: 1000, maxProbeMs: 30_000 });
+    const { dispatcher, breaker } = await start(
+      { maxConcurrent: 16 },
+      { threshold: 5, firstProbeMs: 1000, maxProbeMs: 30_000 },
+    );
     let down = true;
     let callsWhileDown = 0;
     const owner = new Owner(dispatcher, "node-1", async (entry) => {
@@ -244,7 +293,9 @@ describe("core/outbox Dispatcher", () => {
     }).attach();
     const states = new Set<string>();
     breaker.onChange((snapshot) => states.add(snapshot.state));
-    await Promise.all(Array.from({ length: 500 }, (_, i) => dispatcher.accept("node-1", { kind: "declare", data: data(i) })));
+    await Promise.all(
+      Array.from({ length: 500 }, (_, i) => dispatcher.accept("node-1", { kind: "declare", data: data(i) })),
+    );
     await until(() => breaker.state === "open", "the breaker to open");
     const outageEnd = clock.now() + 45_000;
     while (clock.now() < outageEnd) {
@@ -267,8 +318,14 @@ describe("core/outbox Dispatcher", () => {
   });
 
   it("ends an entry with FLA_UNAVAILABLE at its give-up time, even while the breaker holds everything back", async () => {
-    const { dispatcher } = await start({ giveUpMs: 10 * 60_000 }, { threshold: 1, firstProbeMs: 1000, maxProbeMs: 60_000 });
-    const owner = new Owner(dispatcher, "node-1", async (entry) => ({ type: "retry", outcome: { status: "HTTP_503", ref: refOf(entry) } })).attach();
+    const { dispatcher } = await start(
+      { giveUpMs: 10 * 60_000 },
+      { threshold: 1, firstProbeMs: 1000, maxProbeMs: 60_000 },
+    );
+    const owner = new Owner(dispatcher, "node-1", async (entry) => ({
+      type: "retry",
+      outcome: { status: "HTTP_503", ref: refOf(entry) },
+    })).attach();
     for (let i = 0; i < 3; i++) await dispatcher.accept("node-1", { kind: "declare", data: data(i) });
     for (let minute = 0; minute < 11 && owner.delivered.length < 3; minute++) {
       for (let step = 0; step < 12; step++) {
@@ -278,7 +335,10 @@ describe("core/outbox Dispatcher", () => {
       }
     }
     await until(() => owner.delivered.length === 3, "three ends");
-    assert.ok(owner.delivered.every((d) => d.error?.code === "FLA_UNAVAILABLE"), JSON.stringify(owner.delivered.map((d) => d.error?.code)));
+    assert.ok(
+      owner.delivered.every((d) => d.error?.code === "FLA_UNAVAILABLE"),
+      JSON.stringify(owner.delivered.map((d) => d.error?.code)),
+    );
     assert.match(owner.delivered[0].error!.message, /stayed unavailable/);
     assert.ok(owner.calls <= 20, `${owner.calls} calls in 10 minutes of outage`);
   });
@@ -295,7 +355,10 @@ describe("core/outbox Dispatcher, the handler's answers", () => {
   });
 
   /** In memory (no user directory): the same life, without a file. */
-  async function start(options: Partial<DispatcherOptions> = {}, breakerOptions = {}): Promise<{ dispatcher: Dispatcher<Outcome>; breaker: CircuitBreaker; journal: Journal }> {
+  async function start(
+    options: Partial<DispatcherOptions> = {},
+    breakerOptions = {},
+  ): Promise<{ dispatcher: Dispatcher<Outcome>; breaker: CircuitBreaker; journal: Journal }> {
     const journal = await Journal.open(undefined);
     const breaker = new CircuitBreaker({ clock, ...breakerOptions });
     const dispatcher = new Dispatcher<Outcome>({ journal, breaker, clock, warn: () => undefined, ...options });
@@ -325,7 +388,11 @@ describe("core/outbox Dispatcher, the handler's answers", () => {
   it("a final answer marked platformDown counts towards opening the breaker; a final 400-like answer does not", async () => {
     const { dispatcher, breaker } = await start({ maxConcurrent: 1 }, { threshold: 3 });
     let platformDown = false;
-    const owner = new Owner(dispatcher, "node-1", async (entry) => ({ type: "final", outcome: { status: platformDown ? "UNCERTAIN" : "REJECTED", ref: refOf(entry) }, platformDown })).attach();
+    const owner = new Owner(dispatcher, "node-1", async (entry) => ({
+      type: "final",
+      outcome: { status: platformDown ? "UNCERTAIN" : "REJECTED", ref: refOf(entry) },
+      platformDown,
+    })).attach();
     for (let i = 0; i < 5; i++) await dispatcher.accept("node-1", { kind: "declare", data: data(i) });
     await until(() => owner.delivered.length === 5, "five rejections");
     assert.equal(breaker.state, "closed");
@@ -340,12 +407,22 @@ describe("core/outbox Dispatcher, the handler's answers", () => {
   for (const report of ["success", "release"] as const) {
     it(`a retry whose breaker report is "${report}" (an unreadable answer, a token failure) backs off and uses up attempts, and never opens the breaker`, async () => {
       const { dispatcher, breaker } = await start({ maxAttempts: 3, maxBackoffMs: 4000 }, { threshold: 1 });
-      const owner = new Owner(dispatcher, "node-1", async (entry) => ({ type: "retry", outcome: { status: "UNREADABLE", ref: refOf(entry) }, breaker: report })).attach();
+      const owner = new Owner(dispatcher, "node-1", async (entry) => ({
+        type: "retry",
+        outcome: { status: "UNREADABLE", ref: refOf(entry) },
+        breaker: report,
+      })).attach();
       await dispatcher.accept("node-1", { kind: "declare", data: data(1) });
-      await until(() => owner.calls === 1 && dispatcher.stats.inFlight === 0 && clock.pendingTimers > 0, "the first attempt and its backoff");
+      await until(
+        () => owner.calls === 1 && dispatcher.stats.inFlight === 0 && clock.pendingTimers > 0,
+        "the first attempt and its backoff",
+      );
       assert.equal(breaker.state, "closed", "threshold 1: a failure report would have opened it");
       clock.advance(1000);
-      await until(() => owner.calls === 2 && dispatcher.stats.inFlight === 0 && clock.pendingTimers > 0, "the second attempt and its backoff");
+      await until(
+        () => owner.calls === 2 && dispatcher.stats.inFlight === 0 && clock.pendingTimers > 0,
+        "the second attempt and its backoff",
+      );
       clock.advance(2000);
       await until(() => owner.delivered.length === 1, "the end after maxAttempts");
       assert.equal(owner.calls, 3);
@@ -357,7 +434,14 @@ describe("core/outbox Dispatcher, the handler's answers", () => {
   it("detach resolves after the owner's handlers in flight have returned; their outcomes wait for the next attach", async () => {
     const { dispatcher } = await start({ maxConcurrent: 2 });
     const releases: (() => void)[] = [];
-    const owner = new Owner(dispatcher, "node-1", (entry) => new Promise((resolve) => releases.push(() => resolve({ type: "final", outcome: { status: "ACCEPTED", ref: refOf(entry) } })))).attach();
+    const owner = new Owner(
+      dispatcher,
+      "node-1",
+      (entry) =>
+        new Promise((resolve) =>
+          releases.push(() => resolve({ type: "final", outcome: { status: "ACCEPTED", ref: refOf(entry) } })),
+        ),
+    ).attach();
     for (let i = 0; i < 4; i++) await dispatcher.accept("node-1", { kind: "declare", data: data(i) });
     await until(() => releases.length === 2, "two handlers running");
     let detached = false;
@@ -380,8 +464,15 @@ describe("core/outbox Dispatcher, the handler's answers", () => {
     try {
       const journal = await Journal.open(file);
       const dispatcher = new Dispatcher<Outcome>({ journal, breaker: new CircuitBreaker({ clock }), clock });
-      const owner = new Owner(dispatcher, "node-1", (entry, signal) =>
-        new Promise((resolve) => signal.addEventListener("abort", () => resolve({ type: "retry", outcome: { status: "NOT_SENT", ref: refOf(entry) } }))),
+      const owner = new Owner(
+        dispatcher,
+        "node-1",
+        (entry, signal) =>
+          new Promise((resolve) =>
+            signal.addEventListener("abort", () =>
+              resolve({ type: "retry", outcome: { status: "NOT_SENT", ref: refOf(entry) } }),
+            ),
+          ),
       ).attach();
       await dispatcher.accept("node-1", { kind: "declare", data: data(1) });
       await until(() => owner.calls === 1, "the handler running");

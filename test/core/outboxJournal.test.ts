@@ -8,12 +8,18 @@ import { Journal, JournalEntry } from "../../src/core/outbox/journal";
 const isWindows = process.platform === "win32";
 
 function entry(ref: number, owner = "node-1"): { owner: string; kind: string; data: unknown; acceptedAt: number } {
-  return { owner, kind: "declare", data: { payload: { ref, ssin: "85073003328" }, topic: `t${ref}` }, acceptedAt: 1_700_000_000_000 + ref };
+  return {
+    owner,
+    kind: "declare",
+    data: { payload: { ref, ssin: "85073003328" }, topic: `t${ref}` },
+    acceptedAt: 1_700_000_000_000 + ref,
+  };
 }
 
 async function refs(journal: Journal): Promise<number[]> {
   const found: number[] = [];
-  for (const e of [...journal.entries()]) found.push(((await journal.readData(e)) as { payload: { ref: number } }).payload.ref);
+  for (const e of [...journal.entries()])
+    found.push(((await journal.readData(e)) as { payload: { ref: number } }).payload.ref);
   return found;
 }
 
@@ -113,7 +119,10 @@ describe("core/outbox Journal", () => {
     const reopened = await Journal.open(file, { warn });
     assert.deepEqual(await refs(reopened), [1, 3]);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /\(1 line\(s\)\) was cut off; 1 corrupt record\(s\) before the end were skipped; 2 entries recovered/);
+    assert.match(
+      warnings[0],
+      /\(1 line\(s\)\) was cut off; 1 corrupt record\(s\) before the end were skipped; 2 entries recovered/,
+    );
     await reopened.close();
   });
 
@@ -142,7 +151,11 @@ describe("core/outbox Journal", () => {
     const journal = await Journal.open(file, { warn, compactMinBytes: 16 * 1024 });
     const entries = await Promise.all(Array.from({ length: 200 }, (_, i) => journal.put(entry(i))));
     await journal.flushed();
-    assert.equal(journal.stats.compactions, 0, "a file of live entries is not compacted, even in the flush that wrote them");
+    assert.equal(
+      journal.stats.compactions,
+      0,
+      "a file of live entries is not compacted, even in the flush that wrote them",
+    );
     const kept = entries.filter((_, i) => i % 20 === 0);
     await journal.attempt(kept[0]);
     await journal.failed(kept[0], true, 0);
@@ -178,14 +191,21 @@ describe("core/outbox Journal", () => {
 
   it("moves entries to an orphans file (0600, plain JSON lines) and out of the journal", async () => {
     const journal = await Journal.open(file, { warn });
-    const [gone1, kept, gone2] = await Promise.all([journal.put(entry(1, "gone")), journal.put(entry(2)), journal.put(entry(3, "gone"))]);
+    const [gone1, kept, gone2] = await Promise.all([
+      journal.put(entry(1, "gone")),
+      journal.put(entry(2)),
+      journal.put(entry(3, "gone")),
+    ]);
     await journal.attempt(gone2);
     const orphans = join(dir, "outbox", "config-1.orphans.jsonl");
     assert.equal(await journal.moveTo([gone1, gone2], orphans), 2);
     assert.deepEqual([...journal.entries()], [kept]);
     await journal.close();
     if (!isWindows) assert.equal(statSync(orphans).mode & 0o777, 0o600);
-    const moved = readFileSync(orphans, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const moved = readFileSync(orphans, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     assert.deepEqual(
       moved.map((m) => [m.id, m.owner, m.kind, m.attempts, m.interrupted, m.data.payload.ref]),
       [

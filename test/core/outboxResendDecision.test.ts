@@ -10,7 +10,12 @@ import assert from "node:assert/strict";
 import { buildRequest } from "../../src/core/api/catalogue";
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { isFlaError } from "../../src/core/errors";
-import { outboxFailureDecision, resendDecision, type OutboxFailureDecision, type ResendDecision } from "../../src/core/outbox/resendDecision";
+import {
+  outboxFailureDecision,
+  resendDecision,
+  type OutboxFailureDecision,
+  type ResendDecision,
+} from "../../src/core/outbox/resendDecision";
 import type { FaultSpec } from "../../src/simulator/types";
 import { getTestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
@@ -18,16 +23,17 @@ import { loadTraining } from "../load/support";
 import { connect } from "./apiSimulatorSetup";
 
 describe("core/outbox resendDecision: the rule", () => {
-  const table: Array<[retryable: boolean, mayHaveReached: boolean, duplicateSafe: boolean, expected: ResendDecision]> = [
-    [false, false, false, "final"],
-    [false, false, true, "final"],
-    [false, true, false, "final"],
-    [false, true, true, "final"],
-    [true, false, false, "resend"],
-    [true, false, true, "resend"],
-    [true, true, false, "uncertain"],
-    [true, true, true, "resend"],
-  ];
+  const table: Array<[retryable: boolean, mayHaveReached: boolean, duplicateSafe: boolean, expected: ResendDecision]> =
+    [
+      [false, false, false, "final"],
+      [false, false, true, "final"],
+      [false, true, false, "final"],
+      [false, true, true, "final"],
+      [true, false, false, "resend"],
+      [true, false, true, "resend"],
+      [true, true, false, "uncertain"],
+      [true, true, true, "resend"],
+    ];
   for (const [retryable, mayHaveReached, duplicateSafe, expected] of table) {
     it(`retryable ${retryable}, may have reached ${mayHaveReached}, duplicate-safe ${duplicateSafe} → ${expected}`, () => {
       assert.equal(resendDecision({ retryable, mayHaveReached }, duplicateSafe), expected);
@@ -58,14 +64,63 @@ const RESEND_DOWN: OutboxFailureDecision = { type: "retry", breaker: "failure" }
 const UNCERTAIN_DOWN: OutboxFailureDecision = { type: "final", breaker: "failure" };
 
 const ROWS: Row[] = [
-  { name: "500 after recording", fault: { route: POST, kind: "status", status: 500, phase: "after", times: 1 }, route: POST, withReference: RESEND_DOWN, withoutReference: UNCERTAIN_DOWN },
-  { name: "502 before", fault: { route: POST, kind: "status", status: 502, times: 1 }, route: POST, withReference: RESEND_DOWN, withoutReference: UNCERTAIN_DOWN },
-  { name: "504 before", fault: { route: POST, kind: "status", status: 504, times: 1 }, route: POST, withReference: RESEND_DOWN, withoutReference: UNCERTAIN_DOWN },
-  { name: "503 with Retry-After (not handled)", fault: { route: POST, kind: "status", status: 503, retryAfter: 0, times: 1 }, route: POST, withReference: RESEND_DOWN, withoutReference: RESEND_DOWN },
-  { name: "429 (not handled)", fault: { route: POST, kind: "status", status: 429, times: 1 }, route: POST, withReference: RESEND_DOWN, withoutReference: RESEND_DOWN },
-  { name: "reset before recording", fault: { route: POST, kind: "reset", times: 1 }, route: POST, withReference: RESEND_DOWN, withoutReference: UNCERTAIN_DOWN },
-  { name: "reset after recording", fault: { route: POST, kind: "reset", phase: "after", times: 1 }, route: POST, withReference: RESEND_DOWN, withoutReference: UNCERTAIN_DOWN },
-  { name: "timeout (answer slower than the client waits)", fault: { route: POST, kind: "slow", delayMs: 700, times: 1 }, route: POST, timeoutMs: 300, withReference: RESEND_DOWN, withoutReference: UNCERTAIN_DOWN },
+  {
+    name: "500 after recording",
+    fault: { route: POST, kind: "status", status: 500, phase: "after", times: 1 },
+    route: POST,
+    withReference: RESEND_DOWN,
+    withoutReference: UNCERTAIN_DOWN,
+  },
+  {
+    name: "502 before",
+    fault: { route: POST, kind: "status", status: 502, times: 1 },
+    route: POST,
+    withReference: RESEND_DOWN,
+    withoutReference: UNCERTAIN_DOWN,
+  },
+  {
+    name: "504 before",
+    fault: { route: POST, kind: "status", status: 504, times: 1 },
+    route: POST,
+    withReference: RESEND_DOWN,
+    withoutReference: UNCERTAIN_DOWN,
+  },
+  {
+    name: "503 with Retry-After (not handled)",
+    fault: { route: POST, kind: "status", status: 503, retryAfter: 0, times: 1 },
+    route: POST,
+    withReference: RESEND_DOWN,
+    withoutReference: RESEND_DOWN,
+  },
+  {
+    name: "429 (not handled)",
+    fault: { route: POST, kind: "status", status: 429, times: 1 },
+    route: POST,
+    withReference: RESEND_DOWN,
+    withoutReference: RESEND_DOWN,
+  },
+  {
+    name: "reset before recording",
+    fault: { route: POST, kind: "reset", times: 1 },
+    route: POST,
+    withReference: RESEND_DOWN,
+    withoutReference: UNCERTAIN_DOWN,
+  },
+  {
+    name: "reset after recording",
+    fault: { route: POST, kind: "reset", phase: "after", times: 1 },
+    route: POST,
+    withReference: RESEND_DOWN,
+    withoutReference: UNCERTAIN_DOWN,
+  },
+  {
+    name: "timeout (answer slower than the client waits)",
+    fault: { route: POST, kind: "slow", delayMs: 700, times: 1 },
+    route: POST,
+    timeoutMs: 300,
+    withReference: RESEND_DOWN,
+    withoutReference: UNCERTAIN_DOWN,
+  },
   {
     name: "malformed 200 after recording",
     fault: { route: POST, kind: "malformed", phase: "after", times: 1 },
@@ -113,9 +168,18 @@ describe("core/outbox resendDecision: real faults, the outbox resends what the d
   afterEach(() => sim.faults.clear());
 
   /** Sends one creation through a client with `attempts`; what it ended with and the requests of `route` it cost. */
-  async function sendOnce(row: Row, attempts: number, withReference: boolean): Promise<{ error?: unknown; requests: number }> {
+  async function sendOnce(
+    row: Row,
+    attempts: number,
+    withReference: boolean,
+  ): Promise<{ error?: unknown; requests: number }> {
     const { tokens } = connect(sim, sim.client, keys);
-    const client = new FlaApiClient({ apiUrl: sim.apiUrl, tokens, timeoutMs: row.timeoutMs ?? 5000, retry: { attempts, baseDelayMs: 20, maxDelayMs: 50 } });
+    const client = new FlaApiClient({
+      apiUrl: sim.apiUrl,
+      tokens,
+      timeoutMs: row.timeoutMs ?? 5000,
+      retry: { attempts, baseDelayMs: 20, maxDelayMs: 50 },
+    });
     // A token first, so that only the faulted request is counted; not for a fault of the token endpoint itself.
     if (row.route !== "token") await tokens.getAccessToken();
     sim.faults.clear();
@@ -153,8 +217,13 @@ describe("core/outbox resendDecision: real faults, the outbox resends what the d
         assert.ok(isFlaError(outbox.error), `the one attempt failed: ${String(outbox.error)}`);
         const decision = outboxFailureDecision(outbox.error);
         assert.deepEqual(decision, expected, `${outbox.error.code}: ${outbox.error.message}`);
-        assert.equal(row.directResends ?? decision.type === "retry", directResent, `the direct client ${directResent ? "resent" : "did not resend"} it (${direct.requests} requests)`);
-        if (decision.type === "final" && withReference === false && expected.breaker !== "success") assert.equal(outbox.error.code, "FLA_UNCERTAIN");
+        assert.equal(
+          row.directResends ?? decision.type === "retry",
+          directResent,
+          `the direct client ${directResent ? "resent" : "did not resend"} it (${direct.requests} requests)`,
+        );
+        if (decision.type === "final" && withReference === false && expected.breaker !== "success")
+          assert.equal(outbox.error.code, "FLA_UNCERTAIN");
       });
     }
   }

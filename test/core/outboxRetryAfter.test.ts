@@ -6,7 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { FlaApiClient } from "../../src/core/api/httpClient";
-import { DECLARATION_KIND, sendDeclaration, type DeclarationData, type StoredOutcome } from "../../src/core/declare/outboxDeclaration";
+import {
+  DECLARATION_KIND,
+  sendDeclaration,
+  type DeclarationData,
+  type StoredOutcome,
+} from "../../src/core/declare/outboxDeclaration";
 import { CircuitBreaker } from "../../src/core/outbox/breaker";
 import { Delivery, Dispatcher } from "../../src/core/outbox/dispatcher";
 import { Journal } from "../../src/core/outbox/journal";
@@ -64,9 +69,19 @@ describe("core/outbox breaker: a 503 with Retry-After keeps it open that long, t
   async function start(threshold: number): Promise<void> {
     clock = new ManualClock(Date.now());
     breaker = new CircuitBreaker({ threshold, firstProbeMs: 1000, maxProbeMs: 5 * 60_000, clock });
-    dispatcher = new Dispatcher<StoredOutcome>({ journal: await Journal.open(undefined), breaker, clock, maxBackoffMs: 60_000 });
+    dispatcher = new Dispatcher<StoredOutcome>({
+      journal: await Journal.open(undefined),
+      breaker,
+      clock,
+      maxBackoffMs: 60_000,
+    });
     delivered = [];
-    const deps = { client, validation: { role: "employer" as const, defaultEnterpriseNumber: SEED.demoEmployer }, waitForResult: false, pollTimeoutMs: 0 };
+    const deps = {
+      client,
+      validation: { role: "employer" as const, defaultEnterpriseNumber: SEED.demoEmployer },
+      waitForResult: false,
+      pollTimeoutMs: 0,
+    };
     dispatcher.attach(OWNER, {
       handle: (entry) => sendDeclaration(entry, deps),
       deliver: (delivery) => {
@@ -79,7 +94,14 @@ describe("core/outbox breaker: a 503 with Retry-After keeps it open that long, t
   const posts = (): number => sim.stats.byRoute[POST] ?? 0;
   const declaration = (): { kind: string; data: DeclarationData; idempotent: boolean } => {
     serial++;
-    return { kind: DECLARATION_KIND, data: { operation: "createTraining", msg: { payload: loadTraining(serial, `RETRY-AFTER-${process.pid}-${serial}`) } }, idempotent: true };
+    return {
+      kind: DECLARATION_KIND,
+      data: {
+        operation: "createTraining",
+        msg: { payload: loadTraining(serial, `RETRY-AFTER-${process.pid}-${serial}`) },
+      },
+      idempotent: true,
+    };
   };
 
   for (const seconds of [30, 120]) {
@@ -91,11 +113,15 @@ describe("core/outbox breaker: a 503 with Retry-After keeps it open that long, t
       await dispatcher.accept(OWNER, declaration());
       await until(() => breaker.state === "open", "the 503 to open the breaker");
       assert.equal(posts() - before, 1);
-      assert.equal(breaker.snapshot().nextProbeAt, failedAt + seconds * 1000, "the probe is due when the platform said, not at the 1 s first probe");
+      assert.equal(
+        breaker.snapshot().nextProbeAt,
+        failedAt + seconds * 1000,
+        "the probe is due when the platform said, not at the 1 s first probe",
+      );
 
       // A second declaration meanwhile waits too: nothing goes while the platform asked for time.
       await dispatcher.accept(OWNER, declaration());
-      for (const step of [1000, seconds * 1000 / 2 - 1000, seconds * 1000 / 2 - 1]) {
+      for (const step of [1000, (seconds * 1000) / 2 - 1000, (seconds * 1000) / 2 - 1]) {
         clock.advance(step);
         await turns();
         assert.equal(breaker.state, "open", `still open ${clock.now() - failedAt} ms after the 503`);

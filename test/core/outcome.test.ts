@@ -58,20 +58,30 @@ describe("core/outcome", () => {
 
 describe("FlaError", () => {
   it("takes its cause through the standard option: an own, non-enumerable property, reduced to a SafeCause", () => {
-    const error = new FlaError("FLA_NETWORK", "The connection failed.", { cause: Object.assign(new Error(`socket hang up ${TOKEN}`), { code: "ECONNRESET" }) });
+    const error = new FlaError("FLA_NETWORK", "The connection failed.", {
+      cause: Object.assign(new Error(`socket hang up ${TOKEN}`), { code: "ECONNRESET" }),
+    });
     const descriptor = Object.getOwnPropertyDescriptor(error, "cause");
     assert.ok(descriptor, "own property (Node-RED copies an own cause into msg.error)");
     assert.equal(descriptor.enumerable, false);
     assert.ok(error.cause instanceof SafeCause);
-    assert.equal((error.cause).code, "ECONNRESET");
+    assert.equal(error.cause.code, "ECONNRESET");
     assert.ok(!JSON.stringify({ ...error, cause: error.cause, message: error.message }).includes(TOKEN));
     assert.equal(Object.getOwnPropertyDescriptor(new FlaError("FLA_HTTP", "no cause"), "cause"), undefined);
   });
 
   it("within: the same failure told from further up keeps code, status, reason, retryability and attempts, with it as cause", () => {
-    const inner = new FlaError("FLA_TIMEOUT", "no answer", { httpStatus: 504, reason: "slow", retryable: true, attempts: 4 });
+    const inner = new FlaError("FLA_TIMEOUT", "no answer", {
+      httpStatus: 504,
+      reason: "slow",
+      retryable: true,
+      attempts: 4,
+    });
     const outer = FlaError.within(inner, "The trainings query failed at page 3: no answer");
-    assert.deepEqual([outer.code, outer.httpStatus, outer.reason, outer.retryable, outer.attempts], ["FLA_TIMEOUT", 504, "slow", true, 4]);
+    assert.deepEqual(
+      [outer.code, outer.httpStatus, outer.reason, outer.retryable, outer.attempts],
+      ["FLA_TIMEOUT", 504, "slow", true, 4],
+    );
     assert.equal(outer.cause, inner);
   });
 });
@@ -81,9 +91,13 @@ describe("status and error code tables", () => {
 
   it("every msg.fla.status the sources set is in FLA_STATUSES, and ERROR is the only one of the error output", () => {
     const used = new Set<string>();
-    for (const file of files) for (const match of readFileSync(file, "utf8").matchAll(/status: "([A-Z_]+)"/g)) used.add(match[1]);
+    for (const file of files)
+      for (const match of readFileSync(file, "utf8").matchAll(/status: "([A-Z_]+)"/g)) used.add(match[1]);
     assert.ok(used.size >= 8, [...used].join());
-    assert.deepEqual([...used].filter((status) => !(status in FLA_STATUSES)), []);
+    assert.deepEqual(
+      [...used].filter((status) => !(status in FLA_STATUSES)),
+      [],
+    );
     assert.deepEqual(
       Object.entries(FLA_STATUSES)
         .filter(([, entry]) => entry.output === "error")
@@ -94,9 +108,13 @@ describe("status and error code tables", () => {
 
   it("every error code the sources raise is in FLA_ERROR_CODES, with its texts in English, French and Dutch", () => {
     const used = new Set<string>();
-    for (const file of files) for (const match of readFileSync(file, "utf8").matchAll(/new FlaError\(\s*"(FLA_[A-Z_]+)"/g)) used.add(match[1]);
+    for (const file of files)
+      for (const match of readFileSync(file, "utf8").matchAll(/new FlaError\(\s*"(FLA_[A-Z_]+)"/g)) used.add(match[1]);
     assert.ok(used.size >= 8, [...used].join());
-    assert.deepEqual([...used].filter((code) => !(code in FLA_ERROR_CODES)), []);
+    assert.deepEqual(
+      [...used].filter((code) => !(code in FLA_ERROR_CODES)),
+      [],
+    );
     for (const [code, texts] of Object.entries(FLA_ERROR_CODES)) {
       assert.ok(texts.en && texts.fr && texts.nl, code);
       assert.notEqual(texts.fr, texts.en, code);

@@ -53,10 +53,13 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
     const proxy = await new ConnectProxy().start();
     try {
       const agent = new HttpsProxyAgent({ proxy: proxy.url });
-      await assert.rejects(axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: agent, proxy: false }), (err: { code?: string }) => {
-        assert.match(String(err.code), /CERT|SELF_SIGNED|UNABLE_TO/);
-        return true;
-      });
+      await assert.rejects(
+        axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: agent, proxy: false }),
+        (err: { code?: string }) => {
+          assert.match(String(err.code), /CERT|SELF_SIGNED|UNABLE_TO/);
+          return true;
+        },
+      );
       assert.equal(proxy.tunnels.length, 1);
       agent.destroy();
     } finally {
@@ -84,12 +87,15 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
       const res = await axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: good, proxy: false });
       assert.equal(res.status, 200);
       const bad = new HttpsProxyAgent({ proxy: proxy.url.replace("http://", "http://alice:wrong@"), ca: ca.caPem });
-      await assert.rejects(axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: bad, proxy: false }), (err: Error & { cause?: unknown }) => {
-        const proxyError = err instanceof ProxyConnectError ? err : (err.cause as ProxyConnectError | undefined);
-        assert.ok(proxyError instanceof ProxyConnectError || /407/.test(err.message), err.message);
-        assert.doesNotMatch(err.message, /wrong|s3cret/);
-        return true;
-      });
+      await assert.rejects(
+        axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: bad, proxy: false }),
+        (err: Error & { cause?: unknown }) => {
+          const proxyError = err instanceof ProxyConnectError ? err : (err.cause as ProxyConnectError | undefined);
+          assert.ok(proxyError instanceof ProxyConnectError || /407/.test(err.message), err.message);
+          assert.doesNotMatch(err.message, /wrong|s3cret/);
+          return true;
+        },
+      );
       good.destroy();
       bad.destroy();
     } finally {
@@ -102,14 +108,21 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
     const url = closed.url;
     await closed.stop();
     const agent = new HttpsProxyAgent({ proxy: url, ca: ca.caPem });
-    await assert.rejects(axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: agent, proxy: false }), (err: { code?: string }) => {
-      assert.equal(err.code, "ECONNREFUSED");
-      return true;
-    });
+    await assert.rejects(
+      axios.get(`https://127.0.0.1:${tlsPort}/`, { httpsAgent: agent, proxy: false }),
+      (err: { code?: string }) => {
+        assert.equal(err.code, "ECONNREFUSED");
+        return true;
+      },
+    );
   });
 
   it("chooses the proxy from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and honours NO_PROXY", () => {
-    const env = { HTTPS_PROXY: "http://proxy.corp:3128", http_proxy: "proxy.corp:8080", NO_PROXY: "localhost,.internal.example, *.svc:8443" };
+    const env = {
+      HTTPS_PROXY: "http://proxy.corp:3128",
+      http_proxy: "proxy.corp:8080",
+      NO_PROXY: "localhost,.internal.example, *.svc:8443",
+    };
     assert.equal(proxyForUrl("https://services.socialsecurity.be/REST/oauth/v5/token", env), "http://proxy.corp:3128");
     assert.equal(proxyForUrl("http://api.example/x", env), "http://proxy.corp:8080");
     assert.equal(proxyForUrl("http://localhost:3010/x", env), undefined);
@@ -117,7 +130,10 @@ describe("core: proxy agents (CONNECT tunnel) and proxy selection", () => {
     assert.equal(proxyForUrl("https://a.svc:8443/x", env), undefined);
     assert.equal(proxyForUrl("https://a.svc/x", env), "http://proxy.corp:3128");
     assert.equal(proxyForUrl("https://x.example/", { ALL_PROXY: "http://all:1" }), "http://all:1");
-    assert.equal(proxyForUrl("https://x.example/", { https_proxy: "http://lower:1", HTTPS_PROXY: "http://upper:1" }), "http://lower:1");
+    assert.equal(
+      proxyForUrl("https://x.example/", { https_proxy: "http://lower:1", HTTPS_PROXY: "http://upper:1" }),
+      "http://lower:1",
+    );
     assert.equal(proxyForUrl("https://x.example/", { HTTPS_PROXY: "http://p:1", NO_PROXY: "*" }), undefined);
     assert.equal(proxyForUrl("https://x.example/", {}), undefined);
     assert.equal(proxyForUrl("not a url", env), undefined);

@@ -13,7 +13,9 @@ function collection(total: number, nextLink: (page: number, pageSize: number) =>
     const page = Number(url.searchParams.get("page") ?? 1);
     const pageSize = Number(url.searchParams.get("pageSize") ?? 100);
     const from = (page - 1) * pageSize;
-    const items = Array.from({ length: Math.max(0, Math.min(pageSize, total - from)) }, (_, i) => ({ trainingId: `T-${from + i + 1}` }));
+    const items = Array.from({ length: Math.max(0, Math.min(pageSize, total - from)) }, (_, i) => ({
+      trainingId: `T-${from + i + 1}`,
+    }));
     const body: Record<string, unknown> = { items, total, page, pageSize };
     if (from + pageSize < total) body.next = nextLink(page + 1, pageSize);
     json(200, body)(req, res, "");
@@ -26,7 +28,8 @@ describe("core/query against a real HTTP server", () => {
   let client: FlaApiClient;
   let tokens: CountingTokens;
   let deps: QueryDeps;
-  const sameOrigin = (page: number, size: number): string => `${server.url}/trainings?enterpriseNumber=${EMPLOYER}&page=${page}&pageSize=${size}`;
+  const sameOrigin = (page: number, size: number): string =>
+    `${server.url}/trainings?enterpriseNumber=${EMPLOYER}&page=${page}&pageSize=${size}`;
 
   before(async () => {
     await server.start();
@@ -40,14 +43,22 @@ describe("core/query against a real HTTP server", () => {
     server.reset();
     foreign.reset();
     tokens = new CountingTokens();
-    client = new FlaApiClient({ apiUrl: server.url, tokens, timeoutMs: 2000, retry: { baseDelayMs: 10, maxDelayMs: 40 } });
+    client = new FlaApiClient({
+      apiUrl: server.url,
+      tokens,
+      timeoutMs: 2000,
+      retry: { baseDelayMs: 10, maxDelayMs: 40 },
+    });
     deps = { client, validation: { role: "employer", defaultEnterpriseNumber: EMPLOYER } };
   });
   afterEach(() => client.destroy());
 
   it("refuses bad parameters locally, without any call", async () => {
     const params = { ssin: "123" };
-    const outcome = await query({ operation: "trainings", params, paging: "all" }, { ...deps, validation: { role: "provider" } });
+    const outcome = await query(
+      { operation: "trainings", params, paging: "all" },
+      { ...deps, validation: { role: "provider" } },
+    );
     assert.equal(outcome.output, "anomaly");
     assert.equal(outcome.fla.status, "INVALID");
     assert.ok(outcome.fla.anomalies.length >= 2);
@@ -59,13 +70,17 @@ describe("core/query against a real HTTP server", () => {
     server.otherwise(collection(5, sameOrigin));
     const outcome = await query({ operation: "trainings", params: { pageSize: 2 }, paging: "first" }, deps);
     assert.equal(outcome.output, "success");
-    const page = outcome.output === "success" ? (outcome.payload as { items: unknown[]; total: number; next: string }) : undefined;
+    const page =
+      outcome.output === "success" ? (outcome.payload as { items: unknown[]; total: number; next: string }) : undefined;
     assert.equal(page?.items.length, 2);
     assert.equal(page?.total, 5);
     assert.ok(page?.next);
     assert.equal(outcome.fla.status, "OK");
     assert.equal(server.seen.length, 1);
-    assert.equal(server.seen[0].url, `/REST/federalLearningAccount/v1/trainings?enterpriseNumber=${EMPLOYER}&pageSize=2`);
+    assert.equal(
+      server.seen[0].url,
+      `/REST/federalLearningAccount/v1/trainings?enterpriseNumber=${EMPLOYER}&pageSize=2`,
+    );
   });
 
   it("all: follows next to the end and gives every item in one array", async () => {
@@ -73,7 +88,10 @@ describe("core/query against a real HTTP server", () => {
     const outcome = await query({ operation: "trainings", params: { pageSize: 3 }, paging: "all" }, deps);
     assert.equal(outcome.output, "success");
     const items = outcome.output === "success" ? (outcome.payload as { trainingId: string }[]) : [];
-    assert.deepEqual(items.map((item) => item.trainingId), ["T-1", "T-2", "T-3", "T-4", "T-5", "T-6", "T-7"]);
+    assert.deepEqual(
+      items.map((item) => item.trainingId),
+      ["T-1", "T-2", "T-3", "T-4", "T-5", "T-6", "T-7"],
+    );
     assert.equal(server.seen.length, 3);
     assert.equal(outcome.fla.attempts, 3);
     assert.equal(tokens.issued, 1, "one token for the whole run");
@@ -108,19 +126,28 @@ describe("core/query against a real HTTP server", () => {
     );
     assert.equal(outcome.output, "success");
     assert.deepEqual(requestsSeenAtPage, [1, 2, 3], "backpressure: no read ahead");
-    assert.deepEqual(pages.map((p) => [p.index, p.items.length, p.total, p.pageCount, p.last]), [
-      [0, 2, 5, 3, false],
-      [1, 2, 5, 3, false],
-      [2, 1, 5, 3, true],
-    ]);
-    assert.equal(pages.reduce((sum, p) => sum + p.items.length, 0), 5);
+    assert.deepEqual(
+      pages.map((p) => [p.index, p.items.length, p.total, p.pageCount, p.last]),
+      [
+        [0, 2, 5, 3, false],
+        [1, 2, 5, 3, false],
+        [2, 1, 5, 3, true],
+      ],
+    );
+    assert.equal(
+      pages.reduce((sum, p) => sum + p.items.length, 0),
+      5,
+    );
     assert.deepEqual(outcome.output === "success" && outcome.payload, { pages: 3, items: 5 });
   });
 
   it("split on a single resource: one page of one item", async () => {
     server.plan(json(200, { entitlement: 5, remaining: 3, unit: "DAYS" }));
     const pages: QueryPage[] = [];
-    await query({ operation: "trainingCredit", params: { ssin: "85073003328", year: 2024 }, paging: "split" }, { ...deps, onPage: (p) => void pages.push(p) });
+    await query(
+      { operation: "trainingCredit", params: { ssin: "85073003328", year: 2024 }, paging: "split" },
+      { ...deps, onPage: (p) => void pages.push(p) },
+    );
     assert.equal(pages.length, 1);
     assert.deepEqual(pages[0].items, [{ entitlement: 5, remaining: 3, unit: "DAYS" }]);
     assert.equal(pages[0].last, true);
@@ -136,7 +163,14 @@ describe("core/query against a real HTTP server", () => {
   const failures: [number, string, Record<string, unknown>][] = [
     [404, "NOT_FOUND", { type: "urn:problem-type:belgif:resourceNotFound", detail: "no training T-404" }],
     [403, "FORBIDDEN", { type: "urn:problem-type:belgif:missingScope", detail: "not your company" }],
-    [400, "REJECTED", { type: "urn:problem-type:belgif:badRequest", issues: [{ code: "FLA-E-1", name: "pageSize", detail: "at most 100" }] }],
+    [
+      400,
+      "REJECTED",
+      {
+        type: "urn:problem-type:belgif:badRequest",
+        issues: [{ code: "FLA-E-1", name: "pageSize", detail: "at most 100" }],
+      },
+    ],
   ];
   for (const [status, flaStatus, problem] of failures) {
     it(`${status} → anomaly ${flaStatus} with the problem`, async () => {
@@ -171,7 +205,10 @@ describe("core/query against a real HTTP server", () => {
     server.plan(pages);
     server.otherwise(json(500, { detail: "broken" }));
     const seenPages: number[] = [];
-    const outcome = await query({ operation: "trainings", params: { pageSize: 2 }, paging: "split" }, { ...deps, onPage: (p) => void seenPages.push(p.index) });
+    const outcome = await query(
+      { operation: "trainings", params: { pageSize: 2 }, paging: "split" },
+      { ...deps, onPage: (p) => void seenPages.push(p.index) },
+    );
     assert.equal(outcome.output, "error");
     assert.deepEqual(seenPages, [0]);
     if (outcome.output === "error") {

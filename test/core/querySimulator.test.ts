@@ -28,7 +28,10 @@ describe("core/query against the simulator", function () {
   });
   beforeEach(() => {
     sim.faults.clear();
-    deps = { client: employer.client, validation: { role: "employer", defaultEnterpriseNumber: SEED.demoEmployer, today: sim.today } };
+    deps = {
+      client: employer.client,
+      validation: { role: "employer", defaultEnterpriseNumber: SEED.demoEmployer, today: sim.today },
+    };
   });
 
   async function firstPage(pageSize: number): Promise<Page> {
@@ -57,13 +60,25 @@ describe("core/query against the simulator", function () {
   it("split: page indexes complete, page count known, items summing to the total", async () => {
     const { total } = await firstPage(1);
     const pages: QueryPage[] = [];
-    const outcome = await query({ operation: "trainings", params: { pageSize: 100 }, paging: "split" }, { ...deps, onPage: (page) => void pages.push(page) });
+    const outcome = await query(
+      { operation: "trainings", params: { pageSize: 100 }, paging: "split" },
+      { ...deps, onPage: (page) => void pages.push(page) },
+    );
     assert.equal(outcome.output, "success", JSON.stringify(outcome.fla));
-    assert.deepEqual(pages.map((p) => p.index), Array.from({ length: pages.length }, (_, i) => i));
+    assert.deepEqual(
+      pages.map((p) => p.index),
+      Array.from({ length: pages.length }, (_, i) => i),
+    );
     assert.equal(pages.length, Math.ceil(total / 100));
     assert.ok(pages.every((p) => p.pageCount === pages.length && p.total === total));
-    assert.deepEqual(pages.map((p) => p.last), [...Array(pages.length - 1).fill(false), true]);
-    assert.equal(pages.reduce((sum, p) => sum + p.items.length, 0), total);
+    assert.deepEqual(
+      pages.map((p) => p.last),
+      [...Array(pages.length - 1).fill(false), true],
+    );
+    assert.equal(
+      pages.reduce((sum, p) => sum + p.items.length, 0),
+      total,
+    );
   });
 
   it("a page that fails in the middle of a split run is asked again and the run completes", async () => {
@@ -89,7 +104,11 @@ describe("core/query against the simulator", function () {
 
   it("filters by worker and period", async () => {
     const outcome = await query(
-      { operation: "trainings", params: { ssin: SEED.demoWorker, startDate: "2024-01-01", endDate: sim.today }, paging: "all" },
+      {
+        operation: "trainings",
+        params: { ssin: SEED.demoWorker, startDate: "2024-01-01", endDate: sim.today },
+        paging: "all",
+      },
       deps,
     );
     assert.equal(outcome.output, "success", JSON.stringify(outcome.fla));
@@ -100,10 +119,16 @@ describe("core/query against the simulator", function () {
 
   it("reads one training; an unknown one is NOT_FOUND", async () => {
     const { items } = await firstPage(1);
-    const found = await query({ operation: "training", params: { trainingId: items[0].trainingId }, paging: "first" }, deps);
+    const found = await query(
+      { operation: "training", params: { trainingId: items[0].trainingId }, paging: "first" },
+      deps,
+    );
     assert.equal(found.output, "success");
     assert.equal((found as { payload: { trainingId: string } }).payload.trainingId, items[0].trainingId);
-    const missing = await query({ operation: "training", params: { trainingId: "T-999999999" }, paging: "first" }, deps);
+    const missing = await query(
+      { operation: "training", params: { trainingId: "T-999999999" }, paging: "first" },
+      deps,
+    );
     assert.equal(missing.output, "anomaly");
     assert.equal(missing.fla.status, "NOT_FOUND");
   });
@@ -112,7 +137,10 @@ describe("core/query against the simulator", function () {
     const rights = await query({ operation: "trainingRights", params: { year: 2024 }, paging: "all" }, deps);
     assert.equal(rights.output, "success", JSON.stringify(rights.fla));
     assert.ok(Array.isArray((rights as { payload: unknown }).payload));
-    const credit = await query({ operation: "trainingCredit", params: { ssin: SEED.demoWorker, year: 2024 }, paging: "first" }, deps);
+    const credit = await query(
+      { operation: "trainingCredit", params: { ssin: SEED.demoWorker, year: 2024 }, paging: "first" },
+      deps,
+    );
     assert.equal(credit.output, "success", JSON.stringify(credit.fla));
     assert.ok("remaining" in ((credit as { payload: object }).payload ?? {}));
   });

@@ -20,7 +20,13 @@ describe("core: reads through the circuit breaker (simulator over HTTP)", functi
   beforeEach(async () => {
     setup = await startEmployerAndProvider();
     breaker = new CircuitBreaker({ threshold: 3, firstProbeMs: 200, maxProbeMs: 400 });
-    client = new FlaApiClient({ apiUrl: setup.sim.apiUrl, tokens: setup.employer.tokens, timeoutMs: 5_000, retry: { attempts: 1 }, breaker });
+    client = new FlaApiClient({
+      apiUrl: setup.sim.apiUrl,
+      tokens: setup.employer.tokens,
+      timeoutMs: 5_000,
+      retry: { attempts: 1 },
+      breaker,
+    });
   });
   afterEach(async () => {
     breaker.dispose();
@@ -35,7 +41,12 @@ describe("core: reads through the circuit breaker (simulator over HTTP)", functi
     setup.sim.faults.add({ route: "GET /trainings", kind: "status", status: 503 });
     const before = reads();
     // The first two fail as before; the third opens the circuit and, like every read after it, waits for it.
-    const opening = [list(), list(), list()].map((read) => read.then(() => "answered", (error: { code?: string }) => String(error.code)));
+    const opening = [list(), list(), list()].map((read) =>
+      read.then(
+        () => "answered",
+        (error: { code?: string }) => String(error.code),
+      ),
+    );
     await waitUntil(() => breaker.state === "open", 5_000, "the circuit to open");
     const waiting = Array.from({ length: 40 }, () => list());
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -43,7 +54,10 @@ describe("core: reads through the circuit breaker (simulator over HTTP)", functi
     assert.ok(duringOutage < 15, `a probe at a time, not 40 reads: ${duringOutage} requests`);
     setup.sim.faults.clear();
     const answers = await Promise.all(waiting);
-    assert.ok(answers.every((answer) => answer.httpStatus === 200), "every waiting read is answered after the outage");
+    assert.ok(
+      answers.every((answer) => answer.httpStatus === 200),
+      "every waiting read is answered after the outage",
+    );
     assert.deepEqual((await Promise.all(opening)).sort(), ["FLA_HTTP", "FLA_HTTP", "answered"]);
     await waitUntil(() => breaker.state === "closed", 2_000, "the circuit to close");
   });

@@ -10,9 +10,18 @@ describe("core/http safeCause: a FlaError's cause is safe by construction", () =
   const axiosLike = Object.assign(new Error("connect ECONNREFUSED 10.1.2.3:443"), {
     name: "AxiosError",
     code: "ECONNREFUSED",
-    config: { headers: { Authorization: "Bearer abc.def.ghi" }, data: '{"worker":{"ssin":"85073003328"}}', url: "/trainings?ssin=85073003328" },
+    config: {
+      headers: { Authorization: "Bearer abc.def.ghi" },
+      data: '{"worker":{"ssin":"85073003328"}}',
+      url: "/trainings?ssin=85073003328",
+    },
     request: { _header: "POST /trainings HTTP/1.1\r\nAuthorization: Bearer abc.def.ghi" },
-    cause: Object.assign(new Error("connect ECONNREFUSED 10.1.2.3:443"), { code: "ECONNREFUSED", syscall: "connect", address: "10.1.2.3", port: 443 }),
+    cause: Object.assign(new Error("connect ECONNREFUSED 10.1.2.3:443"), {
+      code: "ECONNREFUSED",
+      syscall: "connect",
+      address: "10.1.2.3",
+      port: 443,
+    }),
   });
 
   it("keeps the code, syscall, host and port, and nothing of the request", () => {
@@ -25,17 +34,33 @@ describe("core/http safeCause: a FlaError's cause is safe by construction", () =
   });
 
   it("drops a message that could hold a URL, a number like an SSIN, or a token", () => {
-    for (const message of ["Invalid URL /trainings?ssin=85073003328", "request for worker 85073003328 failed", "Bearer eyJhbGciOi.x.y refused", "form client_assertion=abc"]) {
+    for (const message of [
+      "Invalid URL /trainings?ssin=85073003328",
+      "request for worker 85073003328 failed",
+      "Bearer eyJhbGciOi.x.y refused",
+      "form client_assertion=abc",
+    ]) {
       const cause = safeCause(Object.assign(new Error(message), { code: "ERR_SOMETHING" }));
       assert.equal(cause.message, "ERR_SOMETHING", message);
     }
-    assert.equal(safeCause(new Error("unable to verify the first certificate")).message, "unable to verify the first certificate");
+    assert.equal(
+      safeCause(new Error("unable to verify the first certificate")).message,
+      "unable to verify the first certificate",
+    );
   });
 
   it("survives getters that throw, circular causes and values that are not errors", () => {
     const hostile = {};
-    Object.defineProperty(hostile, "code", { get: () => { throw new Error("boom"); } });
-    Object.defineProperty(hostile, "message", { get: () => { throw new Error("boom"); } });
+    Object.defineProperty(hostile, "code", {
+      get: () => {
+        throw new Error("boom");
+      },
+    });
+    Object.defineProperty(hostile, "message", {
+      get: () => {
+        throw new Error("boom");
+      },
+    });
     const circular: { code: string; cause?: unknown } = { code: "ECONNRESET" };
     circular.cause = circular;
     assert.ok(safeCause(hostile) instanceof SafeCause);
@@ -58,8 +83,10 @@ describe("core/http policy: which calls go through a proxy", () => {
   afterEach(() => env.restore());
 
   it("never proxies loopback", () => {
-    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "api.localhost", "[::1]"]) assert.ok(isLoopback(host), host);
-    for (const host of ["128.0.0.1", "localhost.example", "10.0.0.1", "services.socialsecurity.be"]) assert.ok(!isLoopback(host), host);
+    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "api.localhost", "[::1]"])
+      assert.ok(isLoopback(host), host);
+    for (const host of ["128.0.0.1", "localhost.example", "10.0.0.1", "services.socialsecurity.be"])
+      assert.ok(!isLoopback(host), host);
     env.set({ HTTP_PROXY: "http://proxy:3128", HTTPS_PROXY: "http://proxy:3128" });
     const policy = new HttpPolicy();
     assert.equal(policy.proxyFor("http://127.0.0.1:3010/REST/oauth/v5/token"), undefined);

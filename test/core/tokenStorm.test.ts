@@ -52,13 +52,22 @@ describe("the token endpoint is never hammered (200 messages, one config node)",
 
   before(async () => {
     certs = await getTestCertificates();
-    certificate = loadCertificate({ format: "pem", certificate: certs.client.certificatePem, privateKey: certs.client.privateKeyPem });
+    certificate = loadCertificate({
+      format: "pem",
+      certificate: certs.client.certificatePem,
+      privateKey: certs.client.privateKeyPem,
+    });
     sim = await startSimulator({ port: 0, host: "127.0.0.1", seed: false });
   });
 
   beforeEach(() => {
     now = Date.now();
-    sim.registerClient({ clientId: CLIENT_ID, certificatePem: certs.client.certificatePem, role: "employer", enterpriseNumber: ENTERPRISE });
+    sim.registerClient({
+      clientId: CLIENT_ID,
+      certificatePem: certs.client.certificatePem,
+      role: "employer",
+      enterpriseNumber: ENTERPRISE,
+    });
   });
 
   afterEach(async () => {
@@ -75,7 +84,16 @@ describe("the token endpoint is never hammered (200 messages, one config node)",
   });
 
   /** The fla-config composition: one token cache, one limiter (4 at once), one API client with the default retry policy. */
-  function platform(options: { tokenUrl?: string; apiUrl?: string; clientId?: string; role?: Role; timeoutSeconds?: number; clock?: () => number } = {}): Platform {
+  function platform(
+    options: {
+      tokenUrl?: string;
+      apiUrl?: string;
+      clientId?: string;
+      role?: Role;
+      timeoutSeconds?: number;
+      clock?: () => number;
+    } = {},
+  ): Platform {
     const settings = resolveSettings({
       environment: "custom",
       tokenUrl: options.tokenUrl ?? sim.tokenUrl,
@@ -100,7 +118,11 @@ describe("the token endpoint is never hammered (200 messages, one config node)",
 
   /** `count` messages at once, each one read of a training (a 404 is an answer too). */
   async function burst(client: FlaApiClient, count = MESSAGES): Promise<Burst> {
-    const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => client.send(buildRequest("training", { trainingId: `T-${String(i).padStart(6, "0")}` }))));
+    const results = await Promise.allSettled(
+      Array.from({ length: count }, (_, i) =>
+        client.send(buildRequest("training", { trainingId: `T-${String(i).padStart(6, "0")}` })),
+      ),
+    );
     const errors: FlaError[] = [];
     let ok = 0;
     for (const result of results) {
@@ -123,15 +145,28 @@ describe("the token endpoint is never hammered (200 messages, one config node)",
   }
 
   function allSame(errors: FlaError[], code: string, reason?: string): void {
-    assert.ok(errors.every((e) => e.code === code), `codes: ${[...new Set(errors.map((e) => e.code))].join(", ")}`);
-    if (reason !== undefined) assert.ok(errors.every((e) => e.reason === reason), `reasons: ${[...new Set(errors.map((e) => e.reason))].join(", ")}`);
+    assert.ok(
+      errors.every((e) => e.code === code),
+      `codes: ${[...new Set(errors.map((e) => e.code))].join(", ")}`,
+    );
+    if (reason !== undefined)
+      assert.ok(
+        errors.every((e) => e.reason === reason),
+        `reasons: ${[...new Set(errors.map((e) => e.reason))].join(", ")}`,
+      );
     assert.equal(new Set(errors.map((e) => e.message)).size, 1, "every message gets the same error");
   }
 
   describe("a failing token endpoint backs off for the whole config node", () => {
     it("a proxy's 502 HTML page: at most 3 token requests for 200 messages, no API call", async () => {
       const proxy = await scripted();
-      proxy.otherwise(raw(502, "<html><body><h1>502 Bad Gateway</h1><p>The proxy server received an invalid response.</p></body></html>", "text/html"));
+      proxy.otherwise(
+        raw(
+          502,
+          "<html><body><h1>502 Bad Gateway</h1><p>The proxy server received an invalid response.</p></body></html>",
+          "text/html",
+        ),
+      );
       const before = counts();
       const { client } = platform({ tokenUrl: tokenUrlOf(proxy) });
       const { ok, errors } = await burst(client);
@@ -205,7 +240,12 @@ describe("the token endpoint is never hammered (200 messages, one config node)",
       assert.equal(next.ok, 0);
       assert.equal(since(before).token, 2, "one more after 10 s");
 
-      sim.registerClient({ clientId: "self_service_unknown_7", certificatePem: certs.client.certificatePem, role: "employer", enterpriseNumber: ENTERPRISE });
+      sim.registerClient({
+        clientId: "self_service_unknown_7",
+        certificatePem: certs.client.certificatePem,
+        role: "employer",
+        enterpriseNumber: ENTERPRISE,
+      });
       now += 10_100;
       const fixed = await burst(client);
       assert.equal(fixed.ok, MESSAGES);
@@ -214,7 +254,12 @@ describe("the token endpoint is never hammered (200 messages, one config node)",
     });
 
     it("invalid_scope: one token request for 200 messages", async () => {
-      sim.registerClient({ clientId: CLIENT_ID, certificatePem: certs.client.certificatePem, role: "provider", enterpriseNumber: ENTERPRISE });
+      sim.registerClient({
+        clientId: CLIENT_ID,
+        certificatePem: certs.client.certificatePem,
+        role: "provider",
+        enterpriseNumber: ENTERPRISE,
+      });
       const before = counts();
       const { client } = platform({ clock: frozenClock });
       const { ok, errors } = await burst(client);

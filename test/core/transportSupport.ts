@@ -27,18 +27,64 @@ let privateCa: PrivateCa | undefined;
 export function getPrivateCa(): PrivateCa {
   if (privateCa) return privateCa;
   const dir = mkdtempSync(join(tmpdir(), "fla-test-ca-"));
-  const run = (args: string[]): void => void execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  const run = (args: string[]): void =>
+    void execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   try {
     run([
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "3", "-subj", "/O=FLA Test Corporate Network/CN=FLA Test Private Root CA",
-      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-keyout", "ca.key", "-out", "ca.crt",
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-sha256",
+      "-days",
+      "3",
+      "-subj",
+      "/O=FLA Test Corporate Network/CN=FLA Test Private Root CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
     ]);
-    run(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${PROXIED_HOST}`, "-keyout", "server.key", "-out", "server.csr"]);
+    run([
+      "req",
+      "-new",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-subj",
+      `/CN=${PROXIED_HOST}`,
+      "-keyout",
+      "server.key",
+      "-out",
+      "server.csr",
+    ]);
     writeFileSync(
       join(dir, "server.ext"),
       `subjectAltName=DNS:${PROXIED_HOST},DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
     );
-    run(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "3", "-sha256", "-extfile", "server.ext", "-out", "server.crt"]);
+    run([
+      "x509",
+      "-req",
+      "-in",
+      "server.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "3",
+      "-sha256",
+      "-extfile",
+      "server.ext",
+      "-out",
+      "server.crt",
+    ]);
     privateCa = {
       caPem: readFileSync(join(dir, "ca.crt"), "utf8"),
       serverKeyPem: readFileSync(join(dir, "server.key"), "utf8"),
@@ -84,7 +130,14 @@ export class EnvironmentVariables {
   /** The proxy variables, both cases, cleared: a test starts from a machine without proxy. */
   clearProxies(): void {
     const names = ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY"];
-    this.set(Object.fromEntries(names.flatMap((n) => [[n, undefined], [n.toLowerCase(), undefined]])));
+    this.set(
+      Object.fromEntries(
+        names.flatMap((n) => [
+          [n, undefined],
+          [n.toLowerCase(), undefined],
+        ]),
+      ),
+    );
   }
 
   restore(): void {

@@ -33,11 +33,15 @@ function sources(dir: string): string[] {
 function environmentVariables(): Set<string> {
   const names = new Set<string>();
   const read = (files: string[], pattern: RegExp): void => {
-    for (const file of files) for (const m of readFileSync(join(PROJECT_ROOT, file), "utf8").matchAll(pattern)) names.add(m[1] ?? m[2] ?? m[3]);
+    for (const file of files)
+      for (const m of readFileSync(join(PROJECT_ROOT, file), "utf8").matchAll(pattern)) names.add(m[1] ?? m[2] ?? m[3]);
   };
   // Scripts may pass a name to a helper (`port(env, "FLA_DEMO_PORT")`); tests only count where they read env, since
   // they also quote error codes, old ones included.
-  read([...sources("src"), ...sources("scripts"), ...sources("bench"), ".ci/run"], /env(?:\.|\[")(FLA_[A-Z_]+)|"(FLA_[A-Z_]+)"|\$\{?(FLA_[A-Z_]+)/g);
+  read(
+    [...sources("src"), ...sources("scripts"), ...sources("bench"), ".ci/run"],
+    /env(?:\.|\[")(FLA_[A-Z_]+)|"(FLA_[A-Z_]+)"|\$\{?(FLA_[A-Z_]+)/g,
+  );
   read(sources("test"), /env(?:\.|\[")(FLA_[A-Z_]+)/g);
   return names;
 }
@@ -54,7 +58,8 @@ function namedCodes(text: string): string[] {
 
 describe("codes named in the documents exist", () => {
   it("finds code spans and anomaly codes outside the generated tables", () => {
-    const text = "`FLA_AUTH` and <code>FLA_OLD</code>, LOCAL-TYPE, `FLA_DEMO_HOST`\n<!-- generated: x (npm run docs) -->\nLOCAL-GONE\n<!-- end generated -->";
+    const text =
+      "`FLA_AUTH` and <code>FLA_OLD</code>, LOCAL-TYPE, `FLA_DEMO_HOST`\n<!-- generated: x (npm run docs) -->\nLOCAL-GONE\n<!-- end generated -->";
     assert.deepEqual(namedCodes(text), ["FLA_AUTH", "FLA_OLD", "FLA_DEMO_HOST", "LOCAL-TYPE"]);
   });
 

@@ -12,7 +12,8 @@ const DOCUMENTS = ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"];
 
 /** The first folders of the repository: a `code span` that starts with one of them is a path. */
 const TOP_FOLDERS = ["src", "test", "nodes", "scripts", "bench", "bin", "examples", "resources", ".ci"];
-const TOP_FILES = /^(README|ARCHITECTURE|CONTRIBUTING|CHANGELOG|LICENSE)(\.md)?$|^(package\.json|tsconfig\.json|eslint\.config\.mjs|\.prettierrc\.json|\.mocharc\.json)$/;
+const TOP_FILES =
+  /^(README|ARCHITECTURE|CONTRIBUTING|CHANGELOG|LICENSE)(\.md)?$|^(package\.json|tsconfig\.json|eslint\.config\.mjs|\.prettierrc\.json|\.mocharc\.json)$/;
 
 /** Paths the documents name on purpose although git does not hold them. */
 const NOT_IN_GIT: Record<string, string> = {
@@ -23,7 +24,9 @@ const NOT_IN_GIT: Record<string, string> = {
 export function repositoryPaths(markdown: string): string[] {
   const candidates = [
     ...[...markdown.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]),
-    ...[...markdown.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((target) => !/^[a-z]+:/.test(target)),
+    ...[...markdown.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)]
+      .map((m) => m[1])
+      .filter((target) => !/^[a-z]+:/.test(target)),
   ];
   const paths = candidates
     .map((path) => path.replace(/[.,:;]+$/, ""))

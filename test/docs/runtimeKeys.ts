@@ -21,10 +21,15 @@ export type NodeType = (typeof NODE_TYPES)[number];
 /** A node that only takes statuses: what the reporters need of Node-RED's node. */
 const statusSink = { status: (): void => undefined } as unknown as Node;
 
-const connection = (queued: number): FlaConnection => ({ limiter: { stats: { inFlight: 1, queued } } }) as unknown as FlaConnection;
+const connection = (queued: number): FlaConnection =>
+  ({ limiter: { stats: { inFlight: 1, queued } } }) as unknown as FlaConnection;
 
 function outcomeWith(status: string): Outcome {
-  return { output: "success", payload: null, fla: { operation: "test", status: status as FlaStatus, anomalies: [], attempts: 1, durationMs: 0 } };
+  return {
+    output: "success",
+    payload: null,
+    fla: { operation: "test", status: status as FlaStatus, anomalies: [], attempts: 1, durationMs: 0 },
+  };
 }
 
 /** Every status key a declare or query node's StatusReporter shows. Each scenario has its own reporter: only a fresh one shows at once. */
@@ -50,7 +55,8 @@ function statusReporterKeys(prefix: "fla-declare" | "fla-query", keys: Set<strin
     r.refresh(connection(0));
   });
   // Every documented status, and one it does not know (which shows the generic "done").
-  for (const status of [...Object.keys(FLA_STATUS_DOCS), "NOT_A_STATUS"]) run((r) => r.finished(connection(0), outcomeWith(status)));
+  for (const status of [...Object.keys(FLA_STATUS_DOCS), "NOT_A_STATUS"])
+    run((r) => r.finished(connection(0), outcomeWith(status)));
 }
 
 function exportReporterKeys(keys: Set<string>): void {
@@ -70,11 +76,19 @@ function exportReporterKeys(keys: Set<string>): void {
   });
   for (const collection of COLLECTIONS) {
     for (const pageCount of [3, undefined]) {
-      const progress = { collection, employerIndex: 1, employerCount: 2, page: 1, pageCount, written: 5 } as ExportProgress;
+      const progress = {
+        collection,
+        employerIndex: 1,
+        employerCount: 2,
+        page: 1,
+        pageCount,
+        written: 5,
+      } as ExportProgress;
       run((r) => r.progress(progress));
     }
   }
-  for (const complete of [true, false]) run((r) => r.finished({ complete, employers: {} } as unknown as Manifest, "/data/fla-export"));
+  for (const complete of [true, false])
+    run((r) => r.finished({ complete, employers: {} } as unknown as Manifest, "/data/fla-export"));
   run((r) => r.paused(Date.now()));
   run((r) => r.failed("FLA_FILE"));
 }
@@ -85,8 +99,11 @@ function literalKeys(keys: Record<NodeType, Set<string>>): void {
   for (const dir of dirs) {
     for (const file of readdirSync(dir).filter((name) => name.endsWith(".ts"))) {
       const source = readFileSync(join(dir, file), "utf8");
-      for (const m of source.matchAll(/RED\._\(\s*"((fla-[a-z]+)\.[A-Za-z]+\.[A-Za-z.]+)"/g)) keys[m[2] as NodeType].add(m[1]);
-      if (file === "fla-export.ts") for (const m of source.matchAll(/\bt\(\s*"([A-Za-z]+\.[A-Za-z.]+)"/g)) keys["fla-export"].add(`fla-export.${m[1]}`);
+      for (const m of source.matchAll(/RED\._\(\s*"((fla-[a-z]+)\.[A-Za-z]+\.[A-Za-z.]+)"/g))
+        keys[m[2] as NodeType].add(m[1]);
+      if (file === "fla-export.ts")
+        for (const m of source.matchAll(/\bt\(\s*"([A-Za-z]+\.[A-Za-z.]+)"/g))
+          keys["fla-export"].add(`fla-export.${m[1]}`);
     }
   }
 }

@@ -31,9 +31,22 @@ const DEFAULTS: Record<string, string> = {
 describe("the README's config node settings", () => {
   it("use the editor's labels and the runtime's defaults", () => {
     const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
-    const labels = (JSON.parse(readFileSync(join(PROJECT_ROOT, "nodes", "locales", "en-US", "fla-config.json"), "utf8")) as Record<string, { label: Record<string, string> }>)["fla-config"].label;
-    const rows = [...readme.matchAll(/^\| FLA config \| ([^|(]+?) \(`(\w+)`, ([\d,]+|on|off)\b/gm)].map((m) => ({ label: m[1], key: m[2], value: m[3].replace(/,/g, "") }));
-    assert.deepEqual(rows.map((row) => row.key).sort(), Object.keys(DEFAULTS).sort(), "the rows of the FLA config settings");
+    const labels = (
+      JSON.parse(readFileSync(join(PROJECT_ROOT, "nodes", "locales", "en-US", "fla-config.json"), "utf8")) as Record<
+        string,
+        { label: Record<string, string> }
+      >
+    )["fla-config"].label;
+    const rows = [...readme.matchAll(/^\| FLA config \| ([^|(]+?) \(`(\w+)`, ([\d,]+|on|off)\b/gm)].map((m) => ({
+      label: m[1],
+      key: m[2],
+      value: m[3].replace(/,/g, ""),
+    }));
+    assert.deepEqual(
+      rows.map((row) => row.key).sort(),
+      Object.keys(DEFAULTS).sort(),
+      "the rows of the FLA config settings",
+    );
     for (const row of rows) {
       assert.equal(row.value, DEFAULTS[row.key], `default of ${row.key}`);
       assert.equal(row.label, labels[row.key], `label of ${row.key}`);

@@ -30,7 +30,18 @@ describe("status keys and runtime messages (read from the runtime)", () => {
         assert.ok(keys[type].includes(`${type}.status.${key}`), `${type}.status.${key} not seen`);
       }
     }
-    for (const key of ["starting", "resuming", "collection.trainingCredits", "pageOf", "page", "complete", "incomplete", "failed", "paused", "waiting"]) {
+    for (const key of [
+      "starting",
+      "resuming",
+      "collection.trainingCredits",
+      "pageOf",
+      "page",
+      "complete",
+      "incomplete",
+      "failed",
+      "paused",
+      "waiting",
+    ]) {
       assert.ok(keys["fla-export"].includes(`fla-export.status.${key}`), `fla-export.status.${key} not seen`);
     }
   });
@@ -39,7 +50,11 @@ describe("status keys and runtime messages (read from the runtime)", () => {
     it(`every key the runtime uses exists in the ${lang} catalogues`, () => {
       for (const type of NODE_TYPES) {
         const present = catalogueKeys(lang, type);
-        assert.deepEqual(keys[type].filter((key) => !present.has(key)), [], `${lang}/${type}.json`);
+        assert.deepEqual(
+          keys[type].filter((key) => !present.has(key)),
+          [],
+          `${lang}/${type}.json`,
+        );
       }
     });
   }

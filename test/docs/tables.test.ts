@@ -23,10 +23,12 @@ describe("generated doc tables (npm run docs)", () => {
     for (const target of TARGETS) {
       const text = files.get(target.path) ?? "";
       for (const [code, doc] of Object.entries(FLA_ERROR_CODE_DOCS)) {
-        if (target.node === undefined || doc.nodes.includes(target.node)) assert.ok(text.includes(code), `${code} in ${target.path}`);
+        if (target.node === undefined || doc.nodes.includes(target.node))
+          assert.ok(text.includes(code), `${code} in ${target.path}`);
       }
       for (const [status, doc] of Object.entries(FLA_STATUS_DOCS)) {
-        if (target.node === undefined || doc.nodes.includes(target.node)) assert.ok(text.includes(status), `${status} in ${target.path}`);
+        if (target.node === undefined || doc.nodes.includes(target.node))
+          assert.ok(text.includes(status), `${status} in ${target.path}`);
       }
       if (target.blocks.includes("anomaly-codes")) {
         for (const catalogue of ANOMALY_CATALOGUES) {
@@ -44,21 +46,36 @@ describe("generated doc tables (npm run docs)", () => {
   it("a new code in a catalogue, a new catalogue or a new error code makes the files out of date", () => {
     const sources: DocSources = {
       ...REAL_SOURCES,
-      errorCodes: { ...FLA_ERROR_CODE_DOCS, FLA_TEST_ONLY: { nodes: ["query"], text: { en: "Test only.", fr: "Test seulement.", nl: "Enkel test." } } },
+      errorCodes: {
+        ...FLA_ERROR_CODE_DOCS,
+        FLA_TEST_ONLY: { nodes: ["query"], text: { en: "Test only.", fr: "Test seulement.", nl: "Enkel test." } },
+      },
       catalogues: [
         ...ANOMALY_CATALOGUES,
-        { prefix: "TEST-", title: { en: "Test codes.", fr: "Codes de test.", nl: "Testcodes." }, codes: { "TEST-ONLY-CODE": { en: "Test only.", fr: "Test seulement.", nl: "Enkel test." } } },
+        {
+          prefix: "TEST-",
+          title: { en: "Test codes.", fr: "Codes de test.", nl: "Testcodes." },
+          codes: { "TEST-ONLY-CODE": { en: "Test only.", fr: "Test seulement.", nl: "Enkel test." } },
+        },
       ],
     };
     const files = generatedFiles(sources);
     const readme = files.find((file) => file.path === "README.md");
-    assert.ok(readme && readme.expected.includes("TEST-ONLY-CODE") && readme.expected.includes("FLA_TEST_ONLY") && readme.expected !== readme.actual);
+    assert.ok(
+      readme &&
+        readme.expected.includes("TEST-ONLY-CODE") &&
+        readme.expected.includes("FLA_TEST_ONLY") &&
+        readme.expected !== readme.actual,
+    );
     const frDeclare = files.find((file) => file.path === "nodes/locales/fr/fla-declare.html");
     assert.ok(frDeclare && frDeclare.expected.includes("<code>TEST-ONLY-CODE</code> : Test seulement."));
     const nlQuery = files.find((file) => file.path === "nodes/locales/nl/fla-query.html");
     assert.ok(nlQuery && nlQuery.expected.includes("<code>FLA_TEST_ONLY</code>: Enkel test."));
     const enExport = files.find((file) => file.path === "nodes/locales/en-US/fla-export.html");
-    assert.ok(enExport && !enExport.expected.includes("FLA_TEST_ONLY"), "a code of another node stays out of the export help");
+    assert.ok(
+      enExport && !enExport.expected.includes("FLA_TEST_ONLY"),
+      "a code of another node stays out of the export help",
+    );
   });
 
   it("a status key renamed in the runtime, or missing from a catalogue, stops the generation", () => {
@@ -87,7 +104,11 @@ describe("generated doc tables (npm run docs)", () => {
   });
 
   it("every English hint of an anomaly code has its French and Dutch version, and no other code has one", () => {
-    const hinted = ANOMALY_CATALOGUES.flatMap((catalogue) => Object.entries(catalogue.codes).filter(([, text]) => text.hint).map(([code]) => code));
+    const hinted = ANOMALY_CATALOGUES.flatMap((catalogue) =>
+      Object.entries(catalogue.codes)
+        .filter(([, text]) => text.hint)
+        .map(([code]) => code),
+    );
     assert.deepEqual(Object.keys(ANOMALY_HINTS).sort(), hinted.sort(), "src/core/docs/anomalyHints.ts");
   });
 
@@ -97,7 +118,10 @@ describe("generated doc tables (npm run docs)", () => {
     const marker = (name: string): string => `<!-- generated: ${name} (npm run docs) -->\n<!-- end generated -->\n`;
     const complete = marker("environments") + marker("statuses") + marker("anomaly-codes") + marker("error-codes");
     assert.doesNotThrow(() => regenerate(complete, readme));
-    assert.throws(() => regenerate(marker("environments") + marker("statuses") + marker("anomaly-codes"), readme), /no markers for the generated block\(s\) error-codes/);
+    assert.throws(
+      () => regenerate(marker("environments") + marker("statuses") + marker("anomaly-codes"), readme),
+      /no markers for the generated block\(s\) error-codes/,
+    );
     assert.throws(() => regenerate(complete + marker("statuses"), readme), /appears twice/);
     assert.throws(() => regenerate(complete + marker("settings"), readme), /unknown generated block "settings"/);
   });

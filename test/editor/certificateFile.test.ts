@@ -26,7 +26,10 @@ describe("certificate files chosen in the config dialog, read by the runtime", (
 
   it("a PEM certificate: the certificate, no key", () => {
     const answer = readChosenFile(Buffer.from(certs.client.certificatePem));
-    assert.equal(new X509Certificate(answer.certificatePem!).fingerprint256, new X509Certificate(certs.client.certificatePem).fingerprint256);
+    assert.equal(
+      new X509Certificate(answer.certificatePem!).fingerprint256,
+      new X509Certificate(certs.client.certificatePem).fingerprint256,
+    );
     assert.equal(answer.certificateFromDer, undefined);
     assert.equal(answer.privateKey, undefined);
   });
@@ -46,8 +49,14 @@ describe("certificate files chosen in the config dialog, read by the runtime", (
   });
 
   it("a PEM key of each kind: its label", () => {
-    assert.deepEqual(readChosenFile(Buffer.from(certs.client.privateKeyPkcs1Pem)).privateKey, { label: "RSA PRIVATE KEY", encoding: "pem" });
-    assert.deepEqual(readChosenFile(Buffer.from(certs.client.encryptedPrivateKeyPem)).privateKey, { label: "ENCRYPTED PRIVATE KEY", encoding: "pem" });
+    assert.deepEqual(readChosenFile(Buffer.from(certs.client.privateKeyPkcs1Pem)).privateKey, {
+      label: "RSA PRIVATE KEY",
+      encoding: "pem",
+    });
+    assert.deepEqual(readChosenFile(Buffer.from(certs.client.encryptedPrivateKeyPem)).privateKey, {
+      label: "ENCRYPTED PRIVATE KEY",
+      encoding: "pem",
+    });
   });
 
   it("a DER key of each kind: the label to wrap it under, and the key itself not sent back", () => {
@@ -55,7 +64,10 @@ describe("certificate files chosen in the config dialog, read by the runtime", (
     const kinds: Array<[Buffer, string]> = [
       [keyDerPkcs8, "PRIVATE KEY"],
       [key.export({ type: "pkcs1", format: "der" }), "RSA PRIVATE KEY"],
-      [key.export({ type: "pkcs8", format: "der", cipher: "aes-256-cbc", passphrase: TEST_PASSWORD }), "ENCRYPTED PRIVATE KEY"],
+      [
+        key.export({ type: "pkcs8", format: "der", cipher: "aes-256-cbc", passphrase: TEST_PASSWORD }),
+        "ENCRYPTED PRIVATE KEY",
+      ],
     ];
     for (const [der, label] of kinds) {
       const answer = readChosenFile(der);
@@ -65,7 +77,12 @@ describe("certificate files chosen in the config dialog, read by the runtime", (
   });
 
   it("anything else: nothing found, no error", () => {
-    for (const bytes of [Buffer.from("hello"), Buffer.from([0x30, 0x82, 0x01, 0x00, 0x02]), Buffer.alloc(0), Buffer.from(certs.pfx.openSslDefault.base64, "base64")]) {
+    for (const bytes of [
+      Buffer.from("hello"),
+      Buffer.from([0x30, 0x82, 0x01, 0x00, 0x02]),
+      Buffer.alloc(0),
+      Buffer.from(certs.pfx.openSslDefault.base64, "base64"),
+    ]) {
       assert.deepEqual(readChosenFile(bytes), {});
     }
   });

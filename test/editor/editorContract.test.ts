@@ -105,7 +105,11 @@ describe("editor/runtime contract", () => {
       assert.deepEqual(Object.keys(queries).sort(), [...QUERY_OPERATIONS].sort());
       for (const operation of QUERY_OPERATIONS) {
         const accepted = [...OPERATIONS[operation].pathParams, ...OPERATIONS[operation].queryParams];
-        assert.deepEqual([...queries[operation].params].sort(), accepted.filter((name) => name !== "page" && name !== "pageSize").sort(), operation);
+        assert.deepEqual(
+          [...queries[operation].params].sort(),
+          accepted.filter((name) => name !== "page" && name !== "pageSize").sort(),
+          operation,
+        );
         assert.equal(queries[operation].paged, accepted.includes("page"), operation);
       }
       assert.deepEqual([...params].sort(), [...new Set(Object.values(queries).flatMap((q) => q.params))].sort());
@@ -115,14 +119,18 @@ describe("editor/runtime contract", () => {
     it("the declare dialog offers every declaration the validation knows, a schema only for those with a body", () => {
       const { operations } = declareEditorContract();
       assert.deepEqual(Object.keys(operations).sort(), [...DECLARE_OPERATIONS].sort());
-      for (const operation of DECLARE_OPERATIONS) assert.equal(operations[operation].hasBody, operation in BODY_SCHEMAS, operation);
+      for (const operation of DECLARE_OPERATIONS)
+        assert.equal(operations[operation].hasBody, operation in BODY_SCHEMAS, operation);
     });
 
     it("the export dialog starts at the runtime's first FLA year, with its collections and folder", () => {
       const contract = exportEditorContract();
       assert.equal(contract.firstYear, FIRST_FLA_YEAR);
       assert.deepEqual(contract.collections, [...COLLECTIONS]);
-      assert.deepEqual(resolveExportFolder(undefined, "/srv/node-red"), resolveExportFolder(contract.defaultFolder, "/srv/node-red"));
+      assert.deepEqual(
+        resolveExportFolder(undefined, "/srv/node-red"),
+        resolveExportFolder(contract.defaultFolder, "/srv/node-red"),
+      );
     });
 
     it("the config, declare and query defaults are what the runtime uses when a node has none", () => {
@@ -164,7 +172,11 @@ describe("editor/runtime contract", () => {
         const normalized = normalizeEnterpriseNumber(value);
         const runtimeValid = value.trim() === "" || (normalized !== undefined && isValidEnterpriseNumber(normalized));
         const verdict = validate.call({}, value, {});
-        assert.equal(verdict === true, runtimeValid, `${JSON.stringify(value)}: editor ${String(verdict)}, runtime ${runtimeValid ? "valid" : "invalid"}`);
+        assert.equal(
+          verdict === true,
+          runtimeValid,
+          `${JSON.stringify(value)}: editor ${String(verdict)}, runtime ${runtimeValid ? "valid" : "invalid"}`,
+        );
       }
     });
 
@@ -182,14 +194,16 @@ describe("editor/runtime contract", () => {
         "ftp://127.0.0.1/x",
         "not a url",
       ];
-      for (const url of urls) assert.equal(validate.call({ environment: "custom" }, url, {}) === true, runtimeAcceptsUrl(url), url);
+      for (const url of urls)
+        assert.equal(validate.call({ environment: "custom" }, url, {}) === true, runtimeAcceptsUrl(url), url);
     });
 
     it("the defaults of a new config node are the runtime's", () => {
       const { defaults } = config;
       assert.equal(defaults.tokenUrl.value, ENVIRONMENT_PRESETS.production.tokenUrl);
       assert.equal(defaults.apiUrl.value, ENVIRONMENT_PRESETS.production.apiUrl);
-      for (const [name, value] of Object.entries(configEditorContract().defaults)) assert.equal(defaults[name].value, value, name);
+      for (const [name, value] of Object.entries(configEditorContract().defaults))
+        assert.equal(defaults[name].value, value, name);
     });
 
     it("the defaults of new declare, query and config nodes are the contract's", () => {
@@ -207,13 +221,29 @@ describe("editor/runtime contract", () => {
     it("the export's years: the dialog accepts exactly what the runtime accepts at deploy", () => {
       const { defaults } = loadDialog("fla-export");
       const thisYear = new Date().getFullYear();
-      const years = ["", String(FIRST_FLA_YEAR - 1), String(FIRST_FLA_YEAR), String(thisYear), String(thisYear + 1), "9999", "25", "2025a", " 2025 "];
+      const years = [
+        "",
+        String(FIRST_FLA_YEAR - 1),
+        String(FIRST_FLA_YEAR),
+        String(thisYear),
+        String(thisYear + 1),
+        "9999",
+        "25",
+        "2025a",
+        " 2025 ",
+      ];
       for (const fromYear of years) {
         for (const toYear of years) {
           const runtime = !("problem" in exportChoices({ fromYear, toYear }));
           const node = { fromYear, toYear };
-          const editor = defaults.fromYear.validate!.call(node, fromYear, {}) === true && defaults.toYear.validate!.call(node, toYear, {}) === true;
-          assert.equal(editor, runtime, `${JSON.stringify(fromYear)} to ${JSON.stringify(toYear)}: editor ${String(editor)}, runtime ${String(runtime)}`);
+          const editor =
+            defaults.fromYear.validate!.call(node, fromYear, {}) === true &&
+            defaults.toYear.validate!.call(node, toYear, {}) === true;
+          assert.equal(
+            editor,
+            runtime,
+            `${JSON.stringify(fromYear)} to ${JSON.stringify(toYear)}: editor ${String(editor)}, runtime ${String(runtime)}`,
+          );
         }
       }
     });
@@ -229,18 +259,28 @@ describe("editor/runtime contract", () => {
 
     it("the query node's parameters are the contract's", () => {
       const query = loadDialog("fla-query");
-      for (const param of queryEditorContract().params) assert.ok(query.defaults[param] && query.defaults[`${param}Type`], param);
-      assert.equal(query.defaults.pageSize.validate!.call({}, String(queryEditorContract().maxPageSize + 1), {}) === true, false);
+      for (const param of queryEditorContract().params)
+        assert.ok(query.defaults[param] && query.defaults[`${param}Type`], param);
+      assert.equal(
+        query.defaults.pageSize.validate!.call({}, String(queryEditorContract().maxPageSize + 1), {}) === true,
+        false,
+      );
     });
   });
 
   it("no editor file keeps a copy of a preset, a scope, an operation, a default, the first year or a certificate parser", () => {
     const files = [
-      ...readdirSync(join(PROJECT_ROOT, "nodes")).filter((f) => f.endsWith(".html")).map((f) => join(PROJECT_ROOT, "nodes", f)),
+      ...readdirSync(join(PROJECT_ROOT, "nodes"))
+        .filter((f) => f.endsWith(".html"))
+        .map((f) => join(PROJECT_ROOT, "nodes", f)),
       ...readdirSync(join(PROJECT_ROOT, "src", "editor")).map((f) => join(PROJECT_ROOT, "src", "editor", f)),
       ...readdirSync(join(PROJECT_ROOT, "resources")).map((f) => join(PROJECT_ROOT, "resources", f)),
     ];
-    const presetUrls = Object.values(ENVIRONMENT_PRESETS).flatMap((preset) => [preset.tokenUrl, preset.audience, preset.apiUrl]);
+    const presetUrls = Object.values(ENVIRONMENT_PRESETS).flatMap((preset) => [
+      preset.tokenUrl,
+      preset.audience,
+      preset.apiUrl,
+    ]);
     const hosts = Object.values(ENVIRONMENT_PRESETS).map((preset) => new URL(preset.tokenUrl).host);
     const copies = [...presetUrls, ...hosts, ...Object.values(SCOPES), "careerpro-federal-learning-account"];
     const queryNames = QUERY_OPERATIONS.map((name) => `"${name}"`);
@@ -248,20 +288,35 @@ describe("editor/runtime contract", () => {
     for (const file of files) {
       const text = readFileSync(file, "utf8");
       for (const copy of copies) assert.ok(!text.includes(copy), `${file} holds a copy of ${copy}`);
-      if (/fla-query/.test(file)) for (const name of queryNames) assert.ok(!text.includes(name), `${file} names the query ${name}`);
-      if (/fla-declare/.test(file)) for (const name of declarationNames) assert.ok(!text.includes(name), `${file} names the declaration ${name}`);
-      if (/fla-declare/.test(file)) assert.doesNotMatch(text, new RegExp(`\\b${DEFAULT_POLL_TIMEOUT_SECONDS}\\b`), `${file} holds a copy of the poll timeout`);
-      if (/fla-config/.test(file)) for (const value of ['"production"', '"employer"']) assert.ok(!text.includes(value), `${file} holds the default ${value}`);
+      if (/fla-query/.test(file))
+        for (const name of queryNames) assert.ok(!text.includes(name), `${file} names the query ${name}`);
+      if (/fla-declare/.test(file))
+        for (const name of declarationNames) assert.ok(!text.includes(name), `${file} names the declaration ${name}`);
+      if (/fla-declare/.test(file))
+        assert.doesNotMatch(
+          text,
+          new RegExp(`\\b${DEFAULT_POLL_TIMEOUT_SECONDS}\\b`),
+          `${file} holds a copy of the poll timeout`,
+        );
+      if (/fla-config/.test(file))
+        for (const value of ['"production"', '"employer"'])
+          assert.ok(!text.includes(value), `${file} holds the default ${value}`);
       if (/fla-export/.test(file)) {
         assert.ok(!text.includes(String(FIRST_FLA_YEAR)), `${file} holds a copy of the first FLA year`);
         // The .html names its own node type "fla-export"; the scripts hold the behaviour.
-        const scriptCopies = file.endsWith(".html") ? [] : [...COLLECTIONS.map((name) => `"${name}"`), `"${DEFAULT_EXPORT_FOLDER}"`, '".."', "d{4}"];
+        const scriptCopies = file.endsWith(".html")
+          ? []
+          : [...COLLECTIONS.map((name) => `"${name}"`), `"${DEFAULT_EXPORT_FOLDER}"`, '".."', "d{4}"];
         for (const copy of scriptCopies) assert.ok(!text.includes(copy), `${file} holds a copy of ${copy}`);
       }
       // A certificate is read by the runtime only (POST fla-config/certificate-file): no DER or ASN.1 reading here.
       assert.doesNotMatch(text, /0x30|derHeader|derKeyLabel|asn1/i, `${file} reads DER`);
       // The summary has one name per field; no list of guesses.
-      assert.doesNotMatch(text, /\bpick\(|"serialNumberHex"|"thumbprintSha1"|"fingerprintSha1"|"daysLeft"|"friendlyName"/, `${file} guesses field names`);
+      assert.doesNotMatch(
+        text,
+        /\bpick\(|"serialNumberHex"|"thumbprintSha1"|"fingerprintSha1"|"daysLeft"|"friendlyName"/,
+        `${file} guesses field names`,
+      );
     }
   });
 });

@@ -29,7 +29,8 @@ function flatten(value: unknown, prefix = "", out: Flat = {}): Flat {
   return out;
 }
 
-const catalogue = (lang: string, type: string): Flat => flatten(JSON.parse(readFileSync(join(nodesDir, "locales", lang, `${type}.json`), "utf8")));
+const catalogue = (lang: string, type: string): Flat =>
+  flatten(JSON.parse(readFileSync(join(nodesDir, "locales", lang, `${type}.json`), "utf8")));
 const placeholders = (text: string): string => (text.match(/__\w+__/g) ?? []).sort().join(",");
 
 /** Keys the runtime (src/nodes) looks up with RED._ for each node type, found by running it (test/docs/runtimeKeys.ts). */
@@ -55,11 +56,16 @@ function contractKeys(type: string): string[] {
   if (type === "fla-query") {
     const query = queryEditorContract();
     const queries = [...Object.keys(query.queries), "msg"];
-    return [...queries.flatMap((name) => [`query.${name}`, `tip.query.${name}`]), ...query.params.map((param) => `label.${param}`)].map((key) => `fla-query.${key}`);
+    return [
+      ...queries.flatMap((name) => [`query.${name}`, `tip.query.${name}`]),
+      ...query.params.map((param) => `label.${param}`),
+    ].map((key) => `fla-query.${key}`);
   }
   if (type === "fla-declare") {
     const operations = [...Object.keys(declareEditorContract().operations), "msg"];
-    return operations.flatMap((name) => [`operation.${name}`, `tip.operation.${name}`]).map((key) => `fla-declare.${key}`);
+    return operations
+      .flatMap((name) => [`operation.${name}`, `tip.operation.${name}`])
+      .map((key) => `fla-declare.${key}`);
   }
   return [];
 }
@@ -89,7 +95,8 @@ describe("editor files (nodes/*.html, resources/*.js, locales, icons)", () => {
 
       it("uses only catalogue keys that exist, and the runtime's keys exist too", () => {
         const used = new Set<string>([...RUNTIME_KEYS[type], ...contractKeys(type)]);
-        for (const m of html.matchAll(/data-i18n="([^"]+)"/g)) for (const k of m[1].split(";")) used.add(k.replace(/^\[[^\]]+\]/, ""));
+        for (const m of html.matchAll(/data-i18n="([^"]+)"/g))
+          for (const k of m[1].split(";")) used.add(k.replace(/^\[[^\]]+\]/, ""));
         for (const m of script.matchAll(/\bt\("([^"]+)"/g)) if (!m[1].endsWith(".")) used.add(`${type}.${m[1]}`);
         const missing = [...used].filter((k) => !k.endsWith(".") && !(k in en));
         assert.deepEqual(missing, []);
@@ -99,7 +106,8 @@ describe("editor files (nodes/*.html, resources/*.js, locales, icons)", () => {
         it(`${lang} has exactly the en-US keys with the same placeholders`, () => {
           const other = catalogue(lang, type);
           assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort());
-          for (const key of Object.keys(en)) assert.equal(placeholders(other[key]), placeholders(en[key]), `${lang} ${key}`);
+          for (const key of Object.keys(en))
+            assert.equal(placeholders(other[key]), placeholders(en[key]), `${lang} ${key}`);
         });
       }
 
@@ -124,7 +132,9 @@ describe("editor files (nodes/*.html, resources/*.js, locales, icons)", () => {
 
   it("the declare and query help of every language list exactly the local anomaly codes", () => {
     for (const lang of LANGS) {
-      const help = ["fla-declare", "fla-query"].map((type) => readFileSync(join(nodesDir, "locales", lang, `${type}.html`), "utf8")).join("\n");
+      const help = ["fla-declare", "fla-query"]
+        .map((type) => readFileSync(join(nodesDir, "locales", lang, `${type}.html`), "utf8"))
+        .join("\n");
       const listed = new Set(help.match(/LOCAL-[A-Z-]+[A-Z]/g) ?? []);
       assert.deepEqual([...listed].sort(), Object.keys(LOCAL_ANOMALY_CODES).sort(), lang);
     }

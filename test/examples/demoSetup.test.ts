@@ -44,18 +44,31 @@ describe("npm start: the demo setup", function () {
     assert.deepEqual(settings.nodesDir, [PROJECT_DIR]);
     assert.equal(settings.fileWorkingDirectory, paths.userDir);
     assert.match(String(settings.credentialSecret), /^[0-9a-f]{64}$/);
-    assert.ok(!readFileSync(paths.settingsFile, "utf8").includes(String(settings.credentialSecret)), "the secret is read from its own file");
+    assert.ok(
+      !readFileSync(paths.settingsFile, "utf8").includes(String(settings.credentialSecret)),
+      "the secret is read from its own file",
+    );
     assert.equal(statSync(paths.credentialSecretFile).mode & 0o077, 0, "the secret file is private");
     const other = demoPaths(join(root, "other", ".node-red"), PROJECT_DIR);
     prepareDemo(other);
-    assert.notEqual(readFileSync(other.credentialSecretFile, "utf8"), readFileSync(paths.credentialSecretFile, "utf8"), "each user directory has its own secret");
+    assert.notEqual(
+      readFileSync(other.credentialSecretFile, "utf8"),
+      readFileSync(paths.credentialSecretFile, "utf8"),
+      "each user directory has its own secret",
+    );
   });
 
   it("makes a password-protected demo .pfx that the fla-config node can load", function () {
     assert.ok(setup.certificate.passphrase.length >= 12);
-    const loaded = loadCertificate({ format: "pfx", pfx: setup.certificate.pfxBase64, passphrase: setup.certificate.passphrase });
+    const loaded = loadCertificate({
+      format: "pfx",
+      pfx: setup.certificate.pfxBase64,
+      passphrase: setup.certificate.passphrase,
+    });
     assert.ok(loaded);
-    assert.throws(() => loadCertificate({ format: "pfx", pfx: setup.certificate.pfxBase64, passphrase: "not the password" }));
+    assert.throws(() =>
+      loadCertificate({ format: "pfx", pfx: setup.certificate.pfxBase64, passphrase: "not the password" }),
+    );
     assert.equal(statSync(paths.pfxFile).mode & 0o077, 0);
     assert.equal(statSync(paths.passphraseFile).mode & 0o077, 0);
     assert.match(setup.certificate.certificatePem, /^-----BEGIN CERTIFICATE-----/);
@@ -78,12 +91,18 @@ describe("npm start: the demo setup", function () {
   });
 
   it("copies the sample CSV of the CSV example where that example reads it", function () {
-    assert.equal(readFileSync(paths.sampleCsvFile, "utf8"), readFileSync(join(PROJECT_DIR, "examples", "fla-trainings.csv"), "utf8"));
+    assert.equal(
+      readFileSync(paths.sampleCsvFile, "utf8"),
+      readFileSync(join(PROJECT_DIR, "examples", "fla-trainings.csv"), "utf8"),
+    );
   });
 
   it("builds a demo flow whose only secrets are the config node's credentials", function () {
     const config = setup.demoFlow.find((n) => n.id === DEMO_IDS.config)!;
-    assert.deepEqual(config.credentials, { pfx: setup.certificate.pfxBase64, passphrase: setup.certificate.passphrase });
+    assert.deepEqual(config.credentials, {
+      pfx: setup.certificate.pfxBase64,
+      passphrase: setup.certificate.passphrase,
+    });
     assert.equal(config.environment, "local");
     assert.equal(config.clientId, DEMO_CLIENT_ID);
     const withoutCredentials = JSON.stringify(buildDemoFlow());
@@ -137,7 +156,10 @@ describe("npm start: the demo setup", function () {
       const items = list.payload as Array<{ title: string; worker: { ssin: string } }>;
       assert.ok(items.length > 1);
       assert.ok(items.every((t) => t.worker.ssin === SEED.demoWorker));
-      assert.ok(items.some((t) => t.title === "Forklift safety"), "the training declared by inject 1 is there");
+      assert.ok(
+        items.some((t) => t.title === "Forklift safety"),
+        "the training declared by inject 1 is there",
+      );
 
       const credit = collect(DEMO_IDS.debugCredit);
       click(DEMO_IDS.injectCredit);
@@ -156,11 +178,15 @@ describe("npm start: the demo setup", function () {
       const first = await startDemo({ paths: realPaths, nodeRedPort: port, simulatorPort: 0, quiet: true });
       try {
         assert.equal(first.firstStart, true);
-        const nodes = (await (await fetch(`${first.url}/nodes`, { headers: { Accept: "application/json" } })).json()) as Array<{ module: string; types: string[]; enabled: boolean }>;
+        const nodes = (await (
+          await fetch(`${first.url}/nodes`, { headers: { Accept: "application/json" } })
+        ).json()) as Array<{ module: string; types: string[]; enabled: boolean }>;
         const ours = nodes.filter((n) => n.module === "node-red-contrib-careerpro-fla");
         assert.deepEqual(ours.flatMap((n) => n.types).sort(), ["fla-config", "fla-declare", "fla-export", "fla-query"]);
         assert.ok(ours.every((n) => n.enabled));
-        const examples = (await (await fetch(`${first.url}/library/examples/flows/node-red-contrib-careerpro-fla`)).json()) as Array<{ fn?: string }>;
+        const examples = (await (
+          await fetch(`${first.url}/library/examples/flows/node-red-contrib-careerpro-fla`)
+        ).json()) as Array<{ fn?: string }>;
         assert.deepEqual(examples.map((e) => e.fn).sort(), [
           "Declare trainings from a CSV file",
           "Export everything before 1 January 2027",
@@ -170,18 +196,26 @@ describe("npm start: the demo setup", function () {
 
         const deployed = (await (await fetch(`${first.url}/flows`)).json()) as FlowNode[];
         assert.ok(deployed.some((n) => n.id === DEMO_IDS.declare));
-        const credentials = (await (await fetch(`${first.url}/credentials/fla-config/${DEMO_IDS.config}`)).json()) as Record<string, unknown>;
+        const credentials = (await (
+          await fetch(`${first.url}/credentials/fla-config/${DEMO_IDS.config}`)
+        ).json()) as Record<string, unknown>;
         assert.equal(credentials.has_pfx, true);
         assert.equal(credentials.has_passphrase, true);
         const passphrase = readFileSync(realPaths.passphraseFile, "utf8").trim();
         assert.ok(existsSync(join(userDir, "flows_cred.json")));
-        assert.ok(!readFileSync(join(userDir, "flows_cred.json"), "utf8").includes(passphrase), "flows_cred.json is encrypted");
+        assert.ok(
+          !readFileSync(join(userDir, "flows_cred.json"), "utf8").includes(passphrase),
+          "flows_cred.json is encrypted",
+        );
         assert.ok(!readFileSync(realPaths.flowsFile, "utf8").includes(passphrase));
       } finally {
         await first.stop();
       }
       assert.match(first.nodeRed.output(), /Started flows/);
-      assert.ok(!first.nodeRed.output().includes(readFileSync(realPaths.passphraseFile, "utf8").trim()), "no secret in Node-RED's log");
+      assert.ok(
+        !first.nodeRed.output().includes(readFileSync(realPaths.passphraseFile, "utf8").trim()),
+        "no secret in Node-RED's log",
+      );
       assert.notEqual(first.nodeRed.child.exitCode ?? first.nodeRed.child.signalCode, null, "Node-RED has exited");
 
       const flowsBefore = readFileSync(realPaths.flowsFile, "utf8");
@@ -189,7 +223,9 @@ describe("npm start: the demo setup", function () {
       try {
         assert.equal(second.firstStart, false);
         // The credentials are still readable with the secret kept in the user directory.
-        const credentials = (await (await fetch(`${second.url}/credentials/fla-config/${DEMO_IDS.config}`)).json()) as Record<string, unknown>;
+        const credentials = (await (
+          await fetch(`${second.url}/credentials/fla-config/${DEMO_IDS.config}`)
+        ).json()) as Record<string, unknown>;
         assert.equal(credentials.has_pfx, true);
       } finally {
         await second.stop();

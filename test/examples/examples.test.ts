@@ -46,7 +46,9 @@ const demoRow = {
 };
 
 function lines(path: string): string[] {
-  return readFileSync(path, "utf8").split("\n").filter((line) => line !== "");
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line !== "");
 }
 
 describe("examples (Import > Examples)", function () {
@@ -81,21 +83,32 @@ describe("examples (Import > Examples)", function () {
   }
 
   it("are the four flows, each with the local environment, the demo employer (or demo provider) and no credentials", function () {
-    const names = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort();
+    const names = readdirSync(EXAMPLES_DIR)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.replace(/\.json$/, ""))
+      .sort();
     assert.deepEqual(names, [CSV_EXAMPLE, EXPORT_EXAMPLE, EXPORT_CLIENTS_EXAMPLE, HTTP_EXAMPLE]);
     for (const name of names) {
       const flow = readExample(name);
       const config = node(flow, configIdOf(flow));
       assert.equal(config.environment, "local", name);
       assert.equal(config.enterpriseNumber, config.role === "provider" ? SEED.provider : SEED.demoEmployer, name);
-      assert.equal(config.clientId, config.role === "provider" ? SEED.clientIds.provider : SEED.clientIds.employer, `${name}: a client id npm start registers`);
+      assert.equal(
+        config.clientId,
+        config.role === "provider" ? SEED.clientIds.provider : SEED.clientIds.employer,
+        `${name}: a client id npm start registers`,
+      );
       assert.equal(config.credentials, undefined, name);
       assert.ok(!JSON.stringify(flow).match(/"(pfx|passphrase|privateKey)"\s*:/), `${name} holds no credential`);
-      assert.ok(flow.some((n) => n.type === "comment" && String(n.info).includes("npm start")), `${name} explains the npm start config`);
+      assert.ok(
+        flow.some((n) => n.type === "comment" && String(n.info).includes("npm start")),
+        `${name} explains the npm start config`,
+      );
       const ids = new Set(flow.map((n) => n.id));
       assert.equal(ids.size, flow.length, `${name}: node ids are unique`);
       for (const n of flow) {
-        for (const out of (n.wires as string[][] | undefined) ?? []) for (const target of out) assert.ok(ids.has(target), `${name}: ${n.id} is wired to a missing ${target}`);
+        for (const out of (n.wires as string[][] | undefined) ?? [])
+          for (const target of out) assert.ok(ids.has(target), `${name}: ${n.id} is wired to a missing ${target}`);
       }
     }
   });
@@ -124,16 +137,36 @@ describe("examples (Import > Examples)", function () {
       const z = "realm-tab";
       const flow: FlowNode[] = [
         { id: z, type: "tab", label: "realm" },
-        { id: "realm-fn", type: "function", z, name: "", outputs: 1, libs: [], timeout: 0, initialize: "", finalize: "", wires: [["realm-declare"]],
-          func: `msg.payload = ${JSON.stringify({ ...demoRow, externalReference: "REALM-1" })}; return msg;` },
-        { id: "realm-declare", type: "fla-declare", z, config: "realm-config", operation: "createTraining", waitForResult: true, wires: [["realm-ok"], ["realm-bad"]] },
+        {
+          id: "realm-fn",
+          type: "function",
+          z,
+          name: "",
+          outputs: 1,
+          libs: [],
+          timeout: 0,
+          initialize: "",
+          finalize: "",
+          wires: [["realm-declare"]],
+          func: `msg.payload = ${JSON.stringify({ ...demoRow, externalReference: "REALM-1" })}; return msg;`,
+        },
+        {
+          id: "realm-declare",
+          type: "fla-declare",
+          z,
+          config: "realm-config",
+          operation: "createTraining",
+          waitForResult: true,
+          wires: [["realm-ok"], ["realm-bad"]],
+        },
         { id: "realm-ok", type: "helper", z, wires: [] },
         { id: "realm-bad", type: "helper", z, wires: [] },
         { ...node(readExample(CSV_EXAMPLE), "fla-ex-csv-config"), id: "realm-config" },
       ];
       await loadExample(flow);
       const outcome = new Promise<Msg>((resolve) => {
-        for (const id of ["realm-ok", "realm-bad"]) helper.getNode(id)!.on("input", (msg) => resolve({ ...msg, output: id }));
+        for (const id of ["realm-ok", "realm-bad"])
+          helper.getNode(id)!.on("input", (msg) => resolve({ ...msg, output: id }));
       });
       helper.getNode("realm-fn")!.receive({});
       const msg = await outcome;
@@ -169,13 +202,25 @@ describe("examples (Import > Examples)", function () {
       assert.equal(notEmployed.anomalies[0].source, "fla");
       assert.equal(notEmployed.status, "REJECTED");
       assert.ok((byRef.get("HR-2023-0006")!.fla as Fla).anomalies.some((a) => a.severity === "BLOCKING"));
-      assert.equal(((byRef.get("HR-2025-0005")!.payload as { worker: { ssin: string } }).worker.ssin), SEED.workerOfAnotherEmployer);
+      assert.equal(
+        (byRef.get("HR-2025-0005")!.payload as { worker: { ssin: string } }).worker.ssin,
+        SEED.workerOfAnotherEmployer,
+      );
 
-      const acceptedLines = lines(accepted()).map((l) => JSON.parse(l) as { trainingId: string; externalReference: string });
+      const acceptedLines = lines(accepted()).map(
+        (l) => JSON.parse(l) as { trainingId: string; externalReference: string },
+      );
       assert.deepEqual(acceptedLines.map((l) => l.externalReference).sort(), acceptedRefs);
-      for (const line of acceptedLines) assert.ok(simulator.data.trainings.has(line.trainingId), `${line.trainingId} is in the simulator`);
-      const anomalyLines = lines(anomalies()).map((l) => JSON.parse(l) as { anomalies: Array<{ code: string }>; row: Record<string, string> });
-      assert.deepEqual(anomalyLines.map((l) => l.row.externalReference).sort(), ["HR-2023-0006", "HR-2025-0004", "HR-2025-0005"]);
+      for (const line of acceptedLines)
+        assert.ok(simulator.data.trainings.has(line.trainingId), `${line.trainingId} is in the simulator`);
+      const anomalyLines = lines(anomalies()).map(
+        (l) => JSON.parse(l) as { anomalies: Array<{ code: string }>; row: Record<string, string> },
+      );
+      assert.deepEqual(anomalyLines.map((l) => l.row.externalReference).sort(), [
+        "HR-2023-0006",
+        "HR-2025-0004",
+        "HR-2025-0005",
+      ]);
       for (const line of anomalyLines) assert.ok(line.anomalies.length > 0 && line.anomalies[0].code);
     });
 
@@ -236,7 +281,10 @@ describe("examples (Import > Examples)", function () {
         assert.ok(existsSync(join(folder, SEED.demoEmployer, `${stem}.jsonl`)), `${stem}.jsonl`);
         assert.ok(existsSync(join(folder, SEED.demoEmployer, `${stem}.csv`)), `${stem}.csv`);
       }
-      assert.equal(lines(join(folder, SEED.demoEmployer, "trainings.jsonl")).length, manifest.employers[SEED.demoEmployer].trainings!.total);
+      assert.equal(
+        lines(join(folder, SEED.demoEmployer, "trainings.jsonl")).length,
+        manifest.employers[SEED.demoEmployer].trainings!.total,
+      );
       assert.deepEqual(JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")), manifest);
     });
 
@@ -250,7 +298,8 @@ describe("examples (Import > Examples)", function () {
       const refusals = await refused.waitFor(2);
       const manifest = msg.payload as Manifest;
       assert.deepEqual(Object.keys(manifest.employers), [...SEED.employersWithMandate, SEED.employerWithoutMandate]);
-      for (const employer of SEED.employersWithMandate) assert.equal(manifest.employers[employer].status, "complete", employer);
+      for (const employer of SEED.employersWithMandate)
+        assert.equal(manifest.employers[employer].status, "complete", employer);
       assert.equal(manifest.employers[SEED.employerWithoutMandate].status, "refused");
       assert.equal(msg.complete, false, "an employer was refused");
       const byStatus = new Map(refusals.map((m) => [(m.fla as Fla).status, m]));
@@ -262,7 +311,9 @@ describe("examples (Import > Examples)", function () {
       const folder = join(workDir, "export-clients-file");
       const csv = join(workDir, "fla-client-employers.csv");
       writeFileSync(csv, `enterpriseNumber\n${SEED.employersWithMandate[1]}\n`);
-      const flow = exportFlow(readExample(EXPORT_CLIENTS_EXAMPLE), folder).map((n) => (n.type === "file in" ? { ...n, filename: csv } : n));
+      const flow = exportFlow(readExample(EXPORT_CLIENTS_EXAMPLE), folder).map((n) =>
+        n.type === "file in" ? { ...n, filename: csv } : n,
+      );
       await loadExample(flow, TEST_PROVIDER_CLIENT_ID);
       const done = collect("fla-ex-export-clients-done");
       click("fla-ex-export-clients-inject-file");
@@ -280,11 +331,19 @@ describe("examples (Import > Examples)", function () {
     });
 
     /** POST /fla/credit with `request` as its JSON body: the SSIN never in a URL. */
-    async function post(flow: FlowNode[], request: Record<string, unknown>, clientId?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    async function post(
+      flow: FlowNode[],
+      request: Record<string, unknown>,
+      clientId?: string,
+    ): Promise<{ status: number; body: Record<string, unknown> }> {
       await loadExample(flow, clientId);
       const served = await serveHttpNodes();
       server = served.server;
-      const res = await fetch(`${served.url}/fla/credit`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request) });
+      const res = await fetch(`${served.url}/fla/credit`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(request),
+      });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     }
 
@@ -315,13 +374,21 @@ describe("examples (Import > Examples)", function () {
     });
 
     it("answers 4xx as the FLA did for another employer", async function () {
-      const { status, body } = await post(readExample(HTTP_EXAMPLE), { ssin: SEED.workerOfAnotherEmployer, year: 2025, enterpriseNumber: SEED.employers[1] });
+      const { status, body } = await post(readExample(HTTP_EXAMPLE), {
+        ssin: SEED.workerOfAnotherEmployer,
+        year: 2025,
+        enterpriseNumber: SEED.employers[1],
+      });
       assert.equal(status, 403);
       assert.ok((body.anomalies as unknown[]).length > 0);
     });
 
     it("answers 502 with the error code when the client id is not registered (the Catch path)", async function () {
-      const { status, body } = await post(readExample(HTTP_EXAMPLE), { ssin: SEED.demoWorker, year: 2025 }, "self_service_chaman_unknown");
+      const { status, body } = await post(
+        readExample(HTTP_EXAMPLE),
+        { ssin: SEED.demoWorker, year: 2025 },
+        "self_service_chaman_unknown",
+      );
       assert.equal(status, 502);
       assert.equal(body.error, "FLA_AUTH");
       assert.ok(!JSON.stringify(body).includes(certs.pfx.openSslDefault.password));

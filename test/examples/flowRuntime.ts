@@ -67,14 +67,23 @@ export function readExample(name: string): FlowNode[] {
 
 /** Every debug node becomes a helper node with the same id (the helper runtime has no editor to send debug messages to). */
 export function debugToHelper(flow: FlowNode[]): FlowNode[] {
-  return flow.map((node) => (node.type === "debug" ? { id: node.id, type: "helper", z: node.z, name: node.name, wires: [] } : node));
+  return flow.map((node) =>
+    node.type === "debug" ? { id: node.id, type: "helper", z: node.z, name: node.name, wires: [] } : node,
+  );
 }
 
 /** Points every fla-config node at the simulator, as a user would with the "custom" environment. */
 export function pointConfigsAt(flow: FlowNode[], simulator: Simulator, clientId: string): FlowNode[] {
   return flow.map((node) =>
     node.type === "fla-config"
-      ? { ...node, environment: "custom", tokenUrl: simulator.tokenUrl, audience: simulator.tokenUrl, apiUrl: simulator.apiUrl, clientId }
+      ? {
+          ...node,
+          environment: "custom",
+          tokenUrl: simulator.tokenUrl,
+          audience: simulator.tokenUrl,
+          apiUrl: simulator.apiUrl,
+          clientId,
+        }
       : node,
   );
 }
@@ -110,7 +119,15 @@ export function collect(id: string): Collector {
     messages,
     waitFor(count, deadlineMs = 15_000) {
       return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${id}: ${messages.length} of ${count} messages arrived: ${JSON.stringify(messages).slice(0, 800)}`)), deadlineMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${id}: ${messages.length} of ${count} messages arrived: ${JSON.stringify(messages).slice(0, 800)}`,
+              ),
+            ),
+          deadlineMs,
+        );
         const check = (): void => {
           if (messages.length >= count) {
             clearTimeout(timer);
@@ -127,7 +144,10 @@ export function collect(id: string): Collector {
 
 /** Wires a helper node after `id`'s first output (e.g. a file node passes each message on once written). */
 export function tapAfter(flow: FlowNode[], id: string, tapId: string): FlowNode[] {
-  return [...flow.map((n) => (n.id === id ? { ...n, wires: [[tapId]] } : n)), { id: tapId, type: "helper", z: node(flow, id).z, wires: [] }];
+  return [
+    ...flow.map((n) => (n.id === id ? { ...n, wires: [[tapId]] } : n)),
+    { id: tapId, type: "helper", z: node(flow, id).z, wires: [] },
+  ];
 }
 
 /** Clicks an inject node: it sends its configured message. */
@@ -149,7 +169,12 @@ export async function serveHttpNodes(): Promise<{ url: string; server: Server }>
 /** Starts a simulator that knows the demo's client, then loads the demo flow into the helper runtime, pointed at it. */
 export async function loadDemoFlow(setup: DemoSetup): Promise<Simulator> {
   const simulator = await startSimulator({ port: 0, host: "127.0.0.1" });
-  simulator.registerClient({ clientId: DEMO_CLIENT_ID, certificatePem: setup.certificate.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
+  simulator.registerClient({
+    clientId: DEMO_CLIENT_ID,
+    certificatePem: setup.certificate.certificatePem,
+    role: "employer",
+    enterpriseNumber: SEED.demoEmployer,
+  });
   await helper.startServer();
   const flow: FlowNode[] = setup.demoFlow.map(({ credentials: _credentials, ...n }) => n as FlowNode);
   const credentials = { [DEMO_IDS.config]: setup.demoFlow.find((n) => n.id === DEMO_IDS.config)!.credentials };

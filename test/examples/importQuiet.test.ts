@@ -52,12 +52,18 @@ describe("examples import quietly into a real Node-RED process", function () {
   it("all four examples deployed, then Node-RED restarted: no error or warning in the log", async () => {
     const flows = allExamples();
     assert.equal(flows.filter((n) => n.type === "fla-config").length, 4, "the four examples' certificate-less configs");
-    assert.ok(flows.some((n) => n.type === "fla-declare") && flows.some((n) => n.type === "fla-query") && flows.some((n) => n.type === "fla-export"));
+    assert.ok(
+      flows.some((n) => n.type === "fla-declare") &&
+        flows.some((n) => n.type === "fla-query") &&
+        flows.some((n) => n.type === "fla-export"),
+    );
 
     nodeRed = await startNodeRed();
     const beforeDeploy = nodeRed.output().length;
     await deploy(nodeRed, flows);
-    const deployed = (await (await fetch(`${nodeRed.url}/flows`, { headers: { "Node-RED-API-Version": "v1" } })).json()) as unknown[];
+    const deployed = (await (
+      await fetch(`${nodeRed.url}/flows`, { headers: { "Node-RED-API-Version": "v1" } })
+    ).json()) as unknown[];
     assert.equal(deployed.length, flows.length, "every node of the examples is deployed");
     // The nodes log while they start, before "Started flows".
     const atDeploy = await outputAfter(nodeRed, beforeDeploy, /Started flows/);
@@ -69,6 +75,10 @@ describe("examples import quietly into a real Node-RED process", function () {
     nodeRed = await startNodeRed({ userDir });
     const restarted = await outputAfter(nodeRed, 0, /Started flows/);
     const startupNotices = /Projects disabled|Encrypted credentials not found/; // Node-RED's own, about its settings
-    assert.deepEqual(problems(restarted).filter((line) => !startupNotices.test(line)), [], restarted);
+    assert.deepEqual(
+      problems(restarted).filter((line) => !startupNotices.test(line)),
+      [],
+      restarted,
+    );
   });
 });

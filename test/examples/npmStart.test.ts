@@ -43,24 +43,43 @@ async function poll(what: string, timeoutMs: number, check: () => Promise<boolea
 describe("npm start: settings from the environment", function () {
   it("reads FLA_DEMO_HOST, FLA_DEMO_PORT, FLA_SIMULATOR_PORT and FLA_DEMO_USER_DIR, with the laptop defaults when unset", function () {
     assert.deepEqual(demoEnvironment({}), { host: undefined, port: 1880, simulatorPort: 3010, userDir: undefined });
-    assert.deepEqual(demoEnvironment({ FLA_DEMO_HOST: "0.0.0.0", FLA_DEMO_PORT: "8080", FLA_SIMULATOR_PORT: "3011", FLA_DEMO_USER_DIR: "/data" }), {
-      host: "0.0.0.0",
-      port: 8080,
-      simulatorPort: 3011,
-      userDir: "/data",
+    assert.deepEqual(
+      demoEnvironment({
+        FLA_DEMO_HOST: "0.0.0.0",
+        FLA_DEMO_PORT: "8080",
+        FLA_SIMULATOR_PORT: "3011",
+        FLA_DEMO_USER_DIR: "/data",
+      }),
+      {
+        host: "0.0.0.0",
+        port: 8080,
+        simulatorPort: 3011,
+        userDir: "/data",
+      },
+    );
+    assert.deepEqual(demoEnvironment({ FLA_DEMO_HOST: " ", FLA_DEMO_PORT: "" }), {
+      host: undefined,
+      port: 1880,
+      simulatorPort: 3010,
+      userDir: undefined,
     });
-    assert.deepEqual(demoEnvironment({ FLA_DEMO_HOST: " ", FLA_DEMO_PORT: "" }), { host: undefined, port: 1880, simulatorPort: 3010, userDir: undefined });
   });
 
   it("refuses a port or a host it cannot use, naming the variable", function () {
-    for (const bad of ["0", "65536", "80a", "-1", "1.5"]) assert.throws(() => demoEnvironment({ FLA_DEMO_PORT: bad }), new RegExp(`FLA_DEMO_PORT=${bad.replace(".", "\\.")} is not a port`));
+    for (const bad of ["0", "65536", "80a", "-1", "1.5"])
+      assert.throws(
+        () => demoEnvironment({ FLA_DEMO_PORT: bad }),
+        new RegExp(`FLA_DEMO_PORT=${bad.replace(".", "\\.")} is not a port`),
+      );
     assert.throws(() => demoEnvironment({ FLA_SIMULATOR_PORT: "x" }), /FLA_SIMULATOR_PORT=x is not a port/);
     assert.throws(() => demoEnvironment({ FLA_DEMO_HOST: "0.0.0.0; rm" }), /FLA_DEMO_HOST=.* is not a host name/);
   });
 
   it("warns only when the editor answers beyond this machine, and reaches Node-RED on loopback when it listens everywhere", function () {
-    for (const host of [undefined, "127.0.0.1", "127.0.0.2", "::1", "localhost"]) assert.equal(listensBeyondThisMachine(host), false, String(host));
-    for (const host of ["0.0.0.0", "::", "192.168.1.20", "fla.example.org"]) assert.equal(listensBeyondThisMachine(host), true, host);
+    for (const host of [undefined, "127.0.0.1", "127.0.0.2", "::1", "localhost"])
+      assert.equal(listensBeyondThisMachine(host), false, String(host));
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "fla.example.org"])
+      assert.equal(listensBeyondThisMachine(host), true, host);
     assert.equal(reachableHost("0.0.0.0"), "127.0.0.1");
     assert.equal(reachableHost("::"), "127.0.0.1");
     assert.equal(reachableHost("::1"), "[::1]");
@@ -101,7 +120,13 @@ describe("npm start: a real start, stopped with SIGTERM to the npm process", fun
     // dist/ under the running tests); the start script itself runs, through npm and its shell as for a user.
     npmStart = spawn(NPM, ["start", "--ignore-scripts"], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, FLA_DEMO_HOST: HOST, FLA_DEMO_PORT: String(demoPort), FLA_SIMULATOR_PORT: String(simulatorPort), FLA_DEMO_USER_DIR: userDir },
+      env: {
+        ...process.env,
+        FLA_DEMO_HOST: HOST,
+        FLA_DEMO_PORT: String(demoPort),
+        FLA_SIMULATOR_PORT: String(simulatorPort),
+        FLA_DEMO_USER_DIR: userDir,
+      },
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so that a failed test can clean up everything it started (see after()).
       detached: true,
@@ -113,17 +138,34 @@ describe("npm start: a real start, stopped with SIGTERM to the npm process", fun
     await poll("the demo banner", 90_000, async () => /demo running/.test(output), log);
     const editor = `http://${HOST}:${demoPort}`;
     assert.equal(await answers(`${editor}/settings`), true, `the editor answers on ${HOST}\n${output}`);
-    assert.equal(await answers(`http://127.0.0.1:${demoPort}/settings`), false, "and not on 127.0.0.1: Node-RED took FLA_DEMO_HOST");
+    assert.equal(
+      await answers(`http://127.0.0.1:${demoPort}/settings`),
+      false,
+      "and not on 127.0.0.1: Node-RED took FLA_DEMO_HOST",
+    );
     assert.equal(await portIsFree("127.0.0.1", simulatorPort), false, "the simulator listens on FLA_SIMULATOR_PORT");
-    assert.match(output, new RegExp(`Editor +http://${HOST.replace(/\./g, "\\.")}:${demoPort}`), "the banner gives the editor's address");
+    assert.match(
+      output,
+      new RegExp(`Editor +http://${HOST.replace(/\./g, "\\.")}:${demoPort}`),
+      "the banner gives the editor's address",
+    );
     const flows = (await (await fetch(`${editor}/flows`)).json()) as FlowNode[];
     const config = flows.find((n) => n.id === DEMO_IDS.config);
-    assert.equal(config?.apiUrl, `http://127.0.0.1:${simulatorPort}/REST/federalLearningAccount/v1`, "the demo config points at the simulator's port");
+    assert.equal(
+      config?.apiUrl,
+      `http://127.0.0.1:${simulatorPort}/REST/federalLearningAccount/v1`,
+      "the demo config points at the simulator's port",
+    );
 
     process.kill(npmStart.pid!, "SIGTERM");
     await npmExited;
     await poll("the editor's port to be free", 20_000, () => portIsFree(HOST, demoPort), log);
     await poll("the simulator's port to be free", 20_000, () => portIsFree("127.0.0.1", simulatorPort), log);
-    await poll("the demo's goodbye", 5_000, async () => /SIGTERM.*: stopping Node-RED and the simulator/.test(output), log);
+    await poll(
+      "the demo's goodbye",
+      5_000,
+      async () => /SIGTERM.*: stopping Node-RED and the simulator/.test(output),
+      log,
+    );
   });
 });

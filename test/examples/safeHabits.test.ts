@@ -56,9 +56,16 @@ describe("examples and demo: safe habits", function () {
   });
 
   it("every training of the demo carries its own externalReference", function () {
-    const injects = [DEMO_IDS.injectValid, DEMO_IDS.injectInvalid, DEMO_IDS.injectRejected].map((id) => setup.demoFlow.find((n) => n.id === id)!);
-    const references = injects.map((n) => (JSON.parse(String(n.payload)) as { externalReference?: string }).externalReference);
-    assert.ok(references.every((r) => typeof r === "string" && r.length > 0), JSON.stringify(references));
+    const injects = [DEMO_IDS.injectValid, DEMO_IDS.injectInvalid, DEMO_IDS.injectRejected].map((id) =>
+      setup.demoFlow.find((n) => n.id === id)!,
+    );
+    const references = injects.map(
+      (n) => (JSON.parse(String(n.payload)) as { externalReference?: string }).externalReference,
+    );
+    assert.ok(
+      references.every((r) => typeof r === "string" && r.length > 0),
+      JSON.stringify(references),
+    );
     assert.equal(new Set(references).size, references.length, "each its own");
   });
 
@@ -84,7 +91,9 @@ describe("examples and demo: safe habits", function () {
       assert.equal(firstFla.status, "ACCEPTED");
       assert.equal(secondFla.status, "ALREADY_DECLARED");
       assert.equal(secondFla.trainingId, firstFla.trainingId);
-      const { externalReference: reference } = JSON.parse(String(setup.demoFlow.find((n) => n.id === DEMO_IDS.injectValid)!.payload)) as { externalReference: string };
+      const { externalReference: reference } = JSON.parse(
+        String(setup.demoFlow.find((n) => n.id === DEMO_IDS.injectValid)!.payload),
+      ) as { externalReference: string };
       const stored = [...simulator.data.trainings.values()].filter((t) => t.externalReference === reference);
       assert.equal(stored.length, 1, "one training with that reference");
     });

@@ -7,7 +7,20 @@
  */
 import assert from "node:assert/strict";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
-import { catchNode, configFlowNode, configNode, declareNode, helper, load, Outputs, pfxCredentials, startContext, wiredFlow, type AnyMsg, type NodeTestContext } from "../nodes/fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  Outputs,
+  pfxCredentials,
+  startContext,
+  wiredFlow,
+  type AnyMsg,
+  type NodeTestContext,
+} from "../nodes/fixture";
 import { loadTraining, waitUntil } from "./support";
 
 const MESSAGES = 2_000;
@@ -86,7 +99,11 @@ describe("load: 2,000 declarations under random faults", function () {
     }
     const missingOrTwice = [...Array(MESSAGES).keys()].map((i) => `${prefix}${i}`).filter((ref) => seen.get(ref) !== 1);
     assert.deepEqual(missingOrTwice, [], "each externalReference leaves exactly once");
-    assert.deepEqual(out.anomaly.map((m) => m.fla), [], "every declaration is valid: no anomaly output");
+    assert.deepEqual(
+      out.anomaly.map((m) => m.fla),
+      [],
+      "every declaration is valid: no anomaly output",
+    );
     const errorCodes = out.errors.map((msg) => String(msg.error?.code));
     const unexpected = out.errors.filter((msg) => !EXHAUSTED_CODES.has(String(msg.error?.code)));
     assert.deepEqual(
@@ -99,22 +116,34 @@ describe("load: 2,000 declarations under random faults", function () {
     assert.deepEqual(sim.data.duplicateExternalReferences(), []);
     const stored = new Map<string, string[]>();
     for (const t of sim.data.trainings.values()) {
-      if (t.externalReference?.startsWith(prefix)) stored.set(t.externalReference, [...(stored.get(t.externalReference) ?? []), t.trainingId]);
+      if (t.externalReference?.startsWith(prefix))
+        stored.set(t.externalReference, [...(stored.get(t.externalReference) ?? []), t.trainingId]);
     }
     for (const msg of out.success) {
       const ref = String((msg as AnyMsg & { ref?: string }).ref);
       assert.match(String(msg.fla?.status), /^(ACCEPTED|ACCEPTED_WITH_WARNINGS|ALREADY_DECLARED)$/);
-      assert.deepEqual(stored.get(ref), [msg.fla?.trainingId], `${ref} is stored once, under the trainingId the message names`);
+      assert.deepEqual(
+        stored.get(ref),
+        [msg.fla?.trainingId],
+        `${ref} is stored once, under the trainingId the message names`,
+      );
     }
 
     // The run met the faults it was meant to meet.
     const kinds = sim.stats.faultsByKind;
-    for (const kind of ["status", "reset", "slow", "malformed", "expireToken"]) assert.ok((kinds[kind] ?? 0) > 0, `a ${kind} fault was injected`);
-    assert.ok(out.success.some((m) => m.fla?.status === "ALREADY_DECLARED"), "a lost answer was retried into a 409");
+    for (const kind of ["status", "reset", "slow", "malformed", "expireToken"])
+      assert.ok((kinds[kind] ?? 0) > 0, `a ${kind} fault was injected`);
+    assert.ok(
+      out.success.some((m) => m.fla?.status === "ALREADY_DECLARED"),
+      "a lost answer was retried into a 409",
+    );
     // Each message that ended on the Catch node met a platform-down fault on each of its attempts (failures while the
     // circuit is open do not even count): at most one such message per MAX_ATTEMPTS faults of those kinds injected.
     const downFaults = (kinds.status ?? 0) + (kinds.reset ?? 0);
-    assert.ok(out.errors.length * MAX_ATTEMPTS <= downFaults, `${out.errors.length} messages failed, more than ${downFaults} platform-down faults allow`);
+    assert.ok(
+      out.errors.length * MAX_ATTEMPTS <= downFaults,
+      `${out.errors.length} messages failed, more than ${downFaults} platform-down faults allow`,
+    );
     assert.equal(revocations, 1);
 
     // Token requests: one per lifetime, plus one per expired token and per revocation, never one per 401.

@@ -53,7 +53,17 @@ function outboxFlow(ctx: NodeTestContext, outcomesFile: string, options: FlowOpt
       maxBackoff: options.maxBackoff ?? 10,
       credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.pfx.openSslDefault.password },
     },
-    { id: "in", type: "http in", z: "tab", x: 100, y: 100, url: "/feed", method: "post", upload: false, wires: [["split"]] },
+    {
+      id: "in",
+      type: "http in",
+      z: "tab",
+      x: 100,
+      y: 100,
+      url: "/feed",
+      method: "post",
+      upload: false,
+      wires: [["split"]],
+    },
     {
       id: "split",
       type: "function",
@@ -65,11 +75,49 @@ function outboxFlow(ctx: NodeTestContext, outcomesFile: string, options: FlowOpt
       wires: [["declare"], ["answer"]],
     },
     { id: "answer", type: "http response", z: "tab", x: 500, y: 160, statusCode: "", headers: {}, wires: [] },
-    { id: "declare", type: "fla-declare", z: "tab", x: 500, y: 100, config: "cfg", operation: "createTraining", waitForResult: false, pollTimeout: 5, wires: [["ok"], ["bad"]] },
-    { id: "ok", type: "function", z: "tab", x: 700, y: 60, outputs: 1, func: recorder(outcomesFile, "success"), wires: [[]] },
-    { id: "bad", type: "function", z: "tab", x: 700, y: 100, outputs: 1, func: recorder(outcomesFile, "anomaly"), wires: [[]] },
+    {
+      id: "declare",
+      type: "fla-declare",
+      z: "tab",
+      x: 500,
+      y: 100,
+      config: "cfg",
+      operation: "createTraining",
+      waitForResult: false,
+      pollTimeout: 5,
+      wires: [["ok"], ["bad"]],
+    },
+    {
+      id: "ok",
+      type: "function",
+      z: "tab",
+      x: 700,
+      y: 60,
+      outputs: 1,
+      func: recorder(outcomesFile, "success"),
+      wires: [[]],
+    },
+    {
+      id: "bad",
+      type: "function",
+      z: "tab",
+      x: 700,
+      y: 100,
+      outputs: 1,
+      func: recorder(outcomesFile, "anomaly"),
+      wires: [[]],
+    },
     { id: "catch", type: "catch", z: "tab", x: 500, y: 200, scope: ["declare"], uncaught: false, wires: [["failed"]] },
-    { id: "failed", type: "function", z: "tab", x: 700, y: 200, outputs: 1, func: recorder(outcomesFile, "error"), wires: [[]] },
+    {
+      id: "failed",
+      type: "function",
+      z: "tab",
+      x: 700,
+      y: 200,
+      outputs: 1,
+      func: recorder(outcomesFile, "error"),
+      wires: [[]],
+    },
   ];
 }
 
@@ -87,7 +135,11 @@ async function feed(red: NodeRedProcess, prefix: string, from: number, count: nu
   const refs = Array.from({ length: count }, (_, i) => `${prefix}${from + i}`);
   const body = JSON.stringify(refs.map((ref, i) => ({ ref, payload: loadTraining(from + i, ref) })));
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(`${red.url}/feed`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const res = await fetch(`${red.url}/feed`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body,
+    });
     // The flows start a moment after the deploy answered.
     if (res.status === 404 && attempt < 100) {
       await new Promise((r) => setTimeout(r, 100));
@@ -156,9 +208,14 @@ describe("load: the outbox in a real Node-RED process", function () {
       const refs = await feed(node, prefix, 0, 1_000);
 
       await waitUntil(() => readOutcomes(outcomesFile).length >= 100, 60_000, "100 outcomes");
-      const redeployed = deployment === "full" ? flow : outboxFlow(ctx, outcomesFile, { maxConcurrent: 4, timeout: 11 });
+      const redeployed =
+        deployment === "full" ? flow : outboxFlow(ctx, outcomesFile, { maxConcurrent: 4, timeout: 11 });
       await deploy(node, redeployed, deployment);
-      await waitUntil(() => distinctRefs(readOutcomes(outcomesFile)).size >= refs.length, 120_000, "an outcome for each declaration");
+      await waitUntil(
+        () => distinctRefs(readOutcomes(outcomesFile)).size >= refs.length,
+        120_000,
+        "an outcome for each declaration",
+      );
       await new Promise((r) => setTimeout(r, 500)); // any late duplicate would show now
 
       const outcomes = readOutcomes(outcomesFile);
@@ -166,10 +223,17 @@ describe("load: the outbox in a real Node-RED process", function () {
       assert.equal(outcomes.filter((o) => o.code === "FLA_ABORTED").length, 0);
       assert.equal(outcomes.length, refs.length, "exactly one outcome per declaration");
       assert.deepEqual([...distinctRefs(outcomes)].sort(), [...refs].sort());
-      assert.ok(outcomes.some((o) => o.resumed === true), "those sent by the node that took over say msg.fla.resumed");
+      assert.ok(
+        outcomes.some((o) => o.resumed === true),
+        "those sent by the node that took over say msg.fla.resumed",
+      );
       const held = recorded(prefix);
       assert.equal(held.size, refs.length, "the API holds every declaration");
-      assert.deepEqual([...held.values()].filter((n) => n !== 1), [], "none twice");
+      assert.deepEqual(
+        [...held.values()].filter((n) => n !== 1),
+        [],
+        "none twice",
+      );
       assert.doesNotMatch(node.output(), /FLA_ABORTED|Close timed out/);
     });
   }
@@ -190,15 +254,34 @@ describe("load: the outbox in a real Node-RED process", function () {
 
     ctx.sim.faults.clear();
     await start(userDir);
-    await waitUntil(() => distinctRefs(readOutcomes(outcomesFile)).size >= refs.length, 120_000, "an outcome for each declaration");
+    await waitUntil(
+      () => distinctRefs(readOutcomes(outcomesFile)).size >= refs.length,
+      120_000,
+      "an outcome for each declaration",
+    );
     const outcomes = readOutcomes(outcomesFile);
-    assert.deepEqual(outcomes.filter((o) => o.output !== "success").slice(0, 5), [], "no error (a resend is ALREADY_DECLARED)");
-    assert.deepEqual([...distinctRefs(outcomes)].sort(), [...refs].sort(), "an outcome for each, those not reported before the kill included");
+    assert.deepEqual(
+      outcomes.filter((o) => o.output !== "success").slice(0, 5),
+      [],
+      "no error (a resend is ALREADY_DECLARED)",
+    );
+    assert.deepEqual(
+      [...distinctRefs(outcomes)].sort(),
+      [...refs].sort(),
+      "an outcome for each, those not reported before the kill included",
+    );
     const held = recorded(prefix);
     assert.equal(held.size, refs.length, "the API holds every declaration");
-    assert.deepEqual([...held.values()].filter((n) => n !== 1), [], "each recorded exactly once");
+    assert.deepEqual(
+      [...held.values()].filter((n) => n !== 1),
+      [],
+      "each recorded exactly once",
+    );
     const after = outcomes.filter((o) => !before.has(o.ref));
-    assert.ok(after.every((o) => o.resumed === true), "resumed after the restart");
+    assert.ok(
+      after.every((o) => o.resumed === true),
+      "resumed after the restart",
+    );
   });
 
   it("45 s of 503 with 500 queued: no error, tens of requests during the outage (not hundreds), all 500 accepted after", async () => {
@@ -215,12 +298,19 @@ describe("load: the outbox in a real Node-RED process", function () {
     assert.deepEqual(readOutcomes(outcomesFile), [], "nothing ended during the outage");
     ctx.sim.faults.clear();
 
-    await waitUntil(() => distinctRefs(readOutcomes(outcomesFile)).size >= refs.length, 90_000, "an outcome for each declaration");
+    await waitUntil(
+      () => distinctRefs(readOutcomes(outcomesFile)).size >= refs.length,
+      90_000,
+      "an outcome for each declaration",
+    );
     const outcomes = readOutcomes(outcomesFile);
     assert.deepEqual(outcomes.filter((o) => o.output !== "success").slice(0, 5), [], "no error");
     assert.equal(outcomes.length, refs.length);
     assert.equal(recorded(prefix).size, refs.length, "all 500 accepted after the outage");
-    assert.ok(duringOutage >= 5 && duringOutage <= 60, `tens of requests during the outage, not hundreds: ${duringOutage}`);
+    assert.ok(
+      duringOutage >= 5 && duringOutage <= 60,
+      `tens of requests during the outage, not hundreds: ${duringOutage}`,
+    );
     // A figure for whoever reads the test output, not an assertion.
     console.warn(`      ${duringOutage} requests during 45 s of 503 with 500 queued at maxConcurrent 16`);
   });
@@ -233,13 +323,31 @@ describe("load: the outbox in a real Node-RED process", function () {
     ctx.sim.faults.add({ route: "POST /trainings", kind: "status", status: 503 });
     const prefix = `OUTBOX-ORPHAN-${process.pid}-`;
     const refs = await feed(node, prefix, 0, 5);
-    const withoutDeclare = flow.filter((n) => n.id !== "declare" && n.id !== "catch").map((n) => (n.id === "split" ? { ...n, wires: [[], ["answer"]] } : n));
+    const withoutDeclare = flow
+      .filter((n) => n.id !== "declare" && n.id !== "catch")
+      .map((n) => (n.id === "split" ? { ...n, wires: [[], ["answer"]] } : n));
     await deploy(node, withoutDeclare, "full");
     const orphans = join(node.userDir, "fla-outbox", "cfg.orphans.jsonl");
-    await waitUntil(() => existsSync(orphans) && readFileSync(orphans, "utf8").split("\n").filter(Boolean).length === refs.length, 20_000, "the orphans file");
-    const moved = readFileSync(orphans, "utf8").split("\n").filter(Boolean).map((line) => JSON.stringify(JSON.parse(line)));
-    assert.deepEqual(refs.filter((ref) => !moved.some((line) => line.includes(ref))), [], "each declaration is in the orphans file");
-    await waitUntil(() => /5 FLA declarations of node declare, which no longer exists, were moved out of the outbox/.test(node.output()), 5_000, "the log line");
+    await waitUntil(
+      () => existsSync(orphans) && readFileSync(orphans, "utf8").split("\n").filter(Boolean).length === refs.length,
+      20_000,
+      "the orphans file",
+    );
+    const moved = readFileSync(orphans, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.stringify(JSON.parse(line)));
+    assert.deepEqual(
+      refs.filter((ref) => !moved.some((line) => line.includes(ref))),
+      [],
+      "each declaration is in the orphans file",
+    );
+    await waitUntil(
+      () =>
+        /5 FLA declarations of node declare, which no longer exists, were moved out of the outbox/.test(node.output()),
+      5_000,
+      "the log line",
+    );
     assert.equal(node.output().match(/which no longer exists/g)?.length, 1, "logged once");
     assert.deepEqual(readOutcomes(outcomesFile), []);
   });
@@ -265,9 +373,19 @@ describe("load: the outbox in a real Node-RED process", function () {
 
     ctx.sim.faults.clear();
     const second = await start(userDir);
-    await waitUntil(() => distinctRefs(readOutcomes(outcomesFile)).size >= refs.length, 60_000, "an outcome for each declaration");
-    assert.match(second.output(), /FLA outbox: .*cfg\.journal: a torn or corrupt end of \d+ bytes \(1 line\(s\)\) was cut off; 20 entries recovered/);
-    assert.deepEqual(readOutcomes(outcomesFile).filter((o) => o.output !== "success"), []);
+    await waitUntil(
+      () => distinctRefs(readOutcomes(outcomesFile)).size >= refs.length,
+      60_000,
+      "an outcome for each declaration",
+    );
+    assert.match(
+      second.output(),
+      /FLA outbox: .*cfg\.journal: a torn or corrupt end of \d+ bytes \(1 line\(s\)\) was cut off; 20 entries recovered/,
+    );
+    assert.deepEqual(
+      readOutcomes(outcomesFile).filter((o) => o.output !== "success"),
+      [],
+    );
     assert.equal(recorded(prefix).size, refs.length);
   });
 });

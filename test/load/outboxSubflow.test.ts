@@ -62,12 +62,60 @@ function subflowFlow(ctx: NodeTestContext, outcomesFile: string): unknown[] {
       out: [],
       env: [{ name: "INSTANCE", type: "str", value: "" }],
     },
-    { id: "sdeclare", type: "fla-declare", z: "sub", x: 200, y: 80, config: "cfg", operation: "createTraining", waitForResult: false, pollTimeout: 5, wires: [["sok"], ["sbad"]] },
-    { id: "sok", type: "function", z: "sub", x: 400, y: 40, outputs: 1, func: recorder(outcomesFile, "success"), wires: [[]] },
-    { id: "sbad", type: "function", z: "sub", x: 400, y: 80, outputs: 1, func: recorder(outcomesFile, "anomaly"), wires: [[]] },
+    {
+      id: "sdeclare",
+      type: "fla-declare",
+      z: "sub",
+      x: 200,
+      y: 80,
+      config: "cfg",
+      operation: "createTraining",
+      waitForResult: false,
+      pollTimeout: 5,
+      wires: [["sok"], ["sbad"]],
+    },
+    {
+      id: "sok",
+      type: "function",
+      z: "sub",
+      x: 400,
+      y: 40,
+      outputs: 1,
+      func: recorder(outcomesFile, "success"),
+      wires: [[]],
+    },
+    {
+      id: "sbad",
+      type: "function",
+      z: "sub",
+      x: 400,
+      y: 80,
+      outputs: 1,
+      func: recorder(outcomesFile, "anomaly"),
+      wires: [[]],
+    },
     { id: "scatch", type: "catch", z: "sub", x: 200, y: 160, scope: null, uncaught: false, wires: [["sfailed"]] },
-    { id: "sfailed", type: "function", z: "sub", x: 400, y: 160, outputs: 1, func: recorder(outcomesFile, "error"), wires: [[]] },
-    { id: "in", type: "http in", z: "tab", x: 100, y: 100, url: "/feed", method: "post", upload: false, wires: [["split"]] },
+    {
+      id: "sfailed",
+      type: "function",
+      z: "sub",
+      x: 400,
+      y: 160,
+      outputs: 1,
+      func: recorder(outcomesFile, "error"),
+      wires: [[]],
+    },
+    {
+      id: "in",
+      type: "http in",
+      z: "tab",
+      x: 100,
+      y: 100,
+      url: "/feed",
+      method: "post",
+      upload: false,
+      wires: [["split"]],
+    },
     {
       id: "split",
       type: "function",
@@ -78,8 +126,24 @@ function subflowFlow(ctx: NodeTestContext, outcomesFile: string): unknown[] {
       func: "for (const item of msg.payload) node.send(item.instance === 'A' ? [{ payload: item.payload, ref: item.ref }, null, null] : [null, { payload: item.payload, ref: item.ref }, null]); return [null, null, { req: msg.req, res: msg.res, payload: { fed: msg.payload.length } }];",
       wires: [["instA"], ["instB"], ["answer"]],
     },
-    { id: "instA", type: "subflow:sub", z: "tab", x: 500, y: 60, env: [{ name: "INSTANCE", type: "str", value: "A" }], wires: [] },
-    { id: "instB", type: "subflow:sub", z: "tab", x: 500, y: 140, env: [{ name: "INSTANCE", type: "str", value: "B" }], wires: [] },
+    {
+      id: "instA",
+      type: "subflow:sub",
+      z: "tab",
+      x: 500,
+      y: 60,
+      env: [{ name: "INSTANCE", type: "str", value: "A" }],
+      wires: [],
+    },
+    {
+      id: "instB",
+      type: "subflow:sub",
+      z: "tab",
+      x: 500,
+      y: 140,
+      env: [{ name: "INSTANCE", type: "str", value: "B" }],
+      wires: [],
+    },
     { id: "answer", type: "http response", z: "tab", x: 500, y: 220, statusCode: "", headers: {}, wires: [] },
   ];
 }
@@ -93,10 +157,17 @@ async function deploy(red: NodeRedProcess, flow: unknown[]): Promise<void> {
   assert.equal(res.status, 204, await res.text());
 }
 
-async function feed(red: NodeRedProcess, items: Array<{ ref: string; instance: string; payload: unknown }>): Promise<void> {
+async function feed(
+  red: NodeRedProcess,
+  items: Array<{ ref: string; instance: string; payload: unknown }>,
+): Promise<void> {
   const body = JSON.stringify(items);
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(`${red.url}/feed`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const res = await fetch(`${red.url}/feed`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body,
+    });
     // The flows start a moment after the deploy answered.
     if (res.status === 404 && attempt < 100) {
       await new Promise((r) => setTimeout(r, 100));
@@ -148,9 +219,17 @@ describe("load: fla-declare inside subflow instances, across a full deploy and a
       }),
     );
     await feed(red, items);
-    await waitUntil(() => existsSync(journal) && items.every((item) => readFileSync(journal, "utf8").includes(item.ref)), 20_000, "every declaration in the journal");
+    await waitUntil(
+      () => existsSync(journal) && items.every((item) => readFileSync(journal, "utf8").includes(item.ref)),
+      20_000,
+      "every declaration in the journal",
+    );
     const owners = new Set([...readFileSync(journal, "utf8").matchAll(/"owner":"([^"]+)"/g)].map((m) => m[1]));
-    assert.deepEqual([...owners].sort(), ["instA-sdeclare", "instB-sdeclare"], "owned by `<instance>-<node in the template>`");
+    assert.deepEqual(
+      [...owners].sort(),
+      ["instA-sdeclare", "instB-sdeclare"],
+      "owned by `<instance>-<node in the template>`",
+    );
 
     // A full deploy of the same flows: every node, the subflow instances included, is stopped and made again.
     await deploy(red, flow);
@@ -170,10 +249,18 @@ describe("load: fla-declare inside subflow instances, across a full deploy and a
 
     const outcomes = readOutcomes(outcomesFile);
     assert.equal(outcomes.length, items.length, "exactly one outcome each");
-    assert.deepEqual(outcomes.filter((o) => o.output !== "success" || !/^ACCEPTED/.test(String(o.status))), [], "each accepted");
+    assert.deepEqual(
+      outcomes.filter((o) => o.output !== "success" || !/^ACCEPTED/.test(String(o.status))),
+      [],
+      "each accepted",
+    );
     for (const item of items) {
       const mine = outcomes.filter((o) => o.ref === item.ref);
-      assert.deepEqual(mine.map((o) => o.instance), [item.instance], `${item.ref} ends once, inside instance ${item.instance}`);
+      assert.deepEqual(
+        mine.map((o) => o.instance),
+        [item.instance],
+        `${item.ref} ends once, inside instance ${item.instance}`,
+      );
       assert.equal(mine[0].resumed, true, "sent by the node of the restarted process");
     }
     const held = [...ctx.sim.data.trainings.values()].filter((t) => t.externalReference?.startsWith(prefix));

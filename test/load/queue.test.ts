@@ -51,10 +51,10 @@ function spyOn(node: Node): { sent: AnyMsg[]; errors: Array<{ error: { code?: st
   const record = { sent: [] as AnyMsg[], errors: [] as Array<{ error: { code?: string }; msg: AnyMsg }> };
   const send = node.send.bind(node);
   const error = node.error.bind(node);
-  node.send = ((msg: unknown) => {
+  node.send = (msg: unknown) => {
     for (const m of Array.isArray(msg) ? msg : [msg]) if (m) record.sent.push(m as AnyMsg);
     send(msg as never);
-  });
+  };
   node.error = ((err: unknown, msg?: unknown) => {
     record.errors.push({ error: err as { code?: string }, msg: msg as AnyMsg });
     error(err, msg as never);
@@ -80,13 +80,27 @@ describe("load: queue bound, status, close and paging under faults", function ()
   it("refuses declarations beyond the outbox bound with FLA_QUEUE_FULL (none dropped) and shows in-flight and queued counts", async () => {
     const { sim } = ctx;
     const config = configFlowNode(sim, { maxConcurrent: 1, maxQueue: 3 });
-    await load([configNode, withEnglishCatalog(declareNode), catchNode, statusNode], flowWithStatus(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), {
-      cfg: pfxCredentials(ctx.certs),
-    });
+    await load(
+      [configNode, withEnglishCatalog(declareNode), catchNode, statusNode],
+      flowWithStatus(config, {
+        id: "declare",
+        type: "fla-declare",
+        operation: "createTraining",
+        waitForResult: true,
+        pollTimeout: 5,
+      }),
+      {
+        cfg: pfxCredentials(ctx.certs),
+      },
+    );
     const node = helper.getNode("declare");
     const out = new Outputs("declare");
     const statuses: Status[] = [];
-    (helper.getNode("statuses") as unknown as { on(event: "input", listener: (msg: { status?: Status }) => void): void }).on("input", (msg) => {
+    (
+      helper.getNode("statuses") as unknown as {
+        on(event: "input", listener: (msg: { status?: Status }) => void): void;
+      }
+    ).on("input", (msg) => {
       statuses.push(msg.status ?? {});
     });
     sim.faults.add({ route: "POST /trainings", kind: "slow", delayMs: 600, times: 4 });
@@ -98,14 +112,22 @@ describe("load: queue bound, status, close and paging under faults", function ()
     // Issue 11: the bound is the outbox's, and it counts every declaration in it (the one in flight included).
     const full = out.errors.filter((m) => m.error?.code === "FLA_QUEUE_FULL");
     assert.equal(full.length, 7, JSON.stringify(out.errors.map((m) => m.error)));
-    assert.deepEqual(full.map((m) => (m as AnyMsg & { ref?: number }).ref).sort((a, b) => Number(a) - Number(b)), [3, 4, 5, 6, 7, 8, 9], "the last seven, in arrival order");
+    assert.deepEqual(
+      full.map((m) => (m as AnyMsg & { ref?: number }).ref).sort((a, b) => Number(a) - Number(b)),
+      [3, 4, 5, 6, 7, 8, 9],
+      "the last seven, in arrival order",
+    );
     assert.equal(out.success.length, 3, "the one in flight and the two waiting are declared");
     assert.match(String(full[0].error?.message), /outbox is full/);
     assert.ok(
       statuses.some((s) => s.fill === "blue" && s.text === "1 in flight, 2 queued"),
       `a status shows 1 in flight and 2 queued: ${JSON.stringify(statuses.map((s) => s.text))}`,
     );
-    await waitUntil(() => statuses.length > 0 && statuses[statuses.length - 1].fill !== "blue", 5_000, "the status to leave the blue ring");
+    await waitUntil(
+      () => statuses.length > 0 && statuses[statuses.length - 1].fill !== "blue",
+      5_000,
+      "the status to leave the blue ring",
+    );
   });
 
   it("on close nothing is aborted: requests in flight finish, queued declarations stay in the outbox and the node that takes over sends them on", async () => {
@@ -114,7 +136,13 @@ describe("load: queue bound, status, close and paging under faults", function ()
     helper.settings({ userDir });
     try {
       const config = configFlowNode(sim, { maxConcurrent: 2, maxQueue: 100, timeout: 5 });
-      const flow = wiredFlow(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 });
+      const flow = wiredFlow(config, {
+        id: "declare",
+        type: "fla-declare",
+        operation: "createTraining",
+        waitForResult: true,
+        pollTimeout: 5,
+      });
       await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
       const node = helper.getNode("declare");
       await connectionOf().getAccessToken();
@@ -129,20 +157,33 @@ describe("load: queue bound, status, close and paging under faults", function ()
 
       await helper.unload();
       const stored = (): string[] =>
-        [...sim.data.trainings.values()].filter((t) => t.externalReference?.startsWith(prefix)).map((t) => String(t.externalReference)).sort();
+        [...sim.data.trainings.values()]
+          .filter((t) => t.externalReference?.startsWith(prefix))
+          .map((t) => String(t.externalReference))
+          .sort();
       await waitUntil(() => stored().length === 2, 5_000, "the simulator to record the two declarations in flight");
       // Issue 11 changed this contract: a close used to end the queued ones with FLA_ABORTED (to a Catch node already
       // closed); now nothing ends at the close, everything waits in the outbox.
-      assert.deepEqual(record.errors.map((e) => e.error.code), [], "no error at the close");
+      assert.deepEqual(
+        record.errors.map((e) => e.error.code),
+        [],
+        "no error at the close",
+      );
       assert.equal((sim.stats.byRoute["POST /trainings"] ?? 0) - postsBefore, 2, "the queued ones were not sent");
 
       await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
       const out = new Outputs("declare");
       await out.waitFor(count, 10_000);
-      assert.deepEqual(out.errors.map((m) => m.error), []);
+      assert.deepEqual(
+        out.errors.map((m) => m.error),
+        [],
+      );
       const refs = out.success.map((m) => Number((m as AnyMsg & { ref?: number }).ref)).sort((a, b) => a - b);
       assert.deepEqual(refs, [0, 1, 2, 3, 4, 5, 6], "every declaration ends once, with the user's own properties");
-      assert.ok(out.success.every((m) => (m.fla as { resumed?: boolean }).resumed === true), "msg.fla.resumed on each");
+      assert.ok(
+        out.success.every((m) => (m.fla as { resumed?: boolean }).resumed === true),
+        "msg.fla.resumed on each",
+      );
       assert.equal(stored().length, count, "the simulator holds each declaration");
       assert.equal(new Set(stored()).size, count, "none twice");
     } finally {
@@ -169,7 +210,9 @@ describe("load: queue bound, status, close and paging under faults", function ()
 
     // The total as the simulator gives it, asked directly with the config node's token.
     const token = await connectionOf().getAccessToken();
-    const direct = await fetch(`${sim.apiUrl}/trainings?enterpriseNumber=${SEED.demoEmployer}&pageSize=1`, { headers: { Authorization: `Bearer ${token}` } });
+    const direct = await fetch(`${sim.apiUrl}/trainings?enterpriseNumber=${SEED.demoEmployer}&pageSize=1`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     const total = ((await direct.json()) as { total: number }).total;
     const pages = Math.ceil(total / 100);
     assert.ok(pages >= 3, `enough seeded trainings for several pages (total ${total})`);
@@ -187,16 +230,27 @@ describe("load: queue bound, status, close and paging under faults", function ()
     await out.waitFor(pages, 20_000);
     await waitUntil(() => connectionOf().limiter.stats.inFlight === 0, 5_000, "the query to end");
 
-    assert.deepEqual(out.errors.map((m) => m.error), [], "no page failure reaches the Catch node");
+    assert.deepEqual(
+      out.errors.map((m) => m.error),
+      [],
+      "no page failure reaches the Catch node",
+    );
     assert.equal(out.anomaly.length, 0);
     assert.equal(out.success.length, pages);
     const indexes = out.success.map((m) => m.parts!.index).sort((a, b) => a - b);
     assert.deepEqual(indexes, [...Array(pages).keys()], "every part index once");
-    assert.ok(out.success.every((m) => m.parts!.count === pages), "every part names the count");
+    assert.ok(
+      out.success.every((m) => m.parts!.count === pages),
+      "every part names the count",
+    );
     const ids = out.success.flatMap((m) => (m.payload as Array<{ trainingId: string }>).map((t) => t.trainingId));
     assert.equal(ids.length, total);
     assert.equal(new Set(ids).size, total, "no training twice");
     assert.equal(sim.stats.faultsInjected >= 2, true);
-    assert.equal((sim.stats.byRoute["GET /trainings"] ?? 0) - getsBefore, pages + 2, "only the failed page was asked again, twice");
+    assert.equal(
+      (sim.stats.byRoute["GET /trainings"] ?? 0) - getsBefore,
+      pages + 2,
+      "only the failed page was asked again, twice",
+    );
   });
 });

@@ -41,12 +41,24 @@ type Catalog = Record<string, unknown>;
 export function withEnglishCatalog<T>(nodeModule: (RED: T) => void): (RED: T) => void {
   const catalog: Catalog = {};
   for (const name of ["fla-config", "fla-declare", "fla-query"]) {
-    Object.assign(catalog, JSON.parse(readFileSync(join(PROJECT_ROOT, "nodes", "locales", "en-US", `${name}.json`), "utf8")) as Catalog);
+    Object.assign(
+      catalog,
+      JSON.parse(readFileSync(join(PROJECT_ROOT, "nodes", "locales", "en-US", `${name}.json`), "utf8")) as Catalog,
+    );
   }
   const translate = (key: string, substitutions: Record<string, unknown> = {}): string => {
-    const found = key.split(".").reduce<unknown>((at, part) => (at && typeof at === "object" ? (at as Catalog)[part] : undefined), catalog);
+    const found = key
+      .split(".")
+      .reduce<unknown>((at, part) => (at && typeof at === "object" ? (at as Catalog)[part] : undefined), catalog);
     if (typeof found !== "string") return key;
-    return found.replace(/__(\w+)__/g, (whole, name: string) => (name in substitutions ? String(substitutions[name]) : whole));
+    return found.replace(/__(\w+)__/g, (whole, name: string) =>
+      name in substitutions ? String(substitutions[name]) : whole,
+    );
   };
-  return (RED: T) => nodeModule(new Proxy(RED as object, { get: (target, prop, receiver) => (prop === "_" ? translate : Reflect.get(target, prop, receiver)) }) as T);
+  return (RED: T) =>
+    nodeModule(
+      new Proxy(RED as object, {
+        get: (target, prop, receiver) => (prop === "_" ? translate : Reflect.get(target, prop, receiver)),
+      }) as T,
+    );
 }

@@ -6,7 +6,18 @@
 import assert from "node:assert/strict";
 import type { Node } from "node-red";
 import type { Dispatcher } from "../../src/core/outbox/dispatcher";
-import { catchNode, configFlowNode, configNode, declareNode, helper, load, pfxCredentials, startContext, wiredFlow, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  pfxCredentials,
+  startContext,
+  wiredFlow,
+  type NodeTestContext,
+} from "./fixture";
 
 describe("node close: a failing wait is logged, never lost", function () {
   this.timeout(30_000);
@@ -19,7 +30,12 @@ describe("node close: a failing wait is logged, never lost", function () {
   });
 
   it("fla-declare: the outbox detach rejects on close: node.error says why, done is called, no unhandled rejection", async () => {
-    const flow = wiredFlow(configFlowNode(ctx.sim), { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true });
+    const flow = wiredFlow(configFlowNode(ctx.sim), {
+      id: "declare",
+      type: "fla-declare",
+      operation: "createTraining",
+      waitForResult: true,
+    });
     await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
     const config = helper.getNode("cfg") as Node & { outbox: { ready: Promise<Dispatcher<unknown>> } };
     const dispatcher = await config.outbox.ready;

@@ -2,10 +2,25 @@ import assert from "node:assert/strict";
 import { SEED } from "../../src/simulator";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
 import { EXPORT_NODES } from "./exportFixture";
-import { catchNode, configFlowNode, configNode, declareNode, helper, load, queryNode, startContext, wiredFlow, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  queryNode,
+  startContext,
+  wiredFlow,
+  type NodeTestContext,
+} from "./fixture";
 
 /** A config node alone in a flow, with these credentials. */
-async function loadConfig(ctx: NodeTestContext, credentials: Record<string, string>, overrides: Record<string, unknown> = {}): Promise<FlaConfigNode> {
+async function loadConfig(
+  ctx: NodeTestContext,
+  credentials: Record<string, string>,
+  overrides: Record<string, unknown> = {},
+): Promise<FlaConfigNode> {
   await load([configNode], [configFlowNode(ctx.sim, overrides)], { cfg: credentials });
   return helper.getNode("cfg") as unknown as FlaConfigNode;
 }
@@ -22,8 +37,9 @@ interface LogEntry {
 
 /** What nodes logged at warn (30) or error (20) level, as [node id, text] (the runtime's own notices have no id). */
 function loggedProblems(): Array<[string | undefined, string]> {
-  return helper.log().args
-    .map((args) => args[0] as LogEntry)
+  return helper
+    .log()
+    .args.map((args) => args[0] as LogEntry)
     .filter((entry) => entry && typeof entry.level === "number" && entry.level <= 30 && entry.id !== undefined)
     .map((entry) => [entry.id, String(entry.msg)]);
 }
@@ -44,13 +60,41 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
 
   describe("every certificate format gives a token", () => {
     const formats: Array<[string, (c: NodeTestContext["certs"]) => Record<string, string>, Record<string, unknown>]> = [
-      ["PKCS#12, OpenSSL 3 defaults", (c) => ({ pfx: c.pfx.openSslDefault.base64, passphrase: c.pfx.openSslDefault.password }), {}],
+      [
+        "PKCS#12, OpenSSL 3 defaults",
+        (c) => ({ pfx: c.pfx.openSslDefault.base64, passphrase: c.pfx.openSslDefault.password }),
+        {},
+      ],
       ["PKCS#12, -legacy", (c) => ({ pfx: c.pfx.legacy.base64, passphrase: c.pfx.legacy.password }), {}],
-      ["PKCS#12, Windows 3DES/SHA-1", (c) => ({ pfx: c.pfx.windows3des.base64, passphrase: c.pfx.windows3des.password }), {}],
-      ["PKCS#12, two entries chosen by alias", (c) => ({ pfx: c.pfx.twoEntries.base64, passphrase: c.pfx.twoEntries.password }), { alias: "fla-second" }],
-      ["PEM, PKCS#1 key", (c) => ({ certificate: c.client.certificatePem, privateKey: c.client.privateKeyPkcs1Pem }), { certificateFormat: "pem" }],
-      ["PEM, PKCS#8 key", (c) => ({ certificate: c.client.certificatePem, privateKey: c.client.privateKeyPem }), { certificateFormat: "pem" }],
-      ["PEM, encrypted PKCS#8 key", (c) => ({ certificate: c.client.certificatePem, privateKey: c.client.encryptedPrivateKeyPem, passphrase: c.password }), { certificateFormat: "pem" }],
+      [
+        "PKCS#12, Windows 3DES/SHA-1",
+        (c) => ({ pfx: c.pfx.windows3des.base64, passphrase: c.pfx.windows3des.password }),
+        {},
+      ],
+      [
+        "PKCS#12, two entries chosen by alias",
+        (c) => ({ pfx: c.pfx.twoEntries.base64, passphrase: c.pfx.twoEntries.password }),
+        { alias: "fla-second" },
+      ],
+      [
+        "PEM, PKCS#1 key",
+        (c) => ({ certificate: c.client.certificatePem, privateKey: c.client.privateKeyPkcs1Pem }),
+        { certificateFormat: "pem" },
+      ],
+      [
+        "PEM, PKCS#8 key",
+        (c) => ({ certificate: c.client.certificatePem, privateKey: c.client.privateKeyPem }),
+        { certificateFormat: "pem" },
+      ],
+      [
+        "PEM, encrypted PKCS#8 key",
+        (c) => ({
+          certificate: c.client.certificatePem,
+          privateKey: c.client.encryptedPrivateKeyPem,
+          passphrase: c.password,
+        }),
+        { certificateFormat: "pem" },
+      ],
     ];
     for (const [label, credentials, overrides] of formats) {
       it(label, async () => {
@@ -64,11 +108,37 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
   });
 
   describe("clear errors, at deploy, without secrets", () => {
-    const cases: Array<[string, (c: NodeTestContext["certs"]) => Record<string, string>, Record<string, unknown>, string, RegExp]> = [
-      ["wrong .pfx password", (c) => ({ pfx: c.pfx.openSslDefault.base64, passphrase: "not-the-password" }), {}, "WRONG_PASSWORD", /password/i],
-      ["expired certificate", (c) => ({ certificate: c.expired.certificatePem, privateKey: c.expired.privateKeyPem }), { certificateFormat: "pem" }, "EXPIRED", /expired/i],
-      ["key that does not match the certificate", (c) => ({ certificate: c.mismatched.certificatePem, privateKey: c.mismatched.privateKeyPem }), { certificateFormat: "pem" }, "KEY_MISMATCH", /match/i],
-      ["a .pfx without its private key", (c) => ({ pfx: c.pfx.certificateOnly.base64, passphrase: c.pfx.certificateOnly.password }), {}, "NO_PRIVATE_KEY", /private key/i],
+    const cases: Array<
+      [string, (c: NodeTestContext["certs"]) => Record<string, string>, Record<string, unknown>, string, RegExp]
+    > = [
+      [
+        "wrong .pfx password",
+        (c) => ({ pfx: c.pfx.openSslDefault.base64, passphrase: "not-the-password" }),
+        {},
+        "WRONG_PASSWORD",
+        /password/i,
+      ],
+      [
+        "expired certificate",
+        (c) => ({ certificate: c.expired.certificatePem, privateKey: c.expired.privateKeyPem }),
+        { certificateFormat: "pem" },
+        "EXPIRED",
+        /expired/i,
+      ],
+      [
+        "key that does not match the certificate",
+        (c) => ({ certificate: c.mismatched.certificatePem, privateKey: c.mismatched.privateKeyPem }),
+        { certificateFormat: "pem" },
+        "KEY_MISMATCH",
+        /match/i,
+      ],
+      [
+        "a .pfx without its private key",
+        (c) => ({ pfx: c.pfx.certificateOnly.base64, passphrase: c.pfx.certificateOnly.password }),
+        {},
+        "NO_PRIVATE_KEY",
+        /private key/i,
+      ],
     ];
     for (const [label, credentials, overrides, reason, text] of cases) {
       it(label, async () => {
@@ -87,7 +157,11 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
 
     it("a config node no node uses logs nothing, even without any certificate (the examples' simulator configs)", async () => {
       const node = await loadConfig(ctx, {});
-      assert.equal(node.connection.problem?.reason, "MISSING", "the problem is still known, for the nodes that would use it");
+      assert.equal(
+        node.connection.problem?.reason,
+        "MISSING",
+        "the problem is still known, for the nodes that would use it",
+      );
       assert.deepEqual(loggedProblems(), []);
     });
 
@@ -99,36 +173,60 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
     for (const [type, nodes, props] of users) {
       it(`${type} logs the problem of the config it uses, once, at deploy (wrong password)`, async () => {
         const creds = { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: "not-the-password" };
-        await load(nodes, wiredFlow(configFlowNode(ctx.sim), { id: "user", type, name: type, ...props }), { cfg: creds });
+        await load(nodes, wiredFlow(configFlowNode(ctx.sim), { id: "user", type, name: type, ...props }), {
+          cfg: creds,
+        });
         const problems = loggedProblems();
         const mentions = problems.filter(([, text]) => /FLA_CERT/.test(text) && /password/i.test(text));
-        assert.deepEqual(mentions.map(([id]) => id), ["user"], `logged once, by the node that uses the config: ${JSON.stringify(problems)}`);
-        for (const secret of Object.values(creds)) assert.ok(!loggedText().includes(secret), "no credential in the log");
+        assert.deepEqual(
+          mentions.map(([id]) => id),
+          ["user"],
+          `logged once, by the node that uses the config: ${JSON.stringify(problems)}`,
+        );
+        for (const secret of Object.values(creds))
+          assert.ok(!loggedText().includes(secret), "no credential in the log");
       });
     }
 
     it("a node whose config has no certificate yet (an imported example) logs nothing at deploy; its status says so", async () => {
-      await load([configNode, declareNode, catchNode], wiredFlow(configFlowNode(ctx.sim), { id: "user", type: "fla-declare", operation: "createTraining" }), { cfg: {} });
+      await load(
+        [configNode, declareNode, catchNode],
+        wiredFlow(configFlowNode(ctx.sim), { id: "user", type: "fla-declare", operation: "createTraining" }),
+        { cfg: {} },
+      );
       assert.deepEqual(loggedProblems(), []);
       const user = helper.getNode("user") as unknown as { status: { args: Array<[{ fill?: string; text?: string }]> } };
       const shown = user.status.args.map(([status]) => status);
-      assert.ok(shown.some((status) => status.fill === "red" && /certificate/i.test(status.text ?? "")), JSON.stringify(shown));
+      assert.ok(
+        shown.some((status) => status.fill === "red" && /certificate/i.test(status.text ?? "")),
+        JSON.stringify(shown),
+      );
     });
 
     it("unknown client id: FLA_AUTH invalid_client naming Chaman", async () => {
-      const node = await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password }, { clientId: "self_service_nobody" });
-      await assert.rejects(node.connection.getAccessToken(), (err: { code?: string; reason?: string; message: string }) => {
-        assert.equal(err.code, "FLA_AUTH");
-        assert.equal(err.reason, "invalid_client");
-        assert.match(err.message, /Chaman/);
-        assert.doesNotMatch(err.message, /eyJ/);
-        return true;
-      });
+      const node = await loadConfig(
+        ctx,
+        { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password },
+        { clientId: "self_service_nobody" },
+      );
+      await assert.rejects(
+        node.connection.getAccessToken(),
+        (err: { code?: string; reason?: string; message: string }) => {
+          assert.equal(err.code, "FLA_AUTH");
+          assert.equal(err.reason, "invalid_client");
+          assert.match(err.message, /Chaman/);
+          assert.doesNotMatch(err.message, /eyJ/);
+          return true;
+        },
+      );
     });
   });
 
   describe("one shared token", () => {
-    const credentials = (): Record<string, string> => ({ pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
+    const credentials = (): Record<string, string> => ({
+      pfx: ctx.certs.pfx.openSslDefault.base64,
+      passphrase: ctx.certs.password,
+    });
 
     it("50 concurrent getAccessToken() calls make one token request", async () => {
       const node = await loadConfig(ctx, credentials());
@@ -165,7 +263,10 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       const res = await helper
         .request()
         .post("/fla-config/test-connection")
-        .send({ ...configFlowNode(ctx.sim), credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: ctx.certs.password } })
+        .send({
+          ...configFlowNode(ctx.sim),
+          credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: ctx.certs.password },
+        })
         .expect(200);
       assert.equal(res.body.ok, true, JSON.stringify(res.body));
       assert.equal(res.body.scope, "scope:sigedis:gestion:careerpro-federal-learning-account:employer");
@@ -178,7 +279,11 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
 
     it("Test connection uses the stored credentials of a deployed node when the dialog did not change them", async () => {
       await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
-      const res = await helper.request().post("/fla-config/test-connection").send({ ...configFlowNode(ctx.sim), id: "cfg", credentials: { passphrase: "__PWRD__" } }).expect(200);
+      const res = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .send({ ...configFlowNode(ctx.sim), id: "cfg", credentials: { passphrase: "__PWRD__" } })
+        .expect(200);
       assert.equal(res.body.ok, true, JSON.stringify(res.body));
     });
 
@@ -186,7 +291,11 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       const res = await helper
         .request()
         .post("/fla-config/test-connection")
-        .send({ ...configFlowNode(ctx.sim), role: "provider", credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password } })
+        .send({
+          ...configFlowNode(ctx.sim),
+          role: "provider",
+          credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password },
+        })
         .expect(200);
       assert.equal(res.body.ok, false);
       assert.equal(res.body.code, "FLA_AUTH");
@@ -196,8 +305,19 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
     it("Test connection refuses a url-encoded form post with 415, before reading it", async () => {
       await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
       const before = ctx.sim.stats.tokenRequests;
-      const form = new URLSearchParams({ id: "cfg", environment: "custom", tokenUrl: ctx.sim.tokenUrl, clientId: ctx.sim.client.clientId, apiUrl: ctx.sim.apiUrl });
-      const res = await helper.request().post("/fla-config/test-connection").type("form").send(form.toString()).expect(415);
+      const form = new URLSearchParams({
+        id: "cfg",
+        environment: "custom",
+        tokenUrl: ctx.sim.tokenUrl,
+        clientId: ctx.sim.client.clientId,
+        apiUrl: ctx.sim.apiUrl,
+      });
+      const res = await helper
+        .request()
+        .post("/fla-config/test-connection")
+        .type("form")
+        .send(form.toString())
+        .expect(415);
       assert.equal(res.body.ok, false);
       assert.equal(ctx.sim.stats.tokenRequests, before, "nothing signed");
     });
@@ -209,7 +329,10 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       const res = await helper
         .request()
         .post("/fla-config/test-connection")
-        .send({ ...configFlowNode(ctx.sim, { tokenUrl: otherUrl, audience: otherUrl }), credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: "__PWRD__" } })
+        .send({
+          ...configFlowNode(ctx.sim, { tokenUrl: otherUrl, audience: otherUrl }),
+          credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: "__PWRD__" },
+        })
         .expect(400);
       assert.equal(res.body.code, "FLA_CONFIG");
       assert.match(res.body.message, /re-enter the certificate and its password/);
@@ -218,7 +341,10 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       const own = await helper
         .request()
         .post("/fla-config/test-connection")
-        .send({ ...configFlowNode(ctx.sim, { tokenUrl: otherUrl, audience: otherUrl }), credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: ctx.certs.password } })
+        .send({
+          ...configFlowNode(ctx.sim, { tokenUrl: otherUrl, audience: otherUrl }),
+          credentials: { pfx: ctx.certs.pfx.legacy.base64, passphrase: ctx.certs.password },
+        })
         .expect(200);
       assert.equal(own.body.ok, false);
       assert.equal(own.body.code, "FLA_HTTP", JSON.stringify(own.body));
@@ -232,7 +358,10 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       const stored = await helper
         .request()
         .post("/fla-config/test-connection")
-        .send({ ...configFlowNode(ctx.sim, { certificateFormat: "pem", audience: otherAudience }), credentials: { certificate: pem.certificate } })
+        .send({
+          ...configFlowNode(ctx.sim, { certificateFormat: "pem", audience: otherAudience }),
+          credentials: { certificate: pem.certificate },
+        })
         .expect(400);
       assert.match(stored.body.message, /audience/);
       assert.equal(ctx.sim.stats.tokenRequests, before, "nothing signed");
@@ -262,7 +391,10 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       assert.equal(res.body.ok, true, JSON.stringify(res.body));
       assert.match(res.body.certificate.subject, /fla-test-client/);
       assert.ok(res.body.certificate.issuer);
-      assert.ok(Date.parse(res.body.certificate.notBefore) < Date.now() && Date.now() < Date.parse(res.body.certificate.notAfter));
+      assert.ok(
+        Date.parse(res.body.certificate.notBefore) < Date.now() &&
+          Date.now() < Date.parse(res.body.certificate.notAfter),
+      );
       assert.match(res.body.certificate.sha1Thumbprint, /^[0-9A-F]{40}$/);
       assert.deepEqual(res.body.warnings, []);
       const text = JSON.stringify(res.body);
@@ -275,7 +407,10 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       const pem = await helper
         .request()
         .post("/fla-config/certificate-summary")
-        .send({ certificateFormat: "pem", credentials: { certificate: ctx.certs.client.certificatePem, privateKey: ctx.certs.client.privateKeyPem } })
+        .send({
+          certificateFormat: "pem",
+          credentials: { certificate: ctx.certs.client.certificatePem, privateKey: ctx.certs.client.privateKeyPem },
+        })
         .expect(200);
       assert.equal(pem.body.ok, true, JSON.stringify(pem.body));
       assert.match(pem.body.certificate.sha1Thumbprint, /^[0-9A-F]{40}$/);
@@ -285,7 +420,10 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
       const res = await helper
         .request()
         .post("/fla-config/certificate-summary")
-        .send({ certificateFormat: "pfx", credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: "not-the-password" } })
+        .send({
+          certificateFormat: "pfx",
+          credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: "not-the-password" },
+        })
         .expect(200);
       assert.equal(res.body.ok, false);
       assert.equal(res.body.code, "FLA_CERT");
@@ -295,19 +433,34 @@ describe("fla-config node (real runtime, simulator over HTTP)", function () {
     });
 
     it("Certificate summary refuses a url-encoded form post with 415, and a JSON body that is not an object with 400", async () => {
-      await helper.request().post("/fla-config/certificate-summary").type("form").send({ certificateFormat: "pfx" }).expect(415);
-      await helper.request().post("/fla-config/certificate-summary").set("Content-Type", "application/json").send("[1]").expect(400);
+      await helper
+        .request()
+        .post("/fla-config/certificate-summary")
+        .type("form")
+        .send({ certificateFormat: "pfx" })
+        .expect(415);
+      await helper
+        .request()
+        .post("/fla-config/certificate-summary")
+        .set("Content-Type", "application/json")
+        .send("[1]")
+        .expect(400);
     });
 
     it("gives the certificate summary and the DER .cer of a deployed node", async () => {
       const node = await loadConfig(ctx, { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.password });
       const summary = await helper.request().get("/fla-config/cfg/certificate").expect(200);
       assert.equal(summary.body.certificate.serialHex, node.connection.certificate?.summary.serialHex);
-      const cer = await helper.request().get("/fla-config/cfg/certificate.cer").buffer(true).parse((res: NodeJS.ReadableStream & { setEncoding?: unknown }, cb: (e: Error | null, b: Buffer) => void) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const cer = await helper
+        .request()
+        .get("/fla-config/cfg/certificate.cer")
+        .buffer(true)
+        .parse((res: NodeJS.ReadableStream & { setEncoding?: unknown }, cb: (e: Error | null, b: Buffer) => void) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       assert.equal(cer.headers["content-type"], "application/pkix-cert");
       assert.deepEqual(cer.body, node.connection.certificate?.certificateDer);
       assert.equal(cer.body[0], 0x30, "DER starts with a SEQUENCE");

@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
 import type { Node } from "node-red";
 import { SEED } from "../../src/simulator";
-import { catchNode, configFlowNode, configNode, declareNode, helper, load, Outputs, pfxCredentials, startContext, wiredFlow, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  Outputs,
+  pfxCredentials,
+  startContext,
+  wiredFlow,
+  type NodeTestContext,
+} from "./fixture";
 
 const training = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   employer: { enterpriseNumber: SEED.demoEmployer },
@@ -15,8 +27,19 @@ const training = (overrides: Record<string, unknown> = {}): Record<string, unkno
 
 const NODES = [configNode, declareNode, catchNode];
 
-async function loadDeclare(ctx: NodeTestContext, nodeProps: Record<string, unknown> = {}, configOverrides: Record<string, unknown> = {}): Promise<{ node: Node; out: Outputs }> {
-  const flow = wiredFlow(configFlowNode(ctx.sim, configOverrides), { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5, ...nodeProps });
+async function loadDeclare(
+  ctx: NodeTestContext,
+  nodeProps: Record<string, unknown> = {},
+  configOverrides: Record<string, unknown> = {},
+): Promise<{ node: Node; out: Outputs }> {
+  const flow = wiredFlow(configFlowNode(ctx.sim, configOverrides), {
+    id: "declare",
+    type: "fla-declare",
+    operation: "createTraining",
+    waitForResult: true,
+    pollTimeout: 5,
+    ...nodeProps,
+  });
   await load(NODES, flow, { cfg: pfxCredentials(ctx.certs) });
   return { node: helper.getNode("declare"), out: new Outputs("declare") };
 }
@@ -63,7 +86,7 @@ describe("fla-declare node (real runtime, simulator over HTTP)", function () {
     const anomaly = msg.fla!.anomalies![0];
     assert.equal(anomaly.source, "local");
     assert.equal(anomaly.field, "worker.ssin");
-    assert.equal((ctx.sim.stats.byRoute["POST /trainings"] ?? 0), before, "no request reached the API");
+    assert.equal(ctx.sim.stats.byRoute["POST /trainings"] ?? 0, before, "no request reached the API");
   });
 
   it("routes a business rejection of the simulator to the anomaly output with the API's issues", async () => {
@@ -90,10 +113,17 @@ describe("fla-declare node (real runtime, simulator over HTTP)", function () {
 
   it("corrects and cancels a training by msg.trainingId, operation from msg.operation", async () => {
     const { node, out } = await loadDeclare(ctx, { operation: "msg" });
-    node.receive({ operation: "createTraining", payload: training({ externalReference: "UPD-1", title: "To correct" }) });
+    node.receive({
+      operation: "createTraining",
+      payload: training({ externalReference: "UPD-1", title: "To correct" }),
+    });
     await out.waitFor(1);
     const trainingId = out.success[0].fla!.trainingId;
-    node.receive({ operation: "updateTraining", trainingId, payload: training({ externalReference: "UPD-1", title: "Corrected" }) });
+    node.receive({
+      operation: "updateTraining",
+      trainingId,
+      payload: training({ externalReference: "UPD-1", title: "Corrected" }),
+    });
     await out.waitFor(2);
     assert.equal(out.success[1].fla!.httpStatus, 200, JSON.stringify(out.anomaly));
     node.receive({ operation: "cancelTraining", trainingId, payload: {} });
@@ -168,7 +198,11 @@ describe("fla-declare node (real runtime, simulator over HTTP)", function () {
   });
 
   it("refuses messages with FLA_CERT when the .pfx password is wrong, and shows it at deploy", async () => {
-    const flow = wiredFlow(configFlowNode(ctx.sim), { id: "declare", type: "fla-declare", operation: "createTraining" });
+    const flow = wiredFlow(configFlowNode(ctx.sim), {
+      id: "declare",
+      type: "fla-declare",
+      operation: "createTraining",
+    });
     await load(NODES, flow, { cfg: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: "wrong password" } });
     const out = new Outputs("declare");
     helper.getNode("declare").receive({ payload: training() });
@@ -185,7 +219,9 @@ describe("fla-declare node (real runtime, simulator over HTTP)", function () {
       node.receive({ payload: training({ employer: undefined }) });
       await out.waitFor(1);
       assert.equal(out.anomaly[0].fla!.status, "INVALID");
-      node.receive({ payload: training({ employer: { enterpriseNumber: SEED.employerWithoutMandate }, title: "No mandate" }) });
+      node.receive({
+        payload: training({ employer: { enterpriseNumber: SEED.employerWithoutMandate }, title: "No mandate" }),
+      });
       await out.waitFor(2);
       assert.equal(out.anomaly[1].fla!.status, "FORBIDDEN");
       assert.equal(out.anomaly[1].fla!.httpStatus, 403);

@@ -8,7 +8,15 @@ import { SEED } from "../../src/simulator";
 import { waitUntil } from "../load/support";
 import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 import { helper, startContext, type AnyMsg, type NodeTestContext } from "./fixture";
-import { jsonLines, loadExport, modeOf, readManifestFile, resetUserDir, sha256Of, useFreshUserDir } from "./exportFixture";
+import {
+  jsonLines,
+  loadExport,
+  modeOf,
+  readManifestFile,
+  resetUserDir,
+  sha256Of,
+  useFreshUserDir,
+} from "./exportFixture";
 
 const [EMPLOYER_A, EMPLOYER_B, EMPLOYER_C] = SEED.employersWithMandate;
 
@@ -53,7 +61,10 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       const { node, out } = await loadExport(ctx, { fromYear: "2025", toYear: "2025" });
       node.receive({ payload: "" });
       await out.waitFor(1, 90_000);
-      assert.deepEqual(out.errors.map((e) => e.error), []);
+      assert.deepEqual(
+        out.errors.map((e) => e.error),
+        [],
+      );
       assert.equal(out.anomaly.length, 0);
       const msg = out.success[0];
       const manifest = manifestOf(msg);
@@ -74,7 +85,11 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       const state = manifest.employers[SEED.demoEmployer];
       assert.equal(state.status, "complete");
       const dir = join(folder, SEED.demoEmployer);
-      for (const [collection, stem] of [["trainings", "trainings"], ["trainingRights", "training-rights"], ["trainingCredits", "training-credits"]] as const) {
+      for (const [collection, stem] of [
+        ["trainings", "trainings"],
+        ["trainingRights", "training-rights"],
+        ["trainingCredits", "training-credits"],
+      ] as const) {
         const counts = state[collection]!;
         assert.ok(counts.complete && counts.written === counts.total, `${collection}: ${JSON.stringify(counts)}`);
         assert.equal(jsonLines(join(dir, `${stem}.jsonl`)).length, counts.written, `${stem}.jsonl`);
@@ -96,7 +111,11 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
         const { node, out } = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
         node.receive({ payload: SEED.demoEmployer, folder: "exports/run-a" });
         await out.waitFor(1, 60_000);
-        assert.equal(out.success[0].folder, join(userDir, "exports", "run-a"), JSON.stringify(out.errors.map((e) => e.error)));
+        assert.equal(
+          out.success[0].folder,
+          join(userDir, "exports", "run-a"),
+          JSON.stringify(out.errors.map((e) => e.error)),
+        );
         assert.ok(existsSync(join(userDir, "exports", "run-a", SEED.demoEmployer, "trainings.jsonl")));
         assert.equal(existsSync(join(userDir, "fla-export")), false, "nothing in the node's own folder");
 
@@ -119,7 +138,11 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
     });
 
     it("status: a blue ring with employer, collection, page and items while it runs, then a green dot with the folder", async () => {
-      const { node, out, statuses } = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
+      const { node, out, statuses } = await loadExport(ctx, {
+        trainingCredits: false,
+        fromYear: "2025",
+        toYear: "2025",
+      });
       // Statuses are throttled to one per 250 ms: slow pages make the run last long enough to show its progress.
       ctx.sim.faults.add({ route: "GET /trainings", kind: "slow", delayMs: 100, times: 6 });
       node.receive({ payload: "" });
@@ -188,9 +211,17 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       };
       node.receive({ _msgid: "first", payload: "" });
       node.receive({ _msgid: "queued", payload: "", folder: "elsewhere" });
-      await waitUntil(() => (readManifestOrUndefined(folder)?.employers[SEED.demoEmployer]?.trainings?.written ?? 0) > 0, 30_000, "a page on disk");
+      await waitUntil(
+        () => (readManifestOrUndefined(folder)?.employers[SEED.demoEmployer]?.trainings?.written ?? 0) > 0,
+        30_000,
+        "a page on disk",
+      );
       await helper.unload();
-      assert.deepEqual(ended, ["first", "queued"], "both messages ended (done called), in order, before the node finished closing");
+      assert.deepEqual(
+        ended,
+        ["first", "queued"],
+        "both messages ended (done called), in order, before the node finished closing",
+      );
       assert.deepEqual(errorCodes, ["FLA_ABORTED", "FLA_ABORTED"], "each message ends with FLA_ABORTED, none silently");
       const cut = readManifestFile(folder);
       assert.equal(cut.complete, false);
@@ -213,7 +244,11 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       const folder = join(userDir, "by-message");
       ctx.sim.faults.add({ route: "*", kind: "slow", delayMs: 100 });
       node.receive({ payload: "", folder: "by-message" });
-      await waitUntil(() => (readManifestOrUndefined(folder)?.employers[SEED.demoEmployer]?.trainings?.written ?? 0) > 0, 30_000, "a page on disk");
+      await waitUntil(
+        () => (readManifestOrUndefined(folder)?.employers[SEED.demoEmployer]?.trainings?.written ?? 0) > 0,
+        30_000,
+        "a page on disk",
+      );
       await helper.unload();
       assert.equal(readManifestFile(folder).finishedAt, null, "cut short");
       const runsFile = join(userDir, ".fla-export-runs", "export.json");
@@ -247,7 +282,11 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       // The previous run, still finishing, holds the folder when the new node starts.
       const lock = await lockFolder(folder);
       const again = await loadExport(ctx, { trainingRights: false, trainingCredits: false });
-      await waitUntil(() => again.statuses.some((st) => /^resuming/.test(String(st.text))) || again.out.total > 0, 10_000, "the resume to start");
+      await waitUntil(
+        () => again.statuses.some((st) => /^resuming/.test(String(st.text))) || again.out.total > 0,
+        10_000,
+        "the resume to start",
+      );
       await new Promise((r) => setTimeout(r, 1_500)); // its first try meets the lock
       assert.equal(again.out.total, 0, "nothing yet: the resume waits, it does not fail");
       await lock.release();
@@ -266,13 +305,21 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       node.receive({ payload: "" });
       await out.waitFor(2, 60_000);
       assert.equal(out.success[1].complete, true, JSON.stringify(out.errors.map((e) => e.error)));
-      assert.equal(ctx.sim.stats.requests - requests, 1, "the complete employer was kept: one request checks its total");
+      assert.equal(
+        ctx.sim.stats.requests - requests,
+        1,
+        "the complete employer was kept: one request checks its total",
+      );
       requests = ctx.sim.stats.requests;
       node.receive({ payload: "", restart: true });
       await out.waitFor(3, 60_000);
       assert.equal(out.success[2].complete, true, JSON.stringify(out.errors.map((e) => e.error)));
       assert.ok(ctx.sim.stats.requests - requests >= Math.ceil(total / 100), "every page read again");
-      assert.equal(assertNoDuplicate(join(userDir, "fla-export", SEED.demoEmployer, "trainings.jsonl"), "trainingId"), total, "rewritten, not appended");
+      assert.equal(
+        assertNoDuplicate(join(userDir, "fla-export", SEED.demoEmployer, "trainings.jsonl"), "trainingId"),
+        total,
+        "rewritten, not appended",
+      );
     });
 
     it("one run at a time: a second message waits for the first to end, and both are done in order", async () => {
@@ -280,9 +327,16 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       node.receive({ payload: "", folder: "queue/first" });
       node.receive({ payload: "", folder: "queue/second" });
       await out.waitFor(2, 60_000);
-      assert.deepEqual(out.success.map((m) => m.folder), [join(userDir, "queue", "first"), join(userDir, "queue", "second")], JSON.stringify(out.errors.map((e) => e.error)));
+      assert.deepEqual(
+        out.success.map((m) => m.folder),
+        [join(userDir, "queue", "first"), join(userDir, "queue", "second")],
+        JSON.stringify(out.errors.map((e) => e.error)),
+      );
       const [first, second] = out.success.map(manifestOf);
-      assert.ok(first.finishedAt !== null && second.startedAt >= first.finishedAt, `the second run started (${second.startedAt}) after the first ended (${first.finishedAt})`);
+      assert.ok(
+        first.finishedAt !== null && second.startedAt >= first.finishedAt,
+        `the second run started (${second.startedAt}) after the first ended (${first.finishedAt})`,
+      );
     });
   });
 
@@ -305,11 +359,24 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
     });
 
     it("a CSV column of client employers: a bad number and an employer without mandate each get a message on output 2, the others are exported", async () => {
-      const { node, out, statuses } = await loadExport(ctx, { trainingCredits: false, fromYear: "2025", toYear: "2025" });
-      const csv = ["enterpriseNumber;name", `${EMPLOYER_A};A`, "0123.456.789;typo", `BE ${EMPLOYER_B.slice(0, 4)}.${EMPLOYER_B.slice(4, 7)}.${EMPLOYER_B.slice(7)};B`, `${SEED.employerWithoutMandate};no mandate`].join("\n");
+      const { node, out, statuses } = await loadExport(ctx, {
+        trainingCredits: false,
+        fromYear: "2025",
+        toYear: "2025",
+      });
+      const csv = [
+        "enterpriseNumber;name",
+        `${EMPLOYER_A};A`,
+        "0123.456.789;typo",
+        `BE ${EMPLOYER_B.slice(0, 4)}.${EMPLOYER_B.slice(4, 7)}.${EMPLOYER_B.slice(7)};B`,
+        `${SEED.employerWithoutMandate};no mandate`,
+      ].join("\n");
       node.receive({ payload: csv });
       await out.waitFor(3, 90_000);
-      assert.deepEqual(out.errors.map((e) => e.error), []);
+      assert.deepEqual(
+        out.errors.map((e) => e.error),
+        [],
+      );
       assert.equal(out.success.length, 1);
       assert.equal(out.anomaly.length, 2);
 
@@ -325,7 +392,11 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.ok(forbidden.fla!.anomalies!.length > 0);
 
       const manifest = manifestOf(out.success[0]);
-      assert.deepEqual(Object.keys(manifest.employers), [EMPLOYER_A, EMPLOYER_B, SEED.employerWithoutMandate], "input order, normalised");
+      assert.deepEqual(
+        Object.keys(manifest.employers),
+        [EMPLOYER_A, EMPLOYER_B, SEED.employerWithoutMandate],
+        "input order, normalised",
+      );
       assert.equal(manifest.employers[EMPLOYER_A].status, "complete");
       assert.equal(manifest.employers[EMPLOYER_B].status, "complete");
       assert.equal(manifest.employers[SEED.employerWithoutMandate].status, "refused");
@@ -390,12 +461,65 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
           timeout: 10,
           credentials: { pfx: ctx.certs.pfx.openSslDefault.base64, passphrase: ctx.certs.pfx.openSslDefault.password },
         },
-        { id: "start", type: "inject", z: "tab", x: 100, y: 100, once: false, repeat: "", props: [{ p: "payload" }], payload: JSON.stringify(employers), payloadType: "json", wires: [["export"]] },
-        { id: "export", type: "fla-export", z: "tab", x: 300, y: 100, config: "cfg", folder: "fla-export", trainings: true, trainingRights: true, trainingCredits: false, fromYear: "2025", toYear: "2025", csv: true, xlsx: false, wires: [["fla"], []] },
-        { id: "fla", type: "change", z: "tab", x: 500, y: 100, rules: [{ t: "set", p: "payload", pt: "msg", to: "fla", tot: "msg" }], wires: [["done"]] },
-        { id: "done", type: "file", z: "tab", x: 700, y: 100, filename: doneFile, filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", encoding: "utf8", wires: [[]] },
+        {
+          id: "start",
+          type: "inject",
+          z: "tab",
+          x: 100,
+          y: 100,
+          once: false,
+          repeat: "",
+          props: [{ p: "payload" }],
+          payload: JSON.stringify(employers),
+          payloadType: "json",
+          wires: [["export"]],
+        },
+        {
+          id: "export",
+          type: "fla-export",
+          z: "tab",
+          x: 300,
+          y: 100,
+          config: "cfg",
+          folder: "fla-export",
+          trainings: true,
+          trainingRights: true,
+          trainingCredits: false,
+          fromYear: "2025",
+          toYear: "2025",
+          csv: true,
+          xlsx: false,
+          wires: [["fla"], []],
+        },
+        {
+          id: "fla",
+          type: "change",
+          z: "tab",
+          x: 500,
+          y: 100,
+          rules: [{ t: "set", p: "payload", pt: "msg", to: "fla", tot: "msg" }],
+          wires: [["done"]],
+        },
+        {
+          id: "done",
+          type: "file",
+          z: "tab",
+          x: 700,
+          y: 100,
+          filename: doneFile,
+          filenameType: "str",
+          appendNewline: true,
+          createDir: true,
+          overwriteFile: "false",
+          encoding: "utf8",
+          wires: [[]],
+        },
       ];
-      const deployed = await fetch(`${first.url}/flows`, { method: "POST", headers: { "Content-Type": "application/json", "Node-RED-Deployment-Type": "full" }, body: JSON.stringify(flow) });
+      const deployed = await fetch(`${first.url}/flows`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Node-RED-Deployment-Type": "full" },
+        body: JSON.stringify(flow),
+      });
       assert.equal(deployed.status, 204, await deployed.text());
 
       // Slow answers, so that the run is surely in the middle when the process dies.
@@ -407,7 +531,11 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
         clicked = (await fetch(`${first.url}/inject/start`, { method: "POST" })).status;
       }
       assert.equal(clicked, 200, first.output());
-      await waitUntil(() => manifestNow(folder)?.employers[EMPLOYER_A]?.status === "complete", 90_000, "the first employer complete");
+      await waitUntil(
+        () => manifestNow(folder)?.employers[EMPLOYER_A]?.status === "complete",
+        90_000,
+        "the first employer complete",
+      );
       await first.kill();
 
       const cut = manifestNow(folder)!;
@@ -422,7 +550,11 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
 
       ctx.sim.faults.clear();
       second = await startNodeRed({ userDir });
-      await waitUntil(() => existsSync(doneFile) && readFileSync(doneFile, "utf8").includes("\n"), 90_000, "the done message of the resumed run");
+      await waitUntil(
+        () => existsSync(doneFile) && readFileSync(doneFile, "utf8").includes("\n"),
+        90_000,
+        "the done message of the resumed run",
+      );
       const done = JSON.parse(readFileSync(doneFile, "utf8").trim().split("\n")[0]) as Record<string, unknown>;
       assert.equal(done.resumed, true);
       assert.equal(done.complete, true);
@@ -432,14 +564,24 @@ describe("fla-export node (real runtime, simulator over HTTP)", function () {
       assert.equal(manifest.complete, true);
       assert.notEqual(manifest.finishedAt, null);
       assert.deepEqual(Object.keys(manifest.employers), employers);
-      assert.deepEqual(manifest.files[firstEmployerFile], firstEmployerEntry, "the employer complete before the kill was kept as it was");
+      assert.deepEqual(
+        manifest.files[firstEmployerFile],
+        firstEmployerEntry,
+        "the employer complete before the kill was kept as it was",
+      );
       for (const employer of employers) {
         const state = manifest.employers[employer];
         assert.equal(state.status, "complete", employer);
         const trainings = assertNoDuplicate(join(folder, employer, "trainings.jsonl"), "trainingId");
         assert.equal(trainings, state.trainings!.total, `${employer} trainings`);
-        assert.equal(trainings, ctx.sim.data.trainingsOf(employer).filter((t: { status?: string }) => t.status !== "CANCELLED").length, `${employer}: as many as the simulator holds`);
-        const rights = readFileSync(join(folder, employer, "training-rights.jsonl"), "utf8").split("\n").filter(Boolean);
+        assert.equal(
+          trainings,
+          ctx.sim.data.trainingsOf(employer).filter((t: { status?: string }) => t.status !== "CANCELLED").length,
+          `${employer}: as many as the simulator holds`,
+        );
+        const rights = readFileSync(join(folder, employer, "training-rights.jsonl"), "utf8")
+          .split("\n")
+          .filter(Boolean);
         assert.equal(new Set(rights).size, rights.length, `${employer}: a training right written twice`);
         assert.equal(rights.length, state.trainingRights!.total, `${employer} rights`);
       }

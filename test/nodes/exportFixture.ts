@@ -6,7 +6,17 @@ import { join } from "node:path";
 import type { Node, NodeStatus } from "node-red";
 import type { Manifest } from "../../src/core/export";
 import { PROJECT_ROOT } from "../support/nodeRedProcess";
-import { catchNode, configFlowNode, configNode, helper, load, Outputs, pfxCredentials, wiredFlow, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  helper,
+  load,
+  Outputs,
+  pfxCredentials,
+  wiredFlow,
+  type NodeTestContext,
+} from "./fixture";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const exportNode = require("../../../nodes/fla-export.js") as (RED: unknown) => void;
@@ -15,13 +25,23 @@ type Catalog = Record<string, unknown>;
 
 /** The helper's RED._ returns keys; this one reads our en-US catalogue, so that statuses read as a user sees them. */
 export function englishExportNode(RED: unknown): void {
-  const catalog = JSON.parse(readFileSync(join(PROJECT_ROOT, "nodes", "locales", "en-US", "fla-export.json"), "utf8")) as Catalog;
+  const catalog = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, "nodes", "locales", "en-US", "fla-export.json"), "utf8"),
+  ) as Catalog;
   const translate = (key: string, substitutions: Record<string, unknown> = {}): string => {
-    const found = key.split(".").reduce<unknown>((at, part) => (at && typeof at === "object" ? (at as Catalog)[part] : undefined), catalog);
+    const found = key
+      .split(".")
+      .reduce<unknown>((at, part) => (at && typeof at === "object" ? (at as Catalog)[part] : undefined), catalog);
     if (typeof found !== "string") return key;
-    return found.replace(/__(\w+)__/g, (whole, name: string) => (name in substitutions ? String(substitutions[name]) : whole));
+    return found.replace(/__(\w+)__/g, (whole, name: string) =>
+      name in substitutions ? String(substitutions[name]) : whole,
+    );
   };
-  exportNode(new Proxy(RED as object, { get: (target, prop, receiver) => (prop === "_" ? translate : Reflect.get(target, prop, receiver)) }));
+  exportNode(
+    new Proxy(RED as object, {
+      get: (target, prop, receiver) => (prop === "_" ? translate : Reflect.get(target, prop, receiver)),
+    }),
+  );
 }
 
 export const EXPORT_NODES = [configNode, englishExportNode, catchNode];
@@ -50,7 +70,10 @@ export async function loadExport(ctx: NodeTestContext, props: Record<string, unk
   await load(EXPORT_NODES, flow, { cfg: pfxCredentials(ctx.certs) });
   const node = helper.getNode("export");
   // The test helper spies on Node methods and emits `call:<method>` for each call.
-  (node as unknown as { on(event: string, listener: (call: { args: [NodeStatus] }) => void): void }).on("call:status", (call) => statuses.push(call.args[0]));
+  (node as unknown as { on(event: string, listener: (call: { args: [NodeStatus] }) => void): void }).on(
+    "call:status",
+    (call) => statuses.push(call.args[0]),
+  );
   return { node, out: new Outputs("export"), statuses };
 }
 

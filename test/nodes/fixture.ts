@@ -21,7 +21,10 @@ export interface ConfigOverrides {
   [key: string]: unknown;
 }
 
-export function configFlowNode(sim: { tokenUrl: string; apiUrl: string; client: { clientId: string; role: string; enterpriseNumber: string } }, overrides: ConfigOverrides = {}): FlowNode {
+export function configFlowNode(
+  sim: { tokenUrl: string; apiUrl: string; client: { clientId: string; role: string; enterpriseNumber: string } },
+  overrides: ConfigOverrides = {},
+): FlowNode {
   return {
     id: "cfg",
     type: "fla-config",
@@ -48,13 +51,20 @@ export interface NodeTestContext {
   sim: TestSimulator;
 }
 
-export async function startContext(client: TestClientOptions = {}, options: SimulatorOptions = {}): Promise<NodeTestContext> {
+export async function startContext(
+  client: TestClientOptions = {},
+  options: SimulatorOptions = {},
+): Promise<NodeTestContext> {
   const certs = await getTestCertificates();
   const sim = await startTestSimulator(certs.client.certificatePem, client, options);
   return { certs, sim };
 }
 
-export function load(nodes: unknown[], flow: FlowNode[], credentials: Record<string, Record<string, string>>): Promise<void> {
+export function load(
+  nodes: unknown[],
+  flow: FlowNode[],
+  credentials: Record<string, Record<string, string>>,
+): Promise<void> {
   // Without a callback the helper rejects when the flow fails to start (with one, that error went to the callback).
   return helper.load(nodes, flow, credentials);
 }
@@ -98,7 +108,12 @@ export class Outputs {
         }
       };
       const timer = setTimeout(
-        () => reject(new Error(`expected ${count} messages, got success ${this.success.length}, anomaly ${this.anomaly.length}, errors ${this.errors.length}: ${JSON.stringify(this.errors.map((e) => e.error))}`)),
+        () =>
+          reject(
+            new Error(
+              `expected ${count} messages, got success ${this.success.length}, anomaly ${this.anomaly.length}, errors ${this.errors.length}: ${JSON.stringify(this.errors.map((e) => e.error))}`,
+            ),
+          ),
         timeoutMs,
       );
       this.waiters.push(check);

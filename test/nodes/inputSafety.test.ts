@@ -7,7 +7,20 @@
 import assert from "node:assert/strict";
 import type { Node } from "node-red";
 import { SEED } from "../../src/simulator";
-import { catchNode, configFlowNode, configNode, declareNode, helper, load, pfxCredentials, queryNode, startContext, type AnyMsg, type FlowNode, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  pfxCredentials,
+  queryNode,
+  startContext,
+  type AnyMsg,
+  type FlowNode,
+  type NodeTestContext,
+} from "./fixture";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const completeNode = require("@node-red/nodes/core/common/24-complete.js");
@@ -43,7 +56,10 @@ interface Collected {
   complete: AnyMsg[];
 }
 
-async function loadNode(ctx: NodeTestContext, node: FlowNode): Promise<{ node: Node; got: Collected; settled: (count: number) => Promise<void> }> {
+async function loadNode(
+  ctx: NodeTestContext,
+  node: FlowNode,
+): Promise<{ node: Node; got: Collected; settled: (count: number) => Promise<void> }> {
   const flow: FlowNode[] = [
     { id: "tab", type: "tab", label: "safety" },
     configFlowNode(ctx.sim),
@@ -53,7 +69,16 @@ async function loadNode(ctx: NodeTestContext, node: FlowNode): Promise<{ node: N
     { id: "anomalyCopy", type: "helper", z: "tab", x: 300, y: 140 },
     { id: "catch", type: "catch", z: "tab", x: 100, y: 200, scope: ["under"], uncaught: false, wires: [["caught"]] },
     { id: "caught", type: "helper", z: "tab", x: 300, y: 200 },
-    { id: "complete", type: "complete", z: "tab", x: 100, y: 300, scope: ["under"], uncaught: false, wires: [["completed"]] },
+    {
+      id: "complete",
+      type: "complete",
+      z: "tab",
+      x: 100,
+      y: 300,
+      scope: ["under"],
+      uncaught: false,
+      wires: [["completed"]],
+    },
     { id: "completed", type: "helper", z: "tab", x: 300, y: 300 },
   ];
   await load(NODES, flow, { cfg: pfxCredentials(ctx.certs) });
@@ -66,8 +91,14 @@ async function loadNode(ctx: NodeTestContext, node: FlowNode): Promise<{ node: N
   listen("completed", got.complete);
   const settled = async (count: number): Promise<void> => {
     const deadline = Date.now() + 15_000;
-    while (got.success.length + got.anomaly.length + got.errors.length < count || got.complete.length + got.errors.length < 1) {
-      if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify({ s: got.success.length, a: got.anomaly.length, e: got.errors.map((e) => e.error), c: got.complete.length })}`);
+    while (
+      got.success.length + got.anomaly.length + got.errors.length < count ||
+      got.complete.length + got.errors.length < 1
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `not settled: ${JSON.stringify({ s: got.success.length, a: got.anomaly.length, e: got.errors.map((e) => e.error), c: got.complete.length })}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
     // Anything that would arrive late (a second outcome) has had its chance.
@@ -97,11 +128,22 @@ describe("fla-declare / fla-query: input Node-RED cannot copy", function () {
     assert.deepEqual(seen, [], "no unhandled rejection");
   });
 
-  const declareNodeDef: FlowNode = { id: "under", type: "fla-declare", operation: "createTraining", waitForResult: false, pollTimeout: 5 };
+  const declareNodeDef: FlowNode = {
+    id: "under",
+    type: "fla-declare",
+    operation: "createTraining",
+    waitForResult: false,
+    pollTimeout: 5,
+  };
 
   const hostile = (): Array<[string, unknown, string, boolean]> => {
     const getter = training();
-    Object.defineProperty(getter, "title", { enumerable: true, get: () => { throw new Error("getter boom"); } });
+    Object.defineProperty(getter, "title", {
+      enumerable: true,
+      get: () => {
+        throw new Error("getter boom");
+      },
+    });
     const circular = training();
     circular.self = circular;
     return [
@@ -130,7 +172,11 @@ describe("fla-declare / fla-query: input Node-RED cannot copy", function () {
       assert.equal(msg.fla!.anomalies![0].code, code);
       assert.equal(msg.topic, "t");
       if (givenBack) assert.equal(msg.payload, payload, "the payload comes back untouched");
-      else assert.ok(msg.fla!.anomalies!.some((a) => a.code === "LOCAL-PAYLOAD-REPLACED"), "the replacement is said");
+      else
+        assert.ok(
+          msg.fla!.anomalies!.some((a) => a.code === "LOCAL-PAYLOAD-REPLACED"),
+          "the replacement is said",
+        );
       assert.equal(ctx.sim.stats.requests, before, "no request");
     });
   }
@@ -160,19 +206,35 @@ describe("fla-declare / fla-query: input Node-RED cannot copy", function () {
     // The first wire got the anomaly; the copy for the second wire, and for the Complete node, could not be made: logged.
     assert.equal(got.anomaly.length, 1);
     assert.equal(got.anomaly[0].fla!.anomalies![0].code, "LOCAL-SSIN-CHECKSUM");
-    assert.ok(logged.some((line) => /could not be sent/.test(line)), logged.join("\n"));
-    assert.ok(logged.some((line) => /could not be ended/.test(line)), logged.join("\n"));
+    assert.ok(
+      logged.some((line) => /could not be sent/.test(line)),
+      logged.join("\n"),
+    );
+    assert.ok(
+      logged.some((line) => /could not be ended/.test(line)),
+      logged.join("\n"),
+    );
   });
 
   it("fla-query: a throwing getter or a 10,000-level payload ends as one local anomaly, no request", async () => {
     const before = ctx.sim.stats.requests;
     const getter: Record<string, unknown> = {};
-    Object.defineProperty(getter, "ssin", { enumerable: true, get: () => { throw new Error("getter boom"); } });
+    Object.defineProperty(getter, "ssin", {
+      enumerable: true,
+      get: () => {
+        throw new Error("getter boom");
+      },
+    });
     for (const [payload, code] of [
       [getter, "LOCAL-PAYLOAD-UNREADABLE"],
       [{ ssin: SEED.demoWorker, extra: nested(10_000) }, "LOCAL-PAYLOAD-TOO-DEEP"],
     ] as const) {
-      const { node, got, settled } = await loadNode(ctx, { id: "under", type: "fla-query", query: "trainings", paging: "all" });
+      const { node, got, settled } = await loadNode(ctx, {
+        id: "under",
+        type: "fla-query",
+        query: "trainings",
+        paging: "all",
+      });
       node.receive({ payload });
       await settled(1);
       assert.equal(got.errors.length, 0, JSON.stringify(got.errors.map((e) => e.error)));
@@ -186,7 +248,12 @@ describe("fla-declare / fla-query: input Node-RED cannot copy", function () {
 
   it("an array payload: each part message carries its own element (msg.payload), with msg.parts as before", async () => {
     const { node, got, settled } = await loadNode(ctx, declareNodeDef);
-    const rows = [training({ worker: { ssin: "85.07.30-033.29" } }), training({ title: "\u200b" }), { nonsense: true }, training({ extra: nested(5_000) })];
+    const rows = [
+      training({ worker: { ssin: "85.07.30-033.29" } }),
+      training({ title: "\u200b" }),
+      { nonsense: true },
+      training({ extra: nested(5_000) }),
+    ];
     node.receive({ payload: rows, topic: "batch" });
     await settled(4);
     assert.equal(got.anomaly.length, 4);

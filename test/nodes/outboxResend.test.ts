@@ -12,7 +12,20 @@ import type { Outcome } from "../../src/core/result";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
 import type { FaultSpec } from "../../src/simulator/types";
 import { loadTraining } from "../load/support";
-import { catchNode, configFlowNode, configNode, declareNode, helper, load, Outputs, pfxCredentials, startContext, wiredFlow, type AnyMsg, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  Outputs,
+  pfxCredentials,
+  startContext,
+  wiredFlow,
+  type AnyMsg,
+  type NodeTestContext,
+} from "./fixture";
 
 const ROUTE = "POST /trainings";
 
@@ -34,7 +47,11 @@ function endOf(output: string, msg: AnyMsg): End {
 }
 
 function endOfOutcome(outcome: Outcome): End {
-  return { output: outcome.output, status: outcome.fla.status, ...(outcome.output === "error" ? { code: outcome.error.code } : {}) };
+  return {
+    output: outcome.output,
+    status: outcome.fla.status,
+    ...(outcome.output === "error" ? { code: outcome.error.code } : {}),
+  };
 }
 
 interface Case {
@@ -114,7 +131,11 @@ describe("fla-declare through the outbox: the answers the direct path resends ar
       pollTimeout: 5,
     });
     await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
-    return { node: helper.getNode("declare"), out: new Outputs("declare"), config: helper.getNode("cfg") as unknown as FlaConfigNode };
+    return {
+      node: helper.getNode("declare"),
+      out: new Outputs("declare"),
+      config: helper.getNode("cfg") as unknown as FlaConfigNode,
+    };
   }
 
   const payloadFor = (c: Case, side: string): Record<string, unknown> => {
@@ -122,7 +143,8 @@ describe("fla-declare through the outbox: the answers the direct path resends ar
     const payload = loadTraining(serial, c.withReference ? `RESEND-${process.pid}-${side}-${serial}` : undefined);
     return { ...payload, title: `Resend ${side} ${serial}` };
   };
-  const recordedWithTitle = (title: unknown): number => [...ctx.sim.data.trainings.values()].filter((t) => t.title === title).length;
+  const recordedWithTitle = (title: unknown): number =>
+    [...ctx.sim.data.trainings.values()].filter((t) => t.title === title).length;
 
   for (const c of CASES) {
     it(`${c.name}: the outbox ends it as the direct path does (${c.expected.code ?? c.expected.status}), recorded once`, async () => {
@@ -137,12 +159,19 @@ describe("fla-declare through the outbox: the answers the direct path resends ar
         { operation: "createTraining", payload: directPayload },
         {
           client: connection.client!,
-          validation: { role: connection.settings!.role, defaultEnterpriseNumber: connection.settings!.enterpriseNumber },
+          validation: {
+            role: connection.settings!.role,
+            defaultEnterpriseNumber: connection.settings!.enterpriseNumber,
+          },
           waitForResult: true,
           pollTimeoutMs: 5_000,
         },
       );
-      assert.deepEqual(endOfOutcome(direct), c.expected, `direct path: ${JSON.stringify(direct.output === "error" ? direct.error : direct.fla)}`);
+      assert.deepEqual(
+        endOfOutcome(direct),
+        c.expected,
+        `direct path: ${JSON.stringify(direct.output === "error" ? direct.error : direct.fla)}`,
+      );
       assert.equal(recordedWithTitle(directPayload.title), 1, "the direct path recorded it once");
 
       // The same fault through the outbox of a real fla-declare node.
@@ -151,7 +180,11 @@ describe("fla-declare through the outbox: the answers the direct path resends ar
       const outboxPayload = payloadFor(c, "outbox");
       node.receive({ payload: outboxPayload });
       await out.waitFor(1);
-      assert.deepEqual(endOfMsg(out), c.expected, `outbox: ${JSON.stringify(out.errors[0]?.error ?? out.success[0]?.fla)}`);
+      assert.deepEqual(
+        endOfMsg(out),
+        c.expected,
+        `outbox: ${JSON.stringify(out.errors[0]?.error ?? out.success[0]?.fla)}`,
+      );
       assert.equal(recordedWithTitle(outboxPayload.title), 1, "the outbox recorded it once");
       assert.equal(ctx.sim.data.duplicateExternalReferences().length, 0);
     });

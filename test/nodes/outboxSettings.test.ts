@@ -8,7 +8,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Node } from "node-red";
 import { loadTraining } from "../load/support";
-import { catchNode, configFlowNode, configNode, declareNode, helper, load, Outputs, pfxCredentials, startContext, wiredFlow, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  Outputs,
+  pfxCredentials,
+  startContext,
+  wiredFlow,
+  type NodeTestContext,
+} from "./fixture";
 
 describe("fla-config: outbox settings", function () {
   this.timeout(30_000);
@@ -26,7 +38,13 @@ describe("fla-config: outbox settings", function () {
   });
 
   async function loadDeclare(config: Record<string, unknown>): Promise<{ node: Node; out: Outputs }> {
-    const flow = wiredFlow(configFlowNode(ctx.sim, config), { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 });
+    const flow = wiredFlow(configFlowNode(ctx.sim, config), {
+      id: "declare",
+      type: "fla-declare",
+      operation: "createTraining",
+      waitForResult: true,
+      pollTimeout: 5,
+    });
     await load([configNode, declareNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
     return { node: helper.getNode("declare"), out: new Outputs("declare") };
   }
@@ -55,7 +73,10 @@ describe("fla-config: outbox settings", function () {
       out.errors.map((m) => (m.error as { code?: string }).code),
       ["FLA_UNAVAILABLE", "FLA_UNAVAILABLE", "FLA_UNAVAILABLE", "FLA_UNAVAILABLE", "FLA_UNAVAILABLE"],
     );
-    assert.ok(posts() - before < 5 + 3, `a probe at a time while paused, not a request per declaration and retry: ${posts() - before}`);
+    assert.ok(
+      posts() - before < 5 + 3,
+      `a probe at a time while paused, not a request per declaration and retry: ${posts() - before}`,
+    );
   });
 
   it("in memory (no user directory), a redeploy hands the declarations still waiting to the new config node: none lost", async () => {
@@ -67,7 +88,10 @@ describe("fla-config: outbox settings", function () {
     await helper.unload();
     const second = await loadDeclare({ maxConcurrent: 1 });
     await second.out.waitFor(5);
-    assert.deepEqual(second.out.errors.map((m) => m.error), []);
+    assert.deepEqual(
+      second.out.errors.map((m) => m.error),
+      [],
+    );
     assert.deepEqual(second.out.success.map((m) => Number((m as { ref?: number }).ref)).sort(), [0, 1, 2, 3, 4]);
     const held = [...ctx.sim.data.trainings.values()].filter((t) => t.externalReference?.startsWith(prefix));
     assert.equal(held.length, 5);
@@ -78,8 +102,15 @@ describe("fla-config: outbox settings", function () {
     const prefix = `ROOM-${process.pid}-`;
     node.receive({ payload: Array.from({ length: 60 }, (_, i) => loadTraining(i, `${prefix}${i}`)) });
     await out.waitFor(60);
-    assert.deepEqual(out.errors.map((m) => m.error), [], "none refused with FLA_QUEUE_FULL");
-    assert.deepEqual(out.success.map((m) => m.parts!.index).sort((a, b) => a - b), [...Array(60).keys()]);
+    assert.deepEqual(
+      out.errors.map((m) => m.error),
+      [],
+      "none refused with FLA_QUEUE_FULL",
+    );
+    assert.deepEqual(
+      out.success.map((m) => m.parts!.index).sort((a, b) => a - b),
+      [...Array(60).keys()],
+    );
   });
 
   it("keep on disk: on, the journal is in <userDir>/fla-outbox; off, nothing is written there", async () => {

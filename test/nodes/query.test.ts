@@ -1,12 +1,31 @@
 import assert from "node:assert/strict";
 import type { Node } from "node-red";
 import { SEED } from "../../src/simulator";
-import { catchNode, configFlowNode, configNode, helper, load, Outputs, pfxCredentials, queryNode, startContext, wiredFlow, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  helper,
+  load,
+  Outputs,
+  pfxCredentials,
+  queryNode,
+  startContext,
+  wiredFlow,
+  type NodeTestContext,
+} from "./fixture";
 
 const NODES = [configNode, queryNode, catchNode];
 
 async function loadQuery(ctx: NodeTestContext, props: Record<string, unknown>): Promise<{ node: Node; out: Outputs }> {
-  const flow = wiredFlow(configFlowNode(ctx.sim), { id: "query", type: "fla-query", query: "trainings", paging: "all", pageSize: 100, ...props });
+  const flow = wiredFlow(configFlowNode(ctx.sim), {
+    id: "query",
+    type: "fla-query",
+    query: "trainings",
+    paging: "all",
+    pageSize: 100,
+    ...props,
+  });
   await load(NODES, flow, { cfg: pfxCredentials(ctx.certs) });
   return { node: helper.getNode("query"), out: new Outputs("query") };
 }
@@ -64,9 +83,15 @@ describe("fla-query node (real runtime, simulator over HTTP)", function () {
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(out.total, pages, "no extra summary message");
     const indexes = out.success.map((m) => m.parts!.index).sort((a, b) => a - b);
-    assert.deepEqual(indexes, Array.from({ length: pages }, (_, i) => i));
+    assert.deepEqual(
+      indexes,
+      Array.from({ length: pages }, (_, i) => i),
+    );
     assert.ok(out.success.every((m) => m.parts!.count === pages && m.parts!.id === out.success[0].parts!.id));
-    assert.equal(out.success.reduce((n, m) => n + (m.payload as unknown[]).length, 0), total);
+    assert.equal(
+      out.success.reduce((n, m) => n + (m.payload as unknown[]).length, 0),
+      total,
+    );
   });
 
   it("filters by worker and period from msg.payload, overriding the node's values", async () => {
@@ -77,7 +102,10 @@ describe("fla-query node (real runtime, simulator over HTTP)", function () {
     assert.ok(items.length > 0);
     node.receive({ payload: { ssin: SEED.demoWorker, year: 2024 } });
     await out.waitFor(2);
-    assert.ok(out.success[1].fla!.anomalies!.some((a) => a.severity === "WARNING" && a.field === "year"), "an ignored filter is a visible warning");
+    assert.ok(
+      out.success[1].fla!.anomalies!.some((a) => a.severity === "WARNING" && a.field === "year"),
+      "an ignored filter is a visible warning",
+    );
     assert.ok(items.every((t) => t.worker.ssin === SEED.demoWorker && t.period.startDate.startsWith("2024")));
   });
 
@@ -137,7 +165,12 @@ describe("fla-query node (real runtime, simulator over HTTP)", function () {
   });
 
   it("a read that keeps failing ends at a Catch node with a stable code", async () => {
-    ctx.sim.faults.add({ route: "GET /trainingCredits/{enterpriseNumber}/{ssin}/{year}", kind: "status", status: 500, times: 10 });
+    ctx.sim.faults.add({
+      route: "GET /trainingCredits/{enterpriseNumber}/{ssin}/{year}",
+      kind: "status",
+      status: 500,
+      times: 10,
+    });
     const { node, out } = await loadQuery(ctx, { query: "trainingCredit" });
     node.receive({ payload: { ssin: SEED.demoWorker, year: 2024 } });
     await out.waitFor(1);

@@ -31,7 +31,11 @@ function warning(n: number): Anomaly {
 
 function acceptedWith(warnings: number): Outcome {
   const anomalies = Array.from({ length: warnings }, (_, n) => warning(n));
-  return { output: "success", payload: {}, fla: { operation: "createTraining", status: "ACCEPTED_WITH_WARNINGS", anomalies, attempts: 1, durationMs: 1 } };
+  return {
+    output: "success",
+    payload: {},
+    fla: { operation: "createTraining", status: "ACCEPTED_WITH_WARNINGS", anomalies, attempts: 1, durationMs: 1 },
+  };
 }
 
 /** The text the StatusReporter shows for an outcome, in a language. */
@@ -39,7 +43,11 @@ function render(prefix: "fla-declare" | "fla-query", lng: string, outcome: Outco
   const shown: NodeStatus[] = [];
   const node = { status: (status: NodeStatus) => shown.push(status) } as unknown as Node;
   const namespace = `fla-plural-test/${prefix}`;
-  const reporter = new StatusReporter(node, (key, substitutions) => i18n._(`${namespace}:${key}`, { ...substitutions, lng }), prefix);
+  const reporter = new StatusReporter(
+    node,
+    (key, substitutions) => i18n._(`${namespace}:${key}`, { ...substitutions, lng }),
+    prefix,
+  );
   // With no request running, the reporter shows the last result without asking the connection anything.
   reporter.finished(undefined as unknown as FlaConnection, outcome);
   reporter.close();
@@ -51,7 +59,12 @@ function render(prefix: "fla-declare" | "fla-query", lng: string, outcome: Outco
 describe("node status: plural forms in en-US, fr and nl", function () {
   before(async function () {
     i18n.init({}); // a no-op when the test helper's runtime has already initialised it
-    for (const prefix of ["fla-declare", "fla-query"]) await i18n.registerMessageCatalog(`fla-plural-test/${prefix}`, join(PROJECT_ROOT, "nodes", "locales"), `${prefix}.json`);
+    for (const prefix of ["fla-declare", "fla-query"])
+      await i18n.registerMessageCatalog(
+        `fla-plural-test/${prefix}`,
+        join(PROJECT_ROOT, "nodes", "locales"),
+        `${prefix}.json`,
+      );
     await i18n.i.loadLanguages(Object.keys(EXPECTED));
   });
 

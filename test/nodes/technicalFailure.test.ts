@@ -7,11 +7,29 @@ import { rmSync } from "node:fs";
 import { SEED } from "../../src/simulator";
 import { loadTraining } from "../load/support";
 import { loadExport, resetUserDir, useFreshUserDir } from "./exportFixture";
-import { catchNode, configFlowNode, configNode, declareNode, helper, load, Outputs, pfxCredentials, queryNode, startContext, wiredFlow, type AnyMsg, type NodeTestContext } from "./fixture";
+import {
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  Outputs,
+  pfxCredentials,
+  queryNode,
+  startContext,
+  wiredFlow,
+  type AnyMsg,
+  type NodeTestContext,
+} from "./fixture";
 
 /** The caught message of a network failure: FLA_NETWORK, status ERROR, the requests it cost counted. */
 function assertNetworkError(out: Outputs): AnyMsg {
-  assert.equal(out.success.length + out.anomaly.length, 0, JSON.stringify(out.success.concat(out.anomaly).map((m) => m.fla)));
+  assert.equal(
+    out.success.length + out.anomaly.length,
+    0,
+    JSON.stringify(out.success.concat(out.anomaly).map((m) => m.fla)),
+  );
   assert.equal(out.errors.length, 1);
   const caught = out.errors[0];
   assert.equal(caught.error!.code, "FLA_NETWORK", JSON.stringify(caught.error));
@@ -34,11 +52,16 @@ describe("a technical failure is status ERROR on every node (real runtime, simul
   });
 
   it("fla-query: a read whose connections are all reset ends at the Catch node with FLA_NETWORK and status ERROR", async () => {
-    const flow = wiredFlow(configFlowNode(ctx.sim), { id: "query", type: "fla-query", query: "trainingCredit", paging: "all" });
+    const flow = wiredFlow(configFlowNode(ctx.sim), {
+      id: "query",
+      type: "fla-query",
+      query: "trainingCredit",
+      paging: "all",
+    });
     await load([configNode, queryNode, catchNode], flow, { cfg: pfxCredentials(ctx.certs) });
     const out = new Outputs("query");
     ctx.sim.faults.add({ route: "GET /trainingCredits/{enterpriseNumber}/{ssin}/{year}", kind: "reset" });
-    (helper.getNode("query")).receive({ payload: { ssin: SEED.demoWorker, year: 2024 } });
+    helper.getNode("query").receive({ payload: { ssin: SEED.demoWorker, year: 2024 } });
     await out.waitFor(1);
     const caught = assertNetworkError(out);
     assert.ok(Number(caught.fla!.attempts) >= 1, "the requests sent are counted");
@@ -56,7 +79,7 @@ describe("a technical failure is status ERROR on every node (real runtime, simul
     const out = new Outputs("declare");
     // Reset before the request reaches the platform; the externalReference makes a resend safe, so not FLA_UNCERTAIN.
     ctx.sim.faults.add({ route: "POST /trainings", kind: "reset" });
-    (helper.getNode("declare")).receive({ payload: loadTraining(1, `NETWORK-${process.pid}`) });
+    helper.getNode("declare").receive({ payload: loadTraining(1, `NETWORK-${process.pid}`) });
     await out.waitFor(1);
     const caught = assertNetworkError(out);
     assert.equal(caught.fla!.attempts, 1);

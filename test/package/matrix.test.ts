@@ -12,7 +12,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEED } from "../../src/simulator";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
-import { MATRIX, matrixEnabled, nodeBinary, nodeRedRelease, packProject, runNode, userDirWithTarball, type NodeBinary, type NodeRedRelease, type PackedProject } from "../support/matrix";
+import {
+  MATRIX,
+  matrixEnabled,
+  nodeBinary,
+  nodeRedRelease,
+  packProject,
+  runNode,
+  userDirWithTarball,
+  type NodeBinary,
+  type NodeRedRelease,
+  type PackedProject,
+} from "../support/matrix";
 import { startNodeRed, type NodeRedProcess } from "../support/nodeRedProcess";
 import { simulatorConfigNode } from "../support/processFlow";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
@@ -20,7 +31,8 @@ import { WARNING_STATUS } from "../support/statusTexts";
 import { waitUntil } from "../load/support";
 
 const PACKAGE = "node-red-contrib-careerpro-fla";
-const SKIP_REASON = "the compatibility matrix (Node-RED 3.1 to 5.0 on Node 18 to 24) runs in CI only: set CI=true or FLA_MATRIX=1 to run it here";
+const SKIP_REASON =
+  "the compatibility matrix (Node-RED 3.1 to 5.0 on Node 18 to 24) runs in CI only: set CI=true or FLA_MATRIX=1 to run it here";
 
 interface NodeSet {
   id: string;
@@ -49,8 +61,27 @@ function declaringFlow(sim: TestSimulator, certs: TestCertificates): Array<Recor
   return [
     { id: "tab", type: "tab", label: "matrix" },
     simulatorConfigNode("m-cfg", sim, certs, { name: "matrix simulator", timeout: 10 }),
-    { id: "m-in", type: "http in", z: "tab", url: "/fla-matrix/declare", method: "post", upload: false, swaggerDoc: "", wires: [["m-declare"]] },
-    { id: "m-declare", type: "fla-declare", z: "tab", name: "FLA declare", config: "m-cfg", operation: "createTraining", waitForResult: true, pollTimeout: 10, wires: [["m-accepted"], ["m-refused"]] },
+    {
+      id: "m-in",
+      type: "http in",
+      z: "tab",
+      url: "/fla-matrix/declare",
+      method: "post",
+      upload: false,
+      swaggerDoc: "",
+      wires: [["m-declare"]],
+    },
+    {
+      id: "m-declare",
+      type: "fla-declare",
+      z: "tab",
+      name: "FLA declare",
+      config: "m-cfg",
+      operation: "createTraining",
+      waitForResult: true,
+      pollTimeout: 10,
+      wires: [["m-accepted"], ["m-refused"]],
+    },
     { id: "m-catch", type: "catch", z: "tab", scope: ["m-declare"], uncaught: false, wires: [["m-failed"]] },
     answer("m-accepted", 200),
     answer("m-refused", 422),
@@ -96,7 +127,12 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
         [node, nodeRed] = await Promise.all([nodeBinary(target.nodeMajor), nodeRedRelease(target.nodeRed)]);
         versions = `Node-RED ${nodeRed.version} on Node.js ${node.version}`;
         userDir = await userDirWithTarball(workDir, packed.tarball);
-        red = await startNodeRed({ userDir, nodeBinary: node.path, redScript: nodeRed.redScript, startTimeoutMs: 120_000 });
+        red = await startNodeRed({
+          userDir,
+          nodeBinary: node.path,
+          redScript: nodeRed.redScript,
+          startTimeoutMs: 120_000,
+        });
         const settings = (await (await fetch(`${red.url}/settings`)).json()) as { version: string };
         assert.equal(settings.version, nodeRed.version, "the Node-RED answering is the one installed for this cell");
       });
@@ -111,14 +147,23 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
         const sets = ((await res.json()) as NodeSet[]).filter((s) => s.module === PACKAGE);
         assert.deepEqual(sets.flatMap((s) => s.types).sort(), packed.nodeTypes, `${versions}: ${JSON.stringify(sets)}`);
         for (const set of sets) {
-          assert.equal(set.err, undefined, `${versions}: ${set.id} failed to load: ${String(set.err)}\n${red!.output()}`);
+          assert.equal(
+            set.err,
+            undefined,
+            `${versions}: ${set.id} failed to load: ${String(set.err)}\n${red!.output()}`,
+          );
           assert.equal(set.enabled, true, `${versions}: ${set.id} is enabled`);
         }
       });
 
       it("serves the editor's files: node definitions, the config dialog's template, the French catalogues, the icons", async function () {
         const html = await (await fetch(`${red!.url}/nodes`, { headers: { Accept: "text/html" } })).text();
-        for (const type of packed.nodeTypes) assert.match(html, new RegExp(`registerType\\(\\s*["']${type}["']`), `${versions}: the editor receives ${type}'s definition`);
+        for (const type of packed.nodeTypes)
+          assert.match(
+            html,
+            new RegExp(`registerType\\(\\s*["']${type}["']`),
+            `${versions}: the editor receives ${type}'s definition`,
+          );
         assert.match(html, /data-template-name="fla-config"/, `${versions}: the config dialog's template`);
         for (const type of packed.nodeTypes) {
           const script: Response = await fetch(`${red!.url}/resources/${PACKAGE}/${type}.js`);
@@ -127,15 +172,29 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
         }
         // The editor receives the runtime's contract as exportable node settings.
         const editorSettings = (await (await fetch(`${red!.url}/settings`)).json()) as Record<string, unknown>;
-        assert.ok(editorSettings.flaConfigContract && editorSettings.flaQueryContract, `${versions}: the node settings flaConfigContract and flaQueryContract`);
+        assert.ok(
+          editorSettings.flaConfigContract && editorSettings.flaQueryContract,
+          `${versions}: the node settings flaConfigContract and flaQueryContract`,
+        );
 
         // What the editor loads for a French browser: every module's catalogue in one answer.
-        const catalogues = (await (await fetch(`${red!.url}/nodes/messages?lng=fr`)).json()) as Record<string, Record<string, unknown>>;
+        const catalogues = (await (await fetch(`${red!.url}/nodes/messages?lng=fr`)).json()) as Record<
+          string,
+          Record<string, unknown>
+        >;
         for (const type of packed.nodeTypes) {
           const catalogue = catalogues[`${PACKAGE}/${type}`];
-          assert.ok(catalogue?.[type], `${versions}: the French catalogue of ${type}: ${Object.keys(catalogues).filter((k) => k.startsWith(PACKAGE)).join(", ")}`);
+          assert.ok(
+            catalogue?.[type],
+            `${versions}: the French catalogue of ${type}: ${Object.keys(catalogues)
+              .filter((k) => k.startsWith(PACKAGE))
+              .join(", ")}`,
+          );
         }
-        const french = (await (await fetch(`${red!.url}/locales/${PACKAGE}/fla-declare?lng=fr`)).json()) as Record<string, unknown>;
+        const french = (await (await fetch(`${red!.url}/locales/${PACKAGE}/fla-declare?lng=fr`)).json()) as Record<
+          string,
+          unknown
+        >;
         assert.ok(french["fla-declare"], `${versions}: /locales serves the French catalogue`);
 
         for (const type of packed.nodeTypes) {
@@ -160,7 +219,9 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
             process.stdout.write(JSON.stringify(texts));
           })();`;
         const locales = join(userDir, "node_modules", PACKAGE, "nodes", "locales");
-        const texts = JSON.parse(await runNode(node.path, ["-e", script, join(nodeRed.redScript, ".."), locales])) as Record<string, string[]>;
+        const texts = JSON.parse(
+          await runNode(node.path, ["-e", script, join(nodeRed.redScript, ".."), locales]),
+        ) as Record<string, string[]>;
         assert.deepEqual(texts, WARNING_STATUS, versions);
       });
 
@@ -174,7 +235,11 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
         });
         assert.equal(deployed.status, 204, `${versions}: deploy: ${await deployed.text()}`);
         // Node-RED answers the deploy before it starts the new flows.
-        await waitUntil(() => starts() > startedBefore, 60_000, `${versions}: the deployed flows to start\n${red!.output()}`);
+        await waitUntil(
+          () => starts() > startedBefore,
+          60_000,
+          `${versions}: the deployed flows to start\n${red!.output()}`,
+        );
 
         const externalReference = `MATRIX-${target.nodeRed}-NODE${target.nodeMajor}`;
         const training = {
@@ -200,7 +265,11 @@ describe("compatibility matrix: the packed tarball on Node-RED 3.1 (Node 18), 4.
         assert.equal(fla.status, "ACCEPTED", body);
         const stored = sim.data.trainings.get(fla.trainingId!);
         assert.equal(stored?.externalReference, externalReference, `${versions}: the simulator holds the training`);
-        assert.doesNotMatch(red!.output(), /\[(warn|error)\].*(careerpro|fla-)/i, `${versions}: Node-RED logged a warning or an error about the package`);
+        assert.doesNotMatch(
+          red!.output(),
+          /\[(warn|error)\].*(careerpro|fla-)/i,
+          `${versions}: Node-RED logged a warning or an error about the package`,
+        );
       });
     });
   }

@@ -21,15 +21,25 @@ const PROJECT_ROOT = resolve(__dirname, "..", "..", "..");
 const TOOL_DIR = `${sep}node-red-dev${sep}`;
 
 function localNodeRedDocument(): unknown {
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", "node-red", "package.json"), "utf8")) as { version: string; engines: unknown };
-  return { "dist-tags": { latest: pkg.version }, versions: { [pkg.version]: { version: pkg.version, engines: pkg.engines } } };
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", "node-red", "package.json"), "utf8")) as {
+    version: string;
+    engines: unknown;
+  };
+  return {
+    "dist-tags": { latest: pkg.version },
+    versions: { [pkg.version]: { version: pkg.version, engines: pkg.engines } },
+  };
 }
 
 const offlineAxios = {
   get(url: string): Promise<{ status: number; data: unknown }> {
-    if (/^https:\/\/catalogue\.nodered\.org\/catalogue\.json/.test(url)) return Promise.resolve({ status: 200, data: { modules: [] } });
-    if (url === "https://registry.npmjs.org/node-red") return Promise.resolve({ status: 200, data: localNodeRedDocument() });
-    return Promise.reject(new Error(`offline validation: node-red-dev asked for ${url}, which this preload does not answer`));
+    if (/^https:\/\/catalogue\.nodered\.org\/catalogue\.json/.test(url))
+      return Promise.resolve({ status: 200, data: { modules: [] } });
+    if (url === "https://registry.npmjs.org/node-red")
+      return Promise.resolve({ status: 200, data: localNodeRedDocument() });
+    return Promise.reject(
+      new Error(`offline validation: node-red-dev asked for ${url}, which this preload does not answer`),
+    );
   },
 };
 
@@ -40,7 +50,8 @@ function catalogueOnlyAxios(real: { get(url: string, ...rest: unknown[]): Promis
   return {
     ...real,
     get(url: string, ...rest: unknown[]): Promise<unknown> {
-      if (/^https:\/\/catalogue\.nodered\.org\/catalogue\.json/.test(url)) return Promise.resolve({ status: 200, data: { modules: [] } });
+      if (/^https:\/\/catalogue\.nodered\.org\/catalogue\.json/.test(url))
+        return Promise.resolve({ status: 200, data: { modules: [] } });
       return real.get(url, ...rest);
     },
   };

@@ -43,8 +43,15 @@ async function validate(dir: string, registry: boolean): Promise<Validation> {
   const scorecardPath = join(dir, registry ? "scorecard-registry.json" : "scorecard.json");
   const env = { ...process.env, FLA_VALIDATE_REGISTRY: registry ? "1" : "" };
   try {
-    const { stdout, stderr } = await run(process.execPath, ["-r", PRELOAD, TOOL, "validate", "-p", PROJECT_ROOT, "-o", scorecardPath], { cwd: dir, env, timeout: 240_000 });
-    return { output: stdout + stderr, scorecard: JSON.parse(readFileSync(scorecardPath, "utf8")) as Record<string, Check> };
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["-r", PRELOAD, TOOL, "validate", "-p", PROJECT_ROOT, "-o", scorecardPath],
+      { cwd: dir, env, timeout: 240_000 },
+    );
+    return {
+      output: stdout + stderr,
+      scorecard: JSON.parse(readFileSync(scorecardPath, "utf8")) as Record<string, Check>,
+    };
   } catch (err) {
     const e = err as Error & { stdout?: string; stderr?: string };
     throw new Error(`node-red-dev validate failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
@@ -53,7 +60,10 @@ async function validate(dir: string, registry: boolean): Promise<Validation> {
 
 /** The warnings, one string each (oclif wraps long warnings over several lines that start with "›"). */
 function unexpectedWarnings(output: string): string[] {
-  const warnings = output.split(/\n(?=\s*›\s+Warning:)/).filter((block) => /Warning:/.test(block)).map((block) => block.replace(/\s*›\s*/g, " ").trim());
+  const warnings = output
+    .split(/\n(?=\s*›\s+Warning:)/)
+    .filter((block) => /Warning:/.test(block))
+    .map((block) => block.replace(/\s*›\s*/g, " ").trim());
   return warnings.filter((w) => !ALLOWED_WARNINGS.some((re) => re.test(w)));
 }
 
@@ -100,7 +110,9 @@ describe("node-red-dev validate against the real npm registry (CI)", function ()
   before(async function () {
     if (!matrixEnabled()) {
       // Printed so that a local run says why this test is pending.
-      console.warn("      skipped: the scorecard against the real npm registry runs in CI only: set CI=true or FLA_MATRIX=1 to run it here");
+      console.warn(
+        "      skipped: the scorecard against the real npm registry runs in CI only: set CI=true or FLA_MATRIX=1 to run it here",
+      );
       this.skip();
     }
     validation = await validate(dir, true);
@@ -113,7 +125,8 @@ describe("node-red-dev validate against the real npm registry (CI)", function ()
     assert.match(output, /Complete/, output);
     const failing = Object.entries(scorecard).filter(([id, check]) => /^[PND]\d\d$/.test(id) && check.test !== true);
     assert.deepEqual(failing, [], output);
-    for (const id of [...OFFLINE_CHECKS, "D02", "D03"]) assert.equal(scorecard[id]?.test, true, `${id} is judged and passes: ${output}`);
+    for (const id of [...OFFLINE_CHECKS, "D02", "D03"])
+      assert.equal(scorecard[id]?.test, true, `${id} is judged and passes: ${output}`);
     assert.deepEqual(unexpectedWarnings(output), []);
   });
 });

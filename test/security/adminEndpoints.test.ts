@@ -87,7 +87,13 @@ async function adminClient(red: NodeRedProcess, withAuth: boolean, username = AD
     const res = await fetch(`${red.url}/auth/token`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope: username === READER_USER ? "read" : "*", username, password: ADMIN_PASSWORD }),
+      body: JSON.stringify({
+        client_id: "node-red-admin",
+        grant_type: "password",
+        scope: username === READER_USER ? "read" : "*",
+        username,
+        password: ADMIN_PASSWORD,
+      }),
     });
     assert.equal(res.status, 200, await res.clone().text());
     token = ((await res.json()) as { access_token: string }).access_token;
@@ -144,7 +150,10 @@ for (const adminAuth of [false, true]) {
       credentials: { passphrase: UNCHANGED },
       ...overrides,
     });
-    const ownCertificate = () => ({ pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password });
+    const ownCertificate = () => ({
+      pfx: certs.pfx.openSslDefault.base64,
+      passphrase: certs.pfx.openSslDefault.password,
+    });
 
     before(async function () {
       certs = await getTestCertificates();
@@ -178,7 +187,9 @@ for (const adminAuth of [false, true]) {
     });
 
     /** The simulator's token requests and the foreign server's requests made by `action`. */
-    async function requestsMadeBy(action: () => Promise<Answer>): Promise<{ answer: Answer; tokenRequests: number; foreign: number }> {
+    async function requestsMadeBy(
+      action: () => Promise<Answer>,
+    ): Promise<{ answer: Answer; tokenRequests: number; foreign: number }> {
       const before = sim.stats.tokenRequests;
       const answer = await action();
       return { answer, tokenRequests: sim.stats.tokenRequests - before, foreign: foreign.received.length };
@@ -188,9 +199,21 @@ for (const adminAuth of [false, true]) {
       it("without a token every admin endpoint answers 401, a form post included", async () => {
         for (const [path, body, type] of [
           [TEST_CONNECTION, JSON.stringify(dialog()), "application/json"],
-          [TEST_CONNECTION, new URLSearchParams({ id: "cfg", tokenUrl: foreign.url }).toString(), "application/x-www-form-urlencoded"],
-          [CERTIFICATE_SUMMARY, JSON.stringify({ id: "cfg", certificateFormat: "pfx", credentials: {} }), "application/json"],
-          [CERTIFICATE_SUMMARY, new URLSearchParams({ id: "cfg", certificateFormat: "pfx" }).toString(), "application/x-www-form-urlencoded"],
+          [
+            TEST_CONNECTION,
+            new URLSearchParams({ id: "cfg", tokenUrl: foreign.url }).toString(),
+            "application/x-www-form-urlencoded",
+          ],
+          [
+            CERTIFICATE_SUMMARY,
+            JSON.stringify({ id: "cfg", certificateFormat: "pfx", credentials: {} }),
+            "application/json",
+          ],
+          [
+            CERTIFICATE_SUMMARY,
+            new URLSearchParams({ id: "cfg", certificateFormat: "pfx" }).toString(),
+            "application/x-www-form-urlencoded",
+          ],
         ] as const) {
           const res = await fetch(`${red.url}${path}`, { method: "POST", headers: { "Content-Type": type }, body });
           assert.equal(res.status, 401, `${type} without a token`);
@@ -210,9 +233,15 @@ for (const adminAuth of [false, true]) {
         assert.equal(answer.status, 401, answer.text);
         assert.equal(tokenRequests, 0);
         // Reading a chosen certificate unlocks its key with a password: a write permission too.
-        const summary = await reader.postJson(CERTIFICATE_SUMMARY, { id: "cfg", certificateFormat: "pfx", credentials: {} });
+        const summary = await reader.postJson(CERTIFICATE_SUMMARY, {
+          id: "cfg",
+          certificateFormat: "pfx",
+          credentials: {},
+        });
         assert.equal(summary.status, 401, summary.text);
-        const file = await reader.postJson(CERTIFICATE_FILE, { base64: Buffer.from(certs.client.privateKeyPem).toString("base64") });
+        const file = await reader.postJson(CERTIFICATE_FILE, {
+          base64: Buffer.from(certs.client.privateKeyPem).toString("base64"),
+        });
         assert.equal(file.status, 401, file.text);
         assert.equal((await reader.get("/fla-config/cfg/certificate")).status, 200);
         assert.equal((await reader.get("/fla-config/cfg/certificate.cer")).status, 200);
@@ -231,7 +260,11 @@ for (const adminAuth of [false, true]) {
         certificateFormat: "pfx",
         "credentials[passphrase]": UNCHANGED,
       }).toString();
-      const { answer, tokenRequests, foreign: reached } = await requestsMadeBy(() => admin.post(TEST_CONNECTION, form, "application/x-www-form-urlencoded"));
+      const {
+        answer,
+        tokenRequests,
+        foreign: reached,
+      } = await requestsMadeBy(() => admin.post(TEST_CONNECTION, form, "application/x-www-form-urlencoded"));
       assert.equal(answer.status, 415, answer.text);
       assert.equal(answer.json?.ok, false);
       assert.match(String(answer.json?.message), /application\/json/);
@@ -240,11 +273,22 @@ for (const adminAuth of [false, true]) {
     });
 
     it("a form post for the config's own server, text/plain and multipart bodies, and no body at all are refused with 415 too", async () => {
-      const own = new URLSearchParams({ id: "cfg", tokenUrl: sim.tokenUrl, audience: sim.tokenUrl, clientId: sim.client.clientId, environment: "custom", apiUrl: sim.apiUrl });
+      const own = new URLSearchParams({
+        id: "cfg",
+        tokenUrl: sim.tokenUrl,
+        audience: sim.tokenUrl,
+        clientId: sim.client.clientId,
+        environment: "custom",
+        apiUrl: sim.apiUrl,
+      });
       const cases: Array<[string, string | undefined, string | undefined]> = [
         ["form for its own server", own.toString(), "application/x-www-form-urlencoded"],
         ["JSON sent as text/plain", JSON.stringify(dialog()), "text/plain"],
-        ["multipart", `--b\r\nContent-Disposition: form-data; name="id"\r\n\r\ncfg\r\n--b--\r\n`, "multipart/form-data; boundary=b"],
+        [
+          "multipart",
+          `--b\r\nContent-Disposition: form-data; name="id"\r\n\r\ncfg\r\n--b--\r\n`,
+          "multipart/form-data; boundary=b",
+        ],
         ["no body", undefined, undefined],
       ];
       for (const [label, body, type] of cases) {
@@ -256,7 +300,11 @@ for (const adminAuth of [false, true]) {
 
     it("reading a chosen file: JSON only (415 otherwise), and the answer names the key without carrying it", async () => {
       const base64 = Buffer.from(certs.client.certificatePem + certs.client.privateKeyPem).toString("base64");
-      const form = await admin.post(CERTIFICATE_FILE, new URLSearchParams({ base64 }).toString(), "application/x-www-form-urlencoded");
+      const form = await admin.post(
+        CERTIFICATE_FILE,
+        new URLSearchParams({ base64 }).toString(),
+        "application/x-www-form-urlencoded",
+      );
       assert.equal(form.status, 415, form.text);
       assert.equal((await admin.postJson(CERTIFICATE_FILE, { base64: "not base64!" })).status, 400);
       const answer = await admin.postJson(CERTIFICATE_FILE, { base64 });
@@ -271,9 +319,17 @@ for (const adminAuth of [false, true]) {
         { tokenUrl: foreign.url, audience: foreign.url },
         { tokenUrl: foreign.url, audience: sim.tokenUrl },
         { tokenUrl: foreign.url, audience: sim.tokenUrl, credentials: {} },
-        { tokenUrl: foreign.url, audience: sim.tokenUrl, credentials: { passphrase: certs.pfx.openSslDefault.password } },
+        {
+          tokenUrl: foreign.url,
+          audience: sim.tokenUrl,
+          credentials: { passphrase: certs.pfx.openSslDefault.password },
+        },
       ]) {
-        const { answer, tokenRequests, foreign: reached } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog(overrides)));
+        const {
+          answer,
+          tokenRequests,
+          foreign: reached,
+        } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog(overrides)));
         assert.equal(answer.status, 400, answer.text);
         assert.equal(answer.json?.ok, false);
         assert.equal(answer.json?.code, "FLA_CONFIG");
@@ -286,7 +342,11 @@ for (const adminAuth of [false, true]) {
 
     it("stored key + the own token URL with a foreign audience: refused with 400, nothing signed", async () => {
       for (const audience of [foreign.url, "https://services.socialsecurity.be/REST/oauth/v5/token"]) {
-        const { answer, tokenRequests, foreign: reached } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ audience })));
+        const {
+          answer,
+          tokenRequests,
+          foreign: reached,
+        } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ audience })));
         assert.equal(answer.status, 400, answer.text);
         assert.equal(answer.json?.code, "FLA_CONFIG");
         assert.match(String(answer.json?.message), /audience/i);
@@ -296,14 +356,18 @@ for (const adminAuth of [false, true]) {
     });
 
     it("stored key + another environment's preset URL: refused with 400", async () => {
-      const { answer, tokenRequests } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ environment: "local", tokenUrl: "", audience: "" })));
+      const { answer, tokenRequests } = await requestsMadeBy(() =>
+        admin.postJson(TEST_CONNECTION, dialog({ environment: "local", tokenUrl: "", audience: "" })),
+      );
       assert.equal(answer.status, 400, answer.text);
       assert.equal(tokenRequests, 0);
     });
 
     it("stored key + the config's own token URL and audience: works against the simulator", async () => {
       for (const credentials of [{ passphrase: UNCHANGED }, {}]) {
-        const { answer, tokenRequests } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ credentials })));
+        const { answer, tokenRequests } = await requestsMadeBy(() =>
+          admin.postJson(TEST_CONNECTION, dialog({ credentials })),
+        );
         assert.equal(answer.status, 200, answer.text);
         assert.equal(answer.json?.ok, true, answer.text);
         assert.equal(answer.json?.scope, "scope:sigedis:gestion:careerpro-federal-learning-account:employer");
@@ -316,14 +380,18 @@ for (const adminAuth of [false, true]) {
     });
 
     it("stored key of a config that is not running (disabled): refused with 400, nothing signed", async () => {
-      const { answer, tokenRequests } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ id: "cfgOff" })));
+      const { answer, tokenRequests } = await requestsMadeBy(() =>
+        admin.postJson(TEST_CONNECTION, dialog({ id: "cfgOff" })),
+      );
       assert.equal(answer.status, 400, answer.text);
       assert.match(String(answer.json?.message), /deploy/i);
       assert.equal(tokenRequests, 0);
     });
 
     it("an id with no stored key and no certificate in the dialog: FLA_CERT asks for the certificate, nothing signed", async () => {
-      const { answer, tokenRequests } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ id: "never-deployed" })));
+      const { answer, tokenRequests } = await requestsMadeBy(() =>
+        admin.postJson(TEST_CONNECTION, dialog({ id: "never-deployed" })),
+      );
       assert.equal(answer.json?.ok, false, answer.text);
       assert.equal(answer.json?.code, "FLA_CERT");
       assert.equal(tokenRequests, 0);
@@ -331,14 +399,23 @@ for (const adminAuth of [false, true]) {
 
     it("the dialog's own certificate and password + the dialog's URLs: works, even for an id that has a stored key", async () => {
       for (const id of ["cfg", "a-new-config"]) {
-        const { answer, tokenRequests } = await requestsMadeBy(() => admin.postJson(TEST_CONNECTION, dialog({ id, credentials: ownCertificate() })));
+        const { answer, tokenRequests } = await requestsMadeBy(() =>
+          admin.postJson(TEST_CONNECTION, dialog({ id, credentials: ownCertificate() })),
+        );
         assert.equal(answer.json?.ok, true, answer.text);
         assert.equal(tokenRequests, 1);
       }
       // A server the caller chose with its own key is reached (the caller holds the key).
-      foreign.answer = { status: 400, contentType: "application/json", body: JSON.stringify({ error: "invalid_client", error_description: "unknown client" }) };
+      foreign.answer = {
+        status: 400,
+        contentType: "application/json",
+        body: JSON.stringify({ error: "invalid_client", error_description: "unknown client" }),
+      };
       const { answer, foreign: reached } = await requestsMadeBy(() =>
-        admin.postJson(TEST_CONNECTION, dialog({ tokenUrl: foreign.url, audience: foreign.url, credentials: ownCertificate() })),
+        admin.postJson(
+          TEST_CONNECTION,
+          dialog({ tokenUrl: foreign.url, audience: foreign.url, credentials: ownCertificate() }),
+        ),
       );
       assert.equal(reached, 1);
       assert.equal(answer.json?.ok, false);
@@ -348,19 +425,36 @@ for (const adminAuth of [false, true]) {
     });
 
     it("the answer of a foreign server carries its OAuth error code and description, nothing else of its body", async () => {
-      const viaDialog = () => admin.postJson(TEST_CONNECTION, dialog({ tokenUrl: foreign.url, audience: foreign.url, credentials: ownCertificate() }));
+      const viaDialog = () =>
+        admin.postJson(
+          TEST_CONNECTION,
+          dialog({ tokenUrl: foreign.url, audience: foreign.url, credentials: ownCertificate() }),
+        );
       for (const status of [200, 400, 401, 404, 500, 502]) {
         foreign.answer = { status, contentType: "text/html; charset=utf-8", body: HTML_PAGE };
         const answer = await viaDialog();
         assert.equal(answer.status, 200, answer.text);
         assert.equal(answer.json?.ok, false, answer.text);
-        for (const piece of HTML_PIECES) assert.ok(!answer.text.includes(piece), `HTTP ${status}: "${piece}" of the HTML body is not in the answer: ${answer.text}`);
-        for (const key of Object.keys(answer.json ?? {})) assert.ok(["ok", "code", "reason", "message"].includes(key), `HTTP ${status}: unexpected "${key}" in the answer`);
+        for (const piece of HTML_PIECES)
+          assert.ok(
+            !answer.text.includes(piece),
+            `HTTP ${status}: "${piece}" of the HTML body is not in the answer: ${answer.text}`,
+          );
+        for (const key of Object.keys(answer.json ?? {}))
+          assert.ok(
+            ["ok", "code", "reason", "message"].includes(key),
+            `HTTP ${status}: unexpected "${key}" in the answer`,
+          );
       }
       foreign.answer = {
         status: 400,
         contentType: "application/json",
-        body: JSON.stringify({ error: "invalid_request", error_description: "bad request", internal: "secret-internal-line-1", page: HTML_PAGE }),
+        body: JSON.stringify({
+          error: "invalid_request",
+          error_description: "bad request",
+          internal: "secret-internal-line-1",
+          page: HTML_PAGE,
+        }),
       };
       const oauth = await viaDialog();
       assert.equal(oauth.json?.reason, "invalid_request");
@@ -369,12 +463,21 @@ for (const adminAuth of [false, true]) {
     });
 
     it("a foreign success answer: scope, lifetime and type, not an arbitrary text in the place of the scope, never the token", async () => {
-      const viaDialog = () => admin.postJson(TEST_CONNECTION, dialog({ tokenUrl: foreign.url, audience: foreign.url, credentials: ownCertificate() }));
-      foreign.answer = { status: 200, contentType: "application/json", body: JSON.stringify({ access_token: "x".repeat(40), token_type: "Bearer", expires_in: 60, scope: HTML_PAGE }) };
+      const viaDialog = () =>
+        admin.postJson(
+          TEST_CONNECTION,
+          dialog({ tokenUrl: foreign.url, audience: foreign.url, credentials: ownCertificate() }),
+        );
+      foreign.answer = {
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({ access_token: "x".repeat(40), token_type: "Bearer", expires_in: 60, scope: HTML_PAGE }),
+      };
       const success = await viaDialog();
       assert.equal(success.json?.ok, true, success.text);
       assert.equal(success.json?.expiresIn, 60);
-      for (const piece of HTML_PIECES) assert.ok(!success.text.includes(piece), `"${piece}" of a long scope is not in the answer`);
+      for (const piece of HTML_PIECES)
+        assert.ok(!success.text.includes(piece), `"${piece}" of a long scope is not in the answer`);
       assert.ok(!success.text.includes("x".repeat(40)), "no access token in the answer");
     });
 

@@ -26,12 +26,28 @@ describe("security: client assertions against the simulator", function () {
     await sim.stop();
   });
 
-  const privateKey = () => loadCertificate({ format: "pfx", pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password }).privateKey;
-  const ask = (assertion: string) => requestToken({ tokenUrl: sim.tokenUrl, scope: "scope:sigedis:gestion:careerpro-federal-learning-account:employer", assertion, timeoutMs: 5_000 });
-  const refusedAsInvalidClient = (err: unknown): boolean => isFlaError(err) && err.code === "FLA_AUTH" && /invalid_client/.test(err.message);
+  const privateKey = () =>
+    loadCertificate({
+      format: "pfx",
+      pfx: certs.pfx.openSslDefault.base64,
+      passphrase: certs.pfx.openSslDefault.password,
+    }).privateKey;
+  const ask = (assertion: string) =>
+    requestToken({
+      tokenUrl: sim.tokenUrl,
+      scope: "scope:sigedis:gestion:careerpro-federal-learning-account:employer",
+      assertion,
+      timeoutMs: 5_000,
+    });
+  const refusedAsInvalidClient = (err: unknown): boolean =>
+    isFlaError(err) && err.code === "FLA_AUTH" && /invalid_client/.test(err.message);
 
   it("refuses an assertion sent a second time (jti replay)", async () => {
-    const assertion = await signClientAssertion({ clientId: sim.client.clientId, audience: sim.tokenUrl, privateKey: privateKey() });
+    const assertion = await signClientAssertion({
+      clientId: sim.client.clientId,
+      audience: sim.tokenUrl,
+      privateKey: privateKey(),
+    });
     const first = await ask(assertion);
     assert.ok(first.accessToken);
     const rejectedBefore = sim.stats.rejectedAssertions;
@@ -40,10 +56,18 @@ describe("security: client assertions against the simulator", function () {
   });
 
   it("refuses an expired assertion, and the error holds no assertion", async () => {
-    const assertion = await signClientAssertion({ clientId: sim.client.clientId, audience: sim.tokenUrl, privateKey: privateKey(), now: Date.now() - 10 * 60_000 });
+    const assertion = await signClientAssertion({
+      clientId: sim.client.clientId,
+      audience: sim.tokenUrl,
+      privateKey: privateKey(),
+      now: Date.now() - 10 * 60_000,
+    });
     await assert.rejects(ask(assertion), (err: unknown) => {
       assert.ok(refusedAsInvalidClient(err), String(err));
-      assert.doesNotMatch(JSON.stringify({ message: (err as Error).message, stack: (err as Error).stack }), /eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+      assert.doesNotMatch(
+        JSON.stringify({ message: (err as Error).message, stack: (err as Error).stack }),
+        /eyJ[\w-]+\.[\w-]+\.[\w-]+/,
+      );
       assert.ok(!(err as Error).message.includes(assertion.slice(-20)));
       return true;
     });
@@ -51,7 +75,15 @@ describe("security: client assertions against the simulator", function () {
 
   it("after a revocation, the connection gets a new token with a fresh assertion and the request succeeds", async () => {
     const connection = FlaConnection.open(
-      { environment: "custom", tokenUrl: sim.tokenUrl, audience: sim.tokenUrl, apiUrl: sim.apiUrl, clientId: sim.client.clientId, role: "employer", certificateFormat: "pfx" },
+      {
+        environment: "custom",
+        tokenUrl: sim.tokenUrl,
+        audience: sim.tokenUrl,
+        apiUrl: sim.apiUrl,
+        clientId: sim.client.clientId,
+        role: "employer",
+        certificateFormat: "pfx",
+      },
       { pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password },
     );
     assert.equal(connection.problem, undefined);

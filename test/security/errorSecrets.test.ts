@@ -65,7 +65,9 @@ describe("security: no secret and no personal data in any error", function () {
     certs = await getTestCertificates();
     sim = await startTestSimulator(certs.pfx.openSslDefault.certificatePem);
     const ca = getPrivateCa();
-    tlsSim = await startTestSimulator(certs.pfx.openSslDefault.certificatePem, {}, { https: { key: ca.serverKeyPem, cert: ca.serverCertPem } } as never);
+    tlsSim = await startTestSimulator(certs.pfx.openSslDefault.certificatePem, {}, {
+      https: { key: ca.serverKeyPem, cert: ca.serverCertPem },
+    } as never);
     tokenEndpoint = await new RecordingTokenEndpoint().start();
   });
   after(async () => {
@@ -75,7 +77,10 @@ describe("security: no secret and no personal data in any error", function () {
   });
   afterEach(() => sim.faults.clear());
 
-  function open(urls: { tokenUrl: string; apiUrl: string }, timeoutSeconds = 2): { client: FlaApiClient; tokens: TokenCache } {
+  function open(
+    urls: { tokenUrl: string; apiUrl: string },
+    timeoutSeconds = 2,
+  ): { client: FlaApiClient; tokens: TokenCache } {
     const settings = resolveSettings({
       environment: "custom",
       tokenUrl: urls.tokenUrl,
@@ -85,25 +90,50 @@ describe("security: no secret and no personal data in any error", function () {
       enterpriseNumber: sim.client.enterpriseNumber,
       timeout: timeoutSeconds,
     });
-    const certificate = loadCertificate({ format: "pfx", pfx: certs.pfx.openSslDefault.base64, passphrase: certs.pfx.openSslDefault.password });
+    const certificate = loadCertificate({
+      format: "pfx",
+      pfx: certs.pfx.openSslDefault.base64,
+      passphrase: certs.pfx.openSslDefault.password,
+    });
     const tokens = new TokenCache({ settings, certificate });
-    const client = new FlaApiClient({ apiUrl: settings.apiUrl, tokens, timeoutMs: settings.timeoutMs, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+    const client = new FlaApiClient({
+      apiUrl: settings.apiUrl,
+      tokens,
+      timeoutMs: settings.timeoutMs,
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    });
     clients.push(client);
     return { client, tokens };
   }
 
-  async function expectClean(what: string, failing: (client: FlaApiClient) => Promise<unknown>, urls: { tokenUrl: string; apiUrl: string }, expectedCode: string, timeoutSeconds?: number): Promise<void> {
+  async function expectClean(
+    what: string,
+    failing: (client: FlaApiClient) => Promise<unknown>,
+    urls: { tokenUrl: string; apiUrl: string },
+    expectedCode: string,
+    timeoutSeconds?: number,
+  ): Promise<void> {
     const { client, tokens } = open(urls, timeoutSeconds);
     const error = await rejectionOf(failing(client));
     assert.equal(error.code, expectedCode, `${what}: ${error.code} ${error.message}`);
     const token = urls.tokenUrl === sim.tokenUrl ? await tokens.getAccessToken() : undefined;
     if (urls.tokenUrl === sim.tokenUrl) assert.ok(token && token.length > 20);
-    const leaks = leaksIn(exposedText(error), { token, assertion: tokenEndpoint.lastAssertion, passphrase: certs.pfx.openSslDefault.password, ssin: SSIN });
-    assert.deepEqual(leaks, [], `${what} (${error.code}) exposes: ${leaks.join(", ")}\n${exposedText(error).slice(0, 3000)}`);
+    const leaks = leaksIn(exposedText(error), {
+      token,
+      assertion: tokenEndpoint.lastAssertion,
+      passphrase: certs.pfx.openSslDefault.password,
+      ssin: SSIN,
+    });
+    assert.deepEqual(
+      leaks,
+      [],
+      `${what} (${error.code}) exposes: ${leaks.join(", ")}\n${exposedText(error).slice(0, 3000)}`,
+    );
   }
 
   const declare = (client: FlaApiClient) => client.send(buildRequest("createTraining", {}, TRAINING));
-  const list = (client: FlaApiClient) => client.send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer, ssin: SSIN }));
+  const list = (client: FlaApiClient) =>
+    client.send(buildRequest("trainings", { enterpriseNumber: SEED.demoEmployer, ssin: SSIN }));
 
   it("connection refused (FLA_NETWORK): no token, no SSIN in the URL or the body", async () => {
     const apiUrl = `http://127.0.0.1:${await closedPort()}/REST/federalLearningAccount/v1`;
@@ -112,7 +142,12 @@ describe("security: no secret and no personal data in any error", function () {
   });
 
   it("unknown host (DNS, FLA_NETWORK)", async () => {
-    await expectClean("DNS", declare, { tokenUrl: sim.tokenUrl, apiUrl: "https://fla-api.invalid/REST/federalLearningAccount/v1" }, "FLA_NETWORK");
+    await expectClean(
+      "DNS",
+      declare,
+      { tokenUrl: sim.tokenUrl, apiUrl: "https://fla-api.invalid/REST/federalLearningAccount/v1" },
+      "FLA_NETWORK",
+    );
   });
 
   it("connection reset: FLA_NETWORK for a read, FLA_UNCERTAIN for a declaration", async () => {
@@ -139,10 +174,17 @@ describe("security: no secret and no personal data in any error", function () {
 
   describe("token endpoint failures (the assertion and the form body stay out)", () => {
     const cases: Array<[string, (res: http.ServerResponse, req: http.IncomingMessage) => void, string]> = [
-      ["500 with the assertion echoed in an HTML page", (res) => res.writeHead(500, { "Content-Type": "text/html" }).end(`<html>${tokenEndpoint.bodies.at(-1)}</html>`), "FLA_HTTP"],
+      [
+        "500 with the assertion echoed in an HTML page",
+        (res) => res.writeHead(500, { "Content-Type": "text/html" }).end(`<html>${tokenEndpoint.bodies.at(-1)}</html>`),
+        "FLA_HTTP",
+      ],
       [
         "400 invalid_client echoing the assertion",
-        (res) => res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "invalid_client", error_description: `bad ${tokenEndpoint.lastAssertion}` })),
+        (res) =>
+          res
+            .writeHead(400, { "Content-Type": "application/json" })
+            .end(JSON.stringify({ error: "invalid_client", error_description: `bad ${tokenEndpoint.lastAssertion}` })),
         "FLA_AUTH",
       ],
       ["a reset after the body", (_res, req) => req.socket.destroy(), "FLA_NETWORK"],
@@ -157,7 +199,12 @@ describe("security: no secret and no personal data in any error", function () {
     }
 
     it("refused, and an untrusted certificate", async () => {
-      await expectClean("token refused", declare, { tokenUrl: `http://127.0.0.1:${await closedPort()}/token`, apiUrl: sim.apiUrl }, "FLA_NETWORK");
+      await expectClean(
+        "token refused",
+        declare,
+        { tokenUrl: `http://127.0.0.1:${await closedPort()}/token`, apiUrl: sim.apiUrl },
+        "FLA_NETWORK",
+      );
       await expectClean("token TLS", declare, { tokenUrl: tlsSim.tokenUrl, apiUrl: sim.apiUrl }, "FLA_NETWORK");
     });
   });

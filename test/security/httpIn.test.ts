@@ -43,15 +43,76 @@ describe("security: http in → fla-declare in a real Node-RED process", functio
     const flow = [
       { id: "tab", type: "tab", label: "http" },
       simulatorConfigNode("cfg", sim, certs, { name: "FLA http" }),
-      { id: "in", type: "http in", z: "tab", x: 100, y: 100, url: "/declare", method: "post", upload: false, wires: [["declare"]] },
-      { id: "declare", type: "fla-declare", z: "tab", x: 300, y: 100, config: "cfg", operation: "createTraining", waitForResult: false, pollTimeout: 5, wires: [["ok"], ["bad", "debug"]] },
+      {
+        id: "in",
+        type: "http in",
+        z: "tab",
+        x: 100,
+        y: 100,
+        url: "/declare",
+        method: "post",
+        upload: false,
+        wires: [["declare"]],
+      },
+      {
+        id: "declare",
+        type: "fla-declare",
+        z: "tab",
+        x: 300,
+        y: 100,
+        config: "cfg",
+        operation: "createTraining",
+        waitForResult: false,
+        pollTimeout: 5,
+        wires: [["ok"], ["bad", "debug"]],
+      },
       { id: "ok", type: "function", z: "tab", x: 500, y: 60, func: REPORT("success"), outputs: 1, wires: [["out"]] },
       { id: "bad", type: "function", z: "tab", x: 500, y: 100, func: REPORT("anomaly"), outputs: 1, wires: [["out"]] },
-      { id: "debug", type: "debug", z: "tab", x: 500, y: 140, active: true, tosidebar: true, console: false, complete: "true", wires: [] },
-      { id: "catch", type: "catch", z: "tab", x: 100, y: 200, scope: ["declare"], uncaught: false, wires: [["failed"]] },
+      {
+        id: "debug",
+        type: "debug",
+        z: "tab",
+        x: 500,
+        y: 140,
+        active: true,
+        tosidebar: true,
+        console: false,
+        complete: "true",
+        wires: [],
+      },
+      {
+        id: "catch",
+        type: "catch",
+        z: "tab",
+        x: 100,
+        y: 200,
+        scope: ["declare"],
+        uncaught: false,
+        wires: [["failed"]],
+      },
       { id: "failed", type: "function", z: "tab", x: 300, y: 200, func: REPORT("error"), outputs: 1, wires: [["out"]] },
-      { id: "complete", type: "complete", z: "tab", x: 100, y: 260, scope: ["declare"], uncaught: false, wires: [["debugDone"]] },
-      { id: "debugDone", type: "debug", z: "tab", x: 300, y: 260, active: true, tosidebar: true, console: false, complete: "false", wires: [] },
+      {
+        id: "complete",
+        type: "complete",
+        z: "tab",
+        x: 100,
+        y: 260,
+        scope: ["declare"],
+        uncaught: false,
+        wires: [["debugDone"]],
+      },
+      {
+        id: "debugDone",
+        type: "debug",
+        z: "tab",
+        x: 300,
+        y: 260,
+        active: true,
+        tosidebar: true,
+        console: false,
+        complete: "false",
+        wires: [],
+      },
       { id: "out", type: "http response", z: "tab", x: 700, y: 100, statusCode: "", headers: {}, wires: [] },
     ];
     const deployed = await fetch(`${red.url}/flows`, {
@@ -66,10 +127,17 @@ describe("security: http in → fla-declare in a real Node-RED process", functio
     await sim?.stop();
   });
 
-  async function post(body: string): Promise<{ status: number; json: { output: string; status?: string; codes: string[]; error?: string } }> {
+  async function post(
+    body: string,
+  ): Promise<{ status: number; json: { output: string; status?: string; codes: string[]; error?: string } }> {
     // The flow starts a moment after the deploy answers.
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(`${red.url}/declare`, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal: AbortSignal.timeout(20_000) });
+      const res = await fetch(`${red.url}/declare`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(20_000),
+      });
       if (res.status === 404 && attempt < 50) {
         await new Promise((r) => setTimeout(r, 200));
         continue;

@@ -41,20 +41,33 @@ function secretsIn(text: string, certs: TestCertificates, tokenShapes = true): s
   ];
   for (const [what, piece] of pieces) if (piece && text.includes(piece)) found.push(what);
   if (JWT.test(text)) found.push(`assertion ${JWT.exec(text)![0].slice(0, 20)}...`);
-  if (tokenShapes) for (const match of text.match(TOKEN_LIKE) ?? []) if (!/^[0-9a-f]+$/i.test(match)) found.push(`token-like ${match.slice(0, 6)}...`);
+  if (tokenShapes)
+    for (const match of text.match(TOKEN_LIKE) ?? [])
+      if (!/^[0-9a-f]+$/i.test(match)) found.push(`token-like ${match.slice(0, 6)}...`);
   return found;
 }
 
 interface Admin {
   token: string;
-  call(method: string, path: string, body?: unknown, auth?: boolean): Promise<{ status: number; text: string; contentType: string }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth?: boolean,
+  ): Promise<{ status: number; text: string; contentType: string }>;
 }
 
 async function adminLogin(red: NodeRedProcess): Promise<Admin> {
   const res = await fetch(`${red.url}/auth/token`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope: "*", username: ADMIN_USER, password: ADMIN_PASSWORD }),
+    body: JSON.stringify({
+      client_id: "node-red-admin",
+      grant_type: "password",
+      scope: "*",
+      username: ADMIN_USER,
+      password: ADMIN_PASSWORD,
+    }),
   });
   assert.equal(res.status, 200, await res.clone().text());
   const token = ((await res.json()) as { access_token: string }).access_token;
@@ -64,8 +77,16 @@ async function adminLogin(red: NodeRedProcess): Promise<Admin> {
       const headers: Record<string, string> = { "Node-RED-API-Version": "v1" };
       if (auth) headers.Authorization = `Bearer ${token}`;
       if (body !== undefined) headers["Content-Type"] = "application/json";
-      const answer = await fetch(`${red.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: answer.status, text: await answer.text(), contentType: answer.headers.get("content-type") ?? "" };
+      const answer = await fetch(`${red.url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return {
+        status: answer.status,
+        text: await answer.text(),
+        contentType: answer.headers.get("content-type") ?? "",
+      };
     },
   };
 }
@@ -87,11 +108,37 @@ describe("security: a real Node-RED with adminAuth", function () {
     duration: { value: 2, unit: "HOURS" },
   });
 
-  const config = (id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => simulatorConfigNode(id, sim, certs, overrides);
+  const config = (id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> =>
+    simulatorConfigNode(id, sim, certs, overrides);
   /** An inject (once, at deploy) feeding a declare node of `configId`; no Catch node, so its errors are logged. */
   const declaring = (n: number, configId: string): Array<Record<string, unknown>> => [
-    { id: `inject${n}`, type: "inject", z: "tab", x: 100, y: 100 * n, once: true, onceDelay: 0.2, repeat: "", props: [{ p: "payload" }], payload: training, payloadType: "json", wires: [[`declare${n}`]] },
-    { id: `declare${n}`, type: "fla-declare", name: `declare ${n}`, z: "tab", x: 300, y: 100 * n, config: configId, operation: "createTraining", waitForResult: true, pollTimeout: 5, wires: [[], []] },
+    {
+      id: `inject${n}`,
+      type: "inject",
+      z: "tab",
+      x: 100,
+      y: 100 * n,
+      once: true,
+      onceDelay: 0.2,
+      repeat: "",
+      props: [{ p: "payload" }],
+      payload: training,
+      payloadType: "json",
+      wires: [[`declare${n}`]],
+    },
+    {
+      id: `declare${n}`,
+      type: "fla-declare",
+      name: `declare ${n}`,
+      z: "tab",
+      x: 300,
+      y: 100 * n,
+      config: configId,
+      operation: "createTraining",
+      waitForResult: true,
+      pollTimeout: 5,
+      wires: [[], []],
+    },
   ];
 
   before(async function () {
@@ -116,7 +163,9 @@ describe("security: a real Node-RED with adminAuth", function () {
       { id: "tab", type: "tab", label: "security" },
       // The outbox tries a declaration again while the API answers 5xx; one attempt logs the error at once.
       config("cfg", { maxAttempts: 1 }),
-      config("cfgWrongPassword", { credentials: { pfx: certs.pfx.openSslDefault.base64, passphrase: "not-the-password" } }),
+      config("cfgWrongPassword", {
+        credentials: { pfx: certs.pfx.openSslDefault.base64, passphrase: "not-the-password" },
+      }),
       config("cfgUnknownClient", { clientId: "self_service_not_registered" }),
       ...declaring(1, "cfg"),
       ...declaring(2, "cfgWrongPassword"),
@@ -138,17 +187,31 @@ describe("security: a real Node-RED with adminAuth", function () {
     assert.deepEqual(secretsIn(exported.text, certs), [], "GET /flows");
 
     const creds = readFileSync(credFile, "utf8");
-    assert.ok(typeof (JSON.parse(creds) as { $?: unknown }).$ === "string", "flows_cred.json is encrypted (a single $ field)");
+    assert.ok(
+      typeof (JSON.parse(creds) as { $?: unknown }).$ === "string",
+      "flows_cred.json is encrypted (a single $ field)",
+    );
     assert.deepEqual(secretsIn(creds, certs, false), [], "flows_cred.json");
 
     // The three failures reach the log, and nothing secret with them.
     // Three message errors, and the wrong password logged at deploy by the node that uses that config (not by the config).
-    await waitUntil(() => (red.output().match(/\[error\] \[fla-declare:declare \d\]/g) ?? []).length >= 4, 20_000, "four declare errors in the log");
+    await waitUntil(
+      () => (red.output().match(/\[error\] \[fla-declare:declare \d\]/g) ?? []).length >= 4,
+      20_000,
+      "four declare errors in the log",
+    );
     const log = red.output();
-    assert.match(log, /\[error\] \[fla-declare:declare 2\] FLA_CERT: .*password/, "the wrong password is reported at deploy");
+    assert.match(
+      log,
+      /\[error\] \[fla-declare:declare 2\] FLA_CERT: .*password/,
+      "the wrong password is reported at deploy",
+    );
     assert.doesNotMatch(log, /\[error\] \[fla-config:/, "the config nodes themselves log nothing");
     assert.match(log, /FLA_HTTP|answered 500|500/, "the API failure is logged");
-    assert.ok(sim.stats.tokenRequests >= 2 && sim.stats.rejectedAssertions >= 1, "a token was issued and an assertion refused");
+    assert.ok(
+      sim.stats.tokenRequests >= 2 && sim.stats.rejectedAssertions >= 1,
+      "a token was issued and an assertion refused",
+    );
     assert.deepEqual(secretsIn(log, certs), [], "the Node-RED log");
   });
 
@@ -171,11 +234,22 @@ describe("security: a real Node-RED with adminAuth", function () {
     assert.equal(tested.status, 200);
     const answer = JSON.parse(tested.text) as Record<string, unknown>;
     assert.equal(answer.ok, true, tested.text);
-    assert.equal(answer.scope, sim.client.role === "employer" ? "scope:sigedis:gestion:careerpro-federal-learning-account:employer" : answer.scope);
-    assert.ok(!("access_token" in answer) && !("accessToken" in answer) && !("token" in answer), "no token in the answer");
+    assert.equal(
+      answer.scope,
+      sim.client.role === "employer"
+        ? "scope:sigedis:gestion:careerpro-federal-learning-account:employer"
+        : answer.scope,
+    );
+    assert.ok(
+      !("access_token" in answer) && !("accessToken" in answer) && !("token" in answer),
+      "no token in the answer",
+    );
     assert.deepEqual(secretsIn(tested.text, certs), [], "test-connection answer");
 
-    const wrong = await admin.call("POST", "/fla-config/test-connection", { ...body, credentials: { ...body.credentials, passphrase: "wrong-one" } });
+    const wrong = await admin.call("POST", "/fla-config/test-connection", {
+      ...body,
+      credentials: { ...body.credentials, passphrase: "wrong-one" },
+    });
     assert.equal((JSON.parse(wrong.text) as { ok: boolean }).ok, false);
     assert.deepEqual(secretsIn(wrong.text, certs), [], "test-connection failure");
 

@@ -6,11 +6,28 @@
 import assert from "node:assert/strict";
 import { SEED } from "../../src/simulator";
 import type { FlaConfigNode } from "../../src/nodes/shared/types";
-import { Outputs, catchNode, configFlowNode, configNode, declareNode, helper, load, pfxCredentials, wiredFlow, type FlowNode } from "../nodes/fixture";
+import {
+  Outputs,
+  catchNode,
+  configFlowNode,
+  configNode,
+  declareNode,
+  helper,
+  load,
+  pfxCredentials,
+  wiredFlow,
+  type FlowNode,
+} from "../nodes/fixture";
 import { getTestCertificates, type TestCertificates } from "../support/certificates";
 import { startTestSimulator, type TestSimulator } from "../support/simulator";
 import { ConnectProxy } from "../support/connectProxy";
-import { DEMO_TRAINING as training, EnvironmentVariables, PROXIED_HOST, closedPort, getPrivateCa } from "../core/transportSupport";
+import {
+  DEMO_TRAINING as training,
+  EnvironmentVariables,
+  PROXIED_HOST,
+  closedPort,
+  getPrivateCa,
+} from "../core/transportSupport";
 import { exposedText, leaksIn } from "./secretSearch";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,7 +49,9 @@ describe("security: transport failures in a real Node-RED runtime", function () 
     certs = await getTestCertificates();
     sim = await startTestSimulator(certs.pfx.openSslDefault.certificatePem);
     const ca = getPrivateCa();
-    tlsSim = await startTestSimulator(certs.pfx.openSslDefault.certificatePem, {}, { https: { key: ca.serverKeyPem, cert: ca.serverCertPem } } as never);
+    tlsSim = await startTestSimulator(certs.pfx.openSslDefault.certificatePem, {}, {
+      https: { key: ca.serverKeyPem, cert: ca.serverCertPem },
+    } as never);
     proxy = await new ConnectProxy({ credentials: `${PROXY_USER}:${PROXY_PASSWORD}` }).start();
     await helper.startServer();
   });
@@ -47,9 +66,25 @@ describe("security: transport failures in a real Node-RED runtime", function () 
     proxy.reset();
   });
 
-  async function declareThrough(config: FlowNode, extra: FlowNode[] = [], credentials: Record<string, Record<string, string>> = {}): Promise<Outputs> {
-    const flow = [...wiredFlow(config, { id: "declare", type: "fla-declare", operation: "createTraining", waitForResult: true, pollTimeout: 5 }), ...extra];
-    await load([configNode, declareNode, catchNode, httpProxyNode], flow, { cfg: pfxCredentials(certs), ...credentials });
+  async function declareThrough(
+    config: FlowNode,
+    extra: FlowNode[] = [],
+    credentials: Record<string, Record<string, string>> = {},
+  ): Promise<Outputs> {
+    const flow = [
+      ...wiredFlow(config, {
+        id: "declare",
+        type: "fla-declare",
+        operation: "createTraining",
+        waitForResult: true,
+        pollTimeout: 5,
+      }),
+      ...extra,
+    ];
+    await load([configNode, declareNode, catchNode, httpProxyNode], flow, {
+      cfg: pfxCredentials(certs),
+      ...credentials,
+    });
     const out = new Outputs("declare");
     helper.getNode("declare").receive({ payload: structuredClone(training) });
     await out.waitFor(1);
@@ -58,10 +93,26 @@ describe("security: transport failures in a real Node-RED runtime", function () 
 
   describe("the whole message a Catch node receives", () => {
     const failures: Array<[string, () => Promise<{ apiUrl: string; timeout?: number }>, string]> = [
-      ["connection refused", async () => ({ apiUrl: `http://127.0.0.1:${await closedPort()}/REST/federalLearningAccount/v1` }), "FLA_NETWORK"],
-      ["connection reset after the request", async () => (sim.faults.add({ route: "POST /trainings", kind: "reset" }), { apiUrl: sim.apiUrl }), "FLA_UNCERTAIN"],
-      ["no answer in time", async () => (sim.faults.add({ route: "POST /trainings", kind: "hang" }), { apiUrl: sim.apiUrl, timeout: 1 }), "FLA_UNCERTAIN"],
-      ["a 502 after the request", async () => (sim.faults.add({ route: "POST /trainings", kind: "status", status: 502 }), { apiUrl: sim.apiUrl }), "FLA_UNCERTAIN"],
+      [
+        "connection refused",
+        async () => ({ apiUrl: `http://127.0.0.1:${await closedPort()}/REST/federalLearningAccount/v1` }),
+        "FLA_NETWORK",
+      ],
+      [
+        "connection reset after the request",
+        async () => (sim.faults.add({ route: "POST /trainings", kind: "reset" }), { apiUrl: sim.apiUrl }),
+        "FLA_UNCERTAIN",
+      ],
+      [
+        "no answer in time",
+        async () => (sim.faults.add({ route: "POST /trainings", kind: "hang" }), { apiUrl: sim.apiUrl, timeout: 1 }),
+        "FLA_UNCERTAIN",
+      ],
+      [
+        "a 502 after the request",
+        async () => (sim.faults.add({ route: "POST /trainings", kind: "status", status: 502 }), { apiUrl: sim.apiUrl }),
+        "FLA_UNCERTAIN",
+      ],
       ["an untrusted certificate", async () => ({ apiUrl: tlsSim.apiUrl }), "FLA_NETWORK"],
     ];
     for (const [what, arrange, code] of failures) {
@@ -69,7 +120,9 @@ describe("security: transport failures in a real Node-RED runtime", function () 
         const { apiUrl, timeout } = await arrange();
         // The outbox tries a declaration again while the platform seems down (a refused connection is an
         // outage); one attempt brings the error to the Catch node at once, which is what this test looks at.
-        const out = await declareThrough(configFlowNode(sim, { apiUrl, maxAttempts: 1, ...(timeout ? { timeout } : {}) }));
+        const out = await declareThrough(
+          configFlowNode(sim, { apiUrl, maxAttempts: 1, ...(timeout ? { timeout } : {}) }),
+        );
         assert.equal(out.errors.length, 1, JSON.stringify(out.success.concat(out.anomaly)));
         const msg = out.errors[0];
         assert.equal(msg.error?.code, code, msg.error?.message);
@@ -77,7 +130,9 @@ describe("security: transport failures in a real Node-RED runtime", function () 
         const secrets = { token, passphrase: certs.pfx.openSslDefault.password, ssin: SEED.demoWorker };
         const { payload, ...rest } = msg;
         assert.deepEqual((payload as typeof training).worker, training.worker, "the flow keeps its own payload");
-        const leaks = leaksIn(exposedText(rest), secrets).concat(leaksIn(exposedText(payload), { ...secrets, ssin: "no SSIN check in the payload" }));
+        const leaks = leaksIn(exposedText(rest), secrets).concat(
+          leaksIn(exposedText(payload), { ...secrets, ssin: "no SSIN check in the payload" }),
+        );
         assert.deepEqual(leaks, [], `${what}: ${leaks.join(", ")}\n${exposedText(rest).slice(0, 3000)}`);
       });
     }
@@ -87,11 +142,18 @@ describe("security: transport failures in a real Node-RED runtime", function () 
     const proxyNode: FlowNode = { id: "corp-proxy", type: "http proxy", name: "corporate", url: "", noproxy: [] };
     const proxiedConfig = (): FlowNode => {
       const base = `https://${PROXIED_HOST}:${tlsSim.port}`;
-      return configFlowNode(tlsSim, { tokenUrl: `${base}/REST/oauth/v5/token`, audience: `${base}/REST/oauth/v5/token`, apiUrl: `${base}/REST/federalLearningAccount/v1`, proxy: "corp-proxy" });
+      return configFlowNode(tlsSim, {
+        tokenUrl: `${base}/REST/oauth/v5/token`,
+        audience: `${base}/REST/oauth/v5/token`,
+        apiUrl: `${base}/REST/federalLearningAccount/v1`,
+        proxy: "corp-proxy",
+      });
     };
 
     it("carries the token request with the proxy's credentials; without trust in the CA the failure says NODE_EXTRA_CA_CERTS", async () => {
-      const out = await declareThrough(proxiedConfig(), [{ ...proxyNode, url: proxy.url }], { "corp-proxy": { username: PROXY_USER, password: PROXY_PASSWORD } });
+      const out = await declareThrough(proxiedConfig(), [{ ...proxyNode, url: proxy.url }], {
+        "corp-proxy": { username: PROXY_USER, password: PROXY_PASSWORD },
+      });
       assert.ok(proxy.tunnels.length >= 1, "a CONNECT tunnel to fla-sim.test was opened with the right credentials");
       assert.ok(proxy.tunnels.every((target) => target === `${PROXIED_HOST}:${tlsSim.port}`));
       const msg = out.errors[0];
@@ -101,19 +163,26 @@ describe("security: transport failures in a real Node-RED runtime", function () 
     });
 
     it("Test connection takes the same proxy, and ignores network settings sent by the caller", async () => {
-      await load([configNode, httpProxyNode], [{ ...proxyNode, url: proxy.url }], { "corp-proxy": { username: PROXY_USER, password: PROXY_PASSWORD } });
+      await load([configNode, httpProxyNode], [{ ...proxyNode, url: proxy.url }], {
+        "corp-proxy": { username: PROXY_USER, password: PROXY_PASSWORD },
+      });
       const body = { ...proxiedConfig(), credentials: pfxCredentials(certs), network: { ca: [getPrivateCa().caPem] } };
       const res = await helper.request().post("/fla-config/test-connection").send(body).expect(200);
       assert.equal(res.body.ok, false, JSON.stringify(res.body));
       assert.equal(res.body.code, "FLA_NETWORK");
       assert.match(res.body.message, /NODE_EXTRA_CA_CERTS=/);
       assert.equal(proxy.tunnels.length, 1);
-      assert.equal(proxy.authorizations[0], `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString("base64")}`);
+      assert.equal(
+        proxy.authorizations[0],
+        `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString("base64")}`,
+      );
       assert.doesNotMatch(JSON.stringify(res.body), new RegExp(PROXY_PASSWORD));
     });
 
     it("a wrong proxy password: FLA_NETWORK naming the 407, without the password", async () => {
-      const out = await declareThrough(proxiedConfig(), [{ ...proxyNode, url: proxy.url }], { "corp-proxy": { username: PROXY_USER, password: "not-the-Password-1" } });
+      const out = await declareThrough(proxiedConfig(), [{ ...proxyNode, url: proxy.url }], {
+        "corp-proxy": { username: PROXY_USER, password: "not-the-Password-1" },
+      });
       const msg = out.errors[0];
       assert.equal(msg.error?.code, "FLA_NETWORK");
       assert.match(String(msg.error?.message), /407/);

@@ -7,7 +7,9 @@ const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/;
 export function exposedText(value: unknown): string {
   let json: string;
   try {
-    json = JSON.stringify(value, (_key, v: unknown) => (v instanceof Error ? { ...v, message: v.message, stack: v.stack, cause: (v as { cause?: unknown }).cause } : v));
+    json = JSON.stringify(value, (_key, v: unknown) =>
+      v instanceof Error ? { ...v, message: v.message, stack: v.stack, cause: (v as { cause?: unknown }).cause } : v,
+    );
   } catch (err) {
     json = `unserialisable: ${(err as Error).message}`;
   }

@@ -36,9 +36,24 @@ describe("simulator: command line", function () {
     const keys = makeCertificate();
     const certFile = join(dir, "client.pem");
     writeFileSync(certFile, keys.certificatePem);
-    const child = spawn(process.execPath, [BIN, "--port", "0", "--no-seed", "--certificate", certFile, "--client-id", "cli_client", "--fault", "GET /trainings:status=503:times=1"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        "--port",
+        "0",
+        "--no-seed",
+        "--certificate",
+        certFile,
+        "--client-id",
+        "cli_client",
+        "--fault",
+        "GET /trainings:status=503:times=1",
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     try {
       const url = await waitForUrl(child);
       const sim = { url, tokenUrl: `${url}/REST/oauth/v5/token`, apiUrl: `${url}/REST/federalLearningAccount/v1` };
@@ -66,8 +81,27 @@ describe("simulator: command line", function () {
 
   it("parses the options, with role defaults and DER certificates", function () {
     const keys = makeCertificate();
-    const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(keys.certificatePem))).getBytes(), "binary");
-    const config = parseCliArguments(["--port", "4000", "--async", "--async-delay", "50", "--certificate", "x.cer", "--role", "provider", "--fault", "*:reset:times=1", "--no-seed"], () => der);
+    const der = Buffer.from(
+      forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(keys.certificatePem))).getBytes(),
+      "binary",
+    );
+    const config = parseCliArguments(
+      [
+        "--port",
+        "4000",
+        "--async",
+        "--async-delay",
+        "50",
+        "--certificate",
+        "x.cer",
+        "--role",
+        "provider",
+        "--fault",
+        "*:reset:times=1",
+        "--no-seed",
+      ],
+      () => der,
+    );
     assert.equal(config.options.port, 4000);
     assert.equal(config.options.asyncDeclarations, true);
     assert.equal(config.options.asyncDelayMs, 50);
@@ -75,7 +109,10 @@ describe("simulator: command line", function () {
     assert.equal(config.client?.role, "provider");
     assert.equal(config.client?.enterpriseNumber, SEED.provider);
     assert.equal(config.client?.clientId, SEED.clientIds.provider);
-    assert.equal(config.client?.certificatePem.replace(/\s/g, ""), certificateFileToPem(Buffer.from(keys.certificatePem)).replace(/\s/g, ""));
+    assert.equal(
+      config.client?.certificatePem.replace(/\s/g, ""),
+      certificateFileToPem(Buffer.from(keys.certificatePem)).replace(/\s/g, ""),
+    );
     assert.deepEqual(config.faults, [{ route: "*", kind: "reset", times: 1 }]);
     assert.throws(() => parseCliArguments(["--client-id", "x"]), /need --certificate/);
     assert.throws(() => parseCliArguments(["--port", "abc"]), /whole number/);

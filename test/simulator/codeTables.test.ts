@@ -3,7 +3,13 @@
  * schemas accept, or the simulator would accept (or refuse) what the client refuses (or sends).
  */
 import assert from "node:assert/strict";
-import { DURATION_UNITS, FUNDING_TYPES, NATURES, OUTCOMES, RIGHT_UNITS } from "../../src/core/api/operations/bodySchemas";
+import {
+  DURATION_UNITS,
+  FUNDING_TYPES,
+  NATURES,
+  OUTCOMES,
+  RIGHT_UNITS,
+} from "../../src/core/api/operations/bodySchemas";
 import * as simulator from "../../src/simulator/seed";
 
 describe("simulator: code tables", () => {

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { SEED, parseFaultSpec, startSimulator, type Simulator } from "../../src/simulator";
-import { api, getToken, makeCertificate, requestToken, signAssertion, tokenForm, training, type TestKeyPair } from "./helpers";
+import {
+  api,
+  getToken,
+  makeCertificate,
+  requestToken,
+  signAssertion,
+  tokenForm,
+  training,
+  type TestKeyPair,
+} from "./helpers";
 
 describe("simulator: fault injection", function () {
   let sim: Simulator;
@@ -10,7 +19,12 @@ describe("simulator: fault injection", function () {
   before(async function () {
     keys = makeCertificate();
     sim = await startSimulator({ port: 0, seed: false, today: "2025-06-30" });
-    sim.registerClient({ clientId: "emp", certificatePem: keys.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
+    sim.registerClient({
+      clientId: "emp",
+      certificatePem: keys.certificatePem,
+      role: "employer",
+      enterpriseNumber: SEED.demoEmployer,
+    });
     token = await getToken(sim, "emp", keys.privateKey);
   });
   beforeEach(function () {
@@ -69,10 +83,18 @@ describe("simulator: fault injection", function () {
 
   it("hang: no answer ever (the client gives up), and stop() still ends the server", async function () {
     const other = await startSimulator({ port: 0, seed: false });
-    other.registerClient({ clientId: "emp", certificatePem: keys.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
+    other.registerClient({
+      clientId: "emp",
+      certificatePem: keys.certificatePem,
+      role: "employer",
+      enterpriseNumber: SEED.demoEmployer,
+    });
     const otherToken = await getToken(other, "emp", keys.privateKey);
     other.faults.add({ route: "GET /trainings", kind: "hang" });
-    const pending = fetch(`${other.apiUrl}/trainings`, { headers: { Authorization: `Bearer ${otherToken}` }, signal: AbortSignal.timeout(300) });
+    const pending = fetch(`${other.apiUrl}/trainings`, {
+      headers: { Authorization: `Bearer ${otherToken}` },
+      signal: AbortSignal.timeout(300),
+    });
     await assert.rejects(pending, (err: Error) => err.name === "TimeoutError" || err.name === "AbortError");
     const hanging = fetch(`${other.apiUrl}/trainings`, { headers: { Authorization: `Bearer ${otherToken}` } });
     const outcome = hanging.then(
@@ -87,7 +109,12 @@ describe("simulator: fault injection", function () {
 
   it("slow: the answer comes, late (a client with a short timeout gives up)", async function () {
     sim.faults.add({ route: "GET /trainings", kind: "slow", delayMs: 1500, times: 1 });
-    await assert.rejects(fetch(`${sim.apiUrl}/trainings`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(100) }));
+    await assert.rejects(
+      fetch(`${sim.apiUrl}/trainings`, {
+        headers: { Authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(100),
+      }),
+    );
     sim.faults.add({ route: "GET /trainings", kind: "slow", delayMs: 100, times: 1 });
     const late = await api(sim, token, "GET", "/trainings");
     assert.equal(late.status, 200);
@@ -165,7 +192,12 @@ describe("simulator: fault injection", function () {
       retryAfter: 1,
       probability: 0.1,
     });
-    assert.deepEqual(parseFaultSpec("GET /trainings:slow=2000:times=3"), { route: "GET /trainings", kind: "slow", delayMs: 2000, times: 3 });
+    assert.deepEqual(parseFaultSpec("GET /trainings:slow=2000:times=3"), {
+      route: "GET /trainings",
+      kind: "slow",
+      delayMs: 2000,
+      times: 3,
+    });
     assert.deepEqual(parseFaultSpec("*:reset:phase=after"), { route: "*", kind: "reset", phase: "after" });
     assert.throws(() => parseFaultSpec("POST /trainings"), /ROUTE:KIND/);
     assert.throws(() => parseFaultSpec("POST /trainings:status=503:colour=red"), /unknown option/);

@@ -21,7 +21,10 @@ export function makeCertificate(options: { notBefore?: Date; notAfter?: Date; co
   const attrs = [{ name: "commonName", value: options.commonName ?? "FLA simulator test" }];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()), forge.md.sha256.create());
+  cert.sign(
+    forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()),
+    forge.md.sha256.create(),
+  );
   return { certificatePem: forge.pki.certificateToPem(cert), privateKey };
 }
 
@@ -81,7 +84,12 @@ export function tokenForm(assertion: string, role: "employer" | "provider" = "em
 }
 
 /** A valid access token for a registered client. */
-export async function getToken(sim: Simulator, clientId: string, key: KeyObject, role: "employer" | "provider" = "employer"): Promise<string> {
+export async function getToken(
+  sim: Simulator,
+  clientId: string,
+  key: KeyObject,
+  role: "employer" | "provider" = "employer",
+): Promise<string> {
   const assertion = await signAssertion({ clientId, key, audience: sim.tokenUrl });
   const answer = await requestToken(sim, tokenForm(assertion, role));
   if (answer.status !== 200) throw new Error(`token refused: ${JSON.stringify(answer.body)}`);
@@ -95,11 +103,21 @@ export interface ApiAnswer {
   body: any;
 }
 
-export async function api(sim: Simulator, token: string | undefined, method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+export async function api(
+  sim: Simulator,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiAnswer> {
   const headers: Record<string, string> = {};
   if (token !== undefined) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(sim.apiUrl + path, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(sim.apiUrl + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }

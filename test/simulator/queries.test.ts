@@ -11,8 +11,18 @@ describe("simulator: searches, paging, training rights and credit", function () 
   before(async function () {
     keys = makeCertificate();
     sim = await startSimulator({ port: 0, today: "2026-02-15" });
-    sim.registerClient({ clientId: "emp", certificatePem: keys.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
-    sim.registerClient({ clientId: "prov", certificatePem: keys.certificatePem, role: "provider", enterpriseNumber: SEED.provider });
+    sim.registerClient({
+      clientId: "emp",
+      certificatePem: keys.certificatePem,
+      role: "employer",
+      enterpriseNumber: SEED.demoEmployer,
+    });
+    sim.registerClient({
+      clientId: "prov",
+      certificatePem: keys.certificatePem,
+      role: "provider",
+      enterpriseNumber: SEED.provider,
+    });
     employerToken = await getToken(sim, "emp", keys.privateKey);
     providerToken = await getToken(sim, "prov", keys.privateKey, "provider");
   });
@@ -69,7 +79,12 @@ describe("simulator: searches, paging, training rights and credit", function () 
   it("the last page has no next; a page past the end is empty", async function () {
     const total = sim.data.trainingsOf(SEED.demoEmployer).length;
     const last = Math.ceil(total / 50);
-    const page = await api(sim, employerToken, "GET", `/trainings?enterpriseNumber=${SEED.demoEmployer}&pageSize=50&page=${last}`);
+    const page = await api(
+      sim,
+      employerToken,
+      "GET",
+      `/trainings?enterpriseNumber=${SEED.demoEmployer}&pageSize=50&page=${last}`,
+    );
     assert.equal(page.body.next, undefined);
     assert.equal(page.body.items.length, total - (last - 1) * 50);
     const beyond = await api(sim, employerToken, "GET", `/trainings?pageSize=50&page=${last + 1}`);
@@ -82,10 +97,17 @@ describe("simulator: searches, paging, training rights and credit", function () 
     const bySsin = await api(sim, employerToken, "GET", `/trainings?ssin=${SEED.demoWorker}&pageSize=2`);
     assert.equal(bySsin.body.total, all.length);
     assert.match(bySsin.body.next, new RegExp(`ssin=${SEED.demoWorker}`));
-    const inPeriod = sim.data.trainingsOf(SEED.demoEmployer).filter((t) => t.period.endDate >= "2024-06-01" && t.period.startDate <= "2024-06-30");
+    const inPeriod = sim.data
+      .trainingsOf(SEED.demoEmployer)
+      .filter((t) => t.period.endDate >= "2024-06-01" && t.period.startDate <= "2024-06-30");
     const byPeriod = await api(sim, employerToken, "GET", "/trainings?startDate=2024-06-01&endDate=2024-06-30");
     assert.equal(byPeriod.body.total, inPeriod.length);
-    assert.ok(byPeriod.body.items.every((t: { period: { startDate: string; endDate: string } }) => t.period.endDate >= "2024-06-01" && t.period.startDate <= "2024-06-30"));
+    assert.ok(
+      byPeriod.body.items.every(
+        (t: { period: { startDate: string; endDate: string } }) =>
+          t.period.endDate >= "2024-06-01" && t.period.startDate <= "2024-06-30",
+      ),
+    );
   });
 
   it("leaves cancelled trainings out of the search", async function () {
@@ -137,7 +159,12 @@ describe("simulator: searches, paging, training rights and credit", function () 
     assert.equal(one.body.total, 1);
     assert.equal(one.body.items[0].individualDays, 5);
     assert.equal(one.body.items[0].unit, "DAYS");
-    const byYear = await api(sim, providerToken, "GET", `/trainingRights?enterpriseNumber=${SEED.demoEmployer}&year=2025`);
+    const byYear = await api(
+      sim,
+      providerToken,
+      "GET",
+      `/trainingRights?enterpriseNumber=${SEED.demoEmployer}&year=2025`,
+    );
     assert.equal(byYear.body.total, all.filter((r) => r.year === 2025).length);
     const badYear = await api(sim, employerToken, "GET", "/trainingRights?year=2019");
     assert.equal(badYear.status, 400);
@@ -146,7 +173,12 @@ describe("simulator: searches, paging, training rights and credit", function () 
 
   it("PUT /trainingRights declares or corrects a right (200), checks path, body and employment", async function () {
     const path = `/trainingRights/${SEED.demoEmployer}/${SEED.demoWorker}/2026`;
-    const put = await api(sim, employerToken, "PUT", path, { individualDays: 5, sectoralDays: 2, carriedOverDays: 1, unit: "DAYS" });
+    const put = await api(sim, employerToken, "PUT", path, {
+      individualDays: 5,
+      sectoralDays: 2,
+      carriedOverDays: 1,
+      unit: "DAYS",
+    });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.equal(put.body.status, "ACCEPTED");
     assert.match(put.body.declarationId, /^D-/);
@@ -155,7 +187,10 @@ describe("simulator: searches, paging, training rights and credit", function () 
     assert.equal(again.status, 200);
     assert.equal(sim.data.rights.get(`${SEED.demoEmployer}/${SEED.demoWorker}/2026`)?.individualDays, 4);
 
-    const bad = await api(sim, employerToken, "PUT", `/trainingRights/${SEED.demoEmployer}/85073003329/2023`, { individualDays: -1, unit: "WEEKS" });
+    const bad = await api(sim, employerToken, "PUT", `/trainingRights/${SEED.demoEmployer}/85073003329/2023`, {
+      individualDays: -1,
+      unit: "WEEKS",
+    });
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body.issues.map((i: { code: string; name: string }) => `${i.code} ${i.name}`).sort(), [
       "FLA-E-0003 unit",
@@ -165,12 +200,30 @@ describe("simulator: searches, paging, training rights and credit", function () 
     ]);
     const missing = await api(sim, employerToken, "PUT", path, { unit: "DAYS" });
     assert.equal(missing.body.issues[0].code, "FLA-E-0001");
-    const notEmployed = await api(sim, employerToken, "PUT", `/trainingRights/${SEED.demoEmployer}/${SEED.unemployedWorker}/2025`, { individualDays: 5 });
+    const notEmployed = await api(
+      sim,
+      employerToken,
+      "PUT",
+      `/trainingRights/${SEED.demoEmployer}/${SEED.unemployedWorker}/2025`,
+      { individualDays: 5 },
+    );
     assert.equal(notEmployed.status, 400);
     assert.equal(notEmployed.body.issues[0].code, "FLA-E-0017");
-    const foreign = await api(sim, employerToken, "PUT", `/trainingRights/${SEED.employers[1]}/${SEED.workerOfAnotherEmployer}/2025`, { individualDays: 5 });
+    const foreign = await api(
+      sim,
+      employerToken,
+      "PUT",
+      `/trainingRights/${SEED.employers[1]}/${SEED.workerOfAnotherEmployer}/2025`,
+      { individualDays: 5 },
+    );
     assert.equal(foreign.status, 403);
-    const noMandate = await api(sim, providerToken, "PUT", `/trainingRights/${SEED.employerWithoutMandate}/${SEED.demoWorker}/2025`, { individualDays: 5 });
+    const noMandate = await api(
+      sim,
+      providerToken,
+      "PUT",
+      `/trainingRights/${SEED.employerWithoutMandate}/${SEED.demoWorker}/2025`,
+      { individualDays: 5 },
+    );
     assert.equal(noMandate.status, 403);
     assert.equal(noMandate.body.type, "urn:problem-type:fla:noMandate");
   });
@@ -183,25 +236,61 @@ describe("simulator: searches, paging, training rights and credit", function () 
       .trainingsOf(SEED.demoEmployer)
       .filter((t) => t.worker.ssin === SEED.demoWorker && t.period.startDate.startsWith(String(year)))
       .reduce((sum, t) => sum + (t.duration.unit === "DAYS" ? t.duration.value : t.duration.value / 8), 0);
-    const credit = await api(sim, employerToken, "GET", `/trainingCredits/${SEED.demoEmployer}/${SEED.demoWorker}/${year}`);
+    const credit = await api(
+      sim,
+      employerToken,
+      "GET",
+      `/trainingCredits/${SEED.demoEmployer}/${SEED.demoWorker}/${year}`,
+    );
     assert.equal(credit.status, 200);
     assert.equal(credit.body.unit, "DAYS");
     assert.equal(credit.body.entitlement, right.individualDays + right.sectoralDays);
     assert.equal(credit.body.carriedOver, right.carriedOverDays);
     assert.equal(credit.body.attended, Math.round(attended * 100) / 100);
-    assert.equal(credit.body.remaining, Math.max(0, Math.round((right.individualDays + right.sectoralDays + right.carriedOverDays - attended) * 100) / 100));
+    assert.equal(
+      credit.body.remaining,
+      Math.max(
+        0,
+        Math.round((right.individualDays + right.sectoralDays + right.carriedOverDays - attended) * 100) / 100,
+      ),
+    );
 
-    const declared = await api(sim, employerToken, "POST", "/trainings", training({ period: { startDate: "2025-11-03", endDate: "2025-11-03" }, duration: { value: 1, unit: "DAYS" } }));
+    const declared = await api(
+      sim,
+      employerToken,
+      "POST",
+      "/trainings",
+      training({ period: { startDate: "2025-11-03", endDate: "2025-11-03" }, duration: { value: 1, unit: "DAYS" } }),
+    );
     assert.equal(declared.status, 201);
-    const after = await api(sim, employerToken, "GET", `/trainingCredits/${SEED.demoEmployer}/${SEED.demoWorker}/${year}`);
+    const after = await api(
+      sim,
+      employerToken,
+      "GET",
+      `/trainingCredits/${SEED.demoEmployer}/${SEED.demoWorker}/${year}`,
+    );
     assert.equal(after.body.attended, Math.round((attended + 1) * 100) / 100);
   });
 
   it("GET /trainingCredits: 404 for a worker without right nor employment, 400 for a bad path, 403 for another employer", async function () {
-    assert.equal((await api(sim, employerToken, "GET", `/trainingCredits/${SEED.demoEmployer}/${SEED.unemployedWorker}/2025`)).status, 404);
+    assert.equal(
+      (await api(sim, employerToken, "GET", `/trainingCredits/${SEED.demoEmployer}/${SEED.unemployedWorker}/2025`))
+        .status,
+      404,
+    );
     const bad = await api(sim, employerToken, "GET", `/trainingCredits/${SEED.demoEmployer}/123/2025`);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.issues[0].in, "path");
-    assert.equal((await api(sim, employerToken, "GET", `/trainingCredits/${SEED.employers[1]}/${SEED.workerOfAnotherEmployer}/2025`)).status, 403);
+    assert.equal(
+      (
+        await api(
+          sim,
+          employerToken,
+          "GET",
+          `/trainingCredits/${SEED.employers[1]}/${SEED.workerOfAnotherEmployer}/2025`,
+        )
+      ).status,
+      403,
+    );
   });
 });

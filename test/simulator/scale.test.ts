@@ -8,7 +8,11 @@ import { api, getToken, makeCertificate, training, type TestKeyPair } from "./he
 const TODAY = "2026-12-01";
 
 /** Every page of a collection, by its next links: the items and the totals each page announced. */
-async function walk(sim: Simulator, token: string, path: string): Promise<{ items: Array<Record<string, unknown>>; totals: Set<number>; pages: number; lastHasNext: boolean }> {
+async function walk(
+  sim: Simulator,
+  token: string,
+  path: string,
+): Promise<{ items: Array<Record<string, unknown>>; totals: Set<number>; pages: number; lastHasNext: boolean }> {
   const items: Array<Record<string, unknown>> = [];
   const totals = new Set<number>();
   let next: string | undefined = path;
@@ -31,7 +35,8 @@ function expectedRightKeys(data: SimulatorData, today: string): Set<string> {
   const keys = new Set<string>();
   for (const e of data.employments) {
     for (let year = 2024; year <= Number(today.slice(0, 4)); year++) {
-      if ((e.to ?? "9999-12-31") >= `${year}-01-01` && e.from <= `${year}-12-31`) keys.add(`${e.enterpriseNumber}/${e.ssin}/${year}`);
+      if ((e.to ?? "9999-12-31") >= `${year}-01-01` && e.from <= `${year}-12-31`)
+        keys.add(`${e.enterpriseNumber}/${e.ssin}/${year}`);
     }
   }
   return keys;
@@ -49,10 +54,17 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
     this.timeout(120_000);
     keys = makeCertificate();
     sim = await startSimulator({ port: 0, today: TODAY, scale: { employers: 300, trainings: 100_000 } });
-    sim.registerClient({ clientId: "prov", certificatePem: keys.certificatePem, role: "provider", enterpriseNumber: SEED.provider });
+    sim.registerClient({
+      clientId: "prov",
+      certificatePem: keys.certificatePem,
+      role: "provider",
+      enterpriseNumber: SEED.provider,
+    });
     providerToken = await getToken(sim, "prov", keys.privateKey, "provider");
     employers = [...sim.data.employers.keys()];
-    bySize = employers.filter((e) => sim.data.hasMandate(SEED.provider, e)).sort((a, b) => sim.data.trainingsOf(b).length - sim.data.trainingsOf(a).length);
+    bySize = employers
+      .filter((e) => sim.data.hasMandate(SEED.provider, e))
+      .sort((a, b) => sim.data.trainingsOf(b).length - sim.data.trainingsOf(a).length);
   });
   after(async function () {
     await sim?.stop();
@@ -62,7 +74,10 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
     assert.equal(sim.data.employers.size, 300);
     assert.equal(sim.data.trainings.size, 100_000);
     assert.equal([...sim.data.trainings.values()].filter((t) => t.status !== "CANCELLED").length, 100_000);
-    assert.equal(employers.reduce((sum, e) => sum + sim.data.trainingsOf(e).length, 0), 100_000);
+    assert.equal(
+      employers.reduce((sum, e) => sum + sim.data.trainingsOf(e).length, 0),
+      100_000,
+    );
     const employersWithWorkers = new Set(sim.data.employments.map((e) => e.enterpriseNumber));
     assert.equal(employersWithWorkers.size, 300);
     let first = "9999-12-31";
@@ -71,7 +86,10 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
       if (t.period.startDate < first) first = t.period.startDate;
       if (t.period.endDate > last) last = t.period.endDate;
       assert.ok(t.period.startDate <= t.period.endDate);
-      assert.ok(sim.data.isEmployed(t.employer.enterpriseNumber, t.worker.ssin, t.period.startDate, t.period.endDate), `${t.trainingId} during an employment`);
+      assert.ok(
+        sim.data.isEmployed(t.employer.enterpriseNumber, t.worker.ssin, t.period.startDate, t.period.endDate),
+        `${t.trainingId} during an employment`,
+      );
     }
     assert.ok(first >= "2024-01-01" && first < "2024-01-15", first);
     assert.ok(last <= TODAY && last > "2026-11-01", last);
@@ -81,8 +99,11 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
   it("keeps every SEED identifier, the demo mandates and the employer without mandate", function () {
     for (const e of SEED.employers) assert.ok(sim.data.employers.has(e), e);
     for (const p of SEED.providers) assert.ok(sim.data.providers.has(p), p);
-    for (const [provider, list] of Object.entries(SEED.mandates)) for (const e of list) assert.ok(sim.data.hasMandate(provider, e));
-    assert.ok(SEED.employers.every((e) => !sim.data.hasMandate(SEED.providers[0], e) || SEED.employersWithMandate.includes(e)));
+    for (const [provider, list] of Object.entries(SEED.mandates))
+      for (const e of list) assert.ok(sim.data.hasMandate(provider, e));
+    assert.ok(
+      SEED.employers.every((e) => !sim.data.hasMandate(SEED.providers[0], e) || SEED.employersWithMandate.includes(e)),
+    );
     for (const p of SEED.providers) assert.ok(!sim.data.hasMandate(p, SEED.employerWithoutMandate));
     assert.ok(sim.data.isEmployed(SEED.demoEmployer, SEED.demoWorker, "2024-01-01", TODAY));
     assert.ok(sim.data.isEmployed(SEED.demoEmployer, SEED.demoWorkerBornAfter2000, "2024-01-01", TODAY));
@@ -95,7 +116,10 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
     assert.ok(expected.size > 25_000 * 2, String(expected.size));
     assert.deepEqual(new Set(sim.data.rights.keys()), expected);
     assert.deepEqual(new Set([...sim.data.rights.values()].map((r) => r.year)), new Set([2024, 2025, 2026]));
-    assert.equal(employers.reduce((sum, e) => sum + sim.data.rightsOf(e).length, 0), expected.size);
+    assert.equal(
+      employers.reduce((sum, e) => sum + sim.data.rightsOf(e).length, 0),
+      expected.size,
+    );
   });
 
   it("gives the provider mandates for some employers and not others: 200 for the ones, 403 for the others", async function () {
@@ -126,8 +150,14 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
       assert.equal(r.body.next !== undefined, r.body.total > 100, e);
       rights += r.body.total;
     }
-    assert.equal(trainings, bySize.reduce((sum, e) => sum + sim.data.trainingsOf(e).length, 0));
-    assert.equal(rights, bySize.reduce((sum, e) => sum + sim.data.rightsOf(e).length, 0));
+    assert.equal(
+      trainings,
+      bySize.reduce((sum, e) => sum + sim.data.trainingsOf(e).length, 0),
+    );
+    assert.equal(
+      rights,
+      bySize.reduce((sum, e) => sum + sim.data.rightsOf(e).length, 0),
+    );
   });
 
   it("pages the largest employer's trainings and rights to the end: each record once, in order, the same total on every page", async function () {
@@ -138,7 +168,10 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
     assert.deepEqual([...t.totals], [expected.length]);
     assert.equal(t.pages, Math.ceil(expected.length / 100));
     assert.equal(t.lastHasNext, false);
-    assert.deepEqual(t.items.map((i) => i.trainingId), expected);
+    assert.deepEqual(
+      t.items.map((i) => i.trainingId),
+      expected,
+    );
 
     const r = await walk(sim, providerToken, `/trainingRights?enterpriseNumber=${largest}&pageSize=37`);
     const rights = sim.data.rightsOf(largest);
@@ -151,31 +184,66 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
   it("keeps the indexes right through a declaration, a correction, a cancellation and a new right", async function () {
     const employer = bySize[bySize.length - 1];
     const before = sim.data.trainingsOf(employer).map((t) => t.trainingId);
-    const worker = sim.data.employments.find((e) => e.enterpriseNumber === employer && e.to === undefined)?.ssin as string;
-    const body = training({ employer: { enterpriseNumber: employer }, worker: { ssin: worker }, period: { startDate: "2026-10-05", endDate: "2026-10-05" }, duration: { value: 7, unit: "HOURS" } });
+    const worker = sim.data.employments.find((e) => e.enterpriseNumber === employer && e.to === undefined)
+      ?.ssin as string;
+    const body = training({
+      employer: { enterpriseNumber: employer },
+      worker: { ssin: worker },
+      period: { startDate: "2026-10-05", endDate: "2026-10-05" },
+      duration: { value: 7, unit: "HOURS" },
+    });
     const created = await api(sim, providerToken, "POST", "/trainings", body);
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.trainingId as string;
     const afterCreate = await walk(sim, providerToken, `/trainings?enterpriseNumber=${employer}&pageSize=100`);
-    assert.deepEqual(afterCreate.items.map((i) => i.trainingId), [...before, id]);
+    assert.deepEqual(
+      afterCreate.items.map((i) => i.trainingId),
+      [...before, id],
+    );
 
     // A correction of an older training keeps its place in the list.
     const older = sim.data.trainingsOf(employer)[0];
-    const corrected = await api(sim, providerToken, "PUT", `/trainings/${older.trainingId}`, { ...training(), ...older, title: "Corrected at scale", trainingId: undefined, declarationId: undefined, status: undefined, declaredAt: undefined, source: undefined, anomalies: undefined });
+    const corrected = await api(sim, providerToken, "PUT", `/trainings/${older.trainingId}`, {
+      ...training(),
+      ...older,
+      title: "Corrected at scale",
+      trainingId: undefined,
+      declarationId: undefined,
+      status: undefined,
+      declaredAt: undefined,
+      source: undefined,
+      anomalies: undefined,
+    });
     assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
     const afterCorrection = await walk(sim, providerToken, `/trainings?enterpriseNumber=${employer}&pageSize=100`);
-    assert.deepEqual(afterCorrection.items.map((i) => i.trainingId), [...before, id]);
+    assert.deepEqual(
+      afterCorrection.items.map((i) => i.trainingId),
+      [...before, id],
+    );
     assert.equal(afterCorrection.items[0].title, "Corrected at scale");
-    const ofWorker = await api(sim, providerToken, "GET", `/trainings?enterpriseNumber=${employer}&ssin=${older.worker.ssin}`);
-    assert.equal(ofWorker.body.items.find((i: { trainingId: string }) => i.trainingId === older.trainingId)?.title, "Corrected at scale");
+    const ofWorker = await api(
+      sim,
+      providerToken,
+      "GET",
+      `/trainings?enterpriseNumber=${employer}&ssin=${older.worker.ssin}`,
+    );
+    assert.equal(
+      ofWorker.body.items.find((i: { trainingId: string }) => i.trainingId === older.trainingId)?.title,
+      "Corrected at scale",
+    );
 
     assert.equal((await api(sim, providerToken, "DELETE", `/trainings/${id}`)).status, 204);
     const afterCancel = await walk(sim, providerToken, `/trainings?enterpriseNumber=${employer}&pageSize=100`);
-    assert.deepEqual(afterCancel.items.map((i) => i.trainingId), before);
+    assert.deepEqual(
+      afterCancel.items.map((i) => i.trainingId),
+      before,
+    );
     assert.deepEqual([...afterCancel.totals], [before.length]);
 
     const rightsBefore = sim.data.rightsOf(employer).length;
-    const declared = await api(sim, providerToken, "PUT", `/trainingRights/${employer}/${worker}/2027`, { individualDays: 5 });
+    const declared = await api(sim, providerToken, "PUT", `/trainingRights/${employer}/${worker}/2027`, {
+      individualDays: 5,
+    });
     assert.equal(declared.status, 200, JSON.stringify(declared.body));
     const rights = await walk(sim, providerToken, `/trainingRights?enterpriseNumber=${employer}&pageSize=100`);
     assert.deepEqual([...rights.totals], [rightsBefore + 1]);
@@ -185,7 +253,9 @@ describe("simulator: scaled data set (300 employers, 100,000 trainings)", functi
   it("computes a credit from the worker's trainings with that employer in that year", async function () {
     const employer = bySize[0];
     const worker = sim.data.trainingsOf(employer)[0].worker.ssin;
-    const theirs = sim.data.trainingsOf(employer).filter((t) => t.worker.ssin === worker && t.period.startDate.startsWith("2025"));
+    const theirs = sim.data
+      .trainingsOf(employer)
+      .filter((t) => t.worker.ssin === worker && t.period.startDate.startsWith("2025"));
     const credit = await api(sim, providerToken, "GET", `/trainingCredits/${employer}/${worker}/2025`);
     assert.equal(credit.status, 200, JSON.stringify(credit.body));
     assert.equal(credit.body.trainingCount, theirs.length);
@@ -228,21 +298,45 @@ describe("simulator: scale option", function () {
   });
 
   it("refuses impossible sizes and a scale without seed, with a clear message", async function () {
-    await assert.rejects(startSimulator({ port: 0, scale: { employers: 3, trainings: 10 } }), /employers from 6 to 100,000, not 3/);
+    await assert.rejects(
+      startSimulator({ port: 0, scale: { employers: 3, trainings: 10 } }),
+      /employers from 6 to 100,000, not 3/,
+    );
     await assert.rejects(startSimulator({ port: 0, scale: { employers: 10, trainings: -1 } }), /trainings from 0/);
     await assert.rejects(startSimulator({ port: 0, scale: { employers: 10, trainings: 1.5 } }), /trainings from 0/);
-    await assert.rejects(startSimulator({ port: 0, scale: { employers: 10, trainings: 10, workers: 12 } }), /workers from 13/);
-    await assert.rejects(startSimulator({ port: 0, seed: false, scale: { employers: 10, trainings: 10 } }), /cannot go with seed: false/);
-    await assert.rejects(startSimulator({ port: 0, today: "2023-12-31", scale: { employers: 10, trainings: 10 } }), /today after 2024-01-01/);
+    await assert.rejects(
+      startSimulator({ port: 0, scale: { employers: 10, trainings: 10, workers: 12 } }),
+      /workers from 13/,
+    );
+    await assert.rejects(
+      startSimulator({ port: 0, seed: false, scale: { employers: 10, trainings: 10 } }),
+      /cannot go with seed: false/,
+    );
+    await assert.rejects(
+      startSimulator({ port: 0, today: "2023-12-31", scale: { employers: 10, trainings: 10 } }),
+      /today after 2024-01-01/,
+    );
   });
 
   it("is on the command line: --employers, --trainings, --workers, listed by --help", function () {
     assert.match(USAGE, /--employers N/);
     assert.match(USAGE, /--trainings N/);
     assert.match(USAGE, /--workers N/);
-    assert.deepEqual(parseCliArguments(["--employers", "300", "--trainings", "100000"]).options.scale, { employers: 300, trainings: 100_000, workers: undefined });
-    assert.deepEqual(parseCliArguments(["--trainings", "5000"]).options.scale, { employers: 300, trainings: 5_000, workers: undefined });
-    assert.deepEqual(parseCliArguments(["--employers", "20", "--workers", "99"]).options.scale, { employers: 20, trainings: 100_000, workers: 99 });
+    assert.deepEqual(parseCliArguments(["--employers", "300", "--trainings", "100000"]).options.scale, {
+      employers: 300,
+      trainings: 100_000,
+      workers: undefined,
+    });
+    assert.deepEqual(parseCliArguments(["--trainings", "5000"]).options.scale, {
+      employers: 300,
+      trainings: 5_000,
+      workers: undefined,
+    });
+    assert.deepEqual(parseCliArguments(["--employers", "20", "--workers", "99"]).options.scale, {
+      employers: 20,
+      trainings: 100_000,
+      workers: 99,
+    });
     assert.equal(parseCliArguments([]).options.scale, undefined);
     assert.throws(() => parseCliArguments(["--employers", "many"]), /--employers needs a whole number/);
     assert.throws(() => parseCliArguments(["--employers", "2"]), /employers from 6/);
@@ -250,7 +344,11 @@ describe("simulator: scale option", function () {
   });
 
   it("fla-simulator --employers 12 --trainings 345 starts with that data set and says which employers the provider may read", async function () {
-    const child = spawn(process.execPath, [resolve(__dirname, "../../../bin/fla-simulator.js"), "--port", "0", "--employers", "12", "--trainings", "345"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [resolve(__dirname, "../../../bin/fla-simulator.js"), "--port", "0", "--employers", "12", "--trainings", "345"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     try {
       const out = await new Promise<string>((done, fail) => {
         let text = "";
@@ -261,7 +359,12 @@ describe("simulator: scale option", function () {
         child.once("exit", (code) => fail(new Error(`fla-simulator exited (${code}): ${text}`)));
       });
       assert.match(out, /data: 12 employers, \d+ workers, 345 trainings, \d+ rights \(scaled\)/);
-      assert.match(out, new RegExp(`scaled: provider ${SEED.provider} has mandates for \\d+ of 12 employers; not for ${SEED.employers[3]}`));
+      assert.match(
+        out,
+        new RegExp(
+          `scaled: provider ${SEED.provider} has mandates for \\d+ of 12 employers; not for ${SEED.employers[3]}`,
+        ),
+      );
     } finally {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");

@@ -25,7 +25,10 @@ describe("test/support/simulator: startTestSimulator", function () {
     sim = await startTestSimulator(keys.certificatePem, { role: "provider" }, { seed: false });
     assert.equal(sim.client.clientId, TEST_PROVIDER_CLIENT_ID);
     const token = await getToken(sim, sim.client.clientId, keys.privateKey, "provider");
-    assert.equal((await api(sim, token, "GET", `/trainings?enterpriseNumber=${SEED.employersWithMandate[0]}`)).status, 200);
+    assert.equal(
+      (await api(sim, token, "GET", `/trainings?enterpriseNumber=${SEED.employersWithMandate[0]}`)).status,
+      200,
+    );
   });
 
   it("fails with a clear error for a certificate it cannot read, and leaves no server behind", async function () {

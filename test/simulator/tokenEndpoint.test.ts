@@ -16,14 +16,29 @@ describe("simulator: OAuth v5 token endpoint", function () {
     employer = makeCertificate();
     other = makeCertificate();
     sim = await startSimulator({ port: 0, seed: false, tokenLifetimeSeconds: 120 });
-    sim.registerClient({ clientId, certificatePem: employer.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
-    sim.registerClient({ clientId: providerId, certificatePem: other.certificatePem, role: "provider", enterpriseNumber: SEED.provider });
+    sim.registerClient({
+      clientId,
+      certificatePem: employer.certificatePem,
+      role: "employer",
+      enterpriseNumber: SEED.demoEmployer,
+    });
+    sim.registerClient({
+      clientId: providerId,
+      certificatePem: other.certificatePem,
+      role: "provider",
+      enterpriseNumber: SEED.provider,
+    });
   });
   after(async function () {
     await sim.stop();
   });
 
-  async function refused(form: Record<string, string>, status: number, error: string, descriptionPart?: RegExp): Promise<void> {
+  async function refused(
+    form: Record<string, string>,
+    status: number,
+    error: string,
+    descriptionPart?: RegExp,
+  ): Promise<void> {
     const before = sim.stats.rejectedAssertions;
     const answer = await requestToken(sim, form);
     assert.equal(answer.status, status, JSON.stringify(answer.body));
@@ -49,7 +64,11 @@ describe("simulator: OAuth v5 token endpoint", function () {
   });
 
   it("accepts an aud given as an array that contains the token URL, and the provider scope for a provider", async function () {
-    const assertion = await signAssertion({ clientId: providerId, key: other.privateKey, audience: ["https://elsewhere.example", sim.tokenUrl] });
+    const assertion = await signAssertion({
+      clientId: providerId,
+      key: other.privateKey,
+      audience: ["https://elsewhere.example", sim.tokenUrl],
+    });
     const answer = await requestToken(sim, tokenForm(assertion, "provider"));
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.scope, SCOPES.provider);
@@ -61,27 +80,53 @@ describe("simulator: OAuth v5 token endpoint", function () {
   });
 
   it("refuses a wrong audience", async function () {
-    const assertion = await signAssertion({ clientId, key: employer.privateKey, audience: "https://services.socialsecurity.be/REST/oauth/v5/token" });
+    const assertion = await signAssertion({
+      clientId,
+      key: employer.privateKey,
+      audience: "https://services.socialsecurity.be/REST/oauth/v5/token",
+    });
     await refused(tokenForm(assertion), 401, "invalid_client", /aud/);
   });
 
   it("refuses an expired assertion", async function () {
     const now = Math.floor(Date.now() / 1000);
-    const assertion = await signAssertion({ clientId, key: employer.privateKey, audience: sim.tokenUrl, iat: now - 900, exp: now - 600 });
+    const assertion = await signAssertion({
+      clientId,
+      key: employer.privateKey,
+      audience: sim.tokenUrl,
+      iat: now - 900,
+      exp: now - 600,
+    });
     await refused(tokenForm(assertion), 401, "invalid_client", /expired/);
   });
 
   it("refuses an exp more than 10 minutes ahead", async function () {
     const now = Math.floor(Date.now() / 1000);
-    const assertion = await signAssertion({ clientId, key: employer.privateKey, audience: sim.tokenUrl, iat: now, exp: now + 3600 });
+    const assertion = await signAssertion({
+      clientId,
+      key: employer.privateKey,
+      audience: sim.tokenUrl,
+      iat: now,
+      exp: now + 3600,
+    });
     await refused(tokenForm(assertion), 401, "invalid_client", /too far/);
   });
 
   it("refuses a replayed jti", async function () {
-    const assertion = await signAssertion({ clientId, key: employer.privateKey, audience: sim.tokenUrl, jti: "fixed-jti-1" });
+    const assertion = await signAssertion({
+      clientId,
+      key: employer.privateKey,
+      audience: sim.tokenUrl,
+      jti: "fixed-jti-1",
+    });
     assert.equal((await requestToken(sim, tokenForm(assertion))).status, 200);
     await refused(tokenForm(assertion), 401, "invalid_client", /replay/);
-    const again = await signAssertion({ clientId, key: employer.privateKey, audience: sim.tokenUrl, jti: "fixed-jti-1" });
+    const again = await signAssertion({
+      clientId,
+      key: employer.privateKey,
+      audience: sim.tokenUrl,
+      jti: "fixed-jti-1",
+    });
     await refused(tokenForm(again), 401, "invalid_client", /replay/);
   });
 
@@ -99,14 +144,25 @@ describe("simulator: OAuth v5 token endpoint", function () {
       .setExpirationTime(now + 300)
       .sign(hmacKey);
     await refused(tokenForm(hs), 401, "invalid_client", /RS256/);
-    const none = handMadeJwt({ alg: "none", typ: "JWT" }, { iss: clientId, sub: clientId, aud: sim.tokenUrl, jti: "none-1", iat: now, exp: now + 300 });
+    const none = handMadeJwt(
+      { alg: "none", typ: "JWT" },
+      { iss: clientId, sub: clientId, aud: sim.tokenUrl, jti: "none-1", iat: now, exp: now + 300 },
+    );
     await refused(tokenForm(none), 401, "invalid_client", /RS256/);
   });
 
   it("refuses an RS256 header over a forged claims part (signature no longer matches)", async function () {
     const good = await signAssertion({ clientId, key: employer.privateKey, audience: sim.tokenUrl });
     const [header, , signature] = good.split(".");
-    const claims = Buffer.from(JSON.stringify({ iss: clientId, sub: clientId, aud: sim.tokenUrl, jti: "forged", exp: Math.floor(Date.now() / 1000) + 60 })).toString("base64url");
+    const claims = Buffer.from(
+      JSON.stringify({
+        iss: clientId,
+        sub: clientId,
+        aud: sim.tokenUrl,
+        jti: "forged",
+        exp: Math.floor(Date.now() / 1000) + 60,
+      }),
+    ).toString("base64url");
     await refused(tokenForm(`${header}.${claims}.${signature}`), 401, "invalid_client", /signature/);
   });
 
@@ -120,14 +176,23 @@ describe("simulator: OAuth v5 token endpoint", function () {
   });
 
   it("refuses an unknown client id, and a client_id field that differs from iss", async function () {
-    const a1 = await signAssertion({ clientId: "self_service_unknown", key: employer.privateKey, audience: sim.tokenUrl });
+    const a1 = await signAssertion({
+      clientId: "self_service_unknown",
+      key: employer.privateKey,
+      audience: sim.tokenUrl,
+    });
     await refused(tokenForm(a1), 401, "invalid_client", /Unknown client id/);
     const a2 = await signAssertion({ clientId, key: employer.privateKey, audience: sim.tokenUrl });
     await refused({ ...tokenForm(a2), client_id: providerId }, 401, "invalid_client", /client_id/);
   });
 
   it("refuses iss different from sub", async function () {
-    const assertion = await signAssertion({ clientId, key: employer.privateKey, audience: sim.tokenUrl, sub: "someone_else" });
+    const assertion = await signAssertion({
+      clientId,
+      key: employer.privateKey,
+      audience: sim.tokenUrl,
+      sub: "someone_else",
+    });
     await refused(tokenForm(assertion), 401, "invalid_client", /iss and sub/);
   });
 
@@ -138,21 +203,55 @@ describe("simulator: OAuth v5 token endpoint", function () {
     const form = tokenForm(assertion);
     delete form.client_assertion;
     await refused(form, 401, "invalid_client");
-    const res = await fetch(sim.tokenUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(tokenForm(assertion)) });
+    const res = await fetch(sim.tokenUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(tokenForm(assertion)),
+    });
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error: string }).error, "invalid_request");
   });
 
   it("refuses a client whose registered certificate has expired", async function () {
-    const expired = makeCertificate({ notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
-    sim.registerClient({ clientId: "self_service_expired", certificatePem: expired.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
-    const assertion = await signAssertion({ clientId: "self_service_expired", key: expired.privateKey, audience: sim.tokenUrl });
+    const expired = makeCertificate({
+      notBefore: new Date(Date.now() - 10 * 86_400_000),
+      notAfter: new Date(Date.now() - 86_400_000),
+    });
+    sim.registerClient({
+      clientId: "self_service_expired",
+      certificatePem: expired.certificatePem,
+      role: "employer",
+      enterpriseNumber: SEED.demoEmployer,
+    });
+    const assertion = await signAssertion({
+      clientId: "self_service_expired",
+      key: expired.privateKey,
+      audience: sim.tokenUrl,
+    });
     await refused(tokenForm(assertion), 401, "invalid_client", /expired/);
   });
 
   it("refuses to register a client with an invalid enterprise number or no certificate", function () {
-    assert.throws(() => sim.registerClient({ clientId: "x", certificatePem: employer.certificatePem, role: "employer", enterpriseNumber: "0203430577" }), /enterprise number/);
-    assert.throws(() => sim.registerClient({ clientId: "x", certificatePem: "not a certificate", role: "employer", enterpriseNumber: SEED.demoEmployer }), /PEM certificate/);
+    assert.throws(
+      () =>
+        sim.registerClient({
+          clientId: "x",
+          certificatePem: employer.certificatePem,
+          role: "employer",
+          enterpriseNumber: "0203430577",
+        }),
+      /enterprise number/,
+    );
+    assert.throws(
+      () =>
+        sim.registerClient({
+          clientId: "x",
+          certificatePem: "not a certificate",
+          role: "employer",
+          enterpriseNumber: SEED.demoEmployer,
+        }),
+      /PEM certificate/,
+    );
   });
 
   it("never echoes the assertion in an error", async function () {

@@ -12,9 +12,24 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
   before(async function () {
     keys = makeCertificate();
     sim = await startSimulator({ port: 0, today: "2025-06-30" });
-    sim.registerClient({ clientId: "emp", certificatePem: keys.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
-    sim.registerClient({ clientId: "prov", certificatePem: keys.certificatePem, role: "provider", enterpriseNumber: SEED.provider });
-    sim.registerClient({ clientId: "emp2", certificatePem: keys.certificatePem, role: "employer", enterpriseNumber: SEED.employers[1] });
+    sim.registerClient({
+      clientId: "emp",
+      certificatePem: keys.certificatePem,
+      role: "employer",
+      enterpriseNumber: SEED.demoEmployer,
+    });
+    sim.registerClient({
+      clientId: "prov",
+      certificatePem: keys.certificatePem,
+      role: "provider",
+      enterpriseNumber: SEED.provider,
+    });
+    sim.registerClient({
+      clientId: "emp2",
+      certificatePem: keys.certificatePem,
+      role: "employer",
+      enterpriseNumber: SEED.employers[1],
+    });
     employerToken = await getToken(sim, "emp", keys.privateKey);
     providerToken = await getToken(sim, "prov", keys.privateKey, "provider");
     otherEmployerToken = await getToken(sim, "emp2", keys.privateKey);
@@ -49,20 +64,37 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
     assert.ok(!Number.isNaN(Date.parse(read.body.declaredAt)));
     const declaration = await api(sim, employerToken, "GET", `/declarations/${created.body.declarationId}`);
     assert.equal(declaration.status, 200);
-    assert.deepEqual(declaration.body, { declarationId: created.body.declarationId, status: "ACCEPTED", anomalies: [], trainingId: created.body.trainingId });
+    assert.deepEqual(declaration.body, {
+      declarationId: created.body.declarationId,
+      status: "ACCEPTED",
+      anomalies: [],
+      trainingId: created.body.trainingId,
+    });
   });
 
   it("a provider with a mandate declares for that employer; without a mandate it gets 403 noMandate", async function () {
     const ok = await api(sim, providerToken, "POST", "/trainings", training());
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     sim.addEmployment(SEED.employerWithoutMandate, SEED.demoWorker, "2020-01-01");
-    const refused = await api(sim, providerToken, "POST", "/trainings", training({ employer: { enterpriseNumber: SEED.employerWithoutMandate } }));
+    const refused = await api(
+      sim,
+      providerToken,
+      "POST",
+      "/trainings",
+      training({ employer: { enterpriseNumber: SEED.employerWithoutMandate } }),
+    );
     assert.equal(refused.status, 403);
     assert.equal(refused.headers.get("content-type"), "application/problem+json; charset=utf-8");
     assert.equal(refused.body.type, "urn:problem-type:fla:noMandate");
     assert.deepEqual(issueCodes(refused.body), ["FLA-E-0031 employer.enterpriseNumber"]);
     sim.addMandate(SEED.provider, SEED.employerWithoutMandate);
-    const later = await api(sim, providerToken, "POST", "/trainings", training({ employer: { enterpriseNumber: SEED.employerWithoutMandate } }));
+    const later = await api(
+      sim,
+      providerToken,
+      "POST",
+      "/trainings",
+      training({ employer: { enterpriseNumber: SEED.employerWithoutMandate } }),
+    );
     assert.equal(later.status, 201);
   });
 
@@ -101,7 +133,12 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
   it("401 expiredAccessToken once the token lifetime is over", async function () {
     const short = await startSimulator({ port: 0, seed: false, tokenLifetimeSeconds: 1 });
     try {
-      short.registerClient({ clientId: "emp", certificatePem: keys.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
+      short.registerClient({
+        clientId: "emp",
+        certificatePem: keys.certificatePem,
+        role: "employer",
+        enterpriseNumber: SEED.demoEmployer,
+      });
       const token = await getToken(short, "emp", keys.privateKey);
       assert.equal((await api(short, token, "GET", "/trainings")).status, 200);
       await sleep(1100);
@@ -140,7 +177,10 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
   it("an identical training (same worker, title and period) is accepted with warning FLA-W-0001", async function () {
     const body = training();
     await api(sim, employerToken, "POST", "/trainings", body);
-    const again = await api(sim, employerToken, "POST", "/trainings", { ...body, externalReference: `${String(body.externalReference)}-bis` });
+    const again = await api(sim, employerToken, "POST", "/trainings", {
+      ...body,
+      externalReference: `${String(body.externalReference)}-bis`,
+    });
     assert.equal(again.status, 201);
     assert.equal(again.body.status, "ACCEPTED_WITH_WARNINGS");
     assert.equal(again.body.anomalies.length, 1);
@@ -151,26 +191,63 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
   });
 
   it("warns (FLA-W-0003) when the hours exceed 8 a day but fit in 24", async function () {
-    const answer = await api(sim, employerToken, "POST", "/trainings", training({ duration: { value: 20, unit: "HOURS" } }));
+    const answer = await api(
+      sim,
+      employerToken,
+      "POST",
+      "/trainings",
+      training({ duration: { value: 20, unit: "HOURS" } }),
+    );
     assert.equal(answer.status, 201);
-    assert.deepEqual(answer.body.anomalies.map((a: { code: string; field: string }) => `${a.code} ${a.field}`), ["FLA-W-0003 duration.value"]);
+    assert.deepEqual(
+      answer.body.anomalies.map((a: { code: string; field: string }) => `${a.code} ${a.field}`),
+      ["FLA-W-0003 duration.value"],
+    );
   });
 
   describe("business rules and schema: 400 badRequest with every issue", function () {
     const cases: [string, Record<string, unknown>, string[]][] = [
       ["invalid SSIN check digits", { worker: { ssin: "85073003329" } }, ["FLA-E-0010 worker.ssin"]],
-      ["invalid enterprise number check digits", { employer: { enterpriseNumber: "0203430577" } }, ["FLA-E-0011 employer.enterpriseNumber"]],
-      ["end before start", { period: { startDate: "2024-03-05", endDate: "2024-03-04" } }, ["FLA-E-0012 period.endDate"]],
-      ["period before 2024", { period: { startDate: "2023-12-30", endDate: "2023-12-31" }, duration: { value: 1, unit: "DAYS" } }, ["FLA-E-0013 period.startDate"]],
-      ["period in the future", { period: { startDate: "2025-06-30", endDate: "2025-07-01" } }, ["FLA-E-0014 period.endDate"]],
+      [
+        "invalid enterprise number check digits",
+        { employer: { enterpriseNumber: "0203430577" } },
+        ["FLA-E-0011 employer.enterpriseNumber"],
+      ],
+      [
+        "end before start",
+        { period: { startDate: "2024-03-05", endDate: "2024-03-04" } },
+        ["FLA-E-0012 period.endDate"],
+      ],
+      [
+        "period before 2024",
+        { period: { startDate: "2023-12-30", endDate: "2023-12-31" }, duration: { value: 1, unit: "DAYS" } },
+        ["FLA-E-0013 period.startDate"],
+      ],
+      [
+        "period in the future",
+        { period: { startDate: "2025-06-30", endDate: "2025-07-01" } },
+        ["FLA-E-0014 period.endDate"],
+      ],
       ["duration not positive", { duration: { value: 0, unit: "HOURS" } }, ["FLA-E-0015 duration.value"]],
       ["more hours than the period has", { duration: { value: 49, unit: "HOURS" } }, ["FLA-E-0016 duration.value"]],
       ["more days than the period has", { duration: { value: 3, unit: "DAYS" } }, ["FLA-E-0016 duration.value"]],
-      ["unknown enum values", { nature: "ONLINE", outcome: "PASSED", funding: { type: "BANK" } }, ["FLA-E-0003 funding.type", "FLA-E-0003 nature", "FLA-E-0003 outcome"]],
+      [
+        "unknown enum values",
+        { nature: "ONLINE", outcome: "PASSED", funding: { type: "BANK" } },
+        ["FLA-E-0003 funding.type", "FLA-E-0003 nature", "FLA-E-0003 outcome"],
+      ],
       ["title too long", { title: "x".repeat(201) }, ["FLA-E-0004 title"]],
       ["externalReference too long", { externalReference: "x".repeat(51) }, ["FLA-E-0004 externalReference"]],
-      ["not a calendar date", { period: { startDate: "2024-02-30", endDate: "2024-03-01" } }, ["FLA-E-0002 period.startDate"]],
-      ["worker not employed by the employer", { worker: { ssin: SEED.workerOfAnotherEmployer } }, ["FLA-E-0017 worker.ssin"]],
+      [
+        "not a calendar date",
+        { period: { startDate: "2024-02-30", endDate: "2024-03-01" } },
+        ["FLA-E-0002 period.startDate"],
+      ],
+      [
+        "worker not employed by the employer",
+        { worker: { ssin: SEED.workerOfAnotherEmployer } },
+        ["FLA-E-0017 worker.ssin"],
+      ],
       ["SSIN not normalised", { worker: { ssin: "85.07.30-033.28" } }, ["FLA-E-0002 worker.ssin"]],
     ];
     for (const [name, overrides, expected] of cases) {
@@ -190,9 +267,17 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
     }
 
     it("reports every missing required field at once", async function () {
-      const answer = await api(sim, employerToken, "POST", "/trainings", { employer: { enterpriseNumber: SEED.demoEmployer } });
+      const answer = await api(sim, employerToken, "POST", "/trainings", {
+        employer: { enterpriseNumber: SEED.demoEmployer },
+      });
       assert.equal(answer.status, 400);
-      assert.deepEqual(issueCodes(answer.body), ["FLA-E-0001 duration", "FLA-E-0001 nature", "FLA-E-0001 period", "FLA-E-0001 title", "FLA-E-0001 worker"]);
+      assert.deepEqual(issueCodes(answer.body), [
+        "FLA-E-0001 duration",
+        "FLA-E-0001 nature",
+        "FLA-E-0001 period",
+        "FLA-E-0001 title",
+        "FLA-E-0001 worker",
+      ]);
     });
 
     it("refuses a body that is not JSON", async function () {
@@ -202,7 +287,13 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
     });
 
     it("accepts a worker born in 2000 or later (the 2000+ check digits rule)", async function () {
-      const answer = await api(sim, employerToken, "POST", "/trainings", training({ worker: { ssin: SEED.demoWorkerBornAfter2000 } }));
+      const answer = await api(
+        sim,
+        employerToken,
+        "POST",
+        "/trainings",
+        training({ worker: { ssin: SEED.demoWorkerBornAfter2000 } }),
+      );
       assert.equal(answer.status, 201, JSON.stringify(answer.body));
     });
   });
@@ -210,7 +301,11 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
   it("PUT /trainings/{id}: 200 with the correction, then GET shows it; externalReference of another → 409", async function () {
     const created = await api(sim, employerToken, "POST", "/trainings", training());
     const other = await api(sim, employerToken, "POST", "/trainings", training());
-    const corrected = training({ title: "Corrected title", externalReference: undefined, duration: { value: 1, unit: "DAYS" } });
+    const corrected = training({
+      title: "Corrected title",
+      externalReference: undefined,
+      duration: { value: 1, unit: "DAYS" },
+    });
     const put = await api(sim, employerToken, "PUT", `/trainings/${created.body.trainingId}`, corrected);
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.equal(put.body.trainingId, created.body.trainingId);
@@ -220,7 +315,13 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
     assert.equal(read.body.title, "Corrected title");
     assert.deepEqual(read.body.duration, { value: 1, unit: "DAYS" });
     assert.ok(read.body.updatedAt);
-    const clash = await api(sim, employerToken, "PUT", `/trainings/${created.body.trainingId}`, training({ externalReference: sim.data.trainings.get(other.body.trainingId)?.externalReference }));
+    const clash = await api(
+      sim,
+      employerToken,
+      "PUT",
+      `/trainings/${created.body.trainingId}`,
+      training({ externalReference: sim.data.trainings.get(other.body.trainingId)?.externalReference }),
+    );
     assert.equal(clash.status, 409);
     assert.equal(clash.body.trainingId, other.body.trainingId);
   });
@@ -228,10 +329,22 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
   it("PUT refuses a change of employer (FLA-E-0019) and a business-rule violation", async function () {
     const created = await api(sim, providerToken, "POST", "/trainings", training());
     sim.addEmployment(SEED.employers[1], SEED.demoWorker, "2020-01-01");
-    const moved = await api(sim, providerToken, "PUT", `/trainings/${created.body.trainingId}`, training({ employer: { enterpriseNumber: SEED.employers[1] } }));
+    const moved = await api(
+      sim,
+      providerToken,
+      "PUT",
+      `/trainings/${created.body.trainingId}`,
+      training({ employer: { enterpriseNumber: SEED.employers[1] } }),
+    );
     assert.equal(moved.status, 400);
     assert.deepEqual(issueCodes(moved.body), ["FLA-E-0019 employer.enterpriseNumber"]);
-    const bad = await api(sim, providerToken, "PUT", `/trainings/${created.body.trainingId}`, training({ duration: { value: -1, unit: "HOURS" } }));
+    const bad = await api(
+      sim,
+      providerToken,
+      "PUT",
+      `/trainings/${created.body.trainingId}`,
+      training({ duration: { value: -1, unit: "HOURS" } }),
+    );
     assert.equal(bad.status, 400);
     assert.equal(sim.data.trainings.get(created.body.trainingId)?.duration.value, 14);
   });
@@ -261,9 +374,20 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
 
   describe("asynchronous mode", function () {
     it("POST answers 202 + Location of the declaration, PENDING until the delay is over, then ACCEPTED", async function () {
-      const slow = await startSimulator({ port: 0, seed: false, asyncDeclarations: true, asyncDelayMs: 400, today: "2025-06-30" });
+      const slow = await startSimulator({
+        port: 0,
+        seed: false,
+        asyncDeclarations: true,
+        asyncDelayMs: 400,
+        today: "2025-06-30",
+      });
       try {
-        slow.registerClient({ clientId: "emp", certificatePem: keys.certificatePem, role: "employer", enterpriseNumber: SEED.demoEmployer });
+        slow.registerClient({
+          clientId: "emp",
+          certificatePem: keys.certificatePem,
+          role: "employer",
+          enterpriseNumber: SEED.demoEmployer,
+        });
         const token = await getToken(slow, "emp", keys.privateKey);
         const posted = await api(slow, token, "POST", "/trainings", training());
         assert.equal(posted.status, 202);
@@ -290,7 +414,13 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
 
     it("a business-rule violation ends REJECTED with BLOCKING anomalies; a schema violation is 400 at once", async function () {
       sim.setAsyncDeclarations(true);
-      const posted = await api(sim, employerToken, "POST", "/trainings", training({ worker: { ssin: SEED.workerOfAnotherEmployer } }));
+      const posted = await api(
+        sim,
+        employerToken,
+        "POST",
+        "/trainings",
+        training({ worker: { ssin: SEED.workerOfAnotherEmployer } }),
+      );
       assert.equal(posted.status, 202);
       let final = await api(sim, employerToken, "GET", `/declarations/${posted.body.declarationId}`);
       for (let i = 0; i < 50 && final.body.status === "PENDING"; i++) {
@@ -307,7 +437,13 @@ describe("simulator: declaring, correcting, cancelling and reading trainings", f
     it("PUT answers 202 too, and a duplicate POST is still 409 at once", async function () {
       const created = await api(sim, employerToken, "POST", "/trainings", training());
       sim.setAsyncDeclarations(true);
-      const put = await api(sim, employerToken, "PUT", `/trainings/${created.body.trainingId}`, training({ title: "Async correction" }));
+      const put = await api(
+        sim,
+        employerToken,
+        "PUT",
+        `/trainings/${created.body.trainingId}`,
+        training({ title: "Async correction" }),
+      );
       assert.equal(put.status, 202);
       assert.match(put.headers.get("location") ?? "", /\/declarations\/D-\d+$/);
       const body = training();

@@ -84,8 +84,30 @@ function read(path: string): string {
 function selfSigned(dir: string, name: string, newkey: string[], subject: string): PemPair {
   const certificatePath = join(dir, `${name}.crt`);
   const privateKeyPath = join(dir, `${name}.key`);
-  openssl(["req", "-x509", ...newkey, "-nodes", "-sha256", "-days", "365", "-subj", subject, "-keyout", privateKeyPath, "-out", certificatePath], dir);
-  return { certificatePath, privateKeyPath, certificatePem: read(certificatePath), privateKeyPem: read(privateKeyPath) };
+  openssl(
+    [
+      "req",
+      "-x509",
+      ...newkey,
+      "-nodes",
+      "-sha256",
+      "-days",
+      "365",
+      "-subj",
+      subject,
+      "-keyout",
+      privateKeyPath,
+      "-out",
+      certificatePath,
+    ],
+    dir,
+  );
+  return {
+    certificatePath,
+    privateKeyPath,
+    certificatePem: read(certificatePath),
+    privateKeyPem: read(privateKeyPath),
+  };
 }
 
 function rsa(dir: string, name: string, cn: string, bits = 2048): PemPair {
@@ -123,9 +145,33 @@ function pfxFile(path: string, password: string, certificatePem: string, alias?:
   return { path, base64: readFileSync(path).toString("base64"), password, alias, certificatePem };
 }
 
-function exportPfx(dir: string, name: string, pair: PemPair, extra: string[], password = TEST_PASSWORD, alias = "fla-client"): PfxFile {
+function exportPfx(
+  dir: string,
+  name: string,
+  pair: PemPair,
+  extra: string[],
+  password = TEST_PASSWORD,
+  alias = "fla-client",
+): PfxFile {
   const path = join(dir, `${name}.pfx`);
-  openssl(["pkcs12", "-export", "-in", pair.certificatePath, "-inkey", pair.privateKeyPath, "-name", alias, "-out", path, "-passout", `pass:${password}`, ...extra], dir);
+  openssl(
+    [
+      "pkcs12",
+      "-export",
+      "-in",
+      pair.certificatePath,
+      "-inkey",
+      pair.privateKeyPath,
+      "-name",
+      alias,
+      "-out",
+      path,
+      "-passout",
+      `pass:${password}`,
+      ...extra,
+    ],
+    dir,
+  );
   return pfxFile(path, password, pair.certificatePem, alias);
 }
 
@@ -133,12 +179,17 @@ function exportPfx(dir: string, name: string, pair: PemPair, extra: string[], pa
 function twoEntryPfx(dir: string, first: PemPair, second: PemPair, aliases: [string, string]): string {
   const asn1 = forge.asn1;
   const safeContents = [first, second].flatMap((pair, i) => {
-    const pfx = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(pair.privateKeyPem), [forge.pki.certificateFromPem(pair.certificatePem)], TEST_PASSWORD, {
-      algorithm: "3des",
-      friendlyName: aliases[i],
-      generateLocalKeyId: true,
-      useMac: false,
-    });
+    const pfx = forge.pkcs12.toPkcs12Asn1(
+      forge.pki.privateKeyFromPem(pair.privateKeyPem),
+      [forge.pki.certificateFromPem(pair.certificatePem)],
+      TEST_PASSWORD,
+      {
+        algorithm: "3des",
+        friendlyName: aliases[i],
+        generateLocalKeyId: true,
+        useMac: false,
+      },
+    );
     const content = (pfx.value[1] as forge.asn1.Asn1).value[1] as forge.asn1.Asn1;
     const octets = (content.value as forge.asn1.Asn1[])[0].value as string;
     return asn1.fromDer(octets).value as forge.asn1.Asn1[];
@@ -146,7 +197,8 @@ function twoEntryPfx(dir: string, first: PemPair, second: PemPair, aliases: [str
   const safe = asn1.toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, safeContents)).getBytes();
   const salt = forge.random.getBytesSync(8);
   const iterations = 2048;
-  const generateKey = (forge.pkcs12 as unknown as { generateKey: (...args: unknown[]) => forge.util.ByteStringBuffer }).generateKey;
+  const generateKey = (forge.pkcs12 as unknown as { generateKey: (...args: unknown[]) => forge.util.ByteStringBuffer })
+    .generateKey;
   const hmac = forge.hmac.create();
   hmac.start("sha1", generateKey(TEST_PASSWORD, new forge.util.ByteStringBuffer(salt), 3, iterations, 20));
   hmac.update(safe);
@@ -160,7 +212,10 @@ function twoEntryPfx(dir: string, first: PemPair, second: PemPair, aliases: [str
     ]),
     asn1.create(u, T.SEQUENCE, true, [
       asn1.create(u, T.SEQUENCE, true, [
-        asn1.create(u, T.SEQUENCE, true, [asn1.create(u, T.OID, false, asn1.oidToDer(forge.pki.oids.sha1).getBytes()), asn1.create(u, T.NULL, false, "")]),
+        asn1.create(u, T.SEQUENCE, true, [
+          asn1.create(u, T.OID, false, asn1.oidToDer(forge.pki.oids.sha1).getBytes()),
+          asn1.create(u, T.NULL, false, ""),
+        ]),
         asn1.create(u, T.OCTETSTRING, false, hmac.getMac().getBytes()),
       ]),
       asn1.create(u, T.OCTETSTRING, false, salt),
@@ -179,13 +234,49 @@ function chainPfx(dir: string): PfxFile & { caCertificatePem: string } {
   const keyPath = join(dir, "leaf.key");
   const csrPath = join(dir, "leaf.csr");
   const certificatePath = join(dir, "leaf.crt");
-  openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/C=BE/O=FLA Test Employer/CN=fla-chained-client", "-keyout", keyPath, "-out", csrPath], dir);
-  openssl(["x509", "-req", "-in", csrPath, "-CA", ca.certificatePath, "-CAkey", ca.privateKeyPath, "-CAcreateserial", "-days", "365", "-sha256", "-out", certificatePath], dir);
+  openssl(
+    [
+      "req",
+      "-new",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-subj",
+      "/C=BE/O=FLA Test Employer/CN=fla-chained-client",
+      "-keyout",
+      keyPath,
+      "-out",
+      csrPath,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      csrPath,
+      "-CA",
+      ca.certificatePath,
+      "-CAkey",
+      ca.privateKeyPath,
+      "-CAcreateserial",
+      "-days",
+      "365",
+      "-sha256",
+      "-out",
+      certificatePath,
+    ],
+    dir,
+  );
   // The CA first, so that "the first certificate" would be the wrong choice.
   const bundlePath = join(dir, "leaf-bundle.pem");
   writeFileSync(bundlePath, ca.certificatePem + read(certificatePath));
   const path = join(dir, "with-chain.pfx");
-  openssl(["pkcs12", "-export", "-in", bundlePath, "-inkey", keyPath, "-out", path, "-passout", `pass:${TEST_PASSWORD}`], dir);
+  openssl(
+    ["pkcs12", "-export", "-in", bundlePath, "-inkey", keyPath, "-out", path, "-passout", `pass:${TEST_PASSWORD}`],
+    dir,
+  );
   return { ...pfxFile(path, TEST_PASSWORD, read(certificatePath)), caCertificatePem: ca.certificatePem };
 }
 
@@ -196,17 +287,37 @@ function generate(): TestCertificates {
   const base = rsa(dir, "client", "fla-test-client");
   const key = createPrivateKey(base.privateKeyPem);
   const privateKeyPkcs1Pem = key.export({ type: "pkcs1", format: "pem" }).toString();
-  const encryptedPrivateKeyPem = key.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: TEST_PASSWORD }).toString();
+  const encryptedPrivateKeyPem = key
+    .export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: TEST_PASSWORD })
+    .toString();
   const encryptedPrivateKeyPath = join(dir, "client-encrypted.key");
   writeFileSync(encryptedPrivateKeyPath, encryptedPrivateKeyPem);
   const client = { ...base, privateKeyPkcs1Pem, encryptedPrivateKeyPem, encryptedPrivateKeyPath };
   const second = rsa(dir, "second", "fla-second-client");
-  const ec = selfSigned(dir, "ec", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"], "/C=BE/O=FLA Test Employer/CN=fla-ec-client");
+  const ec = selfSigned(
+    dir,
+    "ec",
+    ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+    "/C=BE/O=FLA Test Employer/CN=fla-ec-client",
+  );
   const now = Date.now();
 
   const aliases: [string, string] = ["fla-first", "fla-second"];
   const certificateOnlyPath = join(dir, "certificate-only.pfx");
-  openssl(["pkcs12", "-export", "-nokeys", "-in", base.certificatePath, "-out", certificateOnlyPath, "-passout", `pass:${TEST_PASSWORD}`], dir);
+  openssl(
+    [
+      "pkcs12",
+      "-export",
+      "-nokeys",
+      "-in",
+      base.certificatePath,
+      "-out",
+      certificateOnlyPath,
+      "-passout",
+      `pass:${TEST_PASSWORD}`,
+    ],
+    dir,
+  );
 
   return {
     dir,
@@ -216,7 +327,14 @@ function generate(): TestCertificates {
     pfx: {
       openSslDefault: exportPfx(dir, "openssl-default", base, []),
       legacy: exportPfx(dir, "legacy", base, ["-legacy"]),
-      windows3des: exportPfx(dir, "windows-3des", base, ["-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1"]),
+      windows3des: exportPfx(dir, "windows-3des", base, [
+        "-keypbe",
+        "PBE-SHA1-3DES",
+        "-certpbe",
+        "PBE-SHA1-3DES",
+        "-macalg",
+        "sha1",
+      ]),
       unicodePassword: exportPfx(dir, "unicode-password", base, [], TEST_UNICODE_PASSWORD),
       twoEntries: {
         ...pfxFile(twoEntryPfx(dir, second, base, aliases), TEST_PASSWORD, second.certificatePem, aliases[0]),
@@ -229,7 +347,13 @@ function generate(): TestCertificates {
     },
     expired: withValidity(dir, "expired", base, new Date(now - 400 * DAY), new Date(now - 10 * DAY)),
     notYetValid: withValidity(dir, "not-yet-valid", base, new Date(now + 10 * DAY), new Date(now + 400 * DAY)),
-    expiringIn10Days: withValidity(dir, "expiring", base, new Date(now - 300 * DAY), new Date(now + 10 * DAY + 3_600_000)),
+    expiringIn10Days: withValidity(
+      dir,
+      "expiring",
+      base,
+      new Date(now - 300 * DAY),
+      new Date(now + 10 * DAY + 3_600_000),
+    ),
     mismatched: writePair(dir, "mismatched", base.certificatePem, second.privateKeyPem),
     ec,
     rsa1024: rsa(dir, "rsa1024", "fla-rsa1024-client", 1024),

@@ -29,7 +29,9 @@ export class ConnectProxy {
       res.writeHead(502, { "Content-Type": "text/plain" });
       res.end("This proxy only tunnels (CONNECT).");
     });
-    this.server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => this.tunnel(req, client, head));
+    this.server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) =>
+      this.tunnel(req, client, head),
+    );
     this.server.on("connection", (socket: net.Socket) => this.track(socket));
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -56,9 +58,13 @@ export class ConnectProxy {
     const target = req.url ?? "";
     this.authorizations.push(req.headers["proxy-authorization"]);
     client.on("error", () => undefined);
-    const expected = this.options.credentials ? `Basic ${Buffer.from(this.options.credentials).toString("base64")}` : undefined;
+    const expected = this.options.credentials
+      ? `Basic ${Buffer.from(this.options.credentials).toString("base64")}`
+      : undefined;
     if (expected && req.headers["proxy-authorization"] !== expected) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     if (this.options.refuseWith) {

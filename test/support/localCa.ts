@@ -25,7 +25,10 @@ export function makeLocalCa(): LocalCa {
   const caName = [{ name: "commonName", value: "FLA test private CA" }];
   ca.setSubject(caName);
   ca.setIssuer(caName);
-  ca.setExtensions([{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }]);
+  ca.setExtensions([
+    { name: "basicConstraints", cA: true, critical: true },
+    { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+  ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
   const serverKeys = forge.pki.rsa.generateKeyPair(2048);
@@ -35,7 +38,13 @@ export function makeLocalCa(): LocalCa {
   server.setExtensions([
     { name: "basicConstraints", cA: false },
     { name: "extKeyUsage", serverAuth: true },
-    { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
+    {
+      name: "subjectAltName",
+      altNames: [
+        { type: 2, value: "localhost" },
+        { type: 7, ip: "127.0.0.1" },
+      ],
+    },
   ]);
   server.sign(caKeys.privateKey, forge.md.sha256.create());
   cached = {

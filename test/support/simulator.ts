@@ -1,5 +1,12 @@
 /** Starts a simulator on a random port with a registered test client, for the tests of every part of the package. */
-import { SEED, startSimulator, type ClientRole, type RegisteredClient, type Simulator, type SimulatorOptions } from "../../src/simulator";
+import {
+  SEED,
+  startSimulator,
+  type ClientRole,
+  type RegisteredClient,
+  type Simulator,
+  type SimulatorOptions,
+} from "../../src/simulator";
 
 export const TEST_EMPLOYER_CLIENT_ID = "self_service_chaman_test_employer";
 export const TEST_PROVIDER_CLIENT_ID = "self_service_chaman_test_provider";
@@ -33,7 +40,11 @@ export function testClient(certificatePem: string, options: TestClientOptions = 
  * Starts a simulator on 127.0.0.1, port 0 (random), seeded unless `options.seed` is false, and registers one client with
  * `certificatePem`. Stop it in an after() hook with `await sim.stop()`.
  */
-export async function startTestSimulator(certificatePem: string, client: TestClientOptions = {}, options: SimulatorOptions = {}): Promise<TestSimulator> {
+export async function startTestSimulator(
+  certificatePem: string,
+  client: TestClientOptions = {},
+  options: SimulatorOptions = {},
+): Promise<TestSimulator> {
   const simulator = await startSimulator({ port: 0, host: "127.0.0.1", ...options });
   const registered = testClient(certificatePem, client);
   try {

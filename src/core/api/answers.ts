@@ -98,13 +98,18 @@ export function refusalAnomalies(code: ClientAnomalyCode, data: unknown, params:
  * `duplicateKey`: the descriptor's field by which the API recognises a repeat (`OperationSpec.duplicateKey`); given,
  * the request met an existing one, which the flow sees as a warning on that field (ALREADY_DECLARED).
  */
-export function conflictAnomalies(data: unknown, duplicateKey: string | undefined, params: ClientAnomalyParams): Anomaly[] {
+export function conflictAnomalies(
+  data: unknown,
+  duplicateKey: string | undefined,
+  params: ClientAnomalyParams,
+): Anomaly[] {
   const problem = readProblem(data);
   const duplicate = duplicateKey !== undefined;
   const severity = duplicate ? "WARNING" : "BLOCKING";
   const field = duplicateKey;
   const code: ClientAnomalyCode = duplicate ? "CLIENT-DUPLICATE" : "CLIENT-CONFLICT";
-  if (problem.issues.length > 0) return problem.issues.map((issue) => ({ ...issue, severity, ...(issue.field || !field ? {} : { field }) }));
+  if (problem.issues.length > 0)
+    return problem.issues.map((issue) => ({ ...issue, severity, ...(issue.field || !field ? {} : { field }) }));
   if (problem.code !== undefined) {
     const message = problem.detail ?? clientAnomaly(code, params).message;
     return [{ code: problem.code, severity, ...(field ? { field } : {}), message, source: "fla" }];
@@ -115,8 +120,12 @@ export function conflictAnomalies(data: unknown, duplicateKey: string | undefine
 /** An answer no row expects: a technical failure, with the platform's summary of the problem. */
 export function unexpectedAnswer(what: string, httpStatus: number, data: unknown): FlaError {
   const summary = describeProblem(data);
-  return new FlaError("FLA_HTTP", `The FLA API answered ${what} with an unexpected status ${httpStatus}${summary ? `: ${summary.slice(0, 500)}` : ""}.`, {
-    httpStatus,
-    reason: readProblem(data).type,
-  });
+  return new FlaError(
+    "FLA_HTTP",
+    `The FLA API answered ${what} with an unexpected status ${httpStatus}${summary ? `: ${summary.slice(0, 500)}` : ""}.`,
+    {
+      httpStatus,
+      reason: readProblem(data).type,
+    },
+  );
 }

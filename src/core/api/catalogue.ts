@@ -74,7 +74,8 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined;
 }
 
-const PLAIN_LOCATION = /^(?:https?:\/\/[A-Za-z0-9.:[\]-]+)?(?:\/[A-Za-z0-9_-]+)*\/(trainings|declarations)\/([A-Za-z0-9_-]+)\/?$/;
+const PLAIN_LOCATION =
+  /^(?:https?:\/\/[A-Za-z0-9.:[\]-]+)?(?:\/[A-Za-z0-9_-]+)*\/(trainings|declarations)\/([A-Za-z0-9_-]+)\/?$/;
 
 /** The ids a `Location` header names: `/trainings/{trainingId}` or `/declarations/{declarationId}` (absolute or relative). */
 export function idsFromLocation(location: string | undefined): { trainingId?: string; declarationId?: string } {
@@ -110,7 +111,9 @@ export function isFinalDeclarationStatus(status: DeclarationStatus | undefined):
 }
 
 function declarationStatus(value: unknown): DeclarationStatus | undefined {
-  return value === "PENDING" || (FINAL_DECLARATION_STATUSES as readonly unknown[]).includes(value) ? (value as DeclarationStatus) : undefined;
+  return value === "PENDING" || (FINAL_DECLARATION_STATUSES as readonly unknown[]).includes(value)
+    ? (value as DeclarationStatus)
+    : undefined;
 }
 
 /** Reads a `DeclarationResult` (201/200 body, or a declaration status), with the ids of the `Location` header as fallback. */
@@ -144,13 +147,19 @@ function localizedText(value: unknown): LocalizedText | undefined {
 export function readAnomaly(value: unknown, defaultSeverity: Severity = "BLOCKING"): Anomaly {
   const item = isRecord(value) ? value : {};
   const description = localizedText(item.description);
-  const severity: Severity = item.severity === "WARNING" || item.severity === "BLOCKING" ? item.severity : defaultSeverity;
+  const severity: Severity =
+    item.severity === "WARNING" || item.severity === "BLOCKING" ? item.severity : defaultSeverity;
   const code = text(item.code) ?? text(item.type);
   const anomaly: Anomaly = {
     // An anomaly the platform did not name gets a client code: a flow never meets a code the platform did not send as FLA's.
     code: code ?? ("CLIENT-ANOMALY-WITHOUT-CODE" satisfies ClientAnomalyCode),
     severity,
-    message: text(item.detail) ?? description?.en ?? text(item.title) ?? text(item.message) ?? "The FLA API reported an anomaly without a description.",
+    message:
+      text(item.detail) ??
+      description?.en ??
+      text(item.title) ??
+      text(item.message) ??
+      "The FLA API reported an anomaly without a description.",
     source: code ? "fla" : "client",
   };
   const field = text(item.name) ?? text(item.field);
@@ -180,7 +189,9 @@ export function readProblem(data: unknown): Problem {
     title: text(body.title),
     status: typeof body.status === "number" ? body.status : undefined,
     detail: text(body.detail),
-    issues: (Array.isArray(body.issues) ? body.issues : Array.isArray(body.anomalies) ? body.anomalies : []).map((issue) => readAnomaly(issue)),
+    issues: (Array.isArray(body.issues) ? body.issues : Array.isArray(body.anomalies) ? body.anomalies : []).map(
+      (issue) => readAnomaly(issue),
+    ),
     trainingId: text(body.trainingId),
     code: text(body.code),
   };
@@ -190,7 +201,10 @@ export function readProblem(data: unknown): Problem {
 export function describeProblem(data: unknown): string | undefined {
   const problem = readProblem(data);
   const parts = [problem.title, problem.detail].filter((part): part is string => !!part);
-  if (problem.issues.length > 0) parts.push(problem.issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join("; "));
+  if (problem.issues.length > 0)
+    parts.push(
+      problem.issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join("; "),
+    );
   return parts.length > 0 ? parts.join(": ") : undefined;
 }
 
@@ -211,8 +225,15 @@ export function problemAnomalies(data: unknown, fallback: (said: string | undefi
 /** Reads a collection page; returns undefined when the body is not one (no `items` array). */
 export function readCollection(data: unknown): CollectionPage | undefined {
   if (!isRecord(data) || !Array.isArray(data.items)) return undefined;
-  const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
-  return { items: data.items, total: num(data.total), page: num(data.page), pageSize: num(data.pageSize), next: text(data.next) };
+  const num = (value: unknown): number | undefined =>
+    typeof value === "number" && Number.isFinite(value) ? value : undefined;
+  return {
+    items: data.items,
+    total: num(data.total),
+    page: num(data.page),
+    pageSize: num(data.pageSize),
+    next: text(data.next),
+  };
 }
 
 /** The request of the page after `page` of a built-in query, or undefined on the last page (see Catalogue.nextPageRequest). */

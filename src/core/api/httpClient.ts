@@ -94,7 +94,10 @@ export class FlaApiClient {
     this.timeoutMs = options.timeoutMs;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
     if (!Number.isInteger(this.retry.attempts) || this.retry.attempts < 1) {
-      throw new FlaError("FLA_CONFIG", `The number of attempts must be a whole number of at least 1 (got ${String(this.retry.attempts)}).`);
+      throw new FlaError(
+        "FLA_CONFIG",
+        `The number of attempts must be a whole number of at least 1 (got ${String(this.retry.attempts)}).`,
+      );
     }
     this.policy = options.http ?? new HttpPolicy();
     this.ownsPolicy = !options.http;
@@ -103,7 +106,10 @@ export class FlaApiClient {
     try {
       agents = this.policy.agentsFor(this.apiUrl);
     } catch {
-      throw new FlaError("FLA_CONFIG", "The proxy URL (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) cannot be read: write it as http://host:port.");
+      throw new FlaError(
+        "FLA_CONFIG",
+        "The proxy URL (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) cannot be read: write it as http://host:port.",
+      );
     }
     this.http = axios.create({
       baseURL: this.apiUrl,
@@ -132,7 +138,11 @@ export class FlaApiClient {
    * was the probe, or the failure that opened it), waits for the next permit instead of failing: reads are safe to
    * send again, and the flow asked for an answer, not for the outage. Before the circuit opens it fails as always.
    */
-  private async sendThroughBreaker(breaker: CircuitBreaker, request: FlaRequest, options: SendOptions): Promise<FlaResponse> {
+  private async sendThroughBreaker(
+    breaker: CircuitBreaker,
+    request: FlaRequest,
+    options: SendOptions,
+  ): Promise<FlaResponse> {
     for (;;) {
       const permit = await breaker.acquire(options.signal);
       try {
@@ -164,7 +174,11 @@ export class FlaApiClient {
     if (this.ownsPolicy) this.policy.destroy();
   }
 
-  private async sendWithRetries(request: FlaRequest, data: string | undefined, signal?: AbortSignal): Promise<FlaResponse> {
+  private async sendWithRetries(
+    request: FlaRequest,
+    data: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<FlaResponse> {
     const counter = { sent: 0 };
     try {
       return await this.attempt(request, data, counter, signal);
@@ -175,7 +189,12 @@ export class FlaApiClient {
     }
   }
 
-  private async attempt(request: FlaRequest, data: string | undefined, counter: { sent: number }, signal?: AbortSignal): Promise<FlaResponse> {
+  private async attempt(
+    request: FlaRequest,
+    data: string | undefined,
+    counter: { sent: number },
+    signal?: AbortSignal,
+  ): Promise<FlaResponse> {
     const started = Date.now();
     let failures = 0;
     let tokenRenewed = false;
@@ -198,7 +217,10 @@ export class FlaApiClient {
           method: request.method,
           url: request.path,
           data,
-          headers: data === undefined ? { Authorization: `Bearer ${token}` } : { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          headers:
+            data === undefined
+              ? { Authorization: `Bearer ${token}` }
+              : { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
           // No abort signal here: a request on the wire finishes or times out, so that a closing node never
           // reports as abandoned a declaration the platform recorded. The signal stops only queue and retry waits.
         });
@@ -245,7 +267,11 @@ export class FlaApiClient {
           error: new FlaError(
             "FLA_RESPONSE",
             `The FLA API answered ${status} to ${describeRequest(request)} with a body that is not JSON${
-              request.idempotent ? "" : headers.location ? ` (it names ${headers.location}: the declaration was probably recorded)` : ""
+              request.idempotent
+                ? ""
+                : headers.location
+                  ? ` (it names ${headers.location}: the declaration was probably recorded)`
+                  : ""
             }.`,
             { httpStatus: status },
           ),
@@ -256,7 +282,13 @@ export class FlaApiClient {
         await this.waitOrThrow(request, failure, failures, signal);
         continue;
       }
-      return { httpStatus: status, headers, data: parsed.data, attempts: counter.sent, durationMs: Date.now() - started };
+      return {
+        httpStatus: status,
+        headers,
+        data: parsed.data,
+        attempts: counter.sent,
+        durationMs: Date.now() - started,
+      };
     }
   }
 
@@ -282,7 +314,12 @@ export class FlaApiClient {
   }
 
   /** Waits before the next attempt, or throws the final error. */
-  private async waitOrThrow(request: FlaRequest, failure: AttemptFailure, failures: number, signal?: AbortSignal): Promise<void> {
+  private async waitOrThrow(
+    request: FlaRequest,
+    failure: AttemptFailure,
+    failures: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const decision = resendDecision(failure, request.duplicateSafe);
     if (decision === "final") throw failure.error;
     if (decision === "uncertain") throw uncertain(request, failure.error);
@@ -293,14 +330,22 @@ export class FlaApiClient {
       throw failure.error;
     }
     const delay =
-      failure.retryAfterMs !== undefined ? Math.min(failure.retryAfterMs, this.retry.maxRetryAfterMs) : backoffDelay(failures, this.retry);
+      failure.retryAfterMs !== undefined
+        ? Math.min(failure.retryAfterMs, this.retry.maxRetryAfterMs)
+        : backoffDelay(failures, this.retry);
     await sleep(delay, signal);
   }
 }
 
 function tokenFailure(error: unknown): AttemptFailure {
   if (!isFlaError(error)) {
-    return { error: new FlaError("FLA_AUTH", `The access token could not be obtained (${safeCause(error).message}).`, { cause: error }), mayHaveReached: false, retryable: false };
+    return {
+      error: new FlaError("FLA_AUTH", `The access token could not be obtained (${safeCause(error).message}).`, {
+        cause: error,
+      }),
+      mayHaveReached: false,
+      retryable: false,
+    };
   }
   // The API was not called: retrying is always safe, and worth it only for a passing failure.
   const retryable = error.retryable;
@@ -312,11 +357,15 @@ function transportFailure(error: unknown, request: FlaRequest, apiUrl: string, t
   const failure = describeTransportFailure(error, { host: hostOf(apiUrl) });
   if (failure.kind === "timeout") {
     return {
-      error: new FlaError("FLA_TIMEOUT", `The FLA API did not answer ${where} within ${Math.round(timeoutMs / 1000)} s: it may be slow or unreachable; try again later or raise the timeout.`, {
-        retryable: true,
-        reason: failure.code,
-        cause: failure.cause,
-      }),
+      error: new FlaError(
+        "FLA_TIMEOUT",
+        `The FLA API did not answer ${where} within ${Math.round(timeoutMs / 1000)} s: it may be slow or unreachable; try again later or raise the timeout.`,
+        {
+          retryable: true,
+          reason: failure.code,
+          cause: failure.cause,
+        },
+      ),
       mayHaveReached: true,
       retryable: true,
     };
@@ -341,10 +390,19 @@ function hostOf(url: string): string {
   }
 }
 
-function statusFailure(request: FlaRequest, status: number, headers: Record<string, string>, body: string): AttemptFailure {
+function statusFailure(
+  request: FlaRequest,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): AttemptFailure {
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers["retry-after"]) : undefined;
   const what =
-    status === 429 ? "is limiting the request rate (429 Too Many Requests)" : status === 503 ? "is unavailable (503)" : `answered ${status}`;
+    status === 429
+      ? "is limiting the request rate (429 Too Many Requests)"
+      : status === 503
+        ? "is unavailable (503)"
+        : `answered ${status}`;
   return {
     error: new FlaError(
       "FLA_HTTP",
@@ -428,4 +486,3 @@ function describeRequest(request: FlaRequest): string {
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

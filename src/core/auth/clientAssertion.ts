@@ -19,7 +19,10 @@ export interface ClientAssertionOptions {
 /** Signs a fresh assertion, with a new random `jti`: never reuse one, the server refuses a `jti` it has seen. */
 export async function signClientAssertion(options: ClientAssertionOptions): Promise<string> {
   const { clientId, audience, privateKey } = options;
-  const lifetime = Math.min(Math.max(Math.floor(options.lifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS), 1), MAX_ASSERTION_LIFETIME_SECONDS);
+  const lifetime = Math.min(
+    Math.max(Math.floor(options.lifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS), 1),
+    MAX_ASSERTION_LIFETIME_SECONDS,
+  );
   const iat = Math.floor((options.now ?? Date.now()) / 1000);
   const { SignJWT } = await loadJose();
   try {
@@ -33,8 +36,12 @@ export async function signClientAssertion(options: ClientAssertionOptions): Prom
       .setExpirationTime(iat + lifetime)
       .sign(privateKey);
   } catch {
-    throw new FlaError("FLA_CERT", "The client assertion could not be signed with the certificate's private key: load an RSA certificate of 2048 bits or more.", {
-      reason: "SIGNING_FAILED",
-    });
+    throw new FlaError(
+      "FLA_CERT",
+      "The client assertion could not be signed with the certificate's private key: load an RSA certificate of 2048 bits or more.",
+      {
+        reason: "SIGNING_FAILED",
+      },
+    );
   }
 }

@@ -19,7 +19,12 @@ let loading: Promise<Jose> | undefined;
  */
 function ensureWebCryptoGlobal(): void {
   if (typeof globalThis.crypto !== "undefined") return;
-  Object.defineProperty(globalThis, "crypto", { value: webcrypto, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, "crypto", {
+    value: webcrypto,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 /** The jose module, loaded once; a failed load is retried on the next call. */

@@ -75,9 +75,23 @@ interface Flight {
 }
 
 /** Signs a fresh assertion (new jti) and asks for a token: one request, no cache. */
-async function fetchToken(settings: ConnectionSettings, certificate: LoadedCertificate, http?: HttpPolicy): Promise<TokenResponse> {
-  const assertion = await signClientAssertion({ clientId: settings.clientId, audience: settings.audience, privateKey: certificate.privateKey });
-  return requestToken({ tokenUrl: settings.tokenUrl, scope: settings.scope, assertion, timeoutMs: settings.timeoutMs, http });
+async function fetchToken(
+  settings: ConnectionSettings,
+  certificate: LoadedCertificate,
+  http?: HttpPolicy,
+): Promise<TokenResponse> {
+  const assertion = await signClientAssertion({
+    clientId: settings.clientId,
+    audience: settings.audience,
+    privateKey: certificate.privateKey,
+  });
+  return requestToken({
+    tokenUrl: settings.tokenUrl,
+    scope: settings.scope,
+    assertion,
+    timeoutMs: settings.timeoutMs,
+    http,
+  });
 }
 
 export class TokenCache implements TokenProvider {
@@ -95,7 +109,9 @@ export class TokenCache implements TokenProvider {
   private lastRefused?: string;
   /** Token requests that failed in a row: the backoff grows with them. */
   private failuresInARow = 0;
-  private counters: { tokenRequests: number; lastTokenAt?: number; expiresAt?: number; scope?: string } = { tokenRequests: 0 };
+  private counters: { tokenRequests: number; lastTokenAt?: number; expiresAt?: number; scope?: string } = {
+    tokenRequests: 0,
+  };
 
   constructor(options: TokenCacheOptions) {
     this.settings = options.settings;
@@ -178,7 +194,12 @@ export class TokenCache implements TokenProvider {
         // Runs before the waiters' callbacks: they resume with the token already cached.
         if (this.generation === generation) {
           this.token = token;
-          this.counters = { tokenRequests: this.counters.tokenRequests, lastTokenAt: this.clock(), expiresAt: token.expiresAt, scope: response.scope ?? this.settings.scope };
+          this.counters = {
+            tokenRequests: this.counters.tokenRequests,
+            lastTokenAt: this.clock(),
+            expiresAt: token.expiresAt,
+            scope: response.scope ?? this.settings.scope,
+          };
         }
         return token;
       },
@@ -213,7 +234,10 @@ export class TokenCache implements TokenProvider {
   private hold(error: unknown): FlaError {
     const failure = isFlaError(error)
       ? error
-      : new FlaError("FLA_AUTH", `The access token could not be obtained: ${error instanceof Error ? error.message : String(error)}`);
+      : new FlaError(
+          "FLA_AUTH",
+          `The access token could not be obtained: ${error instanceof Error ? error.message : String(error)}`,
+        );
     this.failuresInARow += 1;
     let holdMs = REFUSAL_MEMORY_MS;
     if (failure.retryable) {

@@ -44,11 +44,15 @@ function transportError(err: unknown, request: TokenRequest, timedOut: boolean):
   const host = hostOf(request.tokenUrl);
   const failure = describeTransportFailure(err, { host, timedOut });
   if (failure.kind === "timeout") {
-    return new FlaError("FLA_TIMEOUT", `The token endpoint ${host} did not answer within ${request.timeoutMs / 1000} s: try again later, or raise the timeout.`, {
-      reason: "TIMEOUT",
-      retryable: true,
-      cause: failure.cause,
-    });
+    return new FlaError(
+      "FLA_TIMEOUT",
+      `The token endpoint ${host} did not answer within ${request.timeoutMs / 1000} s: try again later, or raise the timeout.`,
+      {
+        reason: "TIMEOUT",
+        retryable: true,
+        cause: failure.cause,
+      },
+    );
   }
   return new FlaError("FLA_NETWORK", `The token request to ${host} failed: ${failure.explanation}.`, {
     reason: failure.code,
@@ -69,12 +73,18 @@ function parseJson(text: unknown): unknown {
 function successResponse(response: AxiosResponse, host: string): TokenResponse {
   const body = parseJson(response.data) as Record<string, unknown> | undefined;
   const unreadable = (what: string) =>
-    new FlaError("FLA_RESPONSE", `The token endpoint ${host} answered HTTP ${response.status} ${what}: check that the token URL is the OAuth v5 token endpoint.`, {
-      httpStatus: response.status,
-      reason: "INVALID_TOKEN_RESPONSE",
-    });
+    new FlaError(
+      "FLA_RESPONSE",
+      `The token endpoint ${host} answered HTTP ${response.status} ${what}: check that the token URL is the OAuth v5 token endpoint.`,
+      {
+        httpStatus: response.status,
+        reason: "INVALID_TOKEN_RESPONSE",
+      },
+    );
   if (!body || typeof body !== "object" || Array.isArray(body)) {
-    throw unreadable(`with something that is not JSON (${String(response.headers["content-type"] ?? "no content type")})`);
+    throw unreadable(
+      `with something that is not JSON (${String(response.headers["content-type"] ?? "no content type")})`,
+    );
   }
   if (typeof body.access_token !== "string" || !body.access_token) throw unreadable("without an access_token");
   const tokenType = typeof body.token_type === "string" && body.token_type ? body.token_type : "Bearer";
@@ -83,7 +93,10 @@ function successResponse(response: AxiosResponse, host: string): TokenResponse {
   return {
     accessToken: body.access_token,
     tokenType,
-    expiresIn: body.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn >= 0 ? expiresIn : DEFAULT_EXPIRES_IN_SECONDS,
+    expiresIn:
+      body.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn >= 0
+        ? expiresIn
+        : DEFAULT_EXPIRES_IN_SECONDS,
     scope: typeof body.scope === "string" ? body.scope : undefined,
   };
 }
@@ -101,7 +114,10 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
   try {
     agents = (request.http ?? (environmentPolicy ??= new HttpPolicy())).agentsFor(request.tokenUrl);
   } catch {
-    throw new FlaError("FLA_CONFIG", "The proxy URL (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) cannot be read: write it as http://host:port.");
+    throw new FlaError(
+      "FLA_CONFIG",
+      "The proxy URL (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) cannot be read: write it as http://host:port.",
+    );
   }
   // axios's timeout restarts on every byte; the abort bounds the whole exchange.
   const deadline = new AbortController();
@@ -133,10 +149,14 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
   }
   if (response.status >= 200 && response.status < 300) return successResponse(response, host);
   if (response.status >= 300 && response.status < 400) {
-    throw new FlaError("FLA_HTTP", `The token endpoint ${host} answered with a redirect (HTTP ${response.status}): enter the final token URL.`, {
-      httpStatus: response.status,
-      reason: "REDIRECT",
-    });
+    throw new FlaError(
+      "FLA_HTTP",
+      `The token endpoint ${host} answered with a redirect (HTTP ${response.status}): enter the final token URL.`,
+      {
+        httpStatus: response.status,
+        reason: "REDIRECT",
+      },
+    );
   }
   const body = parseJson(response.data);
   throw describeOAuthError({

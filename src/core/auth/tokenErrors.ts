@@ -52,10 +52,14 @@ function description(body: OAuthErrorBody | undefined, secrets: string[]): strin
 
 export function describeOAuthError(answer: OAuthErrorAnswer): FlaError {
   const { status, host } = answer;
-  const error = typeof answer.body?.error === "string" && /^[\x20-\x7e]{1,64}$/.test(answer.body.error) ? answer.body.error : undefined;
+  const error =
+    typeof answer.body?.error === "string" && /^[\x20-\x7e]{1,64}$/.test(answer.body.error)
+      ? answer.body.error
+      : undefined;
   const detail = description(answer.body, answer.secrets);
   const said = `The token endpoint ${host} answered HTTP ${status}${error ? ` ${error}` : ""}${detail ? ` ("${detail}")` : ""}`;
-  const auth = (advice: string) => new FlaError("FLA_AUTH", `${said}: ${advice}`, { httpStatus: status, reason: error ?? `HTTP_${status}` });
+  const auth = (advice: string) =>
+    new FlaError("FLA_AUTH", `${said}: ${advice}`, { httpStatus: status, reason: error ?? `HTTP_${status}` });
 
   if (status >= 500 || status === 429 || status === 408) {
     const busy = new FlaError("FLA_HTTP", `${said}: the service is unavailable or busy, try again later.`, {
@@ -69,7 +73,9 @@ export function describeOAuthError(answer: OAuthErrorAnswer): FlaError {
   }
   switch (error) {
     case "invalid_client":
-      return auth("is the certificate registered in Chaman for this client id? Check the client id, and that this machine's clock is right.");
+      return auth(
+        "is the certificate registered in Chaman for this client id? Check the client id, and that this machine's clock is right.",
+      );
     case "invalid_scope":
     case "unauthorized_client":
       return auth(
@@ -77,12 +83,18 @@ export function describeOAuthError(answer: OAuthErrorAnswer): FlaError {
           `employer for a company declaring for itself, authorized representative (provider) for a social secretariat or service provider. Scope asked: ${answer.scope}.`,
       );
     case "invalid_grant":
-      return auth("the client assertion was refused: check that this machine's clock is right and that the audience is the token URL.");
+      return auth(
+        "the client assertion was refused: check that this machine's clock is right and that the audience is the token URL.",
+      );
     case undefined:
       break;
     default:
       return auth("the token request was refused: check the token URL, the client id and the scope.");
   }
-  if (status === 401 || status === 403) return auth("the client was not recognised: check the client id and that the certificate is registered in Chaman.");
-  return new FlaError("FLA_HTTP", `${said}: check that the token URL is the OAuth v5 token endpoint.`, { httpStatus: status, reason: `HTTP_${status}` });
+  if (status === 401 || status === 403)
+    return auth("the client was not recognised: check the client id and that the certificate is registered in Chaman.");
+  return new FlaError("FLA_HTTP", `${said}: check that the token URL is the OAuth v5 token endpoint.`, {
+    httpStatus: status,
+    reason: `HTTP_${status}`,
+  });
 }

@@ -19,7 +19,10 @@ function read(input: CertificateInput): SelectedEntry {
     throw new FlaError("FLA_CONFIG", `Unknown certificate format "${String(input.format)}": choose .pfx/.p12 or PEM.`);
   }
   if (!input.pfx?.trim()) {
-    throw certificateError("MISSING", "No certificate: upload the .pfx/.p12 file of the certificate registered in Chaman, with its password.");
+    throw certificateError(
+      "MISSING",
+      "No certificate: upload the .pfx/.p12 file of the certificate registered in Chaman, with its password.",
+    );
   }
   const { certificates, keys } = readPkcs12(input.pfx, input.passphrase);
   return selectEntry(keys, certificates, "pfx", input.alias);
@@ -28,7 +31,10 @@ function read(input: CertificateInput): SelectedEntry {
 function check(entry: SelectedEntry, now: Date): string[] {
   const { key, certificate } = entry;
   if (!certificate.x509.checkPrivateKey(key)) {
-    throw certificateError("KEY_MISMATCH", "The private key does not match the certificate: use the certificate and the key that belong together.");
+    throw certificateError(
+      "KEY_MISMATCH",
+      "The private key does not match the certificate: use the certificate and the key that belong together.",
+    );
   }
   const type = key.asymmetricKeyType;
   if (type !== "rsa") {
@@ -39,19 +45,30 @@ function check(entry: SelectedEntry, now: Date): string[] {
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) {
-    throw certificateError("KEY_TOO_SHORT", `The RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required: request a new certificate with a 2048-bit (or longer) key.`);
+    throw certificateError(
+      "KEY_TOO_SHORT",
+      `The RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required: request a new certificate with a 2048-bit (or longer) key.`,
+    );
   }
   const { notBefore, notAfter } = certificateDates(certificate.x509);
   if (now < notBefore) {
-    throw certificateError("NOT_YET_VALID", `The certificate is not valid before ${notBefore.toISOString()}: wait until then, or check the date and time of this machine.`);
+    throw certificateError(
+      "NOT_YET_VALID",
+      `The certificate is not valid before ${notBefore.toISOString()}: wait until then, or check the date and time of this machine.`,
+    );
   }
   if (now > notAfter) {
-    throw certificateError("EXPIRED", `The certificate expired on ${isoDate(notAfter)}: renew it, upload the new .cer in Chaman, and load the new certificate here.`);
+    throw certificateError(
+      "EXPIRED",
+      `The certificate expired on ${isoDate(notAfter)}: renew it, upload the new .cer in Chaman, and load the new certificate here.`,
+    );
   }
   const left = notAfter.getTime() - now.getTime();
   if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
     const days = Math.floor(left / DAY_MS);
-    return [`The certificate expires in ${days} day${days === 1 ? "" : "s"}, on ${isoDate(notAfter)}: renew it and upload the new .cer in Chaman.`];
+    return [
+      `The certificate expires in ${days} day${days === 1 ? "" : "s"}, on ${isoDate(notAfter)}: renew it and upload the new .cer in Chaman.`,
+    ];
   }
   return [];
 }

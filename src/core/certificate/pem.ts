@@ -31,13 +31,19 @@ function readCertificates(text: string): CertificateCandidate[] {
         // not a certificate either: reported below
       }
     }
-    throw certificateError("NO_CERTIFICATE", "No certificate found in the certificate field: upload the PEM certificate (.pem, .crt, .cer starting with -----BEGIN CERTIFICATE-----).");
+    throw certificateError(
+      "NO_CERTIFICATE",
+      "No certificate found in the certificate field: upload the PEM certificate (.pem, .crt, .cer starting with -----BEGIN CERTIFICATE-----).",
+    );
   }
   return blocks.map((block) => {
     try {
       return { der: Buffer.from(new X509Certificate(block.text).raw) };
     } catch {
-      throw certificateError("UNREADABLE", "The PEM certificate could not be read: it is damaged or incomplete. Upload the certificate file again.");
+      throw certificateError(
+        "UNREADABLE",
+        "The PEM certificate could not be read: it is damaged or incomplete. Upload the certificate file again.",
+      );
     }
   });
 }
@@ -45,30 +51,54 @@ function readCertificates(text: string): CertificateCandidate[] {
 function readKey(block: PemBlock, passphrase: string): KeyCandidate {
   const encrypted = isEncrypted(block);
   if (encrypted && !passphrase) {
-    throw certificateError("WRONG_PASSWORD", "The private key is encrypted: enter its password in the passphrase field.");
+    throw certificateError(
+      "WRONG_PASSWORD",
+      "The private key is encrypted: enter its password in the passphrase field.",
+    );
   }
   try {
-    return { key: createPrivateKey({ key: block.text, format: "pem", passphrase: encrypted ? passphrase : undefined }) };
+    return {
+      key: createPrivateKey({ key: block.text, format: "pem", passphrase: encrypted ? passphrase : undefined }),
+    };
   } catch {
     if (encrypted) {
-      throw certificateError("WRONG_PASSWORD", "The private key password is wrong: enter the password that protects the private key file.");
+      throw certificateError(
+        "WRONG_PASSWORD",
+        "The private key password is wrong: enter the password that protects the private key file.",
+      );
     }
-    throw certificateError("UNREADABLE", "The private key could not be read: upload the PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).");
+    throw certificateError(
+      "UNREADABLE",
+      "The private key could not be read: upload the PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).",
+    );
   }
 }
 
 /** The key may be in its own field or, as in a combined .pem, after the certificate. */
-export function readPem(certificate = "", privateKey = "", passphrase = ""): { certificates: CertificateCandidate[]; keys: KeyCandidate[] } {
+export function readPem(
+  certificate = "",
+  privateKey = "",
+  passphrase = "",
+): { certificates: CertificateCandidate[]; keys: KeyCandidate[] } {
   if (!certificate.trim() && !privateKey.trim()) {
-    throw certificateError("MISSING", "No certificate: upload the PEM certificate and its private key, or choose the .pfx format.");
+    throw certificateError(
+      "MISSING",
+      "No certificate: upload the PEM certificate and its private key, or choose the .pfx format.",
+    );
   }
   if (!certificate.trim()) {
-    throw certificateError("NO_CERTIFICATE", "The certificate is missing: upload the PEM certificate that goes with the private key.");
+    throw certificateError(
+      "NO_CERTIFICATE",
+      "The certificate is missing: upload the PEM certificate that goes with the private key.",
+    );
   }
   const keyText = privateKey.trim() ? privateKey : certificate;
   const keyBlocks = pemBlocks(keyText).filter((b) => b.label.endsWith("PRIVATE KEY"));
   if (keyBlocks.length === 0) {
-    throw certificateError("NO_PRIVATE_KEY", "No private key found: upload the PEM private key that goes with the certificate (a public key or a certificate is not enough).");
+    throw certificateError(
+      "NO_PRIVATE_KEY",
+      "No private key found: upload the PEM private key that goes with the certificate (a public key or a certificate is not enough).",
+    );
   }
   return { certificates: readCertificates(certificate), keys: keyBlocks.map((b) => readKey(b, passphrase)) };
 }

@@ -24,11 +24,17 @@ const WRONG_PASSWORD = "The .pfx password is wrong: enter the password you chose
 function pfxBytes(base64: string): string {
   const text = base64.trim();
   if (text.includes("-----BEGIN")) {
-    throw certificateError("UNREADABLE", "This is a PEM file, not a .pfx/.p12: choose the PEM certificate format and upload the certificate and the private key.");
+    throw certificateError(
+      "UNREADABLE",
+      "This is a PEM file, not a .pfx/.p12: choose the PEM certificate format and upload the certificate and the private key.",
+    );
   }
   const body = text.replace(/^data:[^,]*;base64,/, "").replace(/\s+/g, "");
   if (!body || !/^[A-Za-z0-9+/_-]+=*$/.test(body)) {
-    throw certificateError("UNREADABLE", "The .pfx could not be read (it is not base64 data): upload the .pfx/.p12 file again.");
+    throw certificateError(
+      "UNREADABLE",
+      "The .pfx could not be read (it is not base64 data): upload the .pfx/.p12 file again.",
+    );
   }
   return Buffer.from(body, "base64").toString("binary");
 }
@@ -68,13 +74,18 @@ function decode(pfx: forge.asn1.Asn1, password: string): forge.pkcs12.Pkcs12Pfx 
     if (isPasswordFailure(first)) {
       throw certificateError(
         "WRONG_PASSWORD",
-        password ? WRONG_PASSWORD : "The .pfx is protected by a password: enter the password you chose when the certificate was exported.",
+        password
+          ? WRONG_PASSWORD
+          : "The .pfx is protected by a password: enter the password you chose when the certificate was exported.",
       );
     }
     if (/not an? PKCS#12 PFX/i.test(first instanceof Error ? first.message : "")) {
       throw certificateError("UNREADABLE", NOT_PFX);
     }
-    throw certificateError("UNREADABLE", "The .pfx could not be read: it is damaged or uses an unsupported protection. Export it again (Windows: with 'TripleDES-SHA1', OpenSSL: the defaults).");
+    throw certificateError(
+      "UNREADABLE",
+      "The .pfx could not be read: it is damaged or uses an unsupported protection. Export it again (Windows: with 'TripleDES-SHA1', OpenSSL: the defaults).",
+    );
   }
 }
 
@@ -97,9 +108,16 @@ function keyFromBag(bag: forge.pkcs12.Bag & { asn1?: forge.asn1.Asn1 }): KeyCand
   if (!asn1) return undefined;
   try {
     const der = Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary");
-    return { key: createPrivateKey({ key: der, format: "der", type: "pkcs8" }), alias: attribute(bag, "friendlyName"), localKeyId: attribute(bag, "localKeyId") };
+    return {
+      key: createPrivateKey({ key: der, format: "der", type: "pkcs8" }),
+      alias: attribute(bag, "friendlyName"),
+      localKeyId: attribute(bag, "localKeyId"),
+    };
   } catch {
-    throw certificateError("UNREADABLE", "The private key in the .pfx could not be read: export the certificate again with its private key.");
+    throw certificateError(
+      "UNREADABLE",
+      "The private key in the .pfx could not be read: export the certificate again with its private key.",
+    );
   }
 }
 

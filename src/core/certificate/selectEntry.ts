@@ -32,7 +32,9 @@ function matches(certificate: ParsedCertificate, key: KeyCandidate): boolean {
 
 /** The certificate of a key: the one the file links to it (localKeyId), checked, else any that matches. */
 function certificateFor(key: KeyCandidate, certificates: ParsedCertificate[]): ParsedCertificate | undefined {
-  const linked = key.localKeyId ? certificates.find((c) => c.localKeyId === key.localKeyId && matches(c, key)) : undefined;
+  const linked = key.localKeyId
+    ? certificates.find((c) => c.localKeyId === key.localKeyId && matches(c, key))
+    : undefined;
   return linked ?? certificates.find((c) => matches(c, key));
 }
 
@@ -55,12 +57,18 @@ function byAlias(alias: string, keys: KeyCandidate[], certificates: ParsedCertif
     );
   }
   if (!key) {
-    throw certificateError("NO_PRIVATE_KEY", `The entry "${alias}" of the .pfx has no private key: export the certificate again with its private key.`);
+    throw certificateError(
+      "NO_PRIVATE_KEY",
+      `The entry "${alias}" of the .pfx has no private key: export the certificate again with its private key.`,
+    );
   }
   // A named certificate that does not match the named key is reported as KEY_MISMATCH by the checks that follow.
   const certificate = namedCertificate ?? certificateFor(key, certificates);
   if (!certificate) {
-    throw certificateError("NO_CERTIFICATE", `The entry "${alias}" of the .pfx has a private key but no certificate: export the certificate again.`);
+    throw certificateError(
+      "NO_CERTIFICATE",
+      `The entry "${alias}" of the .pfx has a private key but no certificate: export the certificate again.`,
+    );
   }
   return { certificate, key: key.key, alias: key.alias ?? certificate.alias, warnings: [] };
 }
@@ -73,10 +81,16 @@ export function selectEntry(
 ): SelectedEntry {
   const where = source === "pfx" ? "The .pfx" : "The PEM data";
   if (keys.length === 0) {
-    throw certificateError("NO_PRIVATE_KEY", `${where} holds no private key: export the certificate again together with its private key (Windows: "Yes, export the private key").`);
+    throw certificateError(
+      "NO_PRIVATE_KEY",
+      `${where} holds no private key: export the certificate again together with its private key (Windows: "Yes, export the private key").`,
+    );
   }
   if (candidates.length === 0) {
-    throw certificateError("NO_CERTIFICATE", `${where} holds a private key but no certificate: export the certificate again.`);
+    throw certificateError(
+      "NO_CERTIFICATE",
+      `${where} holds a private key but no certificate: export the certificate again.`,
+    );
   }
   const certificates = candidates.map(parse);
   const wanted = alias?.trim();
@@ -97,7 +111,14 @@ export function selectEntry(
   const [chosen] = pairs;
   const warnings =
     pairs.length > 1
-      ? [`${where} holds ${pairs.length} certificates with their keys (${quoted(pairs.map((p) => p.key.alias ?? p.certificate.alias))}); the first is used: enter its alias to choose another.`]
+      ? [
+          `${where} holds ${pairs.length} certificates with their keys (${quoted(pairs.map((p) => p.key.alias ?? p.certificate.alias))}); the first is used: enter its alias to choose another.`,
+        ]
       : [];
-  return { certificate: chosen.certificate, key: chosen.key.key, alias: chosen.key.alias ?? chosen.certificate.alias, warnings };
+  return {
+    certificate: chosen.certificate,
+    key: chosen.key.key,
+    alias: chosen.key.alias ?? chosen.certificate.alias,
+    warnings,
+  };
 }

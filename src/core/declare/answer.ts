@@ -1,6 +1,13 @@
 /** Maps the FLA API's answer to a declaration onto the outcome of the message (success, anomaly or error). */
 import { answerMeaning, conflictAnomalies, refusalAnomalies, unexpectedAnswer } from "../api/answers";
-import { DeclarationResult, flaStatusOf, operationSpec, readDeclarationResult, readProblem, type OperationSpec } from "../api/catalogue";
+import {
+  DeclarationResult,
+  flaStatusOf,
+  operationSpec,
+  readDeclarationResult,
+  readProblem,
+  type OperationSpec,
+} from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { clientAnomaly } from "../clientAnomalies";
 import { anomalyOutcome, errorOutcome, successOutcome, type MetaFields } from "../outcome";
@@ -44,9 +51,21 @@ export function declarationFields(context: AnswerContext, response: Answered, fi
 }
 
 /** A final DeclarationResult (from the first answer or from polling) as an outcome. */
-export function resultOutcome(context: AnswerContext, response: Answered, result: DeclarationResult, data: unknown, location?: string): Outcome {
+export function resultOutcome(
+  context: AnswerContext,
+  response: Answered,
+  result: DeclarationResult,
+  data: unknown,
+  location?: string,
+): Outcome {
   const status = flaStatusOf(result);
-  const fields = declarationFields(context, response, { status, trainingId: result.trainingId, declarationId: result.declarationId, location, anomalies: result.anomalies });
+  const fields = declarationFields(context, response, {
+    status,
+    trainingId: result.trainingId,
+    declarationId: result.declarationId,
+    location,
+    anomalies: result.anomalies,
+  });
   if (status === "REJECTED") {
     const anomalies = fields.anomalies ?? [];
     if (!anomalies.some((anomaly) => anomaly.severity === "BLOCKING")) anomalies.push(clientAnomaly("CLIENT-REJECTED"));
@@ -79,22 +98,51 @@ export function mapDeclarationAnswer(
       return successOutcome(null, declarationFields(context, response, { status: "CANCELLED", location }));
     case "refused":
       // The user's payload, the problem and its issues: what is needed to correct the declaration and send it again.
-      return anomalyOutcome(context.payload, declarationFields(context, response, { status: meaning.status, problem: data, anomalies: refusalAnomalies(meaning.code, data, about) }));
+      return anomalyOutcome(
+        context.payload,
+        declarationFields(context, response, {
+          status: meaning.status,
+          problem: data,
+          anomalies: refusalAnomalies(meaning.code, data, about),
+        }),
+      );
     case "tooLarge": {
       // The body of this message is too large: a refusal the user can act on (anomaly output), not a technical
       // failure (Catch node). The API's own issues, if it named any, follow the client's sentence.
       const anomalies = [clientAnomaly("CLIENT-PAYLOAD-TOO-LARGE"), ...readProblem(data).issues];
-      return anomalyOutcome(context.payload, declarationFields(context, response, { status: "REJECTED", problem: data, anomalies }));
+      return anomalyOutcome(
+        context.payload,
+        declarationFields(context, response, { status: "REJECTED", problem: data, anomalies }),
+      );
     }
     case "conflict": {
       const problem = readProblem(data);
-      const anomalies = conflictAnomalies(data, spec.duplicateKey, { ...about, trainingId: problem.trainingId ?? context.trainingId });
-      if (spec.duplicateKey === undefined) return anomalyOutcome(context.payload, declarationFields(context, response, { status: "REJECTED", problem: data, anomalies }));
+      const anomalies = conflictAnomalies(data, spec.duplicateKey, {
+        ...about,
+        trainingId: problem.trainingId ?? context.trainingId,
+      });
+      if (spec.duplicateKey === undefined)
+        return anomalyOutcome(
+          context.payload,
+          declarationFields(context, response, { status: "REJECTED", problem: data, anomalies }),
+        );
       // The training exists already (a resend, or the same duplicate key): nothing new was recorded.
-      return successOutcome(data, declarationFields(context, response, { status: "ALREADY_DECLARED", trainingId: problem.trainingId, problem: data, anomalies }));
+      return successOutcome(
+        data,
+        declarationFields(context, response, {
+          status: "ALREADY_DECLARED",
+          trainingId: problem.trainingId,
+          problem: data,
+          anomalies,
+        }),
+      );
     }
     default: {
-      return errorOutcome(context.operation, unexpectedAnswer(context.operation, httpStatus, data), declarationFields(context, response, { status: "ERROR", problem: data }));
+      return errorOutcome(
+        context.operation,
+        unexpectedAnswer(context.operation, httpStatus, data),
+        declarationFields(context, response, { status: "ERROR", problem: data }),
+      );
     }
   }
 }

@@ -41,15 +41,26 @@ export async function declare(request: DeclareRequest, deps: DeclareDeps): Promi
   const { operation } = request;
   let context: AnswerContext | undefined;
   try {
-    const checked = request.validated ?? validateDeclaration(operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
+    const checked =
+      request.validated ??
+      validateDeclaration(operation, { payload: request.payload, trainingId: request.trainingId }, deps.validation);
     // What the user sent, untouched; a summary only when Node-RED could not copy it.
-    if (!checked.value) return invalidOutcome(operation, "giveBack" in checked ? checked.giveBack : request.payload, checked.anomalies, startedAt);
+    if (!checked.value)
+      return invalidOutcome(
+        operation,
+        "giveBack" in checked ? checked.giveBack : request.payload,
+        checked.anomalies,
+        startedAt,
+      );
     const valid = checked.value;
     context = {
       operation,
       payload: request.payload,
       trainingId: valid.params.trainingId,
-      localWarnings: checked.anomalies.length === 0 ? NO_WARNINGS : checked.anomalies.filter((anomaly: Anomaly) => anomaly.severity === "WARNING"),
+      localWarnings:
+        checked.anomalies.length === 0
+          ? NO_WARNINGS
+          : checked.anomalies.filter((anomaly: Anomaly) => anomaly.severity === "WARNING"),
       startedAt,
     };
     const response = await deps.client.send(buildRequest(operation, valid.params, valid.body), { signal: deps.signal });
@@ -59,36 +70,60 @@ export async function declare(request: DeclareRequest, deps: DeclareDeps): Promi
   } catch (error) {
     // A technical failure: the local warnings and the training named still travel with it.
     const failure = asFlaError(error, "Unexpected failure while declaring");
-    return errorOutcome(operation, failure, { startedAt, ...(context ? { trainingId: context.trainingId, anomalies: [...context.localWarnings] } : {}) });
+    return errorOutcome(operation, failure, {
+      startedAt,
+      ...(context ? { trainingId: context.trainingId, anomalies: [...context.localWarnings] } : {}),
+    });
   }
 }
 
 /** After a 202: poll to the final result, or report PENDING with the declarationId so that the flow can look later. */
-async function followPending(context: AnswerContext, pending: PendingAnswer, first: { httpStatus: number; attempts: number }, deps: DeclareDeps): Promise<Outcome> {
+async function followPending(
+  context: AnswerContext,
+  pending: PendingAnswer,
+  first: { httpStatus: number; attempts: number },
+  deps: DeclareDeps,
+): Promise<Outcome> {
   const { result, location } = pending;
   const declarationId = result.declarationId;
   const pendingOutcome = (attempts: number, extra: Anomaly[] = []): Outcome =>
     successOutcome(
       pending.data,
-      declarationFields(context, { httpStatus: first.httpStatus, attempts }, {
-        status: "PENDING",
-        trainingId: result.trainingId,
-        declarationId,
-        location,
-        anomalies: [...result.anomalies, ...extra],
-      }),
+      declarationFields(
+        context,
+        { httpStatus: first.httpStatus, attempts },
+        {
+          status: "PENDING",
+          trainingId: result.trainingId,
+          declarationId,
+          location,
+          anomalies: [...result.anomalies, ...extra],
+        },
+      ),
     );
   if (!deps.waitForResult || deps.pollTimeoutMs <= 0) return pendingOutcome(first.attempts);
   if (!declarationId) {
     return pendingOutcome(first.attempts, [clientAnomaly("CLIENT-NO-DECLARATION-ID")]);
   }
-  const polled = await pollDeclaration(deps.client, declarationId, { timeoutMs: deps.pollTimeoutMs, ...deps.poll, signal: deps.pollSignal ?? deps.signal });
+  const polled = await pollDeclaration(deps.client, declarationId, {
+    timeoutMs: deps.pollTimeoutMs,
+    ...deps.poll,
+    signal: deps.pollSignal ?? deps.signal,
+  });
   const attempts = first.attempts + polled.attempts;
   if (polled.final) {
-    return resultOutcome(context, { httpStatus: polled.httpStatus, attempts }, { ...polled.result, declarationId: polled.result.declarationId ?? declarationId }, polled.data, location);
+    return resultOutcome(
+      context,
+      { httpStatus: polled.httpStatus, attempts },
+      { ...polled.result, declarationId: polled.result.declarationId ?? declarationId },
+      polled.data,
+      location,
+    );
   }
   if (polled.failure) {
-    return pendingOutcome(attempts, [clientAnomaly("CLIENT-POLL-FAILED", { declarationId, reason: polled.failure.message })]);
+    return pendingOutcome(attempts, [
+      clientAnomaly("CLIENT-POLL-FAILED", { declarationId, reason: polled.failure.message }),
+    ]);
   }
   return pendingOutcome(attempts);
 }

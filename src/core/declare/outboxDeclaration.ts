@@ -47,9 +47,11 @@ export function checkDeclaration(
     const back = "giveBack" in checked ? checked.giveBack : payload;
     return { outcome: invalidOutcome(operation, back, checked.anomalies) };
   }
-  return { idempotent: buildRequest(operation, checked.value.params, checked.value.body).duplicateSafe, validated: checked as ValidatedDeclaration };
+  return {
+    idempotent: buildRequest(operation, checked.value.params, checked.value.body).duplicateSafe,
+    validated: checked as ValidatedDeclaration,
+  };
 }
-
 
 /**
  * Sends one declaration of the outbox. A non-idempotent one whose earlier attempt may have reached the platform before
@@ -57,7 +59,11 @@ export function checkDeclaration(
  * the dispatcher owns them). `validated`: its validation at acceptance by the same node in the same context (else it
  * is validated again, as after a redeploy or a restart, where the context may have changed).
  */
-export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps, validated?: ValidatedDeclaration): Promise<HandlerResult<StoredOutcome>> {
+export async function sendDeclaration(
+  entry: OutboxEntry,
+  deps: DeclareDeps,
+  validated?: ValidatedDeclaration,
+): Promise<HandlerResult<StoredOutcome>> {
   const data = entry.data as DeclarationData;
   const operation = data.operation;
   if (entry.interrupted && !entry.idempotent) {
@@ -75,7 +81,8 @@ export async function sendDeclaration(entry: OutboxEntry, deps: DeclareDeps, val
   // Resent when the direct path would resend it (the same rule): a 5xx, a timeout, a reset, an unreadable 2xx, all
   // only when a duplicate cannot be recorded; else final (FLA_UNCERTAIN when it may have been recorded).
   const decision = outboxFailureDecision(outcome.error);
-  if (decision.type === "retry") return { type: "retry", outcome: stored, retryAfterMs: retryAfterOf(outcome.error), breaker: decision.breaker };
+  if (decision.type === "retry")
+    return { type: "retry", outcome: stored, retryAfterMs: retryAfterOf(outcome.error), breaker: decision.breaker };
   return { type: "final", outcome: stored, platformDown: decision.breaker === "failure" };
 }
 
@@ -88,5 +95,9 @@ export function reviveOutcome(stored: StoredOutcome): Outcome {
   if (stored.output !== "error") return stored;
   const { code, message, httpStatus, reason } = stored.error;
   // An error recorded by an earlier version said REJECTED: a technical failure is ERROR.
-  return { output: "error", error: new FlaError(code as FlaErrorCode, message, { httpStatus, reason, attempts: stored.fla.attempts }), fla: { ...stored.fla, status: "ERROR" } };
+  return {
+    output: "error",
+    error: new FlaError(code as FlaErrorCode, message, { httpStatus, reason, attempts: stored.fla.attempts }),
+    fla: { ...stored.fla, status: "ERROR" },
+  };
 }

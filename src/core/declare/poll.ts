@@ -1,7 +1,12 @@
 /** Follows an asynchronous declaration (202) until its result is final or the time is up. */
 import { answerMeaning } from "../api/answers";
 import { sleep } from "../api/backoff";
-import { DeclarationResult, declarationStatusRequest, isFinalDeclarationStatus, readDeclarationResult } from "../api/catalogue";
+import {
+  DeclarationResult,
+  declarationStatusRequest,
+  isFinalDeclarationStatus,
+  readDeclarationResult,
+} from "../api/catalogue";
 import { FlaApiClient, attemptsOf } from "../api/httpClient";
 import { FlaError } from "../errors";
 import { asFlaError } from "../outcome";
@@ -22,7 +27,11 @@ export type PollResult =
   /** Still pending at the deadline, or the status could not be read (then `failure` says why). */
   | { final: false; attempts: number; failure?: FlaError };
 
-export async function pollDeclaration(client: FlaApiClient, declarationId: string, options: PollOptions): Promise<PollResult> {
+export async function pollDeclaration(
+  client: FlaApiClient,
+  declarationId: string,
+  options: PollOptions,
+): Promise<PollResult> {
   const deadline = Date.now() + options.timeoutMs;
   let delay = options.initialDelayMs ?? 250;
   const maxDelay = options.maxDelayMs ?? 5000;
@@ -44,12 +53,20 @@ export async function pollDeclaration(client: FlaApiClient, declarationId: strin
         return {
           final: false,
           attempts,
-          failure: new FlaError("FLA_HTTP", `Reading the status of declaration ${declarationId} was answered ${response.httpStatus}.`, { httpStatus: response.httpStatus, attempts }),
+          failure: new FlaError(
+            "FLA_HTTP",
+            `Reading the status of declaration ${declarationId} was answered ${response.httpStatus}.`,
+            { httpStatus: response.httpStatus, attempts },
+          ),
         };
       }
     } catch (error) {
       attempts += attemptsOf(error);
-      return { final: false, attempts, failure: asFlaError(error, `Reading the status of declaration ${declarationId} failed`) };
+      return {
+        final: false,
+        attempts,
+        failure: asFlaError(error, `Reading the status of declaration ${declarationId} failed`),
+      };
     }
     delay = Math.min(delay * 2, maxDelay);
   }

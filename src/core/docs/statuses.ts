@@ -33,6 +33,9 @@ export const STATUS_NODES: Record<FlaStatus, readonly DocumentedNode[]> = {
 export const FLA_STATUS_DOCS: Record<FlaStatus, StatusDoc> = Object.fromEntries(
   (Object.keys(FLA_STATUSES) as FlaStatus[]).map((status) => {
     const { output, en, fr, nl } = FLA_STATUSES[status];
-    return [status, { text: { en, fr, nl }, output: output === "error" ? "catch" : output, nodes: STATUS_NODES[status] }];
+    return [
+      status,
+      { text: { en, fr, nl }, output: output === "error" ? "catch" : output, nodes: STATUS_NODES[status] },
+    ];
   }),
 ) as Record<FlaStatus, StatusDoc>;

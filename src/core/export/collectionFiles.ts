@@ -15,7 +15,11 @@ export interface FileLengths {
   csv?: number;
 }
 
-export function dataFiles(folder: string, enterpriseNumber: string, collection: CollectionName): { jsonl: string; csv: string } {
+export function dataFiles(
+  folder: string,
+  enterpriseNumber: string,
+  collection: CollectionName,
+): { jsonl: string; csv: string } {
   const stem = path.join(folder, enterpriseNumber, COLLECTION_FILES[collection]);
   return { jsonl: `${stem}.jsonl`, csv: `${stem}.csv` };
 }
@@ -94,13 +98,20 @@ export class CollectionFiles {
    * collection starts again). A CSV file that is missing, shorter than recorded or new (CSV turned on later) is rebuilt
    * from the JSON lines on disk, which hold the same records.
    */
-  static async open(folder: string, enterpriseNumber: string, collection: CollectionName, lengths: FileLengths, withCsv: boolean): Promise<CollectionFiles | undefined> {
+  static async open(
+    folder: string,
+    enterpriseNumber: string,
+    collection: CollectionName,
+    lengths: FileLengths,
+    withCsv: boolean,
+  ): Promise<CollectionFiles | undefined> {
     const files = dataFiles(folder, enterpriseNumber, collection);
     const jsonl = await AppendFile.open(files.jsonl, lengths.jsonl);
     if (!jsonl) return undefined;
     if (!withCsv) return new CollectionFiles(collection, jsonl, undefined);
     try {
-      let csv = lengths.csv !== undefined && lengths.csv > 0 ? await AppendFile.open(files.csv, lengths.csv) : undefined;
+      let csv =
+        lengths.csv !== undefined && lengths.csv > 0 ? await AppendFile.open(files.csv, lengths.csv) : undefined;
       if (!csv) {
         // A length of 0 always opens (undefined only when a file is shorter than asked); the cast narrows `csv` below.
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion

@@ -118,7 +118,11 @@ function valueAt(record: Record<string, unknown>, keys: readonly string[]): unkn
 }
 
 /** A copy of the record without the fixed columns' fields (objects left empty disappear); undefined when nothing is left. */
-function withoutColumns(value: Record<string, unknown>, layout: Layout, prefix: string): Record<string, unknown> | undefined {
+function withoutColumns(
+  value: Record<string, unknown>,
+  layout: Layout,
+  prefix: string,
+): Record<string, unknown> | undefined {
   let rest: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const dotted = prefix + key;

@@ -19,7 +19,10 @@ export function creditKey(ssin: string, year: number): string {
  * 404 (no credit exists: covered), 400 (refused by the API) and 200 with no credit object (unreadable); the last two
  * do not cover their worker-year.
  */
-export async function readCreditKeys(file: string, bytes: number): Promise<{ keys: Set<string>; lines: number; notFound: number; rejected: number; unreadable: number }> {
+export async function readCreditKeys(
+  file: string,
+  bytes: number,
+): Promise<{ keys: Set<string>; lines: number; notFound: number; rejected: number; unreadable: number }> {
   const keys = new Set<string>();
   let lines = 0;
   let notFound = 0;
@@ -32,7 +35,8 @@ export async function readCreditKeys(file: string, bytes: number): Promise<{ key
     if (record.found === false && record.httpStatus === 400) rejected += 1;
     else if (record.found === false && record.httpStatus === 200) unreadable += 1;
     else if (record.found === false) notFound += 1;
-    if (typeof record.ssin === "string" && (typeof record.year === "number" || typeof record.year === "string")) keys.add(creditKey(record.ssin, Number(record.year)));
+    if (typeof record.ssin === "string" && (typeof record.year === "number" || typeof record.year === "string"))
+      keys.add(creditKey(record.ssin, Number(record.year)));
   });
   return { keys, lines, notFound, rejected, unreadable };
 }
@@ -41,7 +45,11 @@ export async function readCreditKeys(file: string, bytes: number): Promise<{ key
  * Reads every item with at most `concurrency` reads at once; the outcomes come back in the items' order. A read
  * that throws stops the others from starting, and its error is thrown once the reads in flight have ended.
  */
-export async function readCredits<T, R>(items: readonly T[], concurrency: number, read: (item: T) => Promise<R>): Promise<R[]> {
+export async function readCredits<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  read: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;

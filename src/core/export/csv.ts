@@ -29,7 +29,8 @@ export function csvLine(collection: CollectionName, record: unknown): string {
 
 function cell(value: unknown, isIdentifier: boolean): string {
   if (value === undefined || value === null) return "";
-  if (typeof value === "number" || typeof value === "bigint") return isIdentifier ? asExcelText(String(value)) : number(value);
+  if (typeof value === "number" || typeof value === "bigint")
+    return isIdentifier ? asExcelText(String(value)) : number(value);
   if (typeof value === "boolean") return value ? "true" : "false";
   const text = typeof value === "string" ? value : JSON.stringify(value);
   if (isIdentifier || needsTextForm(text)) return asExcelText(text);

@@ -44,13 +44,24 @@ export function parseEmployerList(
   if (candidates.length === 0 && !isEmptyInput(payload)) {
     // Something was given ("abc", a CSV with only its header line, [""]) but no number in it: refused, never taken
     // for "nothing given" (that would export the config node's own employer instead of what was meant).
-    const raw = Buffer.isBuffer(payload) ? clip(payload.toString("utf8").trim()) : typeof payload === "string" ? clip(payload.trim()) : safeShow(payload);
-    refused.push({ input: raw, anomalies: [anomaly("LOCAL-ENTERPRISE-FORMAT", "payload", { v: raw === "" ? safeShow(payload) : raw })] });
+    const raw = Buffer.isBuffer(payload)
+      ? clip(payload.toString("utf8").trim())
+      : typeof payload === "string"
+        ? clip(payload.trim())
+        : safeShow(payload);
+    refused.push({
+      input: raw,
+      anomalies: [anomaly("LOCAL-ENTERPRISE-FORMAT", "payload", { v: raw === "" ? safeShow(payload) : raw })],
+    });
   } else if (candidates.length === 0) {
     if (context.role === "provider") {
       refused.push({ input: "", anomalies: [anomaly("LOCAL-EMPLOYER-REQUIRED", "payload")] });
     } else if (context.defaultEnterpriseNumber) {
-      const checked = checkCandidate({ value: context.defaultEnterpriseNumber, field: "enterpriseNumber", raw: context.defaultEnterpriseNumber });
+      const checked = checkCandidate({
+        value: context.defaultEnterpriseNumber,
+        field: "enterpriseNumber",
+        raw: context.defaultEnterpriseNumber,
+      });
       if (typeof checked === "string") employers.push(checked);
       else refused.push(checked);
     } else {
@@ -64,14 +75,24 @@ export function parseEmployerList(
 function isEmptyInput(payload: unknown): boolean {
   if (payload === undefined || payload === null) return true;
   if (typeof payload === "string") return payload.replace(/^\uFEFF/, "").trim() === "";
-  if (Buffer.isBuffer(payload)) return payload.toString("utf8").replace(/^\uFEFF/, "").trim() === "";
+  if (Buffer.isBuffer(payload))
+    return (
+      payload
+        .toString("utf8")
+        .replace(/^\uFEFF/, "")
+        .trim() === ""
+    );
   return Array.isArray(payload) && payload.length === 0;
 }
 
 function checkCandidate(candidate: Candidate): string | RefusedInput {
-  const normalized = typeof candidate.value === "string" || typeof candidate.value === "number" ? normalizeEnterpriseNumber(candidate.value) : undefined;
+  const normalized =
+    typeof candidate.value === "string" || typeof candidate.value === "number"
+      ? normalizeEnterpriseNumber(candidate.value)
+      : undefined;
   const list = new AnomalyList();
-  if (normalized === undefined) list.add(anomaly("LOCAL-ENTERPRISE-FORMAT", candidate.field, { v: safeShow(candidate.value) }));
+  if (normalized === undefined)
+    list.add(anomaly("LOCAL-ENTERPRISE-FORMAT", candidate.field, { v: safeShow(candidate.value) }));
   else checkEnterpriseNumber(normalized, candidate.field, list);
   if (list.items.length === 0 && normalized !== undefined) return normalized;
   return { input: candidate.raw, anomalies: list.items };
@@ -95,7 +116,8 @@ function itemCandidates(item: unknown, field: string): Candidate[] {
   }
   if (typeof item === "object" && !Array.isArray(item) && !Buffer.isBuffer(item)) {
     const row = item as Record<string, unknown>;
-    if (Object.prototype.hasOwnProperty.call(row, "enterpriseNumber")) return itemCandidates(row.enterpriseNumber, `${field}.enterpriseNumber`);
+    if (Object.prototype.hasOwnProperty.call(row, "enterpriseNumber"))
+      return itemCandidates(row.enterpriseNumber, `${field}.enterpriseNumber`);
   }
   return [{ value: item, field, raw: safeShow(item) }];
 }
@@ -112,7 +134,11 @@ function linesOf(text: string): Candidate[] {
     const isHeader = !seenContent && !/\d/.test(value);
     seenContent = true;
     if (isHeader) return;
-    candidates.push({ value, field: lines.length === 1 ? "payload" : `payload line ${index + 1}`, raw: clip(line.trim()) });
+    candidates.push({
+      value,
+      field: lines.length === 1 ? "payload" : `payload line ${index + 1}`,
+      raw: clip(line.trim()),
+    });
   });
   return candidates;
 }

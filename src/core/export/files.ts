@@ -43,7 +43,11 @@ export function fileError(error: unknown, action: string, file: string): FlaErro
     default:
       message = `Cannot complete the export's file work (${where}): ${error instanceof Error ? error.message : String(error)}. ${resume}`;
   }
-  return new FlaError("FLA_FILE", message, { reason: typeof code === "string" ? code : undefined, retryable: code === "EMFILE" || code === "ENFILE", cause: error });
+  return new FlaError("FLA_FILE", message, {
+    reason: typeof code === "string" ? code : undefined,
+    retryable: code === "EMFILE" || code === "ENFILE",
+    cause: error,
+  });
 }
 
 /** Runs a file operation; its failure becomes a FlaError naming the action and the file. */
@@ -133,10 +137,17 @@ export async function sha256Of(file: string): Promise<{ bytes: number; sha256: s
 }
 
 /** Calls `onLine` for each line of the first `bytes` bytes of a JSON lines file, streaming (memory stays flat). */
-export async function forEachLine(file: string, bytes: number, onLine: (line: string) => void | Promise<void>): Promise<void> {
+export async function forEachLine(
+  file: string,
+  bytes: number,
+  onLine: (line: string) => void | Promise<void>,
+): Promise<void> {
   if (bytes <= 0) return;
   await onDisk("reading", file, async () => {
-    const lines = createInterface({ input: createReadStream(file, { start: 0, end: bytes - 1, encoding: "utf8" }), crlfDelay: Infinity });
+    const lines = createInterface({
+      input: createReadStream(file, { start: 0, end: bytes - 1, encoding: "utf8" }),
+      crlfDelay: Infinity,
+    });
     for await (const line of lines) {
       if (line !== "") await onLine(line);
     }
@@ -152,6 +163,9 @@ export function parseLine(line: string, file: string): unknown {
   try {
     return JSON.parse(line);
   } catch {
-    throw new FlaError("FLA_FILE", `A line of ${file} is not valid JSON: the file was changed outside the export. Run the export again with restart to download this employer again.`);
+    throw new FlaError(
+      "FLA_FILE",
+      `A line of ${file} is not valid JSON: the file was changed outside the export. Run the export again with restart to download this employer again.`,
+    );
   }
 }

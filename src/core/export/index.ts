@@ -36,14 +36,29 @@ function checkOptions(options: ExportOptions): void {
     throw new FlaError("FLA_CONFIG", `Export settings: ${what}`);
   };
   if (typeof options.folder !== "string" || options.folder.trim() === "") bad("no folder given.");
-  if (!Array.isArray(options.employers) || options.employers.some((e) => typeof e !== "string" || !isValidEnterpriseNumber(e))) {
+  if (
+    !Array.isArray(options.employers) ||
+    options.employers.some((e) => typeof e !== "string" || !isValidEnterpriseNumber(e))
+  ) {
     bad("every employer must be a valid 10-digit enterprise number (use parseEmployerList).");
   }
-  if (!Array.isArray(options.collections) || options.collections.length === 0 || options.collections.some((c) => !COLLECTIONS.includes(c))) {
+  if (
+    !Array.isArray(options.collections) ||
+    options.collections.length === 0 ||
+    options.collections.some((c) => !COLLECTIONS.includes(c))
+  ) {
     bad(`choose at least one collection among ${COLLECTIONS.join(", ")}.`);
   }
-  if (!Number.isInteger(options.fromYear) || !Number.isInteger(options.toYear) || options.fromYear < FIRST_FLA_YEAR || options.toYear < options.fromYear || options.toYear > 9999) {
-    bad(`the years must go from ${FIRST_FLA_YEAR} on, fromYear not after toYear (got ${String(options.fromYear)} to ${String(options.toYear)}).`);
+  if (
+    !Number.isInteger(options.fromYear) ||
+    !Number.isInteger(options.toYear) ||
+    options.fromYear < FIRST_FLA_YEAR ||
+    options.toYear < options.fromYear ||
+    options.toYear > 9999
+  ) {
+    bad(
+      `the years must go from ${FIRST_FLA_YEAR} on, fromYear not after toYear (got ${String(options.fromYear)} to ${String(options.toYear)}).`,
+    );
   }
 }
 

@@ -58,14 +58,20 @@ export async function lockFolder(folder: string): Promise<FolderLock> {
       );
     }
     if (holder === undefined && !(await isOld(file))) {
-      throw new FlaError("FLA_LOCKED", `Another export is starting in ${folder}: wait for it to end, or choose another folder.`);
+      throw new FlaError(
+        "FLA_LOCKED",
+        `Another export is starting in ${folder}: wait for it to end, or choose another folder.`,
+      );
     }
     // Stale: its process is dead. Remove it only if it is still the same file (another run may have taken it meanwhile).
     await fs.rm(file, { force: true }).catch((error: unknown) => {
       throw fileError(error, "removing the stale lock", file);
     });
   }
-  throw new FlaError("FLA_LOCKED", `Cannot take the lock of ${folder}: other exports keep starting there. Run one export per folder.`);
+  throw new FlaError(
+    "FLA_LOCKED",
+    `Cannot take the lock of ${folder}: other exports keep starting there. Run one export per folder.`,
+  );
 }
 
 /** Creates the lock with its content in one step: a temporary file hard-linked to the lock name (fails if it exists). */
@@ -106,7 +112,8 @@ async function readOwner(file: string): Promise<LockOwner | undefined | "gone"> 
   }
   try {
     const value = JSON.parse(text) as Partial<LockOwner>;
-    if (typeof value.pid === "number" && typeof value.host === "string") return { pid: value.pid, host: value.host, startedAt: String(value.startedAt ?? "") };
+    if (typeof value.pid === "number" && typeof value.host === "string")
+      return { pid: value.pid, host: value.host, startedAt: String(value.startedAt ?? "") };
   } catch {
     // torn: judged by its age
   }

@@ -46,7 +46,11 @@ export async function readManifest(folder: string): Promise<Manifest | undefined
  * The folder is fsynced after each rename: a power cut must not bring back a manifest older than the data files.
  */
 export async function saveManifest(folder: string, manifest: Manifest, final = false, text?: string): Promise<void> {
-  await writeFileAtomic(manifestPath(folder), (final ? JSON.stringify(manifest, null, 2) : (text ?? JSON.stringify(manifest))) + "\n", true);
+  await writeFileAtomic(
+    manifestPath(folder),
+    (final ? JSON.stringify(manifest, null, 2) : (text ?? JSON.stringify(manifest))) + "\n",
+    true,
+  );
 }
 
 /**
@@ -62,7 +66,9 @@ export class ManifestText {
     const parts: string[] = [];
     for (const [key, value] of Object.entries(manifest)) {
       if (value === undefined || typeof value === "function") continue;
-      parts.push(`${JSON.stringify(key)}:${key === "employers" ? this.employersText(manifest.employers, live) : JSON.stringify(value)}`);
+      parts.push(
+        `${JSON.stringify(key)}:${key === "employers" ? this.employersText(manifest.employers, live) : JSON.stringify(value)}`,
+      );
     }
     return `{${parts.join(",")}}`;
   }
@@ -123,7 +129,11 @@ export function employerStatus(state: EmployerState, collections: readonly Colle
 
 /** The manifest's employers in input order (`order`, then any employer it does not list, from an older manifest). */
 export function employerOrder(manifest: Pick<Manifest, "employers" | "order">): string[] {
-  const listed = Array.isArray(manifest.order) ? manifest.order.filter((en) => typeof en === "string" && Object.prototype.hasOwnProperty.call(manifest.employers, en)) : [];
+  const listed = Array.isArray(manifest.order)
+    ? manifest.order.filter(
+        (en) => typeof en === "string" && Object.prototype.hasOwnProperty.call(manifest.employers, en),
+      )
+    : [];
   const seen = new Set(listed);
   return [...listed, ...Object.keys(manifest.employers).filter((en) => !seen.has(en))];
 }

@@ -26,7 +26,14 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { abortedError } from "../api/backoff";
-import { CATALOGUE, readCollection, readProblem, type Catalogue, type FlaRequest, type PagingDescriptor } from "../api/catalogue";
+import {
+  CATALOGUE,
+  readCollection,
+  readProblem,
+  type Catalogue,
+  type FlaRequest,
+  type PagingDescriptor,
+} from "../api/catalogue";
 import type { FlaResponse } from "../api/httpClient";
 import { FlaError, isFlaError } from "../errors";
 import { answerMeaning, type AnswerMeaning } from "../api/answers";
@@ -35,8 +42,27 @@ import { mapReadFailure } from "../query/answer";
 import type { Anomaly, FlaMeta } from "../result";
 import { CollectionFiles, dataFiles, relativePath } from "./collectionFiles";
 import { creditKey, readCreditKeys, readCredits, type CreditOutcome } from "./credits";
-import { ensureFolder, fileSize, forEachLine, onDisk, parseLine, removeFile, sha256Of, syncDirectory, syncFile } from "./files";
-import { employerOrder, employerStatus, holdsData, ManifestText, mergedOptions, readManifest, saveManifest, yearsOf } from "./manifest";
+import {
+  ensureFolder,
+  fileSize,
+  forEachLine,
+  onDisk,
+  parseLine,
+  removeFile,
+  sha256Of,
+  syncDirectory,
+  syncFile,
+} from "./files";
+import {
+  employerOrder,
+  employerStatus,
+  holdsData,
+  ManifestText,
+  mergedOptions,
+  readManifest,
+  saveManifest,
+  yearsOf,
+} from "./manifest";
 import { redactSsins } from "./redact";
 import {
   COLLECTIONS,
@@ -141,7 +167,12 @@ export class ExportRun {
   private async dropEmployersWithoutData(): Promise<void> {
     const listed = new Set(this.run.employers);
     for (const [enterpriseNumber, state] of Object.entries(this.manifest.employers)) {
-      if (listed.has(enterpriseNumber) || (state.status !== "refused" && state.status !== "pending") || holdsData(state)) continue;
+      if (
+        listed.has(enterpriseNumber) ||
+        (state.status !== "refused" && state.status !== "pending") ||
+        holdsData(state)
+      )
+        continue;
       await this.removeEmptyFiles(enterpriseNumber);
       delete this.manifest.employers[enterpriseNumber];
     }
@@ -167,7 +198,8 @@ export class ExportRun {
       for (let index = 0; index < this.run.employers.length; index++) {
         await this.exportEmployer(this.run.employers[index], index);
       }
-      for (const state of Object.values(this.manifest.employers)) state.status = employerStatus(state, this.options.collections);
+      for (const state of Object.values(this.manifest.employers))
+        state.status = employerStatus(state, this.options.collections);
       // An archive of no employer at all (every input refused locally) is not a complete export of anything.
       const states = Object.values(this.manifest.employers);
       this.manifest.complete = states.length > 0 && states.every((state) => state.status === "complete");
@@ -185,7 +217,12 @@ export class ExportRun {
 
   /** Saves the manifest. Open data files must be synced first (files.sync) so that it never counts unsynced bytes. */
   private async save(final = false): Promise<void> {
-    await saveManifest(this.run.folder, this.manifest, final, final ? undefined : this.manifestText.of(this.manifest, this.live));
+    await saveManifest(
+      this.run.folder,
+      this.manifest,
+      final,
+      final ? undefined : this.manifestText.of(this.manifest, this.live),
+    );
     this.lastSave = performance.now();
   }
 
@@ -213,14 +250,29 @@ export class ExportRun {
   private pagingOf(collection: PagedCollection): PagingDescriptor {
     const paging = this.catalogue.spec(collection).paging;
     // The catalogue refuses a collection without paging when it is built; this guards a descriptor of another kind.
-    if (!paging) throw new FlaError("FLA_CONFIG", `The ${collection} operation of the catalogue is not a paged collection: the export cannot read it.`);
+    if (!paging)
+      throw new FlaError(
+        "FLA_CONFIG",
+        `The ${collection} operation of the catalogue is not a paged collection: the export cannot read it.`,
+      );
     return paging;
   }
 
   /** One page of a paged collection, under the paging parameter names of its descriptor. */
-  private pageRequest(collection: PagedCollection, enterpriseNumber: string, year: number | undefined, page: number, pageSize: number): FlaRequest {
+  private pageRequest(
+    collection: PagedCollection,
+    enterpriseNumber: string,
+    year: number | undefined,
+    page: number,
+    pageSize: number,
+  ): FlaRequest {
     const paging = this.pagingOf(collection);
-    return this.catalogue.buildRequest(collection, { enterpriseNumber, year, [paging.page]: page, [paging.pageSize]: pageSize });
+    return this.catalogue.buildRequest(collection, {
+      enterpriseNumber,
+      year,
+      [paging.page]: page,
+      [paging.pageSize]: pageSize,
+    });
   }
 
   /** What an answer to a page means: the descriptor's answer row, or the row of a page asked past the last `next` link. */
@@ -255,7 +307,10 @@ export class ExportRun {
     const context = { enterpriseNumber, index };
     for (const collection of this.options.collections) {
       this.checkAbort();
-      const outcome = collection === "trainingCredits" ? await this.exportCredits(context) : await this.exportPaged(context, collection);
+      const outcome =
+        collection === "trainingCredits"
+          ? await this.exportCredits(context)
+          : await this.exportPaged(context, collection);
       if (outcome instanceof Refused) {
         await this.refuse(enterpriseNumber, state, outcome);
         return;
@@ -332,7 +387,11 @@ export class ExportRun {
    * The state of a collection about to be written: a complete one with intact files is kept (undefined: nothing to
    * do); anything else is continued from its last complete page, or started again when it cannot be trusted.
    */
-  private async prepareCollection(enterpriseNumber: string, collection: CollectionName, fresh = false): Promise<{ state: CollectionState; files: CollectionFiles } | undefined> {
+  private async prepareCollection(
+    enterpriseNumber: string,
+    collection: CollectionName,
+    fresh = false,
+  ): Promise<{ state: CollectionState; files: CollectionFiles } | undefined> {
     const employer = this.manifest.employers[enterpriseNumber];
     let state = employer[collection];
     const fileList = this.collectionFileList(enterpriseNumber, collection);
@@ -350,7 +409,13 @@ export class ExportRun {
         const csv = fileList[1];
         delete this.manifest.files[relativePath(this.run.folder, csv)];
         await removeFile(csv);
-        const files = await CollectionFiles.open(this.run.folder, enterpriseNumber, collection, { jsonl: state.resume?.bytes.jsonl ?? 0 }, true);
+        const files = await CollectionFiles.open(
+          this.run.folder,
+          enterpriseNumber,
+          collection,
+          { jsonl: state.resume?.bytes.jsonl ?? 0 },
+          true,
+        );
         if (!files) state = undefined;
         else {
           state.resume = { ...(state.resume ?? { bytes: { jsonl: 0 } }), bytes: files.lengths };
@@ -373,14 +438,26 @@ export class ExportRun {
       state = employer[collection] = freshState();
     }
     const resume = (state.resume ??= { bytes: { jsonl: 0 } });
-    let files = await CollectionFiles.open(this.run.folder, enterpriseNumber, collection, resume.bytes, this.options.csv);
+    let files = await CollectionFiles.open(
+      this.run.folder,
+      enterpriseNumber,
+      collection,
+      resume.bytes,
+      this.options.csv,
+    );
     if (!files) {
       // The file is shorter than the manifest says (lost writes after a power cut): start the collection again.
       await this.removeCollectionFiles(enterpriseNumber, collection);
       state = employer[collection] = freshState();
       // Fresh lengths (0) always open; the cast narrows `files` below.
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-      files = (await CollectionFiles.open(this.run.folder, enterpriseNumber, collection, state.resume!.bytes, this.options.csv)) as CollectionFiles;
+      files = (await CollectionFiles.open(
+        this.run.folder,
+        enterpriseNumber,
+        collection,
+        state.resume!.bytes,
+        this.options.csv,
+      )) as CollectionFiles;
     }
     state.complete = false;
     state.resume!.bytes = files.lengths;
@@ -388,7 +465,12 @@ export class ExportRun {
     return { state, files };
   }
 
-  private async finishCollection(enterpriseNumber: string, collection: CollectionName, state: CollectionState, files: CollectionFiles): Promise<void> {
+  private async finishCollection(
+    enterpriseNumber: string,
+    collection: CollectionName,
+    state: CollectionState,
+    files: CollectionFiles,
+  ): Promise<void> {
     await files.sync();
     await files.close();
     if (state.complete) await this.recordFiles(this.collectionFileList(enterpriseNumber, collection));
@@ -447,11 +529,14 @@ export class ExportRun {
   private async checkStillCurrent(context: EmployerContext, collection: PagedCollection): Promise<boolean | Refused> {
     const state = this.manifest.employers[context.enterpriseNumber][collection];
     if (!state?.complete) return false;
-    for (const segment of state.resume?.segments ?? [{ nextPage: 1, written: state.written, total: state.total, ended: true }]) {
+    for (const segment of state.resume?.segments ?? [
+      { nextPage: 1, written: state.written, total: state.total, ended: true },
+    ]) {
       this.checkAbort();
       const request = this.pageRequest(collection, context.enterpriseNumber, segment.year, 1, 1);
       const response = await this.send(request, context, collection, pageName(segment, 1));
-      if (this.pageMeaning(collection, response.httpStatus, false) !== "data") return this.refusal(context, collection, response, "");
+      if (this.pageMeaning(collection, response.httpStatus, false) !== "data")
+        return this.refusal(context, collection, response, "");
       const page = readCollection(response.data);
       if (!page || page.total !== segment.written) {
         state.complete = false;
@@ -466,7 +551,11 @@ export class ExportRun {
    * The second read: every page again, keys only, against the keys on disk (one Set of the collection's keys).
    * Undefined when they are the same; otherwise what differs.
    */
-  private async verifyPaged(context: EmployerContext, collection: PagedCollection, state: CollectionState): Promise<string | undefined | Refused> {
+  private async verifyPaged(
+    context: EmployerContext,
+    collection: PagedCollection,
+    state: CollectionState,
+  ): Promise<string | undefined | Refused> {
     const keyOf = collection === "trainings" ? trainingKey : rightKey;
     const jsonl = dataFiles(this.run.folder, context.enterpriseNumber, collection).jsonl;
     const onDiskKeys = new Set<string>();
@@ -477,16 +566,29 @@ export class ExportRun {
     });
     const twiceOnDisk = lines - onDiskKeys.size;
     let notOnDisk = 0;
-    const segments: SegmentState[] = (collection === "trainingRights" ? this.years : [undefined]).map((year) => ({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false }));
+    const segments: SegmentState[] = (collection === "trainingRights" ? this.years : [undefined]).map((year) => ({
+      ...(year === undefined ? {} : { year }),
+      nextPage: 1,
+      written: 0,
+      total: null,
+      ended: false,
+    }));
     let read = 0;
-    const refusal = await this.readPages(context, collection, segments, this.pageSizeOf(collection), async (items, advance) => {
-      advance();
-      for (const item of items) {
-        // Each key found is taken out: one the API lists twice, or not on disk, is a difference.
-        if (!onDiskKeys.delete(keyOf(item) ?? JSON.stringify(item))) notOnDisk += 1;
-      }
-      return (read += items.length);
-    }, false);
+    const refusal = await this.readPages(
+      context,
+      collection,
+      segments,
+      this.pageSizeOf(collection),
+      async (items, advance) => {
+        advance();
+        for (const item of items) {
+          // Each key found is taken out: one the API lists twice, or not on disk, is a difference.
+          if (!onDiskKeys.delete(keyOf(item) ?? JSON.stringify(item))) notOnDisk += 1;
+        }
+        return (read += items.length);
+      },
+      false,
+    );
     if (refusal) return refusal;
     if (notOnDisk === 0 && onDiskKeys.size === 0 && twiceOnDisk === 0) return undefined;
     return `${notOnDisk} record(s) the API lists are not in the file, ${onDiskKeys.size} in the file are no longer listed by the API${twiceOnDisk > 0 ? `, ${twiceOnDisk} are in the file twice` : ""}`;
@@ -496,14 +598,26 @@ export class ExportRun {
    * One download of a paged collection (continued from its last complete page). True when the counts match the API's
    * totals (the collection stays not complete until verified).
    */
-  private async readPagedOnce(context: EmployerContext, collection: PagedCollection, state: CollectionState, files: CollectionFiles): Promise<Refused | boolean> {
+  private async readPagedOnce(
+    context: EmployerContext,
+    collection: PagedCollection,
+    state: CollectionState,
+    files: CollectionFiles,
+  ): Promise<Refused | boolean> {
     try {
       const resume = state.resume!;
       const segments = (resume.segments ??= []);
       // Rights are read year by year (the API filters on year, and each year's total is then checkable); a resume
       // with more years adds their reads at the end.
       for (const year of collection === "trainingRights" ? this.years : [undefined]) {
-        if (!segments.some((segment) => segment.year === year)) segments.push({ ...(year === undefined ? {} : { year }), nextPage: 1, written: 0, total: null, ended: false });
+        if (!segments.some((segment) => segment.year === year))
+          segments.push({
+            ...(year === undefined ? {} : { year }),
+            nextPage: 1,
+            written: 0,
+            total: null,
+            ended: false,
+          });
       }
       resume.pageSize ??= this.pageSizeOf(collection);
       // Offset paging over data that changes while it is read shifts the pages: a record inserted before the read's
@@ -516,23 +630,29 @@ export class ExportRun {
         const key = keyOf(parseLine(line, jsonl));
         if (key !== undefined) seen.add(key);
       });
-      const refusal = await this.readPages(context, collection, segments, resume.pageSize, async (items, advance, segment) => {
-        let duplicates = 0;
-        for (const item of items) {
-          const key = keyOf(item);
-          if (key === undefined) continue;
-          if (seen.has(key)) duplicates += 1;
-          else seen.add(key);
-        }
-        await files.append(items);
-        advance();
-        if (duplicates > 0) segment.duplicates = (segment.duplicates ?? 0) + duplicates;
-        resume.bytes = files.lengths;
-        state.written += items.length;
-        state.total = totalOf(segments);
-        await this.saveProgress(files);
-        return state.written;
-      });
+      const refusal = await this.readPages(
+        context,
+        collection,
+        segments,
+        resume.pageSize,
+        async (items, advance, segment) => {
+          let duplicates = 0;
+          for (const item of items) {
+            const key = keyOf(item);
+            if (key === undefined) continue;
+            if (seen.has(key)) duplicates += 1;
+            else seen.add(key);
+          }
+          await files.append(items);
+          advance();
+          if (duplicates > 0) segment.duplicates = (segment.duplicates ?? 0) + duplicates;
+          resume.bytes = files.lengths;
+          state.written += items.length;
+          state.total = totalOf(segments);
+          await this.saveProgress(files);
+          return state.written;
+        },
+      );
       state.total = totalOf(segments);
       state.complete = false;
       await files.sync();
@@ -580,7 +700,11 @@ export class ExportRun {
       let pastLastLink = false;
       while (!segment.ended) {
         this.checkAbort();
-        if (segment.nextPage > MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${collection} read of ${context.enterpriseNumber} was stopped after ${MAX_PAGES} pages.`);
+        if (segment.nextPage > MAX_PAGES)
+          throw new FlaError(
+            "FLA_RESPONSE",
+            `The ${collection} read of ${context.enterpriseNumber} was stopped after ${MAX_PAGES} pages.`,
+          );
         const where = pageName(segment, segment.nextPage);
         askAhead(segment.nextPage, segment.total);
         const response = unwrap(await asked.get(segment.nextPage)!);
@@ -594,10 +718,17 @@ export class ExportRun {
         if (meaning !== "data") return this.refusal(context, collection, response, segment.nextPage > 1 ? where : "");
         const page = readCollection(response.data);
         if (!page) {
-          throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${collection} read of ${context.enterpriseNumber} (${where}) with something that is not a collection (no items array). The export resumes from this page when run again.`);
+          throw new FlaError(
+            "FLA_RESPONSE",
+            `The FLA API answered the ${collection} read of ${context.enterpriseNumber} (${where}) with something that is not a collection (no items array). The export resumes from this page when run again.`,
+          );
         }
         // The segment moves on only once the page is on disk: a failed write leaves it where the files were cut.
-        const next: SegmentState = { ...segment, written: segment.written + page.items.length, nextPage: segment.nextPage + 1 };
+        const next: SegmentState = {
+          ...segment,
+          written: segment.written + page.items.length,
+          nextPage: segment.nextPage + 1,
+        };
         if (page.total !== undefined) {
           if (segment.total !== null && segment.total !== page.total) next.totalChanged = true;
           next.total = page.total;
@@ -607,9 +738,18 @@ export class ExportRun {
         const shortOfTotal = next.total !== null && next.written < next.total;
         next.ended = page.items.length === 0 || (page.next === undefined && !shortOfTotal);
         pastLastLink = page.next === undefined;
-        if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES) askAhead(next.nextPage, next.total);
+        if (!next.ended && !this.deps.signal?.aborted && next.nextPage <= MAX_PAGES)
+          askAhead(next.nextPage, next.total);
         const written = await onPage(page.items, () => Object.assign(segment, next), segment);
-        if (report) this.progress(context, collection, segment.nextPage - 1, segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)), written, totalOf(segments) ?? undefined);
+        if (report)
+          this.progress(
+            context,
+            collection,
+            segment.nextPage - 1,
+            segment.total === null ? undefined : Math.max(1, Math.ceil(segment.total / pageSize)),
+            written,
+            totalOf(segments) ?? undefined,
+          );
       }
     }
     return undefined;
@@ -630,14 +770,21 @@ export class ExportRun {
     const fromRecord = (collection: PagedCollection, record: unknown): void => {
       if (typeof record !== "object" || record === null) return;
       const item = record as Record<string, unknown>;
-      if (collection === "trainings") add(typeof item.worker === "object" && item.worker !== null ? (item.worker as Record<string, unknown>).ssin : undefined);
+      if (collection === "trainings")
+        add(
+          typeof item.worker === "object" && item.worker !== null
+            ? (item.worker as Record<string, unknown>).ssin
+            : undefined,
+        );
       else add(item.ssin);
     };
     for (const collection of ["trainings", "trainingRights"] as const) {
       const state = this.manifest.employers[context.enterpriseNumber][collection];
       if (this.options.collections.includes(collection) && state?.complete) {
         const file = dataFiles(this.run.folder, context.enterpriseNumber, collection).jsonl;
-        await forEachLine(file, state.resume?.bytes.jsonl ?? 0, (line) => fromRecord(collection, parseLine(line, file)));
+        await forEachLine(file, state.resume?.bytes.jsonl ?? 0, (line) =>
+          fromRecord(collection, parseLine(line, file)),
+        );
         continue;
       }
       const segments: SegmentState[] = (collection === "trainingRights" ? this.years : [undefined]).map((year) => ({
@@ -648,11 +795,18 @@ export class ExportRun {
         ended: false,
       }));
       let read = 0;
-      const refusal = await this.readPages(context, collection, segments, this.pageSizeOf(collection), async (items, advance) => {
-        advance();
-        for (const item of items) fromRecord(collection, item);
-        return (read += items.length);
-      }, false);
+      const refusal = await this.readPages(
+        context,
+        collection,
+        segments,
+        this.pageSizeOf(collection),
+        async (items, advance) => {
+          advance();
+          for (const item of items) fromRecord(collection, item);
+          return (read += items.length);
+        },
+        false,
+      );
       if (refusal) return new Refused("trainingCredits", refusal.fla);
     }
     return ssins;
@@ -690,7 +844,9 @@ export class ExportRun {
       for (let start = 0; start < todo.length; start += CREDIT_BATCH) {
         this.checkAbort();
         const batch = todo.slice(start, start + CREDIT_BATCH);
-        const outcomes = await readCredits(batch, CREDIT_CONCURRENCY, (item) => this.readCredit(context, item.ssin, item.year));
+        const outcomes = await readCredits(batch, CREDIT_CONCURRENCY, (item) =>
+          this.readCredit(context, item.ssin, item.year),
+        );
         const records: unknown[] = [];
         let notFound = 0;
         let rejected = 0;
@@ -716,7 +872,14 @@ export class ExportRun {
         // A refusal saves at once (finishCollection below).
         if (!refusal) await this.saveProgress(files);
         batchNumber += 1;
-        this.progress(context, "trainingCredits", batchNumber, Math.ceil(todo.length / CREDIT_BATCH), state.written, total);
+        this.progress(
+          context,
+          "trainingCredits",
+          batchNumber,
+          Math.ceil(todo.length / CREDIT_BATCH),
+          state.written,
+          total,
+        );
         if (refusal) {
           await this.finishCollection(context.enterpriseNumber, "trainingCredits", state, files);
           return refusal;
@@ -752,7 +915,11 @@ export class ExportRun {
    */
   private async readCredit(context: EmployerContext, ssin: string, year: number): Promise<CreditOutcome> {
     this.checkAbort();
-    const request = this.catalogue.buildRequest("trainingCredit", { enterpriseNumber: context.enterpriseNumber, ssin, year });
+    const request = this.catalogue.buildRequest("trainingCredit", {
+      enterpriseNumber: context.enterpriseNumber,
+      ssin,
+      year,
+    });
     const response = await this.send(request, context, "trainingCredits", `a credit of ${year}`);
     const { enterpriseNumber } = context;
     const meaning = answerMeaning("credit", response.httpStatus).means;
@@ -763,7 +930,15 @@ export class ExportRun {
       }
       return {
         kind: "unreadable",
-        record: { enterpriseNumber, ssin, year, found: false, httpStatus: 200, detail: "The API answered 200 without a credit object.", value: data ?? null },
+        record: {
+          enterpriseNumber,
+          ssin,
+          year,
+          found: false,
+          httpStatus: 200,
+          detail: "The API answered 200 without a credit object.",
+          value: data ?? null,
+        },
       };
     }
     if (meaning === "none" || meaning === "refusedItem") {
@@ -771,7 +946,15 @@ export class ExportRun {
       const detail = problem.detail || problem.issues.map((issue) => issue.message).join("; ") || problem.title || "";
       return {
         kind: meaning === "none" ? "notFound" : "rejected",
-        record: { enterpriseNumber, ssin, year, found: false, httpStatus: response.httpStatus, detail, problem: response.data },
+        record: {
+          enterpriseNumber,
+          ssin,
+          year,
+          found: false,
+          httpStatus: response.httpStatus,
+          detail,
+          problem: response.data,
+        },
       };
     }
     return { kind: "refused", refusal: this.refusal(context, "trainingCredits", response, "", true) };
@@ -780,7 +963,12 @@ export class ExportRun {
   // -------------------------------------------------------------------------------------------------------------
   // Requests
 
-  private async send(request: FlaRequest, context: EmployerContext, collection: CollectionName, where: string): Promise<FlaResponse> {
+  private async send(
+    request: FlaRequest,
+    context: EmployerContext,
+    collection: CollectionName,
+    where: string,
+  ): Promise<FlaResponse> {
     try {
       return await this.deps.client.send(request, { signal: this.deps.signal });
     } catch (error) {
@@ -791,22 +979,38 @@ export class ExportRun {
       throw new FlaError(
         failure.code,
         `The export of ${collection} of ${context.enterpriseNumber} stopped at ${where}: ${redactSsins(failure.message)} The export resumes from there when run again.`,
-        { httpStatus: failure.httpStatus, reason: failure.reason, retryable: failure.retryable, attempts: failure.attempts, cause },
+        {
+          httpStatus: failure.httpStatus,
+          reason: failure.reason,
+          retryable: failure.retryable,
+          attempts: failure.attempts,
+          cause,
+        },
       );
     }
   }
 
   /** A 400/403/404 becomes a refusal as the other nodes give it; any other status is a technical failure (thrown). */
-  private refusal(context: EmployerContext, collection: CollectionName, response: FlaResponse, position: string, personal = false): Refused {
+  private refusal(
+    context: EmployerContext,
+    collection: CollectionName,
+    response: FlaResponse,
+    position: string,
+    personal = false,
+  ): Refused {
     const operation = collection === "trainingCredits" ? "trainingCredit" : collection;
     const mapped = mapReadFailure(operation, response, position, this.catalogue);
     if (mapped.output === "error") {
-      throw new FlaError(mapped.error.code, `The export of ${collection} of ${context.enterpriseNumber} stopped: ${redactSsins(mapped.error.message)} The export resumes from there when run again.`, {
-        httpStatus: mapped.error.httpStatus,
-        reason: mapped.error.reason,
-        retryable: mapped.error.retryable,
-        attempts: response.attempts,
-      });
+      throw new FlaError(
+        mapped.error.code,
+        `The export of ${collection} of ${context.enterpriseNumber} stopped: ${redactSsins(mapped.error.message)} The export resumes from there when run again.`,
+        {
+          httpStatus: mapped.error.httpStatus,
+          reason: mapped.error.reason,
+          retryable: mapped.error.retryable,
+          attempts: response.attempts,
+        },
+      );
     }
     // A credit's answer may quote the worker's SSIN: it stays out of messages (and the problem is not passed on).
     const anomalies: Anomaly[] = personal ? mapped.anomalies.map(redactAnomaly) : mapped.anomalies;
@@ -824,7 +1028,14 @@ export class ExportRun {
     );
   }
 
-  private progress(context: EmployerContext, collection: CollectionName, page: number, pageCount: number | undefined, written: number, total: number | undefined): void {
+  private progress(
+    context: EmployerContext,
+    collection: CollectionName,
+    page: number,
+    pageCount: number | undefined,
+    written: number,
+    total: number | undefined,
+  ): void {
     try {
       this.deps.onProgress?.({
         employerIndex: context.index + 1,
@@ -875,7 +1086,13 @@ function sameYears(a: number[] | undefined, b: number[]): boolean {
 }
 
 function segmentComplete(segment: SegmentState): boolean {
-  return segment.ended && !segment.totalChanged && !segment.duplicates && segment.total !== null && segment.written === segment.total;
+  return (
+    segment.ended &&
+    !segment.totalChanged &&
+    !segment.duplicates &&
+    segment.total !== null &&
+    segment.written === segment.total
+  );
 }
 
 function field(record: unknown, key: string): unknown {
@@ -906,21 +1123,33 @@ function totalOf(segments: SegmentState[]): number | null {
 
 function redactAnomaly(anomaly: Anomaly): Anomaly {
   const copy: Anomaly = { ...anomaly, message: redactSsins(anomaly.message) };
-  if (anomaly.description) copy.description = { fr: redactSsins(anomaly.description.fr), nl: redactSsins(anomaly.description.nl), en: redactSsins(anomaly.description.en) };
+  if (anomaly.description)
+    copy.description = {
+      fr: redactSsins(anomaly.description.fr),
+      nl: redactSsins(anomaly.description.nl),
+      en: redactSsins(anomaly.description.en),
+    };
   return copy;
 }
 
 function asFlaError(error: unknown): FlaError {
   if (isFlaError(error)) return error;
-  return new FlaError("FLA_FILE", `The export stopped on an unexpected failure: ${redactSsins(error instanceof Error ? error.message : String(error))}. It resumes where it stopped when run again.`, {
-    cause: error,
-  });
+  return new FlaError(
+    "FLA_FILE",
+    `The export stopped on an unexpected failure: ${redactSsins(error instanceof Error ? error.message : String(error))}. It resumes where it stopped when run again.`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Export's folder: created when missing (owner-only); an existing one keeps its mode (the user chose it). */
 export async function prepareFolder(folder: string): Promise<void> {
   if (!path.isAbsolute(folder)) {
-    throw new FlaError("FLA_CONFIG", `The export folder must be an absolute path (got ${JSON.stringify(folder)}): the node resolves a relative one inside Node-RED's user directory.`);
+    throw new FlaError(
+      "FLA_CONFIG",
+      `The export folder must be an absolute path (got ${JSON.stringify(folder)}): the node resolves a relative one inside Node-RED's user directory.`,
+    );
   }
   await ensureFolder(folder, false);
   const entries = await onDisk("checking", folder, async () => {
@@ -931,8 +1160,12 @@ export async function prepareFolder(folder: string): Promise<void> {
   // An existing folder is written into only when it is an archive (its manifest) or empty, so that a folder typed by
   // mistake (/etc, a home folder) is never filled, nor its files taken for employers. A first run cut short before its
   // first manifest may have left its lock and temporary manifest.
-  const leftByExport = (name: string): boolean => name === ".lock" || name.startsWith(".lock.") || name === "manifest.json.tmp";
+  const leftByExport = (name: string): boolean =>
+    name === ".lock" || name.startsWith(".lock.") || name === "manifest.json.tmp";
   if (!entries.includes("manifest.json") && !entries.every(leftByExport)) {
-    throw new FlaError("FLA_CONFIG", `The folder ${folder} is not an export folder (it holds other files and no manifest.json): choose an empty or new folder, or an existing export archive.`);
+    throw new FlaError(
+      "FLA_CONFIG",
+      `The folder ${folder} is not an export folder (it holds other files and no manifest.json): choose an empty or new folder, or an existing export archive.`,
+    );
   }
 }

@@ -50,7 +50,9 @@ export async function writeWorkbook(
       const bytes = state[collection]?.resume?.bytes.jsonl ?? (await fs.stat(files.jsonl)).size;
       let rows = 0;
       await forEachLine(files.jsonl, bytes, async (line) => {
-        const cells = flatten(collection, parseLine(line, files.jsonl)).map((value, index) => cellValue(value, ids[index] === true));
+        const cells = flatten(collection, parseLine(line, files.jsonl)).map((value, index) =>
+          cellValue(value, ids[index] === true),
+        );
         sheet.addRow(cells).commit();
         // Let the zip stream drain now and then, so that rows do not pile up in memory.
         if (++rows % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -61,8 +63,12 @@ export async function writeWorkbook(
     summary.addRow(["collection", "written", "total", "complete", "generatedAt"]).commit();
     for (const collection of COLLECTIONS) {
       const entry = state[collection];
-      if (!collections.includes(collection)) summary.addRow([collection, null, null, "not exported", generatedAt]).commit();
-      else summary.addRow([collection, entry?.written ?? 0, entry?.total ?? null, entry?.complete === true, generatedAt]).commit();
+      if (!collections.includes(collection))
+        summary.addRow([collection, null, null, "not exported", generatedAt]).commit();
+      else
+        summary
+          .addRow([collection, entry?.written ?? 0, entry?.total ?? null, entry?.complete === true, generatedAt])
+          .commit();
     }
     summary.addRow([]).commit();
     summary.addRow(["enterpriseNumber", enterpriseNumber]).commit();

@@ -56,7 +56,11 @@ export class ProxyTunnelError extends Error {
     const answered = typeof status === "number" && status > 0;
     super(answered ? `The proxy answered ${status} to CONNECT` : "The proxy could not be used");
     this.name = "ProxyTunnelError";
-    this.code = answered ? "ERR_PROXY_TUNNEL" : typeof code === "string" && code !== "EPROXYCONNECT" ? code : "ERR_PROXY";
+    this.code = answered
+      ? "ERR_PROXY_TUNNEL"
+      : typeof code === "string" && code !== "EPROXYCONNECT"
+        ? code
+        : "ERR_PROXY";
     this.proxy = proxy;
     this.target = target;
     if (answered) this.proxyStatus = status;
@@ -67,7 +71,12 @@ const KEEP_ALIVE: http.AgentOptions = { keepAlive: true, scheduling: "lifo" };
 
 export function isLoopback(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
 }
 
 /** The NO_PROXY rules, for the list of an http proxy node. */
@@ -96,12 +105,16 @@ function decoded(part: string): string {
 /** Parses a proxy URL and takes its credentials out of it (they travel in a header, and never in an error). */
 function parseProxy(raw: string, username?: string, password?: string): Route {
   const url = new URL(raw.includes("://") ? raw : `http://${raw}`);
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError("A proxy URL must start with http:// or https://.");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new TypeError("A proxy URL must start with http:// or https://.");
   const user = username || decoded(url.username);
   const pass = password || decoded(url.password);
   url.username = "";
   url.password = "";
-  return { url, authorization: user || pass ? `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}` : undefined };
+  return {
+    url,
+    authorization: user || pass ? `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}` : undefined,
+  };
 }
 
 /**
@@ -111,18 +124,25 @@ function parseProxy(raw: string, username?: string, password?: string): Route {
 function withScheme(proxy: string, destinationProtocol: string): string | undefined {
   if (!proxy) return undefined;
   const scheme = destinationProtocol.replace(/:$/, "");
-  const written = [`${scheme}_proxy`, `${scheme.toUpperCase()}_PROXY`, "all_proxy", "ALL_PROXY"].map((name) => process.env[name]).find(Boolean);
+  const written = [`${scheme}_proxy`, `${scheme.toUpperCase()}_PROXY`, "all_proxy", "ALL_PROXY"]
+    .map((name) => process.env[name])
+    .find(Boolean);
   return written && !written.includes("://") ? `http://${written}` : proxy;
 }
 
-type OpenConnection = (options: { host?: string; port?: number | string }, callback: (err: Error | null, socket?: Socket) => void) => void;
+type OpenConnection = (
+  options: { host?: string; port?: number | string },
+  callback: (err: Error | null, socket?: Socket) => void,
+) => void;
 
 /** Makes a failure of the tunnel recognisable (nothing was sent), with the proxy's host and never its credentials. */
 function tagTunnelFailures<T extends http.Agent>(agent: T, proxy: URL): T {
   const opener = agent as unknown as { createConnection: OpenConnection };
   const open = opener.createConnection.bind(agent);
   opener.createConnection = (options, callback) =>
-    open(options, (err, socket) => callback(err ? new ProxyTunnelError(err, proxy.host, `${options.host}:${options.port}`) : null, socket));
+    open(options, (err, socket) =>
+      callback(err ? new ProxyTunnelError(err, proxy.host, `${options.host}:${options.port}`) : null, socket),
+    );
   return agent;
 }
 
@@ -135,7 +155,10 @@ export class HttpPolicy {
   constructor(settings: NetworkSettings = {}) {
     this.settings = settings;
     // Explicitly true: NODE_TLS_REJECT_UNAUTHORIZED=0 must not send a token to whoever answers.
-    this.tls = { rejectUnauthorized: true, ...(settings.ca?.length ? { ca: [...tls.rootCertificates, ...settings.ca] } : {}) };
+    this.tls = {
+      rejectUnauthorized: true,
+      ...(settings.ca?.length ? { ca: [...tls.rootCertificates, ...settings.ca] } : {}),
+    };
   }
 
   /** The proxy URL for a destination (with any credentials), or undefined to go direct. */
@@ -156,7 +179,10 @@ export class HttpPolicy {
   agentsFor(destination: string): RouteAgents {
     const proxy = this.proxyFor(destination);
     if (!proxy) {
-      this.direct ??= { httpAgent: new http.Agent(KEEP_ALIVE), httpsAgent: new https.Agent({ ...KEEP_ALIVE, ...this.tls }) };
+      this.direct ??= {
+        httpAgent: new http.Agent(KEEP_ALIVE),
+        httpsAgent: new https.Agent({ ...KEEP_ALIVE, ...this.tls }),
+      };
       return this.direct;
     }
     let agents = this.proxied.get(proxy);
@@ -180,7 +206,8 @@ export class HttpPolicy {
 
   private tunnelAgents(proxy: string): RouteAgents {
     const chosen = this.settings.proxy;
-    const route = chosen && chosen.url === proxy ? parseProxy(proxy, chosen.username, chosen.password) : parseProxy(proxy);
+    const route =
+      chosen && chosen.url === proxy ? parseProxy(proxy, chosen.username, chosen.password) : parseProxy(proxy);
     const options = {
       ...KEEP_ALIVE,
       proxy: route.url,

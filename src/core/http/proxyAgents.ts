@@ -33,9 +33,19 @@ export class ProxyConnectError extends Error {
   }
 }
 
-function openTunnel(keepAlive: boolean, proxy: URL, extra: ProxyRequestOptions, target: { host?: string | null; port?: number | string | null; timeout?: number }, done: TunnelCallback): void {
+function openTunnel(
+  keepAlive: boolean,
+  proxy: URL,
+  extra: ProxyRequestOptions,
+  target: { host?: string | null; port?: number | string | null; timeout?: number },
+  done: TunnelCallback,
+): void {
   const authority = `${target.host ?? ""}:${String(target.port ?? "")}`;
-  const headers: http.OutgoingHttpHeaders = { ...extra.headers, host: authority, connection: keepAlive ? "keep-alive" : "close" };
+  const headers: http.OutgoingHttpHeaders = {
+    ...extra.headers,
+    host: authority,
+    connection: keepAlive ? "keep-alive" : "close",
+  };
   if (proxy.username || proxy.password) {
     const userPass = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
     headers["proxy-authorization"] = `Basic ${Buffer.from(userPass).toString("base64")}`;
@@ -66,10 +76,15 @@ function openTunnel(keepAlive: boolean, proxy: URL, extra: ProxyRequestOptions, 
     if (response.statusCode === 200) return settle(null, socket);
     socket.destroy();
     const status = response.statusCode ?? 0;
-    const why = status === 407 ? "asks for credentials (407): set the user and password of the proxy" : `refused the tunnel (${status})`;
+    const why =
+      status === 407
+        ? "asks for credentials (407): set the user and password of the proxy"
+        : `refused the tunnel (${status})`;
     settle(new ProxyConnectError(`The proxy ${proxy.host} ${why}.`, status));
   });
-  request.once("timeout", () => request.destroy(new ProxyConnectError(`The proxy ${proxy.host} did not open the tunnel in time.`)));
+  request.once("timeout", () =>
+    request.destroy(new ProxyConnectError(`The proxy ${proxy.host} did not open the tunnel in time.`)),
+  );
   request.once("error", (error: Error) => settle(error));
   request.end();
 }
@@ -122,7 +137,9 @@ export class HttpProxyAgent extends http.Agent {
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectCallback): Duplex | null | undefined {
-    openTunnel(this.tunnelKeepAlive, this.proxy, this.proxyRequestOptions, options, (error, socket) => (error || !socket ? fail(callback, error) : callback?.(null, socket)));
+    openTunnel(this.tunnelKeepAlive, this.proxy, this.proxyRequestOptions, options, (error, socket) =>
+      error || !socket ? fail(callback, error) : callback?.(null, socket),
+    );
     return undefined;
   }
 }

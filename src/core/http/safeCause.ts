@@ -25,7 +25,8 @@ export class SafeCause extends Error {
   constructor(message: string, fields: SafeCauseFields = {}) {
     super(message);
     Object.defineProperty(this, "name", { value: "SafeCause", enumerable: false });
-    for (const [key, value] of Object.entries(fields)) if (value !== undefined) Object.defineProperty(this, key, { value, enumerable: true });
+    for (const [key, value] of Object.entries(fields))
+      if (value !== undefined) Object.defineProperty(this, key, { value, enumerable: true });
     // The stack would name this module, not the failure: the one line says it all.
     this.stack = `${this.name}: ${message}`;
   }
@@ -92,5 +93,8 @@ export function safeCause(error: unknown, where: { host?: string; port?: number 
   }
   fields.host ??= where.host;
   fields.port ??= where.port;
-  return new SafeCause(message ?? fields.code ?? "The underlying error is not shown: it may hold request data.", fields);
+  return new SafeCause(
+    message ?? fields.code ?? "The underlying error is not shown: it may hold request data.",
+    fields,
+  );
 }

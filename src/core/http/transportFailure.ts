@@ -20,7 +20,18 @@ export interface TransportFailure {
 }
 
 /** No connection was made: nothing was sent. */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "EHOSTDOWN", "ENETDOWN"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EAI_NONAME",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "EHOSTDOWN",
+  "ENETDOWN",
+]);
 const TIMEOUTS = new Set(["ECONNABORTED", "ETIMEDOUT", "ESOCKETTIMEDOUT"]);
 /** The chain of certificates does not lead to a trusted root. */
 const UNTRUSTED = new Set([
@@ -39,10 +50,18 @@ const UNTRUSTED = new Set([
 const EXPIRED = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID", "CERT_REVOKED"]);
 const WRONG_NAME = new Set(["ERR_TLS_CERT_ALTNAME_INVALID", "HOSTNAME_MISMATCH"]);
 
-export const PRIVATE_CA_ADVICE = "if your network uses a private CA, start Node-RED with NODE_EXTRA_CA_CERTS=/path/ca.pem";
+export const PRIVATE_CA_ADVICE =
+  "if your network uses a private CA, start Node-RED with NODE_EXTRA_CA_CERTS=/path/ca.pem";
 
 function isTls(code: string): boolean {
-  return UNTRUSTED.has(code) || EXPIRED.has(code) || WRONG_NAME.has(code) || code === "EPROTO" || /^ERR_(SSL|TLS)_/.test(code) || /CERT/.test(code);
+  return (
+    UNTRUSTED.has(code) ||
+    EXPIRED.has(code) ||
+    WRONG_NAME.has(code) ||
+    code === "EPROTO" ||
+    /^ERR_(SSL|TLS)_/.test(code) ||
+    /CERT/.test(code)
+  );
 }
 
 function proxyFailure(error: ProxyTunnelError, cause: SafeCause): TransportFailure {
@@ -50,7 +69,11 @@ function proxyFailure(error: ProxyTunnelError, cause: SafeCause): TransportFailu
   const proxy = `the proxy ${error.proxy}`;
   switch (error.proxyStatus) {
     case undefined:
-      return { ...base, retryable: true, explanation: `${proxy} cannot be reached (${error.code}): check the proxy URL (HTTPS_PROXY, or the http proxy chosen on the FLA config node)` };
+      return {
+        ...base,
+        retryable: true,
+        explanation: `${proxy} cannot be reached (${error.code}): check the proxy URL (HTTPS_PROXY, or the http proxy chosen on the FLA config node)`,
+      };
     case 407:
       return {
         ...base,
@@ -58,9 +81,17 @@ function proxyFailure(error: ProxyTunnelError, cause: SafeCause): TransportFailu
         explanation: `${proxy} asks for credentials (HTTP 407 to CONNECT): set the user and password on the http proxy chosen on the FLA config node`,
       };
     case 403:
-      return { ...base, retryable: false, explanation: `${proxy} refused the tunnel to ${error.target} (HTTP 403 to CONNECT): ask for HTTPS to ${error.target} to be allowed` };
+      return {
+        ...base,
+        retryable: false,
+        explanation: `${proxy} refused the tunnel to ${error.target} (HTTP 403 to CONNECT): ask for HTTPS to ${error.target} to be allowed`,
+      };
     default:
-      return { ...base, retryable: true, explanation: `${proxy} could not open a tunnel to ${error.target} (HTTP ${error.proxyStatus} to CONNECT): try again later` };
+      return {
+        ...base,
+        retryable: true,
+        explanation: `${proxy} could not open a tunnel to ${error.target} (HTTP ${error.proxyStatus} to CONNECT): try again later`,
+      };
   }
 }
 
@@ -68,7 +99,10 @@ function proxyFailure(error: ProxyTunnelError, cause: SafeCause): TransportFailu
  * `timedOut` says that the caller's own deadline ended the request. The host names the destination in the advice;
  * nothing else of the request is used.
  */
-export function describeTransportFailure(error: unknown, destination: { host: string; timedOut?: boolean }): TransportFailure {
+export function describeTransportFailure(
+  error: unknown,
+  destination: { host: string; timedOut?: boolean },
+): TransportFailure {
   const cause = safeCause(error, { host: destination.host });
   const tunnel = findTunnelError(error);
   if (tunnel) return proxyFailure(tunnel, cause);
@@ -76,10 +110,24 @@ export function describeTransportFailure(error: unknown, destination: { host: st
   const host = destination.host;
   // A connect() that timed out sent nothing; any other timeout may come after the request was written.
   if (TIMEOUTS.has(code) && cause.syscall === "connect") {
-    return { kind: "unreachable", code, notSent: true, retryable: true, cause, explanation: `${host} did not accept the connection in time (${code}): check the URL, the network, the firewall and whether a proxy is needed` };
+    return {
+      kind: "unreachable",
+      code,
+      notSent: true,
+      retryable: true,
+      cause,
+      explanation: `${host} did not accept the connection in time (${code}): check the URL, the network, the firewall and whether a proxy is needed`,
+    };
   }
   if (destination.timedOut || TIMEOUTS.has(code)) {
-    return { kind: "timeout", code, notSent: false, retryable: true, cause, explanation: `${host} did not answer in time` };
+    return {
+      kind: "timeout",
+      code,
+      notSent: false,
+      retryable: true,
+      cause,
+      explanation: `${host} did not answer in time`,
+    };
   }
   // Node's words when the peer closes the socket during the handshake: a firewall or a filtering proxy, nothing sent.
   if (code === "ECONNRESET" && /before secure TLS connection was established/.test(cause.message)) {
@@ -94,12 +142,26 @@ export function describeTransportFailure(error: unknown, destination: { host: st
   }
   if (isTls(code)) {
     const tlsFailure = { kind: "tls" as const, code, notSent: true, retryable: false, cause };
-    if (UNTRUSTED.has(code)) return { ...tlsFailure, explanation: `the server's certificate is not trusted (${code}, ${host}): ${PRIVATE_CA_ADVICE}` };
-    if (EXPIRED.has(code)) return { ...tlsFailure, explanation: `the server's certificate is expired, not yet valid or revoked (${code}, ${host}): check this machine's clock and the URL` };
+    if (UNTRUSTED.has(code))
+      return {
+        ...tlsFailure,
+        explanation: `the server's certificate is not trusted (${code}, ${host}): ${PRIVATE_CA_ADVICE}`,
+      };
+    if (EXPIRED.has(code))
+      return {
+        ...tlsFailure,
+        explanation: `the server's certificate is expired, not yet valid or revoked (${code}, ${host}): check this machine's clock and the URL`,
+      };
     if (WRONG_NAME.has(code)) {
-      return { ...tlsFailure, explanation: `the server's certificate is not issued for ${host} (${code}): check the URL; a network that inspects TLS must present a certificate for this name` };
+      return {
+        ...tlsFailure,
+        explanation: `the server's certificate is not issued for ${host} (${code}): check the URL; a network that inspects TLS must present a certificate for this name`,
+      };
     }
-    return { ...tlsFailure, explanation: `the TLS handshake with ${host} failed (${code}): check that the URL is https:// on the right port and what the proxy or firewall does with it` };
+    return {
+      ...tlsFailure,
+      explanation: `the TLS handshake with ${host} failed (${code}): check that the URL is https:// on the right port and what the proxy or firewall does with it`,
+    };
   }
   if (UNREACHABLE.has(code)) {
     const why =
@@ -108,7 +170,14 @@ export function describeTransportFailure(error: unknown, destination: { host: st
         : `${host} cannot be reached (${code}): check the URL and port, the network, the firewall and any proxy`;
     return { kind: "unreachable", code, notSent: true, retryable: true, cause, explanation: why };
   }
-  return { kind: "interrupted", code, notSent: false, retryable: true, cause, explanation: `the connection to ${host} was interrupted (${code}): check the network, the firewall and any proxy` };
+  return {
+    kind: "interrupted",
+    code,
+    notSent: false,
+    retryable: true,
+    cause,
+    explanation: `the connection to ${host} was interrupted (${code}): check the network, the firewall and any proxy`,
+  };
 }
 
 function findTunnelError(error: unknown): ProxyTunnelError | undefined {

@@ -44,7 +44,10 @@ export type HandDeclaration = (request: DeclarationRequest, part?: Part) => Prom
 export type EmitOutcome = (outcome: Outcome, part?: Part) => void;
 
 /** One declaration, never rejecting: a throw becomes its error outcome. */
-async function handSafely(operation: DeclareOperation, hand: () => Promise<Outcome | undefined>): Promise<Outcome | undefined> {
+async function handSafely(
+  operation: DeclareOperation,
+  hand: () => Promise<Outcome | undefined>,
+): Promise<Outcome | undefined> {
   const startedAt = Date.now();
   try {
     return await hand();
@@ -58,7 +61,12 @@ async function handSafely(operation: DeclareOperation, hand: () => Promise<Outco
  * one declaration per element, at most `window` of them waiting at once (each accept waits for the journal's next
  * grouped write: one at a time would cost a disk sync per element).
  */
-export async function processDeclareMessage(input: DeclareMessageInput, hand: HandDeclaration, emit: EmitOutcome, window = 256): Promise<void> {
+export async function processDeclareMessage(
+  input: DeclareMessageInput,
+  hand: HandDeclaration,
+  emit: EmitOutcome,
+  window = 256,
+): Promise<void> {
   const resolved = resolveOperation(input.configuredOperation, input.msgOperation, DECLARE_OPERATIONS, "operation");
   if ("anomaly" in resolved) {
     const asked = input.msgOperation ?? input.configuredOperation;
@@ -67,7 +75,9 @@ export async function processDeclareMessage(input: DeclareMessageInput, hand: Ha
   }
   const { operation } = resolved;
   if (!Array.isArray(input.payload)) {
-    const outcome = await handSafely(operation, () => hand({ operation, payload: input.payload, trainingId: input.trainingId }));
+    const outcome = await handSafely(operation, () =>
+      hand({ operation, payload: input.payload, trainingId: input.trainingId }),
+    );
     if (outcome) emit(outcome);
     return;
   }
@@ -92,7 +102,13 @@ export async function processDeclareMessage(input: DeclareMessageInput, hand: Ha
   await Promise.all(waiting);
 }
 
-async function handElement(operation: DeclareOperation, items: unknown[], part: Part, hand: HandDeclaration, emit: EmitOutcome): Promise<void> {
+async function handElement(
+  operation: DeclareOperation,
+  items: unknown[],
+  part: Part,
+  hand: HandDeclaration,
+  emit: EmitOutcome,
+): Promise<void> {
   let payload: unknown;
   try {
     payload = items[part.index];

@@ -28,7 +28,8 @@ export function splitMessage(msg: Record<string, unknown>, omit: ReadonlySet<str
 const EMPTY: ReadonlySet<string> = new Set();
 
 function serialisable(value: unknown): boolean {
-  if (value === undefined || typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") return false;
+  if (value === undefined || typeof value === "function" || typeof value === "symbol" || typeof value === "bigint")
+    return false;
   if (value === null || typeof value !== "object") return true;
   try {
     return JSON.stringify(value) !== undefined;

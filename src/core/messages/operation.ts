@@ -13,6 +13,9 @@ export function resolveOperation<T extends string>(
   property: "operation" | "query",
 ): Resolved<T> {
   const candidate = configured === FROM_MESSAGE ? fromMessage : configured;
-  if (typeof candidate === "string" && (known as readonly string[]).includes(candidate)) return { operation: candidate as T };
-  return { anomaly: anomaly("LOCAL-OPERATION-UNKNOWN", `msg.${property}`, { v: show(candidate), allowed: known.join(", ") }) };
+  if (typeof candidate === "string" && (known as readonly string[]).includes(candidate))
+    return { operation: candidate as T };
+  return {
+    anomaly: anomaly("LOCAL-OPERATION-UNKNOWN", `msg.${property}`, { v: show(candidate), allowed: known.join(", ") }),
+  };
 }

@@ -85,7 +85,12 @@ export class CircuitBreaker {
   }
 
   snapshot(): BreakerSnapshot {
-    return { state: this.current, openedAt: this.openedAtMs, nextProbeAt: this.nextProbeAtMs, consecutiveFailures: this.failures };
+    return {
+      state: this.current,
+      openedAt: this.openedAtMs,
+      nextProbeAt: this.nextProbeAtMs,
+      consecutiveFailures: this.failures,
+    };
   }
 
   /** Calls `listener` synchronously on every change of state. Returns the function that unsubscribes. */
@@ -187,7 +192,8 @@ export class CircuitBreaker {
 
   private open(interval: number, retryAfterMs?: number): void {
     if (this.disposed) return;
-    const retryAfter = typeof retryAfterMs === "number" && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
+    const retryAfter =
+      typeof retryAfterMs === "number" && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
     this.interval = interval;
     const wait = Math.min(this.maxProbeMs, Math.max(interval, retryAfter));
     const now = this.clock.now();
@@ -248,10 +254,14 @@ export class CircuitBreaker {
 }
 
 function abortedError(): FlaError {
-  return new FlaError("FLA_ABORTED", "The request was not sent: it was waiting for the FLA platform to be available again when its node was closed.");
+  return new FlaError(
+    "FLA_ABORTED",
+    "The request was not sent: it was waiting for the FLA platform to be available again when its node was closed.",
+  );
 }
 
 function atLeastOne(value: number, name: string): number {
-  if (!Number.isFinite(value) || value < 1) throw new FlaError("FLA_CONFIG", `${name} must be at least 1 (got ${String(value)}).`);
+  if (!Number.isFinite(value) || value < 1)
+    throw new FlaError("FLA_CONFIG", `${name} must be at least 1 (got ${String(value)}).`);
   return value;
 }

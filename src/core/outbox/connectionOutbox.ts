@@ -58,7 +58,9 @@ export class ConnectionOutbox<O> {
     }
     this.ready = this.open();
     // A failure is reported by each accept; this only keeps it from being an unhandled rejection.
-    this.ready.catch((error: unknown) => settings.warn(`FLA outbox: the journal could not be opened: ${describe(error)}`));
+    this.ready.catch((error: unknown) =>
+      settings.warn(`FLA outbox: the journal could not be opened: ${describe(error)}`),
+    );
   }
 
   /** The dispatcher if it is open already (for status), else undefined. */
@@ -124,7 +126,14 @@ async function leftoversOf(journal: Journal): Promise<Leftover[]> {
   for (const entry of journal.entries()) {
     if (!entry.live) continue;
     const { owner, kind, idempotent, acceptedAt } = entry;
-    left.push({ owner, kind, idempotent, acceptedAt, data: await journal.readData(entry), result: entry.hasOutcome ? await journal.readOutcome(entry) : undefined });
+    left.push({
+      owner,
+      kind,
+      idempotent,
+      acceptedAt,
+      data: await journal.readData(entry),
+      result: entry.hasOutcome ? await journal.readOutcome(entry) : undefined,
+    });
   }
   return left;
 }
@@ -133,7 +142,13 @@ async function takeLeftovers(configId: string, journal: Journal): Promise<void> 
   const left = memoryLeftovers.get(configId) ?? [];
   memoryLeftovers.delete(configId);
   for (const entry of left) {
-    const put = await journal.put({ owner: entry.owner, kind: entry.kind, data: entry.data, idempotent: entry.idempotent, acceptedAt: entry.acceptedAt });
+    const put = await journal.put({
+      owner: entry.owner,
+      kind: entry.kind,
+      data: entry.data,
+      idempotent: entry.idempotent,
+      acceptedAt: entry.acceptedAt,
+    });
     if (entry.result !== undefined) await journal.outcome(put, entry.result);
   }
 }

@@ -102,7 +102,8 @@ export interface DispatcherStats {
   breaker: ReturnType<CircuitBreaker["snapshot"]>;
 }
 
-type PersistedResult<O> = { outcome: O } | { error: { code: string; message: string; httpStatus?: number; reason?: string } };
+type PersistedResult<O> =
+  { outcome: O } | { error: { code: string; message: string; httpStatus?: number; reason?: string } };
 
 interface Attached<O> {
   binding: OwnerBinding<O>;
@@ -193,7 +194,8 @@ export class Dispatcher<O = unknown> {
 
   /** Records a new entry; resolves with its id once it is on disk, rejects with FLA_QUEUE_FULL at the bound. */
   async accept(owner: string, entry: NewOutboxEntry): Promise<EntryId> {
-    if (this.closing) throw new FlaError("FLA_ABORTED", "The message was not accepted: the FLA config node is closing.");
+    if (this.closing)
+      throw new FlaError("FLA_ABORTED", "The message was not accepted: the FLA config node is closing.");
     // Entries being written count too: a burst of accepts in one turn must not all pass the bound before the write.
     if (this.journal.stats.entries + this.accepting >= this.maxQueue) {
       throw new FlaError(
@@ -207,7 +209,13 @@ export class Dispatcher<O = unknown> {
     this.accepting += reserved;
     let recorded: JournalEntry;
     try {
-      recorded = await this.journal.put({ owner, kind: entry.kind, data: entry.data, idempotent: entry.idempotent, acceptedAt: this.clock.now() });
+      recorded = await this.journal.put({
+        owner,
+        kind: entry.kind,
+        data: entry.data,
+        idempotent: entry.idempotent,
+        acceptedAt: this.clock.now(),
+      });
     } finally {
       this.accepting -= reserved;
     }
@@ -249,7 +257,11 @@ export class Dispatcher<O = unknown> {
     const entry = this.journal.get(id);
     if (!entry || !entry.hasOutcome) return false;
     this.finish(entry);
-    this.journal.done(entry).catch((error: unknown) => this.warn(`FLA outbox: could not record that entry ${id} was handed on: ${describe(error)}`));
+    this.journal
+      .done(entry)
+      .catch((error: unknown) =>
+        this.warn(`FLA outbox: could not record that entry ${id} was handed on: ${describe(error)}`),
+      );
     this.changed();
     return true;
   }
@@ -384,7 +396,10 @@ export class Dispatcher<O = unknown> {
     try {
       // Not idempotent: the attempt is on disk before the request can be on the wire (after a crash: interrupted).
       if (entry.idempotent) entry.attempts++;
-      [data] = await Promise.all([this.journal.readData(entry), entry.idempotent ? undefined : this.journal.attempt(entry)]);
+      [data] = await Promise.all([
+        this.journal.readData(entry),
+        entry.idempotent ? undefined : this.journal.attempt(entry),
+      ]);
       result = await attached.binding.handle(this.view(entry, data, attached.session, interrupted), this.abort.signal);
     } catch (error) {
       thrown = error ?? new Error("The handler failed without a reason.");
@@ -460,7 +475,12 @@ export class Dispatcher<O = unknown> {
   }
 
   /** Records the end of an entry, then hands it on if its owner is attached (else at its next attach). */
-  private async end(entry: JournalEntry, data: unknown, result: PersistedResult<O>, interrupted: boolean): Promise<void> {
+  private async end(
+    entry: JournalEntry,
+    data: unknown,
+    result: PersistedResult<O>,
+    interrupted: boolean,
+  ): Promise<void> {
     try {
       await this.journal.outcome(entry, result);
     } catch (error) {
@@ -486,11 +506,14 @@ export class Dispatcher<O = unknown> {
   }
 
   private hand(attached: Attached<O>, view: OutboxEntry, result: PersistedResult<O>): void {
-    const delivery: Delivery<O> = "outcome" in result ? { ...view, outcome: result.outcome } : { ...view, error: reviveError(result.error) };
+    const delivery: Delivery<O> =
+      "outcome" in result ? { ...view, outcome: result.outcome } : { ...view, error: reviveError(result.error) };
     try {
       attached.binding.deliver(delivery);
     } catch (error) {
-      this.warn(`FLA outbox: handing on the outcome of entry ${view.id} failed; it is handed on again at the next start: ${describe(error)}`);
+      this.warn(
+        `FLA outbox: handing on the outcome of entry ${view.id} failed; it is handed on again at the next start: ${describe(error)}`,
+      );
     }
   }
 
@@ -539,7 +562,10 @@ export class Dispatcher<O = unknown> {
     for (const entry of this.delayed) earliest = Math.min(earliest, entry.notBefore);
     if (this.delayTimer && this.delayTimer.at <= earliest) return;
     this.clearTimer(this.delayTimer);
-    this.delayTimer = { at: earliest, handle: this.clock.setTimeout(() => this.releaseDelayed(), earliest - this.clock.now()) };
+    this.delayTimer = {
+      at: earliest,
+      handle: this.clock.setTimeout(() => this.releaseDelayed(), earliest - this.clock.now()),
+    };
   }
 
   private releaseDelayed(): void {
@@ -574,7 +600,11 @@ export class Dispatcher<O = unknown> {
 
   private endExpired(): void {
     for (const fifo of [this.retryQueue, this.queue]) {
-      for (let entry = fifo.peek(); entry && (!entry.live || entry.hasOutcome || this.expired(entry)); entry = fifo.peek()) {
+      for (
+        let entry = fifo.peek();
+        entry && (!entry.live || entry.hasOutcome || this.expired(entry));
+        entry = fifo.peek()
+      ) {
         fifo.shift();
         if (entry.live && !entry.hasOutcome && !this.inFlightIds.has(entry.id)) this.track(this.giveUp(entry));
       }
@@ -589,10 +619,12 @@ export class Dispatcher<O = unknown> {
   // ---- bookkeeping ----
 
   private track(work: Promise<void>): void {
-    const settled = work.catch((error: unknown) => this.warn(`FLA outbox: ${describe(error)}`)).finally(() => {
-      this.settling.delete(settled);
-      this.changed();
-    });
+    const settled = work
+      .catch((error: unknown) => this.warn(`FLA outbox: ${describe(error)}`))
+      .finally(() => {
+        this.settling.delete(settled);
+        this.changed();
+      });
     this.settling.add(settled);
   }
 
@@ -626,13 +658,20 @@ export class Dispatcher<O = unknown> {
 /** A handler's throw, as the flow is told: the FlaError itself, else FLA_UNCERTAIN (the request may have gone). */
 function errorOf(thrown: unknown): FlaError {
   if (isFlaError(thrown)) return thrown;
-  return new FlaError("FLA_UNCERTAIN", "The request was interrupted by an internal error; it may or may not have been recorded by the FLA platform.", {
-    cause: thrown,
-  });
+  return new FlaError(
+    "FLA_UNCERTAIN",
+    "The request was interrupted by an internal error; it may or may not have been recorded by the FLA platform.",
+    {
+      cause: thrown,
+    },
+  );
 }
 
 function reviveError(saved: { code: string; message: string; httpStatus?: number; reason?: string }): FlaError {
-  return new FlaError(saved.code as FlaError["code"], saved.message, { httpStatus: saved.httpStatus, reason: saved.reason });
+  return new FlaError(saved.code as FlaError["code"], saved.message, {
+    httpStatus: saved.httpStatus,
+    reason: saved.reason,
+  });
 }
 
 function describe(error: unknown): string {
@@ -640,6 +679,7 @@ function describe(error: unknown): string {
 }
 
 function wholeAtLeastOne(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new FlaError("FLA_CONFIG", `${name} must be a whole number of at least 1 (got ${String(value)}).`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new FlaError("FLA_CONFIG", `${name} must be a whole number of at least 1 (got ${String(value)}).`);
   return value;
 }

@@ -60,7 +60,16 @@ export type { BreakerOptions, BreakerSnapshot, BreakerState, Permit } from "./br
 export { systemClock } from "./clock";
 export type { Clock } from "./clock";
 export { Dispatcher } from "./dispatcher";
-export type { Delivery, DispatcherOptions, DispatcherStats, EntryId, HandlerResult, NewOutboxEntry, OutboxEntry, OwnerBinding } from "./dispatcher";
+export type {
+  Delivery,
+  DispatcherOptions,
+  DispatcherStats,
+  EntryId,
+  HandlerResult,
+  NewOutboxEntry,
+  OutboxEntry,
+  OwnerBinding,
+} from "./dispatcher";
 export { Journal } from "./journal";
 export { isResendable, outboxFailureDecision, resendDecision } from "./resendDecision";
 export type { BreakerReport, FailedAttempt, OutboxFailureDecision, ResendDecision } from "./resendDecision";

@@ -230,7 +230,8 @@ export class Journal {
   async attempt(entry: JournalEntry): Promise<void> {
     entry.attempts++;
     entry.interrupted = true;
-    if (this.persistent && entry.live) await this.append(encode({ type: "attempt", id: entry.id, attempts: entry.attempts }, ++this.seq));
+    if (this.persistent && entry.live)
+      await this.append(encode({ type: "attempt", id: entry.id, attempts: entry.attempts }, ++this.seq));
   }
 
   /** The attempt ended with a retryable failure; the entry waits until `notBefore` (0: at once). */
@@ -578,7 +579,12 @@ export class Journal {
   // ---- compaction ----
 
   private shouldCompact(): boolean {
-    return this.persistent && this.size >= this.compactMinBytes && this.size >= 2 * this.compactedSize && this.liveBytes * 2 < this.size;
+    return (
+      this.persistent &&
+      this.size >= this.compactMinBytes &&
+      this.size >= 2 * this.compactedSize &&
+      this.liveBytes * 2 < this.size
+    );
   }
 
   /**
@@ -745,7 +751,12 @@ async function scanLines(
       buffer.copy(larger, 0, 0, filled);
       buffer = larger;
     }
-    const { bytesRead } = await fh.read(buffer, filled, Math.min(buffer.length - filled, fileSize - position), position);
+    const { bytesRead } = await fh.read(
+      buffer,
+      filled,
+      Math.min(buffer.length - filled, fileSize - position),
+      position,
+    );
     if (bytesRead === 0) break;
     position += bytesRead;
     filled += bytesRead;

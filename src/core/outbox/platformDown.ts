@@ -9,5 +9,7 @@ const PLATFORM_DOWN: ReadonlySet<FlaErrorCode> = new Set<FlaErrorCode>(["FLA_HTT
 /** A 5xx or 429 after the client's attempts, a timeout, a reset or refused connection. */
 export function isPlatformDown(error: unknown): boolean {
   if (!isFlaError(error) || !error.retryable || !PLATFORM_DOWN.has(error.code)) return false;
-  return error.code !== "FLA_HTTP" || error.httpStatus === undefined || error.httpStatus >= 500 || error.httpStatus === 429;
+  return (
+    error.code !== "FLA_HTTP" || error.httpStatus === undefined || error.httpStatus >= 500 || error.httpStatus === 429
+  );
 }

@@ -6,7 +6,8 @@ import { clientAnomaly } from "../clientAnomalies";
 import type { FlaError } from "../errors";
 import type { Anomaly, FlaStatus } from "../result";
 
-export type ReadFailure = { output: "anomaly"; status: FlaStatus; anomalies: Anomaly[] } | { output: "error"; error: FlaError };
+export type ReadFailure =
+  { output: "anomaly"; status: FlaStatus; anomalies: Anomaly[] } | { output: "error"; error: FlaError };
 
 /**
  * `position` names the page of a multi-page run that failed ("" for the first). `catalogue`: the one the read ran
@@ -21,7 +22,10 @@ export function mapReadFailure(
   const { httpStatus, data } = response;
   const meaning = answerMeaning(catalogue.spec(operation).answer, httpStatus);
   if (meaning.means !== "refused") {
-    return { output: "error", error: unexpectedAnswer(`the ${operation} query${position ? ` at ${position}` : ""}`, httpStatus, data) };
+    return {
+      output: "error",
+      error: unexpectedAnswer(`the ${operation} query${position ? ` at ${position}` : ""}`, httpStatus, data),
+    };
   }
   const anomalies = refusalAnomalies(meaning.code, data, { operation });
   // The pages before were read (and, in split mode, sent): say where the run stopped.

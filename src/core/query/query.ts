@@ -4,7 +4,15 @@ import type { AnswerKind } from "../api/catalogue";
 import { isReadData } from "../api/answers";
 import { FlaApiClient, FlaResponse, attemptsOf } from "../api/httpClient";
 import { FlaError } from "../errors";
-import { anomalyOutcome, asFlaError, errorOutcome, flaMeta, invalidOutcome, successOutcome, type MetaFields } from "../outcome";
+import {
+  anomalyOutcome,
+  asFlaError,
+  errorOutcome,
+  flaMeta,
+  invalidOutcome,
+  successOutcome,
+  type MetaFields,
+} from "../outcome";
 import type { Anomaly, FlaMeta, Outcome } from "../result";
 import { validateQuery } from "../validation";
 import type { QueryParams, ValidationContext } from "../validation/types";
@@ -92,7 +100,14 @@ class QueryRun {
   async singleAsPage(params: QueryParams): Promise<Outcome> {
     const response = await this.send(this.catalogue.buildRequest(this.request.operation, params));
     if (!isReadData(this.answer, response.httpStatus)) return this.failure(response);
-    await this.deps.onPage?.({ items: [response.data], index: 0, total: 1, pageCount: 1, last: true, fla: this.meta(200) });
+    await this.deps.onPage?.({
+      items: [response.data],
+      index: 0,
+      total: 1,
+      pageCount: 1,
+      last: true,
+      fla: this.meta(200),
+    });
     return successOutcome({ pages: 1, items: 1 }, this.fields(200));
   }
 
@@ -106,14 +121,27 @@ class QueryRun {
       if (!isReadData(this.answer, response.httpStatus)) return this.failure(response);
       const page = readCollection(response.data);
       if (!page) {
-        throw new FlaError("FLA_RESPONSE", `The FLA API answered the ${this.request.operation} query with something that is not a collection (no items array).`, {
-          httpStatus: response.httpStatus,
-        });
+        throw new FlaError(
+          "FLA_RESPONSE",
+          `The FLA API answered the ${this.request.operation} query with something that is not a collection (no items array).`,
+          {
+            httpStatus: response.httpStatus,
+          },
+        );
       }
       this.itemsRead += page.items.length;
-      const following = this.catalogue.nextPageRequest(this.request.operation, params, page, this.deps.client.apiUrl, this.itemsRead);
+      const following = this.catalogue.nextPageRequest(
+        this.request.operation,
+        params,
+        page,
+        this.deps.client.apiUrl,
+        this.itemsRead,
+      );
       if (following && following.path === next.path) {
-        throw new FlaError("FLA_RESPONSE", `The FLA API's next link of the ${this.request.operation} query points at the same page again: paging stopped.`);
+        throw new FlaError(
+          "FLA_RESPONSE",
+          `The FLA API's next link of the ${this.request.operation} query points at the same page again: paging stopped.`,
+        );
       }
       if (split) {
         await this.deps.onPage?.({
@@ -128,7 +156,8 @@ class QueryRun {
         for (const item of page.items) collected.push(item);
       }
       this.pageIndex++;
-      if (this.pageIndex >= MAX_PAGES) throw new FlaError("FLA_RESPONSE", `The ${this.request.operation} query was stopped after ${MAX_PAGES} pages.`);
+      if (this.pageIndex >= MAX_PAGES)
+        throw new FlaError("FLA_RESPONSE", `The ${this.request.operation} query was stopped after ${MAX_PAGES} pages.`);
       next = following;
     }
     return successOutcome(split ? { pages: this.pageIndex, items: this.itemsRead } : collected, this.fields(200));
@@ -146,7 +175,10 @@ class QueryRun {
   }
 
   /** msg.fla of this run so far: the validation's warnings, the attempts of every page, the time since it began. */
-  fields(httpStatus: number | undefined, fields: Omit<Partial<MetaFields>, "operation" | "httpStatus"> = {}): MetaFields {
+  fields(
+    httpStatus: number | undefined,
+    fields: Omit<Partial<MetaFields>, "operation" | "httpStatus"> = {},
+  ): MetaFields {
     return {
       operation: this.request.operation,
       httpStatus,
@@ -164,19 +196,33 @@ class QueryRun {
 
   /** Where a multi-page run stopped, for messages: nothing when it failed on the first page. */
   private position(): string {
-    return this.pageIndex === 0 ? "" : `page ${this.pageIndex + 1} (after ${this.pageIndex} page(s), ${this.itemsRead} item(s) read)`;
+    return this.pageIndex === 0
+      ? ""
+      : `page ${this.pageIndex + 1} (after ${this.pageIndex} page(s), ${this.itemsRead} item(s) read)`;
   }
 
   private failure(response: FlaResponse): Outcome {
     const mapped = mapReadFailure(this.request.operation, response, this.position(), this.catalogue);
-    if (mapped.output === "error") return errorOutcome(this.request.operation, mapped.error, this.fields(response.httpStatus, { problem: response.data }));
-    return anomalyOutcome(this.request.params, this.fields(response.httpStatus, { status: mapped.status, anomalies: mapped.anomalies, problem: response.data }));
+    if (mapped.output === "error")
+      return errorOutcome(
+        this.request.operation,
+        mapped.error,
+        this.fields(response.httpStatus, { problem: response.data }),
+      );
+    return anomalyOutcome(
+      this.request.params,
+      this.fields(response.httpStatus, { status: mapped.status, anomalies: mapped.anomalies, problem: response.data }),
+    );
   }
 
   errorOutcome(error: unknown): Outcome {
     let flaError = asFlaError(error, `Unexpected failure of the ${this.request.operation} query`);
     const where = this.position();
-    if (where) flaError = FlaError.within(flaError, `The ${this.request.operation} query failed at ${where}: ${flaError.message}`);
+    if (where)
+      flaError = FlaError.within(
+        flaError,
+        `The ${this.request.operation} query failed at ${where}: ${flaError.message}`,
+      );
     return errorOutcome(this.request.operation, flaError, this.fields(flaError.httpStatus));
   }
 }

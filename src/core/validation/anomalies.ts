@@ -46,7 +46,11 @@ const UNSUPPORTED_KINDS: Record<string, LocalizedText> = {
 
 function unsupportedKind(p: AnomalyParams, lang: Lang): string {
   if (p.kind !== "object") return pick(UNSUPPORTED_KINDS, p.kind, lang);
-  return { en: `an object of type ${p.type}`, fr: `un objet de type ${p.type}`, nl: `een object van het type ${p.type}` }[lang];
+  return {
+    en: `an object of type ${p.type}`,
+    fr: `un objet de type ${p.type}`,
+    nl: `een object van het type ${p.type}`,
+  }[lang];
 }
 
 const COMPARISONS: Record<string, LocalizedText> = {
@@ -80,9 +84,12 @@ function field(p: AnomalyParams): string {
 
 const TEMPLATES: Record<string, Record<Lang, Template>> = {
   "LOCAL-PAYLOAD-NOT-OBJECT": {
-    en: (p, l) => `msg.payload must be an object with the fields of the declaration, but it is ${pick(KIND_NAMES, p.kind, l)} (${p.v}). If it is JSON text, put a JSON node before this node.`,
-    fr: (p, l) => `msg.payload doit être un objet contenant les champs de la déclaration, or c'est ${pick(KIND_NAMES, p.kind, l)} (${p.v}). S'il s'agit de texte JSON, placez un nœud JSON avant ce nœud.`,
-    nl: (p, l) => `msg.payload moet een object zijn met de velden van de aangifte, maar het is ${pick(KIND_NAMES, p.kind, l)} (${p.v}). Als het JSON-tekst is, plaats dan een JSON-node vóór deze node.`,
+    en: (p, l) =>
+      `msg.payload must be an object with the fields of the declaration, but it is ${pick(KIND_NAMES, p.kind, l)} (${p.v}). If it is JSON text, put a JSON node before this node.`,
+    fr: (p, l) =>
+      `msg.payload doit être un objet contenant les champs de la déclaration, or c'est ${pick(KIND_NAMES, p.kind, l)} (${p.v}). S'il s'agit de texte JSON, placez un nœud JSON avant ce nœud.`,
+    nl: (p, l) =>
+      `msg.payload moet een object zijn met de velden van de aangifte, maar het is ${pick(KIND_NAMES, p.kind, l)} (${p.v}). Als het JSON-tekst is, plaats dan een JSON-node vóór deze node.`,
   },
   "LOCAL-OPERATION-UNKNOWN": {
     en: (p) => `The operation ${p.v} is unknown: use one of ${p.allowed}.`,
@@ -102,7 +109,8 @@ const TEMPLATES: Record<string, Record<Lang, Template>> = {
   "LOCAL-ENUM": {
     en: (p) => `The field "${field(p)}" must be one of ${p.allowed}, but received ${p.v}.`,
     fr: (p) => `Le champ « ${field(p)} » doit prendre l'une des valeurs ${p.allowed}, mais la valeur reçue est ${p.v}.`,
-    nl: (p) => `Het veld "${field(p)}" moet een van de waarden ${p.allowed} hebben, maar de ontvangen waarde is ${p.v}.`,
+    nl: (p) =>
+      `Het veld "${field(p)}" moet een van de waarden ${p.allowed} hebben, maar de ontvangen waarde is ${p.v}.`,
   },
   "LOCAL-LENGTH": {
     en: (p) =>
@@ -119,9 +127,12 @@ const TEMPLATES: Record<string, Record<Lang, Template>> = {
         : `Het veld "${field(p)}" moet ${p.min !== undefined ? "minstens" : "hoogstens"} ${p.limit} tekens bevatten, maar de ontvangen waarde ${p.v} telt er ${p.length}.`,
   },
   "LOCAL-RANGE": {
-    en: (p, l) => `The field "${field(p)}" must be ${pick(COMPARISONS, p.comparison, l)} ${p.limit}, but received ${p.v}.`,
-    fr: (p, l) => `Le champ « ${field(p)} » doit être ${pick(COMPARISONS, p.comparison, l)} ${p.limit}, mais la valeur reçue est ${p.v}.`,
-    nl: (p, l) => `Het veld "${field(p)}" moet ${pick(COMPARISONS, p.comparison, l)} ${p.limit} zijn, maar de ontvangen waarde is ${p.v}.`,
+    en: (p, l) =>
+      `The field "${field(p)}" must be ${pick(COMPARISONS, p.comparison, l)} ${p.limit}, but received ${p.v}.`,
+    fr: (p, l) =>
+      `Le champ « ${field(p)} » doit être ${pick(COMPARISONS, p.comparison, l)} ${p.limit}, mais la valeur reçue est ${p.v}.`,
+    nl: (p, l) =>
+      `Het veld "${field(p)}" moet ${pick(COMPARISONS, p.comparison, l)} ${p.limit} zijn, maar de ontvangen waarde is ${p.v}.`,
   },
   "LOCAL-FORMAT": {
     en: (p) => `The field "${field(p)}" does not have the expected format (${p.expected}): received ${p.v}.`,
@@ -129,13 +140,17 @@ const TEMPLATES: Record<string, Record<Lang, Template>> = {
     nl: (p) => `Het veld "${field(p)}" heeft niet het verwachte formaat (${p.expected}): ontvangen waarde ${p.v}.`,
   },
   "LOCAL-ID-FORMAT": {
-    en: (p) => `The identifier in "${field(p)}" must be 1 to 100 printable ASCII characters without spaces, slashes, backslashes, question marks, % or #, and not only dots (e.g. T-000042), but received ${p.v}.`,
-    fr: (p) => `L'identifiant dans « ${field(p)} » doit compter de 1 à 100 caractères ASCII imprimables, sans espace, barre oblique, barre oblique inverse, point d'interrogation, % ni #, et pas uniquement des points (par ex. T-000042), mais la valeur reçue est ${p.v}.`,
-    nl: (p) => `De identificatie in "${field(p)}" moet 1 tot 100 afdrukbare ASCII-tekens lang zijn, zonder spaties, schuine strepen, backslashes, vraagtekens, % of #, en niet alleen punten (bv. T-000042), maar de ontvangen waarde is ${p.v}.`,
+    en: (p) =>
+      `The identifier in "${field(p)}" must be 1 to 100 printable ASCII characters without spaces, slashes, backslashes, question marks, % or #, and not only dots (e.g. T-000042), but received ${p.v}.`,
+    fr: (p) =>
+      `L'identifiant dans « ${field(p)} » doit compter de 1 à 100 caractères ASCII imprimables, sans espace, barre oblique, barre oblique inverse, point d'interrogation, % ni #, et pas uniquement des points (par ex. T-000042), mais la valeur reçue est ${p.v}.`,
+    nl: (p) =>
+      `De identificatie in "${field(p)}" moet 1 tot 100 afdrukbare ASCII-tekens lang zijn, zonder spaties, schuine strepen, backslashes, vraagtekens, % of #, en niet alleen punten (bv. T-000042), maar de ontvangen waarde is ${p.v}.`,
   },
   "LOCAL-UNKNOWN-FIELD": {
     en: (p) => `The field "${field(p)}" is not allowed by the custom schema: remove it or update the schema.`,
-    fr: (p) => `Le champ « ${field(p)} » n'est pas autorisé par le schéma personnalisé : supprimez-le ou adaptez le schéma.`,
+    fr: (p) =>
+      `Le champ « ${field(p)} » n'est pas autorisé par le schéma personnalisé : supprimez-le ou adaptez le schéma.`,
     nl: (p) => `Het veld "${field(p)}" is niet toegestaan door het eigen schema: verwijder het of pas het schema aan.`,
   },
   "LOCAL-SCHEMA": {
@@ -144,29 +159,44 @@ const TEMPLATES: Record<string, Record<Lang, Template>> = {
     nl: (p) => `Het veld "${field(p)}" voldoet niet aan de schemaregel "${p.rule}" (ontvangen waarde ${p.v}).`,
   },
   "LOCAL-SSIN-FORMAT": {
-    en: (p) => `The SSIN in "${field(p)}" must have 11 digits (e.g. 85.07.30-033.28 or 85073003328), but received ${p.v}.`,
-    fr: (p) => `Le NISS dans « ${field(p)} » doit compter 11 chiffres (par ex. 85.07.30-033.28 ou 85073003328), mais la valeur reçue est ${p.v}.`,
-    nl: (p) => `Het INSZ in "${field(p)}" moet uit 11 cijfers bestaan (bv. 85.07.30-033.28 of 85073003328), maar de ontvangen waarde is ${p.v}.`,
+    en: (p) =>
+      `The SSIN in "${field(p)}" must have 11 digits (e.g. 85.07.30-033.28 or 85073003328), but received ${p.v}.`,
+    fr: (p) =>
+      `Le NISS dans « ${field(p)} » doit compter 11 chiffres (par ex. 85.07.30-033.28 ou 85073003328), mais la valeur reçue est ${p.v}.`,
+    nl: (p) =>
+      `Het INSZ in "${field(p)}" moet uit 11 cijfers bestaan (bv. 85.07.30-033.28 of 85073003328), maar de ontvangen waarde is ${p.v}.`,
   },
   "LOCAL-SSIN-CHECKSUM": {
-    en: (p) => `The SSIN ${p.v} in "${field(p)}" has wrong check digits (the last two digits do not match the first nine, for a birth before or after 2000): check it for a typing error.`,
-    fr: (p) => `Le NISS ${p.v} dans « ${field(p)} » a des chiffres de contrôle erronés (les deux derniers chiffres ne correspondent pas aux neuf premiers, pour une naissance avant ou après 2000) : vérifiez qu'il ne contient pas de faute de frappe.`,
-    nl: (p) => `Het INSZ ${p.v} in "${field(p)}" heeft foute controlecijfers (de laatste twee cijfers passen niet bij de eerste negen, voor een geboorte vóór of na 2000): controleer het op een tikfout.`,
+    en: (p) =>
+      `The SSIN ${p.v} in "${field(p)}" has wrong check digits (the last two digits do not match the first nine, for a birth before or after 2000): check it for a typing error.`,
+    fr: (p) =>
+      `Le NISS ${p.v} dans « ${field(p)} » a des chiffres de contrôle erronés (les deux derniers chiffres ne correspondent pas aux neuf premiers, pour une naissance avant ou après 2000) : vérifiez qu'il ne contient pas de faute de frappe.`,
+    nl: (p) =>
+      `Het INSZ ${p.v} in "${field(p)}" heeft foute controlecijfers (de laatste twee cijfers passen niet bij de eerste negen, voor een geboorte vóór of na 2000): controleer het op een tikfout.`,
   },
   "LOCAL-ENTERPRISE-FORMAT": {
-    en: (p) => `The enterprise number in "${field(p)}" must have 10 digits starting with 0 or 1 (e.g. BE 0203.430.576 or 0203430576), but received ${p.v}.`,
-    fr: (p) => `Le numéro d'entreprise dans « ${field(p)} » doit compter 10 chiffres commençant par 0 ou 1 (par ex. BE 0203.430.576 ou 0203430576), mais la valeur reçue est ${p.v}.`,
-    nl: (p) => `Het ondernemingsnummer in "${field(p)}" moet uit 10 cijfers bestaan en met 0 of 1 beginnen (bv. BE 0203.430.576 of 0203430576), maar de ontvangen waarde is ${p.v}.`,
+    en: (p) =>
+      `The enterprise number in "${field(p)}" must have 10 digits starting with 0 or 1 (e.g. BE 0203.430.576 or 0203430576), but received ${p.v}.`,
+    fr: (p) =>
+      `Le numéro d'entreprise dans « ${field(p)} » doit compter 10 chiffres commençant par 0 ou 1 (par ex. BE 0203.430.576 ou 0203430576), mais la valeur reçue est ${p.v}.`,
+    nl: (p) =>
+      `Het ondernemingsnummer in "${field(p)}" moet uit 10 cijfers bestaan en met 0 of 1 beginnen (bv. BE 0203.430.576 of 0203430576), maar de ontvangen waarde is ${p.v}.`,
   },
   "LOCAL-ENTERPRISE-CHECKSUM": {
-    en: (p) => `The enterprise number ${p.v} in "${field(p)}" has wrong check digits (97 minus the first 8 digits modulo 97 must give the last two): check it for a typing error.`,
-    fr: (p) => `Le numéro d'entreprise ${p.v} dans « ${field(p)} » a des chiffres de contrôle erronés (97 moins les 8 premiers chiffres modulo 97 doit donner les deux derniers) : vérifiez qu'il ne contient pas de faute de frappe.`,
-    nl: (p) => `Het ondernemingsnummer ${p.v} in "${field(p)}" heeft foute controlecijfers (97 min de eerste 8 cijfers modulo 97 moet de laatste twee geven): controleer het op een tikfout.`,
+    en: (p) =>
+      `The enterprise number ${p.v} in "${field(p)}" has wrong check digits (97 minus the first 8 digits modulo 97 must give the last two): check it for a typing error.`,
+    fr: (p) =>
+      `Le numéro d'entreprise ${p.v} dans « ${field(p)} » a des chiffres de contrôle erronés (97 moins les 8 premiers chiffres modulo 97 doit donner les deux derniers) : vérifiez qu'il ne contient pas de faute de frappe.`,
+    nl: (p) =>
+      `Het ondernemingsnummer ${p.v} in "${field(p)}" heeft foute controlecijfers (97 min de eerste 8 cijfers modulo 97 moet de laatste twee geven): controleer het op een tikfout.`,
   },
   "LOCAL-DATE-INVALID": {
-    en: (p) => `The field "${field(p)}" must be a real calendar date written YYYY-MM-DD (e.g. 2024-03-04), but received ${p.v}.`,
-    fr: (p) => `Le champ « ${field(p)} » doit être une date existante au format AAAA-MM-JJ (par ex. 2024-03-04), mais la valeur reçue est ${p.v}.`,
-    nl: (p) => `Het veld "${field(p)}" moet een bestaande datum zijn in de vorm JJJJ-MM-DD (bv. 2024-03-04), maar de ontvangen waarde is ${p.v}.`,
+    en: (p) =>
+      `The field "${field(p)}" must be a real calendar date written YYYY-MM-DD (e.g. 2024-03-04), but received ${p.v}.`,
+    fr: (p) =>
+      `Le champ « ${field(p)} » doit être une date existante au format AAAA-MM-JJ (par ex. 2024-03-04), mais la valeur reçue est ${p.v}.`,
+    nl: (p) =>
+      `Het veld "${field(p)}" moet een bestaande datum zijn in de vorm JJJJ-MM-DD (bv. 2024-03-04), maar de ontvangen waarde is ${p.v}.`,
   },
   "LOCAL-PERIOD-ORDER": {
     en: (p) => `The end date ${p.end} is before the start date ${p.start}: swap them or correct one of them.`,
@@ -174,99 +204,154 @@ const TEMPLATES: Record<string, Record<Lang, Template>> = {
     nl: (p) => `De einddatum ${p.end} ligt vóór de begindatum ${p.start}: wissel ze om of verbeter een van beide.`,
   },
   "LOCAL-PERIOD-BEFORE-FLA": {
-    en: (p) => `The period starts on ${p.v}, before 1 January 2024: the Federal Learning Account only holds trainings from 2024-01-01 on.`,
-    fr: (p) => `La période commence le ${p.v}, avant le 1er janvier 2024 : le compte formation fédéral ne reprend que les formations à partir du 2024-01-01.`,
-    nl: (p) => `De periode begint op ${p.v}, vóór 1 januari 2024: de federale opleidingsrekening bevat alleen opleidingen vanaf 2024-01-01.`,
+    en: (p) =>
+      `The period starts on ${p.v}, before 1 January 2024: the Federal Learning Account only holds trainings from 2024-01-01 on.`,
+    fr: (p) =>
+      `La période commence le ${p.v}, avant le 1er janvier 2024 : le compte formation fédéral ne reprend que les formations à partir du 2024-01-01.`,
+    nl: (p) =>
+      `De periode begint op ${p.v}, vóór 1 januari 2024: de federale opleidingsrekening bevat alleen opleidingen vanaf 2024-01-01.`,
   },
   "LOCAL-PERIOD-FUTURE": {
-    en: (p) => `The date ${p.v} in "${field(p)}" is in the future (today is ${p.today}): declare a training once it has taken place.`,
-    fr: (p) => `La date ${p.v} dans « ${field(p)} » est dans le futur (nous sommes le ${p.today}) : déclarez une formation une fois qu'elle a eu lieu.`,
-    nl: (p) => `De datum ${p.v} in "${field(p)}" ligt in de toekomst (vandaag is het ${p.today}): geef een opleiding aan nadat ze heeft plaatsgevonden.`,
+    en: (p) =>
+      `The date ${p.v} in "${field(p)}" is in the future (today is ${p.today}): declare a training once it has taken place.`,
+    fr: (p) =>
+      `La date ${p.v} dans « ${field(p)} » est dans le futur (nous sommes le ${p.today}) : déclarez une formation une fois qu'elle a eu lieu.`,
+    nl: (p) =>
+      `De datum ${p.v} in "${field(p)}" ligt in de toekomst (vandaag is het ${p.today}): geef een opleiding aan nadat ze heeft plaatsgevonden.`,
   },
   "LOCAL-DURATION-TOO-LONG": {
-    en: (p, l) => `The duration of ${p.v} ${pick(UNITS, p.unit, l)} does not fit the period of ${p.days} day(s) from ${p.start} to ${p.end}: at most ${p.max} ${pick(UNITS, p.unit, l)} are possible.`,
-    fr: (p, l) => `La durée de ${p.v} ${pick(UNITS, p.unit, l)} ne tient pas dans la période de ${p.days} jour(s) du ${p.start} au ${p.end} : ${p.max} ${pick(UNITS, p.unit, l)} au maximum sont possibles.`,
-    nl: (p, l) => `De duur van ${p.v} ${pick(UNITS, p.unit, l)} past niet in de periode van ${p.days} dag(en) van ${p.start} tot ${p.end}: hoogstens ${p.max} ${pick(UNITS, p.unit, l)} is mogelijk.`,
+    en: (p, l) =>
+      `The duration of ${p.v} ${pick(UNITS, p.unit, l)} does not fit the period of ${p.days} day(s) from ${p.start} to ${p.end}: at most ${p.max} ${pick(UNITS, p.unit, l)} are possible.`,
+    fr: (p, l) =>
+      `La durée de ${p.v} ${pick(UNITS, p.unit, l)} ne tient pas dans la période de ${p.days} jour(s) du ${p.start} au ${p.end} : ${p.max} ${pick(UNITS, p.unit, l)} au maximum sont possibles.`,
+    nl: (p, l) =>
+      `De duur van ${p.v} ${pick(UNITS, p.unit, l)} past niet in de periode van ${p.days} dag(en) van ${p.start} tot ${p.end}: hoogstens ${p.max} ${pick(UNITS, p.unit, l)} is mogelijk.`,
   },
   "LOCAL-YEAR-RANGE": {
-    en: (p) => `The year ${p.v} in "${field(p)}" is outside the Federal Learning Account: use a year from 2024 to ${p.max}.`,
-    fr: (p) => `L'année ${p.v} dans « ${field(p)} » est en dehors du compte formation fédéral : utilisez une année de 2024 à ${p.max}.`,
-    nl: (p) => `Het jaar ${p.v} in "${field(p)}" valt buiten de federale opleidingsrekening: gebruik een jaar van 2024 tot en met ${p.max}.`,
+    en: (p) =>
+      `The year ${p.v} in "${field(p)}" is outside the Federal Learning Account: use a year from 2024 to ${p.max}.`,
+    fr: (p) =>
+      `L'année ${p.v} dans « ${field(p)} » est en dehors du compte formation fédéral : utilisez une année de 2024 à ${p.max}.`,
+    nl: (p) =>
+      `Het jaar ${p.v} in "${field(p)}" valt buiten de federale opleidingsrekening: gebruik een jaar van 2024 tot en met ${p.max}.`,
   },
   "LOCAL-EMPLOYER-MISSING": {
-    en: (p) => `No employer enterprise number: set it on the FLA config node (Enterprise number) or in the payload (${field(p)}).`,
-    fr: (p) => `Aucun numéro d'entreprise de l'employeur : indiquez-le dans le nœud de configuration FLA (numéro d'entreprise) ou dans le payload (${field(p)}).`,
-    nl: (p) => `Geen ondernemingsnummer van de werkgever: vul het in op de FLA-configuratienode (ondernemingsnummer) of in de payload (${field(p)}).`,
+    en: (p) =>
+      `No employer enterprise number: set it on the FLA config node (Enterprise number) or in the payload (${field(p)}).`,
+    fr: (p) =>
+      `Aucun numéro d'entreprise de l'employeur : indiquez-le dans le nœud de configuration FLA (numéro d'entreprise) ou dans le payload (${field(p)}).`,
+    nl: (p) =>
+      `Geen ondernemingsnummer van de werkgever: vul het in op de FLA-configuratienode (ondernemingsnummer) of in de payload (${field(p)}).`,
   },
   "LOCAL-EMPLOYER-REQUIRED": {
-    en: (p) => `The config node acts as an authorized representative (provider role), which declares for its clients and must name the employer in every message: set ${field(p)}.`,
-    fr: (p) => `Le nœud de configuration agit comme mandataire (rôle provider) : il déclare pour ses clients et doit indiquer l'employeur dans chaque message. Renseignez ${field(p)}.`,
-    nl: (p) => `De configuratienode treedt op als gemachtigde (rol provider): die doet aangiften voor zijn klanten en moet in elk bericht de werkgever vermelden. Vul ${field(p)} in.`,
+    en: (p) =>
+      `The config node acts as an authorized representative (provider role), which declares for its clients and must name the employer in every message: set ${field(p)}.`,
+    fr: (p) =>
+      `Le nœud de configuration agit comme mandataire (rôle provider) : il déclare pour ses clients et doit indiquer l'employeur dans chaque message. Renseignez ${field(p)}.`,
+    nl: (p) =>
+      `De configuratienode treedt op als gemachtigde (rol provider): die doet aangiften voor zijn klanten en moet in elk bericht de werkgever vermelden. Vul ${field(p)} in.`,
   },
   "LOCAL-CONFLICT": {
-    en: (p) => `The field "${field(p)}" is ${p.v} but "${p.other}" is ${p.otherValue}: remove one of them or make them equal.`,
-    fr: (p) => `Le champ « ${field(p)} » vaut ${p.v} mais « ${p.other} » vaut ${p.otherValue} : supprimez l'un des deux ou rendez-les identiques.`,
-    nl: (p) => `Het veld "${field(p)}" is ${p.v}, maar "${p.other}" is ${p.otherValue}: verwijder een van beide of maak ze gelijk.`,
+    en: (p) =>
+      `The field "${field(p)}" is ${p.v} but "${p.other}" is ${p.otherValue}: remove one of them or make them equal.`,
+    fr: (p) =>
+      `Le champ « ${field(p)} » vaut ${p.v} mais « ${p.other} » vaut ${p.otherValue} : supprimez l'un des deux ou rendez-les identiques.`,
+    nl: (p) =>
+      `Het veld "${field(p)}" is ${p.v}, maar "${p.other}" is ${p.otherValue}: verwijder een van beide of maak ze gelijk.`,
   },
   "LOCAL-PARAM-IGNORED": {
-    en: (p) => `The parameter "${field(p)}" (${p.v}) is not used by the ${p.op} query and is ignored: it does not filter the result.`,
-    fr: (p) => `Le paramètre « ${field(p)} » (${p.v}) n'est pas utilisé par la requête ${p.op} et est ignoré : il ne filtre pas le résultat.`,
-    nl: (p) => `De parameter "${field(p)}" (${p.v}) wordt niet gebruikt door de query ${p.op} en wordt genegeerd: hij filtert het resultaat niet.`,
+    en: (p) =>
+      `The parameter "${field(p)}" (${p.v}) is not used by the ${p.op} query and is ignored: it does not filter the result.`,
+    fr: (p) =>
+      `Le paramètre « ${field(p)} » (${p.v}) n'est pas utilisé par la requête ${p.op} et est ignoré : il ne filtre pas le résultat.`,
+    nl: (p) =>
+      `De parameter "${field(p)}" (${p.v}) wordt niet gebruikt door de query ${p.op} en wordt genegeerd: hij filtert het resultaat niet.`,
   },
   "LOCAL-BODY-IGNORED": {
     en: (p) => `cancelTraining sends no body: the fields ${p.fields} of the payload are not sent.`,
-    fr: (p) => `cancelTraining n'envoie pas de corps de requête : les champs ${p.fields} du payload ne sont pas transmis.`,
+    fr: (p) =>
+      `cancelTraining n'envoie pas de corps de requête : les champs ${p.fields} du payload ne sont pas transmis.`,
     nl: (p) => `cancelTraining verstuurt geen body: de velden ${p.fields} van de payload worden niet verzonden.`,
   },
   "LOCAL-PAYLOAD-TOO-DEEP": {
-    en: (p) => `msg.payload is nested more than ${p.limit} levels deep (at "${field(p)}"), where a declaration has a few: send the fields of the declaration only, not a whole request or a recursive structure.`,
-    fr: (p) => `msg.payload est imbriqué sur plus de ${p.limit} niveaux (à « ${field(p)} »), alors qu'une déclaration n'en compte que quelques-uns : n'envoyez que les champs de la déclaration, pas une requête entière ni une structure récursive.`,
-    nl: (p) => `msg.payload is meer dan ${p.limit} niveaus diep genest (bij "${field(p)}"), terwijl een aangifte er maar enkele telt: stuur alleen de velden van de aangifte, geen volledig verzoek of recursieve structuur.`,
+    en: (p) =>
+      `msg.payload is nested more than ${p.limit} levels deep (at "${field(p)}"), where a declaration has a few: send the fields of the declaration only, not a whole request or a recursive structure.`,
+    fr: (p) =>
+      `msg.payload est imbriqué sur plus de ${p.limit} niveaux (à « ${field(p)} »), alors qu'une déclaration n'en compte que quelques-uns : n'envoyez que les champs de la déclaration, pas une requête entière ni une structure récursive.`,
+    nl: (p) =>
+      `msg.payload is meer dan ${p.limit} niveaus diep genest (bij "${field(p)}"), terwijl een aangifte er maar enkele telt: stuur alleen de velden van de aangifte, geen volledig verzoek of recursieve structuur.`,
   },
   "LOCAL-PAYLOAD-TOO-LARGE": {
-    en: (p) => `The declaration is too large: its JSON text exceeds ${p.limit} characters, where one declaration takes a few hundred. Look for a large field (a file, an image, a whole table) and leave it out.`,
-    fr: (p) => `La déclaration est trop volumineuse : son texte JSON dépasse ${p.limit} caractères, alors qu'une déclaration en compte quelques centaines. Cherchez un champ volumineux (un fichier, une image, un tableau entier) et retirez-le.`,
-    nl: (p) => `De aangifte is te groot: haar JSON-tekst telt meer dan ${p.limit} tekens, terwijl een aangifte er enkele honderden telt. Zoek een groot veld (een bestand, een afbeelding, een volledige tabel) en laat het weg.`,
+    en: (p) =>
+      `The declaration is too large: its JSON text exceeds ${p.limit} characters, where one declaration takes a few hundred. Look for a large field (a file, an image, a whole table) and leave it out.`,
+    fr: (p) =>
+      `La déclaration est trop volumineuse : son texte JSON dépasse ${p.limit} caractères, alors qu'une déclaration en compte quelques centaines. Cherchez un champ volumineux (un fichier, une image, un tableau entier) et retirez-le.`,
+    nl: (p) =>
+      `De aangifte is te groot: haar JSON-tekst telt meer dan ${p.limit} tekens, terwijl een aangifte er enkele honderden telt. Zoek een groot veld (een bestand, een afbeelding, een volledige tabel) en laat het weg.`,
   },
   "LOCAL-PAYLOAD-CIRCULAR": {
-    en: (p) => `The field "${field(p)}" refers back to an object that contains it (a circular reference), which JSON cannot carry: build the payload from plain values (objects, lists, text, numbers).`,
-    fr: (p) => `Le champ « ${field(p)} » renvoie à un objet qui le contient (référence circulaire), ce que JSON ne peut pas transporter : construisez le payload avec des valeurs simples (objets, listes, textes, nombres).`,
-    nl: (p) => `Het veld "${field(p)}" verwijst terug naar een object dat het bevat (een kringverwijzing), wat JSON niet kan overbrengen: bouw de payload op met gewone waarden (objecten, lijsten, tekst, getallen).`,
+    en: (p) =>
+      `The field "${field(p)}" refers back to an object that contains it (a circular reference), which JSON cannot carry: build the payload from plain values (objects, lists, text, numbers).`,
+    fr: (p) =>
+      `Le champ « ${field(p)} » renvoie à un objet qui le contient (référence circulaire), ce que JSON ne peut pas transporter : construisez le payload avec des valeurs simples (objets, listes, textes, nombres).`,
+    nl: (p) =>
+      `Het veld "${field(p)}" verwijst terug naar een object dat het bevat (een kringverwijzing), wat JSON niet kan overbrengen: bouw de payload op met gewone waarden (objecten, lijsten, tekst, getallen).`,
   },
   "LOCAL-PAYLOAD-UNREADABLE": {
-    en: (p) => `The value at "${field(p)}" cannot be read (reading it raised an error: a getter or a Proxy): build the payload from plain values (objects, lists, text, numbers).`,
-    fr: (p) => `La valeur à « ${field(p)} » ne peut pas être lue (sa lecture a provoqué une erreur : un getter ou un Proxy) : construisez le payload avec des valeurs simples (objets, listes, textes, nombres).`,
-    nl: (p) => `De waarde bij "${field(p)}" kan niet gelezen worden (het lezen gaf een fout: een getter of een Proxy): bouw de payload op met gewone waarden (objecten, lijsten, tekst, getallen).`,
+    en: (p) =>
+      `The value at "${field(p)}" cannot be read (reading it raised an error: a getter or a Proxy): build the payload from plain values (objects, lists, text, numbers).`,
+    fr: (p) =>
+      `La valeur à « ${field(p)} » ne peut pas être lue (sa lecture a provoqué une erreur : un getter ou un Proxy) : construisez le payload avec des valeurs simples (objets, listes, textes, nombres).`,
+    nl: (p) =>
+      `De waarde bij "${field(p)}" kan niet gelezen worden (het lezen gaf een fout: een getter of een Proxy): bouw de payload op met gewone waarden (objecten, lijsten, tekst, getallen).`,
   },
   "LOCAL-PAYLOAD-UNSUPPORTED": {
-    en: (p, l) => `The field "${field(p)}" holds ${unsupportedKind(p, l)}, which JSON cannot carry (the API would receive nothing or something else): use text, numbers, true/false, lists or plain objects.`,
-    fr: (p, l) => `Le champ « ${field(p)} » contient ${unsupportedKind(p, l)}, que JSON ne peut pas transporter (l'API recevrait autre chose, ou rien) : utilisez du texte, des nombres, true/false, des listes ou des objets simples.`,
-    nl: (p, l) => `Het veld "${field(p)}" bevat ${unsupportedKind(p, l)}, wat JSON niet kan overbrengen (de API zou iets anders of niets ontvangen): gebruik tekst, getallen, true/false, lijsten of gewone objecten.`,
+    en: (p, l) =>
+      `The field "${field(p)}" holds ${unsupportedKind(p, l)}, which JSON cannot carry (the API would receive nothing or something else): use text, numbers, true/false, lists or plain objects.`,
+    fr: (p, l) =>
+      `Le champ « ${field(p)} » contient ${unsupportedKind(p, l)}, que JSON ne peut pas transporter (l'API recevrait autre chose, ou rien) : utilisez du texte, des nombres, true/false, des listes ou des objets simples.`,
+    nl: (p, l) =>
+      `Het veld "${field(p)}" bevat ${unsupportedKind(p, l)}, wat JSON niet kan overbrengen (de API zou iets anders of niets ontvangen): gebruik tekst, getallen, true/false, lijsten of gewone objecten.`,
   },
   "LOCAL-NUMBER-NOT-FINITE": {
-    en: (p) => `The field "${field(p)}" is ${p.v}, not a finite number (JSON would send null; 1e309 is read as Infinity): send a real number.`,
-    fr: (p) => `Le champ « ${field(p)} » vaut ${p.v}, ce qui n'est pas un nombre fini (JSON enverrait null ; 1e309 est lu comme Infinity) : envoyez un vrai nombre.`,
-    nl: (p) => `Het veld "${field(p)}" is ${p.v}, geen eindig getal (JSON zou null versturen; 1e309 wordt gelezen als Infinity): stuur een echt getal.`,
+    en: (p) =>
+      `The field "${field(p)}" is ${p.v}, not a finite number (JSON would send null; 1e309 is read as Infinity): send a real number.`,
+    fr: (p) =>
+      `Le champ « ${field(p)} » vaut ${p.v}, ce qui n'est pas un nombre fini (JSON enverrait null ; 1e309 est lu comme Infinity) : envoyez un vrai nombre.`,
+    nl: (p) =>
+      `Het veld "${field(p)}" is ${p.v}, geen eindig getal (JSON zou null versturen; 1e309 wordt gelezen als Infinity): stuur een echt getal.`,
   },
   "LOCAL-KEY-FORBIDDEN": {
-    en: (p) => `The key "${p.key}" (at "${field(p)}") is refused: in JavaScript it changes the object itself (__proto__ replaces what the object inherits), so what is checked could differ from what is sent. Rename or remove it.`,
-    fr: (p) => `La clé « ${p.key} » (à « ${field(p)} ») est refusée : en JavaScript, elle modifie l'objet lui-même (__proto__ remplace ce dont l'objet hérite), si bien que ce qui est vérifié pourrait différer de ce qui est envoyé. Renommez-la ou supprimez-la.`,
-    nl: (p) => `De sleutel "${p.key}" (bij "${field(p)}") wordt geweigerd: in JavaScript verandert hij het object zelf (__proto__ vervangt wat het object erft), zodat wat gecontroleerd wordt kan verschillen van wat verzonden wordt. Hernoem of verwijder hem.`,
+    en: (p) =>
+      `The key "${p.key}" (at "${field(p)}") is refused: in JavaScript it changes the object itself (__proto__ replaces what the object inherits), so what is checked could differ from what is sent. Rename or remove it.`,
+    fr: (p) =>
+      `La clé « ${p.key} » (à « ${field(p)} ») est refusée : en JavaScript, elle modifie l'objet lui-même (__proto__ remplace ce dont l'objet hérite), si bien que ce qui est vérifié pourrait différer de ce qui est envoyé. Renommez-la ou supprimez-la.`,
+    nl: (p) =>
+      `De sleutel "${p.key}" (bij "${field(p)}") wordt geweigerd: in JavaScript verandert hij het object zelf (__proto__ vervangt wat het object erft), zodat wat gecontroleerd wordt kan verschillen van wat verzonden wordt. Hernoem of verwijder hem.`,
   },
   "LOCAL-TEXT-BLANK": {
-    en: (p) => `The field "${field(p)}" holds only invisible characters (spaces, zero-width or control characters), received ${p.v}: give a readable text.`,
-    fr: (p) => `Le champ « ${field(p)} » ne contient que des caractères invisibles (espaces, caractères de largeur nulle ou de contrôle), valeur reçue ${p.v} : donnez un texte lisible.`,
-    nl: (p) => `Het veld "${field(p)}" bevat alleen onzichtbare tekens (spaties, tekens zonder breedte of stuurtekens), ontvangen waarde ${p.v}: geef een leesbare tekst.`,
+    en: (p) =>
+      `The field "${field(p)}" holds only invisible characters (spaces, zero-width or control characters), received ${p.v}: give a readable text.`,
+    fr: (p) =>
+      `Le champ « ${field(p)} » ne contient que des caractères invisibles (espaces, caractères de largeur nulle ou de contrôle), valeur reçue ${p.v} : donnez un texte lisible.`,
+    nl: (p) =>
+      `Het veld "${field(p)}" bevat alleen onzichtbare tekens (spaties, tekens zonder breedte of stuurtekens), ontvangen waarde ${p.v}: geef een leesbare tekst.`,
   },
   "LOCAL-TEXT-CONTROL": {
-    en: (p) => `The field "${field(p)}" contains control characters (such as NUL or ESC), received ${p.v}: remove them (tabs and line breaks are accepted).`,
-    fr: (p) => `Le champ « ${field(p)} » contient des caractères de contrôle (comme NUL ou ESC), valeur reçue ${p.v} : retirez-les (les tabulations et retours à la ligne sont acceptés).`,
-    nl: (p) => `Het veld "${field(p)}" bevat stuurtekens (zoals NUL of ESC), ontvangen waarde ${p.v}: verwijder ze (tabs en regeleinden worden aanvaard).`,
+    en: (p) =>
+      `The field "${field(p)}" contains control characters (such as NUL or ESC), received ${p.v}: remove them (tabs and line breaks are accepted).`,
+    fr: (p) =>
+      `Le champ « ${field(p)} » contient des caractères de contrôle (comme NUL ou ESC), valeur reçue ${p.v} : retirez-les (les tabulations et retours à la ligne sont acceptés).`,
+    nl: (p) =>
+      `Het veld "${field(p)}" bevat stuurtekens (zoals NUL of ESC), ontvangen waarde ${p.v}: verwijder ze (tabs en regeleinden worden aanvaard).`,
   },
   "LOCAL-PAYLOAD-REPLACED": {
-    en: (p) => `msg.payload is not given back as it was, because Node-RED cannot copy it (${p.reason}): a summary of its top-level fields takes its place. Fix the message at its source.`,
-    fr: (p) => `msg.payload n'est pas rendu tel quel, car Node-RED ne peut pas le copier (${p.reason}) : un résumé de ses champs de premier niveau le remplace. Corrigez le message à sa source.`,
-    nl: (p) => `msg.payload wordt niet ongewijzigd teruggegeven, omdat Node-RED het niet kan kopiëren (${p.reason}): een samenvatting van de velden op het hoogste niveau komt in de plaats. Verbeter het bericht bij de bron.`,
+    en: (p) =>
+      `msg.payload is not given back as it was, because Node-RED cannot copy it (${p.reason}): a summary of its top-level fields takes its place. Fix the message at its source.`,
+    fr: (p) =>
+      `msg.payload n'est pas rendu tel quel, car Node-RED ne peut pas le copier (${p.reason}) : un résumé de ses champs de premier niveau le remplace. Corrigez le message à sa source.`,
+    nl: (p) =>
+      `msg.payload wordt niet ongewijzigd teruggegeven, omdat Node-RED het niet kan kopiëren (${p.reason}): een samenvatting van de velden op het hoogste niveau komt in de plaats. Verbeter het bericht bij de bron.`,
   },
 };
 
@@ -284,24 +369,52 @@ export const LOCAL_ANOMALY_CODES: Record<string, { en: string; fr: string; nl: s
     nl: "De bewerking is onbekend voor deze node.",
     hint: "Check msg.operation / msg.query or the node's operation setting.",
   },
-  "LOCAL-REQUIRED": { en: "A required field is missing.", fr: "Un champ obligatoire est absent.", nl: "Een verplicht veld ontbreekt." },
-  "LOCAL-TYPE": { en: "A field has the wrong type.", fr: "Un champ a un type incorrect.", nl: "Een veld heeft een verkeerd type." },
+  "LOCAL-REQUIRED": {
+    en: "A required field is missing.",
+    fr: "Un champ obligatoire est absent.",
+    nl: "Een verplicht veld ontbreekt.",
+  },
+  "LOCAL-TYPE": {
+    en: "A field has the wrong type.",
+    fr: "Un champ a un type incorrect.",
+    nl: "Een veld heeft een verkeerd type.",
+  },
   "LOCAL-ENUM": {
     en: "A field has a value outside its list of allowed values.",
     fr: "Un champ a une valeur hors de sa liste de valeurs permises.",
     nl: "Een veld heeft een waarde buiten de lijst van toegelaten waarden.",
     hint: "Values are accepted in any case (formal = FORMAL).",
   },
-  "LOCAL-LENGTH": { en: "A text is too short or too long.", fr: "Un texte est trop court ou trop long.", nl: "Een tekst is te kort of te lang." },
-  "LOCAL-RANGE": { en: "A number is out of range.", fr: "Un nombre est hors limites.", nl: "Een getal valt buiten het toegelaten bereik." },
-  "LOCAL-FORMAT": { en: "A field does not have the format the schema expects.", fr: "Un champ n'a pas le format attendu par le schéma.", nl: "Een veld heeft niet het formaat dat het schema verwacht." },
+  "LOCAL-LENGTH": {
+    en: "A text is too short or too long.",
+    fr: "Un texte est trop court ou trop long.",
+    nl: "Een tekst is te kort of te lang.",
+  },
+  "LOCAL-RANGE": {
+    en: "A number is out of range.",
+    fr: "Un nombre est hors limites.",
+    nl: "Een getal valt buiten het toegelaten bereik.",
+  },
+  "LOCAL-FORMAT": {
+    en: "A field does not have the format the schema expects.",
+    fr: "Un champ n'a pas le format attendu par le schéma.",
+    nl: "Een veld heeft niet het formaat dat het schema verwacht.",
+  },
   "LOCAL-ID-FORMAT": {
     en: "A training or declaration identifier is empty, too long, only dots, or contains spaces, '/', '\\', '?', '%', '#' or characters outside printable ASCII.",
     fr: "Un identifiant de formation ou de déclaration est vide, trop long, fait uniquement de points, ou contient des espaces, '/', '\\', '?', '%', '#' ou des caractères hors de l'ASCII imprimable.",
     nl: "Een identificatie van een opleiding of aangifte is leeg, te lang, bestaat alleen uit punten, of bevat spaties, '/', '\\', '?', '%', '#' of tekens buiten het afdrukbare ASCII.",
   },
-  "LOCAL-UNKNOWN-FIELD": { en: "The custom schema does not allow a field.", fr: "Le schéma personnalisé n'autorise pas un champ.", nl: "Het eigen schema laat een veld niet toe." },
-  "LOCAL-SCHEMA": { en: "A field breaks another rule of the schema.", fr: "Un champ enfreint une autre règle du schéma.", nl: "Een veld overtreedt een andere regel van het schema." },
+  "LOCAL-UNKNOWN-FIELD": {
+    en: "The custom schema does not allow a field.",
+    fr: "Le schéma personnalisé n'autorise pas un champ.",
+    nl: "Het eigen schema laat een veld niet toe.",
+  },
+  "LOCAL-SCHEMA": {
+    en: "A field breaks another rule of the schema.",
+    fr: "Un champ enfreint une autre règle du schéma.",
+    nl: "Een veld overtreedt een andere regel van het schema.",
+  },
   "LOCAL-SSIN-FORMAT": {
     en: "An SSIN (INSZ/NISS) does not have 11 digits.",
     fr: "Un NISS ne compte pas 11 chiffres.",
@@ -330,13 +443,21 @@ export const LOCAL_ANOMALY_CODES: Record<string, { en: string; fr: string; nl: s
     nl: "Een datum is geen bestaande datum in de vorm JJJJ-MM-DD.",
     hint: "Also accepted: Date objects, 2024-03-04T00:00:00Z, 04/03/2024 (day first).",
   },
-  "LOCAL-PERIOD-ORDER": { en: "The end date is before the start date.", fr: "La date de fin précède la date de début.", nl: "De einddatum ligt vóór de begindatum." },
+  "LOCAL-PERIOD-ORDER": {
+    en: "The end date is before the start date.",
+    fr: "La date de fin précède la date de début.",
+    nl: "De einddatum ligt vóór de begindatum.",
+  },
   "LOCAL-PERIOD-BEFORE-FLA": {
     en: "The period starts before 2024-01-01, when the Federal Learning Account began.",
     fr: "La période commence avant le 2024-01-01, date de début du compte formation fédéral.",
     nl: "De periode begint vóór 2024-01-01, de start van de federale opleidingsrekening.",
   },
-  "LOCAL-PERIOD-FUTURE": { en: "The period is (partly) in the future.", fr: "La période se situe (en partie) dans le futur.", nl: "De periode ligt (deels) in de toekomst." },
+  "LOCAL-PERIOD-FUTURE": {
+    en: "The period is (partly) in the future.",
+    fr: "La période se situe (en partie) dans le futur.",
+    nl: "De periode ligt (deels) in de toekomst.",
+  },
   "LOCAL-DURATION-TOO-LONG": {
     en: "The duration does not fit the period (more than 24 hours a day, or more days than the period has).",
     fr: "La durée ne tient pas dans la période (plus de 24 heures par jour, ou plus de jours que la période n'en compte).",
@@ -482,7 +603,8 @@ export class AnomalyList {
 
   failed(field: string): boolean {
     return this.items.some(
-      (a) => a.severity === "BLOCKING" && (a.field === undefined || a.field === field || field.startsWith(a.field + ".")),
+      (a) =>
+        a.severity === "BLOCKING" && (a.field === undefined || a.field === field || field.startsWith(a.field + ".")),
     );
   }
 

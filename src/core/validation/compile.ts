@@ -14,7 +14,11 @@ function newAjv(schema: object): AnyAjv {
   const dialect = String((schema as { $schema?: unknown }).$schema ?? "");
   // strict: false so that schemas exported from an OpenAPI/SWAGGER file (example, nullable, x-...) still compile.
   const options = { allErrors: true, verbose: true, strict: false };
-  const ajv = dialect.includes("2020-12") ? new Ajv2020(options) : dialect.includes("2019-09") ? new Ajv2019(options) : new Ajv(options);
+  const ajv = dialect.includes("2020-12")
+    ? new Ajv2020(options)
+    : dialect.includes("2019-09")
+      ? new Ajv2019(options)
+      : new Ajv(options);
   addFormats(ajv);
   return ajv;
 }
@@ -31,7 +35,9 @@ export function compileSchema(schema: object): ValidateFunction {
     try {
       validate = newAjv(schema).compile(schema);
     } catch (err) {
-      throw new FlaError("FLA_CONFIG", `The JSON schema cannot be compiled: ${(err as Error).message}.`, { cause: err });
+      throw new FlaError("FLA_CONFIG", `The JSON schema cannot be compiled: ${(err as Error).message}.`, {
+        cause: err,
+      });
     }
     compiled.set(schema, validate);
   }
@@ -45,10 +51,18 @@ export function pointerToField(pointer: string, child?: string): string {
     .slice(1)
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   if (child !== undefined) parts.push(child);
-  return parts.reduce((path, part) => (/^\d+$/.test(part) && path ? `${path}[${part}]` : path ? `${path}.${part}` : part), "");
+  return parts.reduce(
+    (path, part) => (/^\d+$/.test(part) && path ? `${path}[${part}]` : path ? `${path}.${part}` : part),
+    "",
+  );
 }
 
-const COMPARISON: Record<string, string> = { minimum: ">=", exclusiveMinimum: ">", maximum: "<=", exclusiveMaximum: "<" };
+const COMPARISON: Record<string, string> = {
+  minimum: ">=",
+  exclusiveMinimum: ">",
+  maximum: "<=",
+  exclusiveMaximum: "<",
+};
 
 function toAnomaly(error: ErrorObject): { field: string; make: () => ReturnType<typeof anomaly> } {
   const params = error.params as Record<string, unknown>;
@@ -70,12 +84,18 @@ function toAnomaly(error: ErrorObject): { field: string; make: () => ReturnType<
       return { field: here, make: () => anomaly("LOCAL-ENUM", here, { v, allowed }) };
     }
     case "const":
-      return { field: here, make: () => anomaly("LOCAL-ENUM", here, { v, allowed: JSON.stringify(params.allowedValue) }) };
+      return {
+        field: here,
+        make: () => anomaly("LOCAL-ENUM", here, { v, allowed: JSON.stringify(params.allowedValue) }),
+      };
     case "minLength":
     case "maxLength": {
       const length = typeof error.data === "string" ? [...error.data].length : 0;
       const side = error.keyword === "minLength" ? { min: 1 } : { max: 1 };
-      return { field: here, make: () => anomaly("LOCAL-LENGTH", here, { v, limit: Number(params.limit), length, ...side }) };
+      return {
+        field: here,
+        make: () => anomaly("LOCAL-LENGTH", here, { v, limit: Number(params.limit), length, ...side }),
+      };
     }
     case "minimum":
     case "maximum":
@@ -83,10 +103,14 @@ function toAnomaly(error: ErrorObject): { field: string; make: () => ReturnType<
     case "exclusiveMaximum":
       return {
         field: here,
-        make: () => anomaly("LOCAL-RANGE", here, { v, comparison: COMPARISON[error.keyword], limit: Number(params.limit) }),
+        make: () =>
+          anomaly("LOCAL-RANGE", here, { v, comparison: COMPARISON[error.keyword], limit: Number(params.limit) }),
       };
     case "pattern":
-      return { field: here, make: () => anomaly("LOCAL-FORMAT", here, { v, expected: `pattern ${String(params.pattern)}` }) };
+      return {
+        field: here,
+        make: () => anomaly("LOCAL-FORMAT", here, { v, expected: `pattern ${String(params.pattern)}` }),
+      };
     case "format":
       return { field: here, make: () => anomaly("LOCAL-FORMAT", here, { v, expected: String(params.format) }) };
     default:

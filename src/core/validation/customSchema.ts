@@ -27,8 +27,12 @@ function readJsonFile(path: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : (err as Error).message;
-    throw new FlaError("FLA_CONFIG", `The custom schema file "${path}" cannot be read (${reason}): give an absolute path, or paste the JSON schema itself.`);
+    const reason =
+      (err as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : (err as Error).message;
+    throw new FlaError(
+      "FLA_CONFIG",
+      `The custom schema file "${path}" cannot be read (${reason}): give an absolute path, or paste the JSON schema itself.`,
+    );
   }
   return parseJson(text, `file "${path}"`);
 }
@@ -45,20 +49,28 @@ function resolvePointer(document: unknown, pointer: string): unknown {
 /** Keeps the definitions of an OpenAPI/SWAGGER document around the chosen schema, so its `#/...` refs resolve. */
 function wrapDocumentSchema(document: Json, pointer: string, label: string): object {
   if (!isPlainObject(resolvePointer(document, pointer))) {
-    throw new FlaError("FLA_CONFIG", `The custom schema ${label} has no schema at "#${pointer}": check the pointer (e.g. #/components/schemas/Training).`);
+    throw new FlaError(
+      "FLA_CONFIG",
+      `The custom schema ${label} has no schema at "#${pointer}": check the pointer (e.g. #/components/schemas/Training).`,
+    );
   }
   const wrapper: Json = { $ref: "#" + pointer };
   if (document.components !== undefined) wrapper.components = document.components;
   if (document.definitions !== undefined) wrapper.definitions = document.definitions;
   if (document.$defs !== undefined) wrapper.$defs = document.$defs;
-  if (typeof document.openapi === "string" && document.openapi.startsWith("3.1")) wrapper.$schema = "https://json-schema.org/draft/2020-12/schema";
+  if (typeof document.openapi === "string" && document.openapi.startsWith("3.1"))
+    wrapper.$schema = "https://json-schema.org/draft/2020-12/schema";
   else if (typeof document.$schema === "string") wrapper.$schema = document.$schema;
   return wrapper;
 }
 
 export function loadCustomSchema(source: string): object {
   const text = (source ?? "").trim();
-  if (!text) throw new FlaError("FLA_CONFIG", "The custom schema is empty: give a JSON schema file path or paste the JSON schema.");
+  if (!text)
+    throw new FlaError(
+      "FLA_CONFIG",
+      "The custom schema is empty: give a JSON schema file path or paste the JSON schema.",
+    );
   let schema: unknown;
   let label: string;
   if (text.startsWith("{")) {
@@ -73,7 +85,8 @@ export function loadCustomSchema(source: string): object {
     if (pointer && isPlainObject(document)) schema = wrapDocumentSchema(document, pointer, label);
     else schema = document;
   }
-  if (!isPlainObject(schema)) throw new FlaError("FLA_CONFIG", `The custom schema ${label} must be a JSON object (a JSON schema).`);
+  if (!isPlainObject(schema))
+    throw new FlaError("FLA_CONFIG", `The custom schema ${label} must be a JSON object (a JSON schema).`);
   if (schema.openapi !== undefined || schema.swagger !== undefined) {
     throw new FlaError(
       "FLA_CONFIG",
@@ -84,7 +97,9 @@ export function loadCustomSchema(source: string): object {
     compileSchema(schema);
   } catch (err) {
     const reason = (err as Error).message.replace(/^The JSON schema cannot be compiled: /, "").replace(/\.$/, "");
-    throw new FlaError("FLA_CONFIG", `The custom schema ${label} is not a valid JSON schema: ${reason}.`, { cause: err });
+    throw new FlaError("FLA_CONFIG", `The custom schema ${label} is not a valid JSON schema: ${reason}.`, {
+      cause: err,
+    });
   }
   return schema;
 }
@@ -99,7 +114,8 @@ export function schemaKnowsProperty(schema: object, name: string, root: object =
   }
   for (const key of ["allOf", "anyOf", "oneOf"]) {
     const list = schema[key];
-    if (Array.isArray(list) && list.some((s) => isPlainObject(s) && schemaKnowsProperty(s, name, root, depth + 1))) return true;
+    if (Array.isArray(list) && list.some((s) => isPlainObject(s) && schemaKnowsProperty(s, name, root, depth + 1)))
+      return true;
   }
   return false;
 }

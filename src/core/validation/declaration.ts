@@ -18,9 +18,27 @@ import {
   type Json,
 } from "./normalize";
 import { givenBack, inspectPayload } from "./inspect";
-import { checkDate, checkDeclaredPeriod, checkDuration, checkEnterpriseNumber, checkFreeText, checkId, checkOrder, checkSsin, checkYear, localToday } from "./rules";
+import {
+  checkDate,
+  checkDeclaredPeriod,
+  checkDuration,
+  checkEnterpriseNumber,
+  checkFreeText,
+  checkId,
+  checkOrder,
+  checkSsin,
+  checkYear,
+  localToday,
+} from "./rules";
 import { BODY_SCHEMAS } from "./schemas";
-import { DECLARE_OPERATIONS, type DeclarationParams, type DeclareOperation, type ValidDeclaration, type Validation, type ValidationContext } from "./types";
+import {
+  DECLARE_OPERATIONS,
+  type DeclarationParams,
+  type DeclareOperation,
+  type ValidDeclaration,
+  type Validation,
+  type ValidationContext,
+} from "./types";
 
 function trainingIdHint(operation: string): LocalizedText {
   return {
@@ -47,12 +65,23 @@ function getIn(obj: unknown, key: string): unknown {
 }
 
 /** The training id of update/cancel, from msg.trainingId or payload.trainingId (then removed from the body). */
-function takeTrainingId(operation: DeclareOperation, input: { trainingId?: unknown }, body: Json, list: AnomalyList): string | undefined {
+function takeTrainingId(
+  operation: DeclareOperation,
+  input: { trainingId?: unknown },
+  body: Json,
+  list: AnomalyList,
+): string | undefined {
   const fromMsg = idText(input.trainingId);
   const fromPayload = idText(body.trainingId);
   delete body.trainingId;
   if (!isAbsent(fromMsg) && !isAbsent(fromPayload) && fromMsg !== fromPayload) {
-    list.add(anomaly("LOCAL-CONFLICT", "trainingId", { v: show(fromPayload), other: "msg.trainingId", otherValue: show(fromMsg) }));
+    list.add(
+      anomaly("LOCAL-CONFLICT", "trainingId", {
+        v: show(fromPayload),
+        other: "msg.trainingId",
+        otherValue: show(fromMsg),
+      }),
+    );
     return undefined;
   }
   const id = isAbsent(fromMsg) ? fromPayload : fromMsg;
@@ -71,7 +100,9 @@ function employerNumber(current: unknown, field: string, ctx: ValidationContext,
     list.add(anomaly("LOCAL-EMPLOYER-REQUIRED", field));
     return undefined;
   }
-  const fallback = isAbsent(ctx.defaultEnterpriseNumber) ? undefined : toEnterpriseNumber(String(ctx.defaultEnterpriseNumber).trim());
+  const fallback = isAbsent(ctx.defaultEnterpriseNumber)
+    ? undefined
+    : toEnterpriseNumber(String(ctx.defaultEnterpriseNumber).trim());
   if (fallback === undefined) list.add(anomaly("LOCAL-EMPLOYER-MISSING", field));
   return fallback;
 }
@@ -131,7 +162,13 @@ function validateTraining(body: Json, ctx: ValidationContext, today: string, lis
  * One identifier of a training right, given flat (`ssin`) or nested (`worker.ssin`); removed from the body since it
  * goes to the path. Returns the value and the field path the user used, for the anomalies.
  */
-function takeNested(body: Json, flat: string, parent: string, list: AnomalyList, normalize: (v: unknown) => unknown): { value: unknown; field: string } {
+function takeNested(
+  body: Json,
+  flat: string,
+  parent: string,
+  list: AnomalyList,
+  normalize: (v: unknown) => unknown,
+): { value: unknown; field: string } {
   wrapIdentifier(body, parent, flat);
   const nestedField = `${parent}.${flat}`;
   const flatValue = isAbsent(body[flat]) ? undefined : normalize(body[flat]);
@@ -143,12 +180,21 @@ function takeNested(body: Json, flat: string, parent: string, list: AnomalyList,
     if (Object.keys(holder).length === 0) delete body[parent];
   }
   if (flatValue !== undefined && nestedValue !== undefined && flatValue !== nestedValue) {
-    list.add(anomaly("LOCAL-CONFLICT", flat, { v: show(flatValue), other: nestedField, otherValue: show(nestedValue) }));
+    list.add(
+      anomaly("LOCAL-CONFLICT", flat, { v: show(flatValue), other: nestedField, otherValue: show(nestedValue) }),
+    );
   }
-  return flatValue === undefined && nestedValue !== undefined ? { value: nestedValue, field: nestedField } : { value: flatValue, field: flat };
+  return flatValue === undefined && nestedValue !== undefined
+    ? { value: nestedValue, field: nestedField }
+    : { value: flatValue, field: flat };
 }
 
-function validateTrainingRight(body: Json, ctx: ValidationContext, today: string, list: AnomalyList): DeclarationParams {
+function validateTrainingRight(
+  body: Json,
+  ctx: ValidationContext,
+  today: string,
+  list: AnomalyList,
+): DeclarationParams {
   const employer = takeNested(body, "enterpriseNumber", "employer", list, toEnterpriseNumber);
   const worker = takeNested(body, "ssin", "worker", list, toSsin);
   const enterpriseNumber = employerNumber(employer.value, employer.field, ctx, list);
@@ -157,7 +203,8 @@ function validateTrainingRight(body: Json, ctx: ValidationContext, today: string
 
   if (isAbsent(worker.value)) list.add(anomaly("LOCAL-REQUIRED", worker.field));
   if (isAbsent(year)) list.add(anomaly("LOCAL-REQUIRED", "year"));
-  else if (typeof year !== "number" || !Number.isInteger(year)) list.add(anomaly("LOCAL-TYPE", "year", { v: show(year), expected: "integer" }));
+  else if (typeof year !== "number" || !Number.isInteger(year))
+    list.add(anomaly("LOCAL-TYPE", "year", { v: show(year), expected: "integer" }));
 
   for (const key of ["individualDays", "sectoralDays", "carriedOverDays"]) mapField(body, key, toNumber);
   mapField(body, "unit", toEnum);
@@ -182,14 +229,19 @@ export function validateDeclaration(
 ): Validation<ValidDeclaration> {
   const list = new AnomalyList();
   if (!DECLARE_OPERATIONS.includes(operation)) {
-    list.add(anomaly("LOCAL-OPERATION-UNKNOWN", "operation", { v: show(operation), allowed: DECLARE_OPERATIONS.join(", ") }));
+    list.add(
+      anomaly("LOCAL-OPERATION-UNKNOWN", "operation", { v: show(operation), allowed: DECLARE_OPERATIONS.join(", ") }),
+    );
     return { anomalies: list.items };
   }
   // Before anything copies or reads it field by field: a payload too deep, cyclic, unreadable or not JSON stops here.
   const inspection = inspectPayload(input.payload);
   if (inspection.anomalies.length > 0) {
     const back = givenBack(input.payload, inspection);
-    return { anomalies: back.warning ? [...inspection.anomalies, back.warning] : inspection.anomalies, ...(back.warning ? { giveBack: back.payload } : {}) };
+    return {
+      anomalies: back.warning ? [...inspection.anomalies, back.warning] : inspection.anomalies,
+      ...(back.warning ? { giveBack: back.payload } : {}),
+    };
   }
   const today = ctx.today ?? localToday();
   const payload = operation === "cancelTraining" && isAbsent(input.payload) ? {} : input.payload;
@@ -213,7 +265,8 @@ export function validateDeclaration(
     case "cancelTraining": {
       params = { trainingId: takeTrainingId(operation, input, body, list) };
       const ignored = Object.keys(body).filter((key) => !isAbsent(body[key]));
-      if (ignored.length > 0) list.add(anomaly("LOCAL-BODY-IGNORED", undefined, { fields: ignored.join(", ") }, { severity: "WARNING" }));
+      if (ignored.length > 0)
+        list.add(anomaly("LOCAL-BODY-IGNORED", undefined, { fields: ignored.join(", ") }, { severity: "WARNING" }));
       sentBody = undefined;
       break;
     }

@@ -131,7 +131,8 @@ class Walk {
         this.size += value.length + 2;
         break;
       case "number":
-        if (!Number.isFinite(value) && this.content) this.report("LOCAL-NUMBER-NOT-FINITE", fieldOf(parent, key), { v: String(value) });
+        if (!Number.isFinite(value) && this.content)
+          this.report("LOCAL-NUMBER-NOT-FINITE", fieldOf(parent, key), { v: String(value) });
         this.size += 8;
         break;
       case "boolean":
@@ -148,7 +149,8 @@ class Walk {
         if (value === null) this.size += 4;
         else this.container(value as object, parent, key, depth);
     }
-    if (this.content && this.size > PAYLOAD_LIMITS.maxJsonLength) this.report("LOCAL-PAYLOAD-TOO-LARGE", undefined, { limit: PAYLOAD_LIMITS.maxJsonLength });
+    if (this.content && this.size > PAYLOAD_LIMITS.maxJsonLength)
+      this.report("LOCAL-PAYLOAD-TOO-LARGE", undefined, { limit: PAYLOAD_LIMITS.maxJsonLength });
   }
 
   private container(value: object, parent: Frame | undefined, key: string | number | undefined, depth: number): void {
@@ -157,7 +159,8 @@ class Walk {
         if (this.content) this.report("LOCAL-PAYLOAD-CIRCULAR", fieldOf(parent, key));
         return;
       }
-      if (depth > PAYLOAD_LIMITS.maxDepth) this.report("LOCAL-PAYLOAD-TOO-DEEP", fieldOf(parent, key), { limit: PAYLOAD_LIMITS.maxDepth });
+      if (depth > PAYLOAD_LIMITS.maxDepth)
+        this.report("LOCAL-PAYLOAD-TOO-DEEP", fieldOf(parent, key), { limit: PAYLOAD_LIMITS.maxDepth });
       if (depth > PAYLOAD_LIMITS.maxCopyDepth) {
         this.uncopyable("LOCAL-PAYLOAD-TOO-DEEP");
         return;
@@ -175,7 +178,12 @@ class Walk {
       const plain = proto === null || Object.getPrototypeOf(proto) === null;
       if (!plain) {
         const binary = isBinary(value);
-        if (this.content) this.report("LOCAL-PAYLOAD-UNSUPPORTED", fieldOf(parent, key), binary ? { kind: "buffer" } : { kind: "object", type: typeName(proto) });
+        if (this.content)
+          this.report(
+            "LOCAL-PAYLOAD-UNSUPPORTED",
+            fieldOf(parent, key),
+            binary ? { kind: "buffer" } : { kind: "object", type: typeName(proto) },
+          );
         // Binary data has no nested values; any other object is still walked, for what its copy would meet.
         if (binary) return;
       }
@@ -188,7 +196,14 @@ class Walk {
     }
   }
 
-  private push(value: Frame["value"], keys: string[] | undefined, length: number, depth: number, parent: Frame | undefined, key: string | number | undefined): void {
+  private push(
+    value: Frame["value"],
+    keys: string[] | undefined,
+    length: number,
+    depth: number,
+    parent: Frame | undefined,
+    key: string | number | undefined,
+  ): void {
     this.ancestors.add(value);
     this.stack.push({ value, keys, length, index: 0, depth, parent, key });
   }
@@ -220,7 +235,11 @@ export function inspectPayload(payload: unknown, mode: InspectionMode = "declara
     walk.copyable = false;
     walk.uncopyableBecause ??= "LOCAL-PAYLOAD-UNREADABLE";
   }
-  return { anomalies: [...walk.found.values()], copyable: walk.copyable, ...(walk.uncopyableBecause ? { uncopyableBecause: walk.uncopyableBecause } : {}) };
+  return {
+    anomalies: [...walk.found.values()],
+    copyable: walk.copyable,
+    ...(walk.uncopyableBecause ? { uncopyableBecause: walk.uncopyableBecause } : {}),
+  };
 }
 
 /** What stands for a payload that cannot be given back: its kind and its first top-level keys, nothing nested. */

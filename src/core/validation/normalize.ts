@@ -34,7 +34,13 @@ export function copyTrimmed(value: unknown): unknown {
     const out: Json = {};
     for (const [key, item] of Object.entries(value)) {
       // An own "__proto__" key (JSON.parse makes one) assigned with `=` would replace the copy's prototype instead.
-      if (key === "__proto__") Object.defineProperty(out, key, { value: copyTrimmed(item), enumerable: true, writable: true, configurable: true });
+      if (key === "__proto__")
+        Object.defineProperty(out, key, {
+          value: copyTrimmed(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       else out[key] = copyTrimmed(item);
     }
     return out;
@@ -72,7 +78,11 @@ function pad(n: number | string): string {
 export function toDate(value: unknown): unknown {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return "Invalid Date";
-    const utcMidnight = value.getUTCHours() === 0 && value.getUTCMinutes() === 0 && value.getUTCSeconds() === 0 && value.getUTCMilliseconds() === 0;
+    const utcMidnight =
+      value.getUTCHours() === 0 &&
+      value.getUTCMinutes() === 0 &&
+      value.getUTCSeconds() === 0 &&
+      value.getUTCMilliseconds() === 0;
     return utcMidnight
       ? `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`
       : `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;

@@ -98,8 +98,7 @@ export function validateQuery(
   const spec = catalogue.spec(operation);
   const source: Json = isPlainObject(input) ? input : {};
   const takesFilters = catalogue.filters(operation).length > 0;
-  const given = (name: string): unknown =>
-    typeof source[name] === "string" ? (source[name]).trim() : source[name];
+  const given = (name: string): unknown => (typeof source[name] === "string" ? source[name].trim() : source[name]);
   for (const [name, format] of knownOf(catalogue)) {
     if (!takesFilters || !FILTER_FORMATS.includes(format) || spec.params.some((param) => param.name === name)) continue;
     const raw = given(name);

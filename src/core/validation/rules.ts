@@ -28,13 +28,15 @@ export function daysInPeriod(start: string, end: string): number {
 /** Checks a present SSIN (absence is the schema's business); a value of another type is left to the schema. */
 export function checkSsin(value: unknown, field: string, list: AnomalyList): void {
   if (isAbsent(value) || list.failed(field)) return;
-  if (typeof value !== "string" || !/^\d{11}$/.test(value)) list.add(anomaly("LOCAL-SSIN-FORMAT", field, { v: show(value) }));
+  if (typeof value !== "string" || !/^\d{11}$/.test(value))
+    list.add(anomaly("LOCAL-SSIN-FORMAT", field, { v: show(value) }));
   else if (!isValidSsin(value)) list.add(anomaly("LOCAL-SSIN-CHECKSUM", field, { v: show(value) }));
 }
 
 export function checkEnterpriseNumber(value: unknown, field: string, list: AnomalyList): void {
   if (isAbsent(value) || list.failed(field)) return;
-  if (typeof value !== "string" || !/^[01]\d{9}$/.test(value)) list.add(anomaly("LOCAL-ENTERPRISE-FORMAT", field, { v: show(value) }));
+  if (typeof value !== "string" || !/^[01]\d{9}$/.test(value))
+    list.add(anomaly("LOCAL-ENTERPRISE-FORMAT", field, { v: show(value) }));
   else if (!isValidEnterpriseNumber(value)) list.add(anomaly("LOCAL-ENTERPRISE-CHECKSUM", field, { v: show(value) }));
 }
 
@@ -47,7 +49,12 @@ export function checkDate(value: unknown, field: string, list: AnomalyList): str
 }
 
 /** End not before start; returns true when both dates are valid and in order. */
-export function checkOrder(start: string | undefined, end: string | undefined, endField: string, list: AnomalyList): boolean {
+export function checkOrder(
+  start: string | undefined,
+  end: string | undefined,
+  endField: string,
+  list: AnomalyList,
+): boolean {
   if (!start || !end) return false;
   if (end < start) {
     list.add(anomaly("LOCAL-PERIOD-ORDER", endField, { start, end, v: show(end) }));
@@ -57,18 +64,32 @@ export function checkOrder(start: string | undefined, end: string | undefined, e
 }
 
 /** A declared period: from 2024-01-01 and not in the future. */
-export function checkDeclaredPeriod(start: string, end: string, prefix: string, today: string, list: AnomalyList): void {
+export function checkDeclaredPeriod(
+  start: string,
+  end: string,
+  prefix: string,
+  today: string,
+  list: AnomalyList,
+): void {
   if (start < FLA_START) list.add(anomaly("LOCAL-PERIOD-BEFORE-FLA", `${prefix}startDate`, { v: start }));
   if (start > today) list.add(anomaly("LOCAL-PERIOD-FUTURE", `${prefix}startDate`, { v: start, today }));
   else if (end > today) list.add(anomaly("LOCAL-PERIOD-FUTURE", `${prefix}endDate`, { v: end, today }));
 }
 
 /** HOURS ≤ 24 × days of the period, DAYS ≤ days of the period. */
-export function checkDuration(value: unknown, unit: unknown, start: string, end: string, field: string, list: AnomalyList): void {
+export function checkDuration(
+  value: unknown,
+  unit: unknown,
+  start: string,
+  end: string,
+  field: string,
+  list: AnomalyList,
+): void {
   if (typeof value !== "number" || (unit !== "HOURS" && unit !== "DAYS") || list.failed(field)) return;
   const days = daysInPeriod(start, end);
   const max = unit === "HOURS" ? 24 * days : days;
-  if (value > max) list.add(anomaly("LOCAL-DURATION-TOO-LONG", field, { v: String(value), unit, days, max, start, end }));
+  if (value > max)
+    list.add(anomaly("LOCAL-DURATION-TOO-LONG", field, { v: String(value), unit, days, max, start, end }));
 }
 
 export function checkYear(value: unknown, field: string, today: string, list: AnomalyList): void {

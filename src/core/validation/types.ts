@@ -1,7 +1,13 @@
 /** Types of the local validation that runs before any call to the FLA API. */
 import type { Anomaly } from "../result";
 import type { Role } from "../settings";
-import { DECLARE_OPERATION_NAMES, QUERY_OPERATION_NAMES, type DeclareOperationName, type OperationParams, type QueryOperationName } from "../api/catalogue";
+import {
+  DECLARE_OPERATION_NAMES,
+  QUERY_OPERATION_NAMES,
+  type DeclareOperationName,
+  type OperationParams,
+  type QueryOperationName,
+} from "../api/catalogue";
 
 /** The operation names come from the catalogue's descriptors (api/operations/builtIn.ts). */
 export type DeclareOperation = DeclareOperationName;

@@ -21,7 +21,12 @@ import { loadCertificate } from "../../core/certificate";
 import { readChosenFile } from "../../core/certificate/chosenFile";
 import { certificateInput, type ConnectionConfig, type ConnectionCredentials } from "../../core/connection";
 import { FlaError } from "../../core/errors";
-import type { AdminFailure, CertificateAnswer, CertificateFileAnswer, TestConnectionAnswer } from "../../core/editorContractTypes";
+import type {
+  AdminFailure,
+  CertificateAnswer,
+  CertificateFileAnswer,
+  TestConnectionAnswer,
+} from "../../core/editorContractTypes";
 import { resolveSettings, type ConnectionSettings } from "../../core/settings";
 import { networkOf } from "./proxyLookup";
 import type { FlaConfigNode } from "./types";
@@ -29,7 +34,10 @@ import type { FlaConfigNode } from "./types";
 const CREDENTIAL_KEYS = ["pfx", "passphrase", "certificate", "privateKey"] as const;
 type CredentialKey = (typeof CREDENTIAL_KEYS)[number];
 /** The credentials that hold or unlock the private key, per format (the certificate itself is public). */
-const KEY_SECRETS: Record<"pfx" | "pem", readonly CredentialKey[]> = { pfx: ["pfx", "passphrase"], pem: ["privateKey", "passphrase"] };
+const KEY_SECRETS: Record<"pfx" | "pem", readonly CredentialKey[]> = {
+  pfx: ["pfx", "passphrase"],
+  pem: ["privateKey", "passphrase"],
+};
 /** What the editor sends for a password credential it did not change. */
 const UNCHANGED_PASSWORD = "__PWRD__";
 /** RFC 6749 §3.3 scope syntax, bounded: a granted scope is shown, not any text a server puts in its place. */
@@ -79,7 +87,8 @@ function mergeCredentials(
 ): { credentials: ConnectionCredentials; storedSecrets: CredentialKey[] } {
   const id = typeof body.id === "string" && body.id ? body.id : undefined;
   const stored = (id ? (RED.nodes.getCredentials(id) as ConnectionCredentials | undefined) : undefined) ?? {};
-  const sent: Partial<Record<CredentialKey, unknown>> = body.credentials && typeof body.credentials === "object" ? body.credentials : {};
+  const sent: Partial<Record<CredentialKey, unknown>> =
+    body.credentials && typeof body.credentials === "object" ? body.credentials : {};
   const credentials: ConnectionCredentials = {};
   const fromStore = new Set<CredentialKey>();
   for (const key of CREDENTIAL_KEYS) {
@@ -119,13 +128,19 @@ function storedKeyRefusal(requested: ConnectionSettings, deployed: ConnectionSet
 /** 415 for anything but a JSON body: no form post, so no cross-site request without a CORS preflight. */
 function requireJson(req: Request, res: Response, next: NextFunction): void {
   if (req.is("application/json")) return next();
-  res.status(415).json({ ok: false, code: "FLA_CONFIG", message: "This endpoint accepts only a JSON body (Content-Type: application/json)." });
+  res.status(415).json({
+    ok: false,
+    code: "FLA_CONFIG",
+    message: "This endpoint accepts only a JSON body (Content-Type: application/json).",
+  });
 }
 
 async function handleTestConnection(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const raw: unknown = req.body;
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    return void res.status(400).json({ ok: false, code: "FLA_CONFIG", message: "The body must be a JSON object with the dialog's settings." });
+    return void res
+      .status(400)
+      .json({ ok: false, code: "FLA_CONFIG", message: "The body must be a JSON object with the dialog's settings." });
   }
   const body = raw as TestConnectionBody;
   try {
@@ -138,7 +153,14 @@ async function handleTestConnection(RED: NodeAPI, req: Request, res: Response): 
     }
     const certificate = loadCertificate(certificateInput(body, credentials));
     const { scope, expiresIn, tokenType } = await testConnection(settings, certificate);
-    const answer: TestConnectionAnswer = { ok: true, scope: grantedScope(scope), expiresIn, tokenType, certificate: certificate.summary, warnings: certificate.warnings };
+    const answer: TestConnectionAnswer = {
+      ok: true,
+      scope: grantedScope(scope),
+      expiresIn,
+      tokenType,
+      certificate: certificate.summary,
+      warnings: certificate.warnings,
+    };
     res.json(answer);
   } catch (err) {
     res.json(failure(err));
@@ -149,7 +171,11 @@ async function handleTestConnection(RED: NodeAPI, req: Request, res: Response): 
 function handleCertificateSummary(RED: NodeAPI, req: Request, res: Response): void {
   const raw: unknown = req.body;
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    return void res.status(400).json({ ok: false, code: "FLA_CONFIG", message: "The body must be a JSON object with the certificate format and files." });
+    return void res.status(400).json({
+      ok: false,
+      code: "FLA_CONFIG",
+      message: "The body must be a JSON object with the certificate format and files.",
+    });
   }
   const body = raw as TestConnectionBody;
   try {
@@ -173,42 +199,70 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 function handleCertificateFile(req: Request, res: Response): void {
   const base64: unknown = (req.body as { base64?: unknown } | undefined)?.base64;
   if (typeof base64 !== "string" || base64 === "" || !BASE64.test(base64)) {
-    return void res.status(400).json({ ok: false, code: "FLA_CONFIG", message: "The body must be a JSON object with the file in base64." });
+    return void res
+      .status(400)
+      .json({ ok: false, code: "FLA_CONFIG", message: "The body must be a JSON object with the file in base64." });
   }
   const answer: CertificateFileAnswer = { ok: true, ...readChosenFile(Buffer.from(base64, "base64")) };
   res.json(answer);
 }
 
 export function registerConfigAdminEndpoints(RED: NodeAPI): void {
-  RED.httpAdmin.post("/fla-config/certificate-file", RED.auth.needsPermission("fla-config.write"), requireJson, (req: Request, res: Response) => {
-    handleCertificateFile(req, res);
-  });
+  RED.httpAdmin.post(
+    "/fla-config/certificate-file",
+    RED.auth.needsPermission("fla-config.write"),
+    requireJson,
+    (req: Request, res: Response) => {
+      handleCertificateFile(req, res);
+    },
+  );
 
-  RED.httpAdmin.post("/fla-config/certificate-summary", RED.auth.needsPermission("fla-config.write"), requireJson, (req: Request, res: Response) => {
-    handleCertificateSummary(RED, req, res);
-  });
+  RED.httpAdmin.post(
+    "/fla-config/certificate-summary",
+    RED.auth.needsPermission("fla-config.write"),
+    requireJson,
+    (req: Request, res: Response) => {
+      handleCertificateSummary(RED, req, res);
+    },
+  );
 
-  RED.httpAdmin.post("/fla-config/test-connection", RED.auth.needsPermission("fla-config.write"), requireJson, (req: Request, res: Response) => {
-    handleTestConnection(RED, req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.json(failure(err));
-    });
-  });
+  RED.httpAdmin.post(
+    "/fla-config/test-connection",
+    RED.auth.needsPermission("fla-config.write"),
+    requireJson,
+    (req: Request, res: Response) => {
+      handleTestConnection(RED, req, res).catch((err: unknown) => {
+        if (!res.headersSent) res.json(failure(err));
+      });
+    },
+  );
 
   // Read-only: the summary and the public certificate of a deployed node; nothing is signed or sent.
-  RED.httpAdmin.get("/fla-config/:id/certificate", RED.auth.needsPermission("fla-config.read"), (req: Request, res: Response) => {
-    const node = deployedConfig(RED, String(req.params.id));
-    if (!node) return void res.status(404).json({ ok: false, code: "FLA_CONFIG", message: "Deploy this configuration first." });
-    const { certificate, problem, warnings } = node.connection;
-    if (!certificate) return void res.json(failure(problem));
-    const answer: CertificateAnswer = { ok: true, certificate: certificate.summary, warnings };
-    res.json(answer);
-  });
+  RED.httpAdmin.get(
+    "/fla-config/:id/certificate",
+    RED.auth.needsPermission("fla-config.read"),
+    (req: Request, res: Response) => {
+      const node = deployedConfig(RED, String(req.params.id));
+      if (!node)
+        return void res
+          .status(404)
+          .json({ ok: false, code: "FLA_CONFIG", message: "Deploy this configuration first." });
+      const { certificate, problem, warnings } = node.connection;
+      if (!certificate) return void res.json(failure(problem));
+      const answer: CertificateAnswer = { ok: true, certificate: certificate.summary, warnings };
+      res.json(answer);
+    },
+  );
 
-  RED.httpAdmin.get("/fla-config/:id/certificate.cer", RED.auth.needsPermission("fla-config.read"), (req: Request, res: Response) => {
-    const certificate = deployedConfig(RED, String(req.params.id))?.connection.certificate;
-    if (!certificate) return void res.status(404).send("Deploy this configuration with a usable certificate first.");
-    res.set("Content-Type", "application/pkix-cert");
-    res.set("Content-Disposition", 'attachment; filename="fla-certificate.cer"');
-    res.send(certificate.certificateDer);
-  });
+  RED.httpAdmin.get(
+    "/fla-config/:id/certificate.cer",
+    RED.auth.needsPermission("fla-config.read"),
+    (req: Request, res: Response) => {
+      const certificate = deployedConfig(RED, String(req.params.id))?.connection.certificate;
+      if (!certificate) return void res.status(404).send("Deploy this configuration with a usable certificate first.");
+      res.set("Content-Type", "application/pkix-cert");
+      res.set("Content-Disposition", 'attachment; filename="fla-certificate.cer"');
+      res.send(certificate.certificateDer);
+    },
+  );
 }

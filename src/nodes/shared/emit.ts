@@ -79,7 +79,14 @@ function summaryOf(outcome: Outcome): string {
 }
 
 /** Sends one outcome for `msg` (the message itself, or a message per part). Never throws. */
-export function emitOutcome(RED: NodeAPI, node: Node, msg: NodeMessageInFlow, send: Send, outcome: Outcome, part?: PartInfo): void {
+export function emitOutcome(
+  RED: NodeAPI,
+  node: Node,
+  msg: NodeMessageInFlow,
+  send: Send,
+  outcome: Outcome,
+  part?: PartInfo,
+): void {
   const input = msg as Message;
   let out: Message | undefined;
   const copied = guarded(input, () => {
@@ -87,7 +94,8 @@ export function emitOutcome(RED: NodeAPI, node: Node, msg: NodeMessageInFlow, se
     out.fla = outcome.fla;
     if (outcome.output !== "error") {
       // A part's anomaly carries the user's element: a copy of its own, as the split node gives.
-      out.payload = part && outcome.output === "anomaly" ? RED.util.cloneMessage(outcome.payload as NodeMessage) : outcome.payload;
+      out.payload =
+        part && outcome.output === "anomaly" ? RED.util.cloneMessage(outcome.payload as NodeMessage) : outcome.payload;
     }
   });
   if (copied !== undefined || !out) {
@@ -97,7 +105,8 @@ export function emitOutcome(RED: NodeAPI, node: Node, msg: NodeMessageInFlow, se
   const message = out;
   if (outcome.output === "error") {
     const failed = guarded(message, () => node.error(outcome.error, message));
-    if (failed !== undefined) logOnly(node, `${outcome.error.message} (the message could not be passed to a Catch node: ${describe(failed)})`);
+    if (failed !== undefined)
+      logOnly(node, `${outcome.error.message} (the message could not be passed to a Catch node: ${describe(failed)})`);
     return;
   }
   const failed = guarded(message, () => send(outcome.output === "success" ? [message, null] : [null, message]));

@@ -13,7 +13,9 @@ export type FolderResolution = { folder: string } | { problem: string };
 
 /** Node-RED's own default when settings.userDir is not set (test runtimes, embedded use). */
 export function userDirOf(settingsUserDir: unknown): string {
-  return typeof settingsUserDir === "string" && settingsUserDir.trim() !== "" ? resolve(settingsUserDir) : join(homedir(), ".node-red");
+  return typeof settingsUserDir === "string" && settingsUserDir.trim() !== ""
+    ? resolve(settingsUserDir)
+    : join(homedir(), ".node-red");
 }
 
 /**
@@ -21,15 +23,21 @@ export function userDirOf(settingsUserDir: unknown): string {
  * in a message cannot write personal data anywhere on the disk with `..`.
  */
 export function resolveExportFolder(value: unknown, userDir: string): FolderResolution {
-  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) return { folder: join(userDir, DEFAULT_EXPORT_FOLDER) };
-  if (typeof value !== "string") return { problem: `The export folder must be a path (text), not ${Array.isArray(value) ? "an array" : typeof value}.` };
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === ""))
+    return { folder: join(userDir, DEFAULT_EXPORT_FOLDER) };
+  if (typeof value !== "string")
+    return {
+      problem: `The export folder must be a path (text), not ${Array.isArray(value) ? "an array" : typeof value}.`,
+    };
   const text = value.trim();
   if (text.includes("\0")) return { problem: "The export folder contains a NUL character." };
   if (isAbsolute(text)) return { folder: resolve(text) };
   const folder = resolve(userDir, text);
   const inside = relative(userDir, folder);
   if (inside.startsWith("..") || isAbsolute(inside)) {
-    return { problem: `The export folder "${text}" leaves Node-RED's user directory (${userDir}): give a folder inside it, or an absolute path.` };
+    return {
+      problem: `The export folder "${text}" leaves Node-RED's user directory (${userDir}): give a folder inside it, or an absolute path.`,
+    };
   }
   return { folder };
 }

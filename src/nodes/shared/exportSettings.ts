@@ -1,5 +1,11 @@
 /** The fla-export node's settings (as the editor saves them) turned into the core's options, checked at deploy. */
-import { COLLECTIONS, FIRST_FLA_YEAR, YEAR_PATTERN, YEARS_AFTER_CURRENT, type CollectionName } from "../../core/export/types";
+import {
+  COLLECTIONS,
+  FIRST_FLA_YEAR,
+  YEAR_PATTERN,
+  YEARS_AFTER_CURRENT,
+  type CollectionName,
+} from "../../core/export/types";
 
 export interface ExportNodeSettings {
   trainings?: boolean | string;
@@ -35,12 +41,19 @@ function year(value: number | string | undefined, fallback: number): number | un
 export function exportChoices(def: ExportNodeSettings, now: Date = new Date()): ExportChoices | { problem: string } {
   const currentYear = now.getFullYear();
   const collections = COLLECTIONS.filter((name) => flag(def[name], true));
-  if (collections.length === 0) return { problem: "Choose at least one collection to export (trainings, training rights, training credits)." };
+  if (collections.length === 0)
+    return { problem: "Choose at least one collection to export (trainings, training rights, training credits)." };
   const fromYear = year(def.fromYear, FIRST_FLA_YEAR);
   const toYear = year(def.toYear, currentYear);
-  if (fromYear === undefined || toYear === undefined) return { problem: `The years must be written with four digits, e.g. ${FIRST_FLA_YEAR}.` };
-  if (fromYear < FIRST_FLA_YEAR) return { problem: `The FLA holds nothing before ${FIRST_FLA_YEAR}: start the years at ${FIRST_FLA_YEAR} or later.` };
-  if (toYear < fromYear) return { problem: `The years run from ${fromYear} to ${toYear}: the last year comes before the first.` };
-  if (toYear > currentYear + YEARS_AFTER_CURRENT) return { problem: `The last year (${toYear}) is after the current year (${currentYear}).` };
+  if (fromYear === undefined || toYear === undefined)
+    return { problem: `The years must be written with four digits, e.g. ${FIRST_FLA_YEAR}.` };
+  if (fromYear < FIRST_FLA_YEAR)
+    return {
+      problem: `The FLA holds nothing before ${FIRST_FLA_YEAR}: start the years at ${FIRST_FLA_YEAR} or later.`,
+    };
+  if (toYear < fromYear)
+    return { problem: `The years run from ${fromYear} to ${toYear}: the last year comes before the first.` };
+  if (toYear > currentYear + YEARS_AFTER_CURRENT)
+    return { problem: `The last year (${toYear}) is after the current year (${currentYear}).` };
   return { collections, fromYear, toYear, csv: flag(def.csv, true), xlsx: flag(def.xlsx, false) };
 }

@@ -67,7 +67,11 @@ export class ExportStatusReporter {
   }
 
   starting(folder: string, resumed: boolean): void {
-    this.status.set(() => ({ fill: "blue", shape: "ring", text: this.withWaiting(this.tr(resumed ? "resuming" : "starting", { folder: shortPath(folder) })) }));
+    this.status.set(() => ({
+      fill: "blue",
+      shape: "ring",
+      text: this.withWaiting(this.tr(resumed ? "resuming" : "starting", { folder: shortPath(folder) })),
+    }));
   }
 
   progress(p: ExportProgress): void {
@@ -75,7 +79,9 @@ export class ExportStatusReporter {
       const parts = [
         this.tr("employer", { index: p.employerIndex, count: p.employerCount }),
         this.tr(`collection.${p.collection}`),
-        p.pageCount !== undefined ? this.tr("pageOf", { page: p.page, count: p.pageCount }) : this.tr("page", { page: p.page }),
+        p.pageCount !== undefined
+          ? this.tr("pageOf", { page: p.page, count: p.pageCount })
+          : this.tr("page", { page: p.page }),
         this.tr("items", { count: p.written }),
       ];
       return { fill: "blue", shape: "ring", text: this.withWaiting(parts.join(" · ")) };
@@ -87,9 +93,17 @@ export class ExportStatusReporter {
     const time = new Date().toLocaleTimeString();
     this.status.set(() => {
       if (manifest.complete) {
-        return { fill: "green", shape: "dot", text: `${this.tr("complete", { count: counts.employers, folder: shortPath(folder) })} ${time}` };
+        return {
+          fill: "green",
+          shape: "dot",
+          text: `${this.tr("complete", { count: counts.employers, folder: shortPath(folder) })} ${time}`,
+        };
       }
-      const text = this.tr("incomplete", { refused: counts.refused, partial: counts.partial, folder: shortPath(folder) });
+      const text = this.tr("incomplete", {
+        refused: counts.refused,
+        partial: counts.partial,
+        folder: shortPath(folder),
+      });
       return { fill: "yellow", shape: "dot", text: `${text} ${time}` };
     }, true);
   }
@@ -97,7 +111,11 @@ export class ExportStatusReporter {
   /** The platform is unavailable (the config node's circuit breaker is open): requests wait. */
   paused(since: number): void {
     const time = new Date(since).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    this.status.set(() => ({ fill: "yellow", shape: "ring", text: this.tr("paused", { since: time, waiting: this.waiting }) }));
+    this.status.set(() => ({
+      fill: "yellow",
+      shape: "ring",
+      text: this.tr("paused", { since: time, waiting: this.waiting }),
+    }));
   }
 
   failed(code: string): void {

@@ -78,7 +78,8 @@ export class StatusReporter {
   /** The outbox changed (or the breaker): shown at the next throttled update. */
   refresh(connection: FlaConnection): void {
     const view = this.outboxView?.();
-    const idle = this.active === 0 && !this.lastOutcome && view?.pausedSince === undefined && !(view && view.waiting > 0);
+    const idle =
+      this.active === 0 && !this.lastOutcome && view?.pausedSince === undefined && !(view && view.waiting > 0);
     // Nothing to show yet: the status of the deploy (e.g. a certificate that expires soon) stays.
     if (idle && !this.showingOutbox) return;
     this.showingOutbox = !idle;
@@ -94,14 +95,29 @@ export class StatusReporter {
       const outbox = this.outboxView?.();
       if (outbox?.pausedSince !== undefined) {
         const since = new Date(outbox.pausedSince).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-        return { fill: "yellow", shape: "ring", text: this.t(`${this.prefix}.status.paused`, { since, waiting: outbox.waiting }) };
+        return {
+          fill: "yellow",
+          shape: "ring",
+          text: this.t(`${this.prefix}.status.paused`, { since, waiting: outbox.waiting }),
+        };
       }
       if (outbox && outbox.waiting > 0) {
-        return { fill: "blue", shape: "ring", text: this.t(`${this.prefix}.status.queued`, { inFlight: outbox.inFlight, queued: Math.max(0, outbox.waiting - outbox.inFlight) }) };
+        return {
+          fill: "blue",
+          shape: "ring",
+          text: this.t(`${this.prefix}.status.queued`, {
+            inFlight: outbox.inFlight,
+            queued: Math.max(0, outbox.waiting - outbox.inFlight),
+          }),
+        };
       }
-      if (this.active === 0) return this.lastOutcome ? this.resultStatus(this.lastOutcome.outcome, this.lastOutcome.at) : {};
+      if (this.active === 0)
+        return this.lastOutcome ? this.resultStatus(this.lastOutcome.outcome, this.lastOutcome.at) : {};
       const { inFlight, queued } = connection.limiter.stats;
-      const text = queued > 0 ? this.t(`${this.prefix}.status.queued`, { inFlight, queued }) : this.t(`${this.prefix}.status.requesting`);
+      const text =
+        queued > 0
+          ? this.t(`${this.prefix}.status.queued`, { inFlight, queued })
+          : this.t(`${this.prefix}.status.requesting`);
       return { fill: "blue", shape: "ring", text };
     });
   }
@@ -111,16 +127,20 @@ export class StatusReporter {
     if (outcome.output === "error") return { fill: "red", shape: "dot", text: `${outcome.error.code} ${time}` };
     const warnings = outcome.fla.anomalies.filter((a) => a.severity === "WARNING").length;
     const key = STATUS_KEYS[outcome.fla.status] ?? "done";
-    const fill = outcome.output === "anomaly" ? "red" : warnings > 0 || outcome.fla.status === "PENDING" ? "yellow" : "green";
+    const fill =
+      outcome.output === "anomaly" ? "red" : warnings > 0 || outcome.fla.status === "PENDING" ? "yellow" : "green";
     // `count` picks the plural form. The catalogues use i18next's v3 keys (`warnings`, `warnings_plural`), the format
     // Node-RED 3.1 reads as is and Node-RED 4+ converts: `_one`/`_other` alone would show the bare key on Node-RED 3.1.
-    return { fill, shape: outcome.output === "anomaly" ? "ring" : "dot", text: `${this.t(`${this.prefix}.status.${key}`, { count: warnings })} ${time}` };
+    return {
+      fill,
+      shape: outcome.output === "anomaly" ? "ring" : "dot",
+      text: `${this.t(`${this.prefix}.status.${key}`, { count: warnings })} ${time}`,
+    };
   }
 
   close(): void {
     this.status.close();
   }
-
 }
 
 /** The catalogue key (under `<node>.status.`) of the status text shown for each `msg.fla.status`. */

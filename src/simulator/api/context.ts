@@ -32,7 +32,12 @@ export type ApiHandler = (ctx: ApiContext, req: ApiRequest) => Reply;
  * Employer role: only its own enterprise number. Provider role: only employers that gave it a mandate.
  * Returns the 403 problem, or undefined when allowed.
  */
-export function authorize(ctx: ApiContext, token: IssuedToken, enterpriseNumber: string, where: Pick<Finding, "in" | "name">): Reply | undefined {
+export function authorize(
+  ctx: ApiContext,
+  token: IssuedToken,
+  enterpriseNumber: string,
+  where: Pick<Finding, "in" | "name">,
+): Reply | undefined {
   if (token.role === "employer") {
     if (token.enterpriseNumber === enterpriseNumber) return undefined;
     const finding: Finding = {
@@ -56,7 +61,13 @@ export function authorize(ctx: ApiContext, token: IssuedToken, enterpriseNumber:
     value: enterpriseNumber,
     detail: `The authorized representative ${token.enterpriseNumber} has no mandate from employer ${enterpriseNumber}.`,
   };
-  return problem({ type: "urn:problem-type:fla:noMandate", title: "No Mandate", status: 403, detail: finding.detail, issues: [toIssue(finding)] });
+  return problem({
+    type: "urn:problem-type:fla:noMandate",
+    title: "No Mandate",
+    status: 403,
+    detail: finding.detail,
+    issues: [toIssue(finding)],
+  });
 }
 
 export function parseJson(body: string): { ok: true; value: unknown } | { ok: false; finding: Finding } {

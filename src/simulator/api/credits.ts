@@ -13,7 +13,13 @@ function round2(value: number): number {
 
 export function readTrainingCredit(ctx: ApiContext, req: ApiRequest): Reply {
   const findings: Finding[] = [];
-  const enterpriseNumber = enterpriseNumberParam(req.params.enterpriseNumber, "path", "enterpriseNumber", findings, true);
+  const enterpriseNumber = enterpriseNumberParam(
+    req.params.enterpriseNumber,
+    "path",
+    "enterpriseNumber",
+    findings,
+    true,
+  );
   if (enterpriseNumber !== undefined) {
     const refused = authorize(ctx, req.token, enterpriseNumber, { in: "path", name: "enterpriseNumber" });
     if (refused) return refused;

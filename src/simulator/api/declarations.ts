@@ -12,7 +12,17 @@ export function readDeclaration(ctx: ApiContext, req: ApiRequest): Reply {
     const pending: DeclarationResult = { declarationId: declaration.declarationId, status: "PENDING", anomalies: [] };
     return json(200, pending, { "Retry-After": "1" });
   }
-  const result: DeclarationResult = { declarationId: declaration.declarationId, status: declaration.status, anomalies: declaration.anomalies };
+  const result: DeclarationResult = {
+    declarationId: declaration.declarationId,
+    status: declaration.status,
+    anomalies: declaration.anomalies,
+  };
   if (declaration.trainingId !== undefined) result.trainingId = declaration.trainingId;
-  return json(200, result, declaration.trainingId !== undefined && declaration.status !== "REJECTED" ? { "Content-Location": `${ctx.apiUrl}/trainings/${declaration.trainingId}` } : undefined);
+  return json(
+    200,
+    result,
+    declaration.trainingId !== undefined && declaration.status !== "REJECTED"
+      ? { "Content-Location": `${ctx.apiUrl}/trainings/${declaration.trainingId}` }
+      : undefined,
+  );
 }

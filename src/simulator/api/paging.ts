@@ -20,13 +20,19 @@ export function readPaging(query: URLSearchParams, findings: Finding[]): PageReq
         in: "query",
         name,
         value: raw,
-        detail: name === "page" ? "page must be a whole number from 1." : `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}.`,
+        detail:
+          name === "page"
+            ? "page must be a whole number from 1."
+            : `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}.`,
       });
       return fallback;
     }
     return value;
   };
-  return { page: read("page", 1, Number.MAX_SAFE_INTEGER), pageSize: read("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) };
+  return {
+    page: read("page", 1, Number.MAX_SAFE_INTEGER),
+    pageSize: read("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  };
 }
 
 export interface Collection<T> {
@@ -39,7 +45,12 @@ export interface Collection<T> {
 }
 
 /** One page of `all`; links keep the filters in `filters` (absent values are left out). */
-export function paginate<T>(all: readonly T[], paging: PageRequest, collectionUrl: string, filters: Record<string, string | undefined>): Collection<T> {
+export function paginate<T>(
+  all: readonly T[],
+  paging: PageRequest,
+  collectionUrl: string,
+  filters: Record<string, string | undefined>,
+): Collection<T> {
   const link = (page: number): string => {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== "") params.set(key, value);

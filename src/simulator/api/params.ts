@@ -5,7 +5,13 @@ import { isIsoDate } from "../dates";
 
 type Where = "path" | "query";
 
-export function enterpriseNumberParam(value: string | null | undefined, where: Where, name: string, findings: Finding[], required: boolean): string | undefined {
+export function enterpriseNumberParam(
+  value: string | null | undefined,
+  where: Where,
+  name: string,
+  findings: Finding[],
+  required: boolean,
+): string | undefined {
   if (value === null || value === undefined || value === "") {
     if (required) findings.push({ code: "FLA-E-0001", in: where, name, detail: `${name} is required.` });
     return undefined;
@@ -21,7 +27,13 @@ export function enterpriseNumberParam(value: string | null | undefined, where: W
   return value;
 }
 
-export function ssinParam(value: string | null | undefined, where: Where, name: string, findings: Finding[], required: boolean): string | undefined {
+export function ssinParam(
+  value: string | null | undefined,
+  where: Where,
+  name: string,
+  findings: Finding[],
+  required: boolean,
+): string | undefined {
   if (value === null || value === undefined || value === "") {
     if (required) findings.push({ code: "FLA-E-0001", in: where, name, detail: `${name} is required.` });
     return undefined;
@@ -40,14 +52,26 @@ export function ssinParam(value: string | null | undefined, where: Where, name: 
 export function dateParam(value: string | null, name: string, findings: Finding[]): string | undefined {
   if (value === null || value === "") return undefined;
   if (!isIsoDate(value)) {
-    findings.push({ code: "FLA-E-0002", in: "query", name, value, detail: `${name} must be a calendar date written YYYY-MM-DD.` });
+    findings.push({
+      code: "FLA-E-0002",
+      in: "query",
+      name,
+      value,
+      detail: `${name} must be a calendar date written YYYY-MM-DD.`,
+    });
     return undefined;
   }
   return value;
 }
 
 /** A year of the FLA: from 2024 to next year. */
-export function yearParam(value: string | null | undefined, where: Where, findings: Finding[], today: string, required: boolean): number | undefined {
+export function yearParam(
+  value: string | null | undefined,
+  where: Where,
+  findings: Finding[],
+  today: string,
+  required: boolean,
+): number | undefined {
   if (value === null || value === undefined || value === "") {
     if (required) findings.push({ code: "FLA-E-0001", in: where, name: "year", detail: "year is required." });
     return undefined;

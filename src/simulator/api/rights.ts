@@ -16,13 +16,20 @@ function days(body: Record<string, unknown>, key: string, findings: Finding[], r
     findings.push({ code: "FLA-E-0002", in: "body", name: key, value, detail: `${key} must be a number.` });
     return 0;
   }
-  if (value < 0) findings.push({ code: "FLA-E-0020", in: "body", name: key, value, detail: `${key} must be 0 or more.` });
+  if (value < 0)
+    findings.push({ code: "FLA-E-0020", in: "body", name: key, value, detail: `${key} must be 0 or more.` });
   return value;
 }
 
 export function declareTrainingRight(ctx: ApiContext, req: ApiRequest): Reply {
   const findings: Finding[] = [];
-  const enterpriseNumber = enterpriseNumberParam(req.params.enterpriseNumber, "path", "enterpriseNumber", findings, true);
+  const enterpriseNumber = enterpriseNumberParam(
+    req.params.enterpriseNumber,
+    "path",
+    "enterpriseNumber",
+    findings,
+    true,
+  );
   if (enterpriseNumber !== undefined) {
     const refused = authorize(ctx, req.token, enterpriseNumber, { in: "path", name: "enterpriseNumber" });
     if (refused) return refused;
@@ -33,16 +40,31 @@ export function declareTrainingRight(ctx: ApiContext, req: ApiRequest): Reply {
   if (!parsed.ok) return badRequest([...findings, parsed.finding]);
   const body = parsed.value;
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return badRequest([...findings, { code: "FLA-E-0002", in: "body", name: "", detail: "The body must be a JSON object (a training right)." }]);
+    return badRequest([
+      ...findings,
+      { code: "FLA-E-0002", in: "body", name: "", detail: "The body must be a JSON object (a training right)." },
+    ]);
   }
   const record = body as Record<string, unknown>;
   const individualDays = days(record, "individualDays", findings, true);
   const sectoralDays = days(record, "sectoralDays", findings, false);
   const carriedOverDays = days(record, "carriedOverDays", findings, false);
   const unit = record.unit ?? "DAYS";
-  if (unit !== "DAYS" && unit !== "HOURS") findings.push({ code: "FLA-E-0003", in: "body", name: "unit", value: unit, detail: "unit must be DAYS or HOURS." });
-  if (enterpriseNumber && ssin && year !== undefined && !ctx.store.isEmployed(enterpriseNumber, ssin, `${year}-01-01`, `${year}-12-31`)) {
-    findings.push({ code: "FLA-E-0017", in: "path", name: "ssin", value: ssin, detail: `Worker ${ssin} is not employed by ${enterpriseNumber} in ${year}.` });
+  if (unit !== "DAYS" && unit !== "HOURS")
+    findings.push({ code: "FLA-E-0003", in: "body", name: "unit", value: unit, detail: "unit must be DAYS or HOURS." });
+  if (
+    enterpriseNumber &&
+    ssin &&
+    year !== undefined &&
+    !ctx.store.isEmployed(enterpriseNumber, ssin, `${year}-01-01`, `${year}-12-31`)
+  ) {
+    findings.push({
+      code: "FLA-E-0017",
+      in: "path",
+      name: "ssin",
+      value: ssin,
+      detail: `Worker ${ssin} is not employed by ${enterpriseNumber} in ${year}.`,
+    });
   }
   if (findings.length > 0 || !enterpriseNumber || !ssin || year === undefined) return badRequest(findings);
 
@@ -59,15 +81,29 @@ export function declareTrainingRight(ctx: ApiContext, req: ApiRequest): Reply {
   ctx.store.putRight(right);
   const declarationId = ctx.store.nextDeclarationId();
   const result: DeclarationResult = { declarationId, status: "ACCEPTED", anomalies: findings.map(toApiAnomaly) };
-  ctx.store.declarations.set(declarationId, { declarationId, enterpriseNumber, status: "ACCEPTED", anomalies: [], receivedAt: right.declaredAt, readyAt: 0 });
+  ctx.store.declarations.set(declarationId, {
+    declarationId,
+    enterpriseNumber,
+    status: "ACCEPTED",
+    anomalies: [],
+    receivedAt: right.declaredAt,
+    readyAt: 0,
+  });
   return json(200, { ...result, trainingRight: right });
 }
 
 export function searchTrainingRights(ctx: ApiContext, req: ApiRequest): Reply {
   const findings: Finding[] = [];
   const q = req.query;
-  const given = enterpriseNumberParam(q.get("enterpriseNumber"), "query", "enterpriseNumber", findings, req.token.role === "provider");
-  const enterpriseNumber = given ?? (req.token.role === "employer" && !q.get("enterpriseNumber") ? req.token.enterpriseNumber : undefined);
+  const given = enterpriseNumberParam(
+    q.get("enterpriseNumber"),
+    "query",
+    "enterpriseNumber",
+    findings,
+    req.token.role === "provider",
+  );
+  const enterpriseNumber =
+    given ?? (req.token.role === "employer" && !q.get("enterpriseNumber") ? req.token.enterpriseNumber : undefined);
   const ssin = ssinParam(q.get("ssin"), "query", "ssin", findings, false);
   const year = yearParam(q.get("year"), "query", findings, ctx.today(), false);
   const paging = readPaging(q, findings);
@@ -77,6 +113,16 @@ export function searchTrainingRights(ctx: ApiContext, req: ApiRequest): Reply {
   }
   if (findings.length > 0 || enterpriseNumber === undefined) return badRequest(findings);
   const ofEmployer = ctx.store.rightsOf(enterpriseNumber);
-  const items = ssin === undefined && year === undefined ? ofEmployer : ofEmployer.filter((r) => (ssin === undefined || r.ssin === ssin) && (year === undefined || r.year === year));
-  return json(200, paginate(items, paging, `${ctx.apiUrl}/trainingRights`, { enterpriseNumber: given, ssin, year: year === undefined ? undefined : String(year) }));
+  const items =
+    ssin === undefined && year === undefined
+      ? ofEmployer
+      : ofEmployer.filter((r) => (ssin === undefined || r.ssin === ssin) && (year === undefined || r.year === year));
+  return json(
+    200,
+    paginate(items, paging, `${ctx.apiUrl}/trainingRights`, {
+      enterpriseNumber: given,
+      ssin,
+      year: year === undefined ? undefined : String(year),
+    }),
+  );
 }

@@ -48,7 +48,9 @@ function check(ctx: ApiContext, req: ApiRequest): { reply?: Reply; training?: Tr
   const { training, findings } = validateTraining(parsed.value, ctx.today());
   if (!training || findings.some((f) => STRUCTURAL.has(f.code))) return { reply: badRequest(findings), findings };
   const { enterpriseNumber } = training.employer;
-  if (!ctx.store.isEmployed(enterpriseNumber, training.worker.ssin, training.period.startDate, training.period.endDate)) {
+  if (
+    !ctx.store.isEmployed(enterpriseNumber, training.worker.ssin, training.period.startDate, training.period.endDate)
+  ) {
     findings.push({
       code: "FLA-E-0017",
       in: "body",
@@ -113,7 +115,15 @@ export function createTraining(ctx: ApiContext, req: ApiRequest): Reply {
   }
   const trainingId = ctx.store.nextTrainingId();
   const status = anomalies.length > 0 ? "ACCEPTED_WITH_WARNINGS" : "ACCEPTED";
-  ctx.store.insertTraining({ ...training, trainingId, declarationId, status, anomalies, declaredAt: nowIso(), source: "EMPLOYER" });
+  ctx.store.insertTraining({
+    ...training,
+    trainingId,
+    declarationId,
+    status,
+    anomalies,
+    declaredAt: nowIso(),
+    source: "EMPLOYER",
+  });
   ctx.onTrainingCreated();
   const result: DeclarationResult = { trainingId, declarationId, status, anomalies };
   recordDeclaration(ctx, result, enterpriseNumber);
@@ -137,7 +147,13 @@ export function updateTraining(ctx: ApiContext, req: ApiRequest): Reply {
   const findings = checked.findings;
   const { enterpriseNumber } = training.employer;
   if (original.status === "CANCELLED") {
-    findings.push({ code: "FLA-E-0018", in: "path", name: "trainingId", value: original.trainingId, detail: `Training ${original.trainingId} was cancelled.` });
+    findings.push({
+      code: "FLA-E-0018",
+      in: "path",
+      name: "trainingId",
+      value: original.trainingId,
+      detail: `Training ${original.trainingId} was cancelled.`,
+    });
   }
   if (enterpriseNumber !== original.employer.enterpriseNumber) {
     findings.push({
@@ -150,7 +166,8 @@ export function updateTraining(ctx: ApiContext, req: ApiRequest): Reply {
   }
   if (training.externalReference !== undefined) {
     const other = ctx.store.findByExternalReference(enterpriseNumber, training.externalReference);
-    if (other && other !== original.trainingId) return duplicate(ctx, other, training.externalReference, enterpriseNumber);
+    if (other && other !== original.trainingId)
+      return duplicate(ctx, other, training.externalReference, enterpriseNumber);
   }
   if (ctx.store.hasIdentical(training, original.trainingId)) findings.push(identicalWarning(training));
 
@@ -195,8 +212,15 @@ export function readTraining(ctx: ApiContext, req: ApiRequest): Reply {
 export function searchTrainings(ctx: ApiContext, req: ApiRequest): Reply {
   const findings: Finding[] = [];
   const q = req.query;
-  const given = enterpriseNumberParam(q.get("enterpriseNumber"), "query", "enterpriseNumber", findings, req.token.role === "provider");
-  const enterpriseNumber = given ?? (req.token.role === "employer" && !q.get("enterpriseNumber") ? req.token.enterpriseNumber : undefined);
+  const given = enterpriseNumberParam(
+    q.get("enterpriseNumber"),
+    "query",
+    "enterpriseNumber",
+    findings,
+    req.token.role === "provider",
+  );
+  const enterpriseNumber =
+    given ?? (req.token.role === "employer" && !q.get("enterpriseNumber") ? req.token.enterpriseNumber : undefined);
   const ssin = ssinParam(q.get("ssin"), "query", "ssin", findings, false);
   const startDate = dateParam(q.get("startDate"), "startDate", findings);
   const endDate = dateParam(q.get("endDate"), "endDate", findings);
@@ -206,15 +230,33 @@ export function searchTrainings(ctx: ApiContext, req: ApiRequest): Reply {
     if (refused) return refused;
   }
   if (startDate && endDate && endDate < startDate) {
-    findings.push({ code: "FLA-E-0012", in: "query", name: "endDate", value: endDate, detail: `endDate ${endDate} is before startDate ${startDate}.` });
+    findings.push({
+      code: "FLA-E-0012",
+      in: "query",
+      name: "endDate",
+      value: endDate,
+      detail: `endDate ${endDate} is before startDate ${startDate}.`,
+    });
   }
   if (findings.length > 0 || enterpriseNumber === undefined) return badRequest(findings);
   // From the indexes: a worker's few trainings when ssin is given, else the employer's list (sliced as is when unfiltered).
-  const candidates = ssin === undefined ? ctx.store.activeTrainingsOf(enterpriseNumber) : ctx.store.trainingsOfWorker(ssin).filter((t) => t.employer.enterpriseNumber === enterpriseNumber);
+  const candidates =
+    ssin === undefined
+      ? ctx.store.activeTrainingsOf(enterpriseNumber)
+      : ctx.store.trainingsOfWorker(ssin).filter((t) => t.employer.enterpriseNumber === enterpriseNumber);
   const items =
     startDate === undefined && endDate === undefined
       ? candidates
-      : candidates.filter((t) => (endDate === undefined || t.period.startDate <= endDate) && (startDate === undefined || t.period.endDate >= startDate));
-  const page = paginate(items, paging, `${ctx.apiUrl}/trainings`, { enterpriseNumber: given, ssin, startDate, endDate });
+      : candidates.filter(
+          (t) =>
+            (endDate === undefined || t.period.startDate <= endDate) &&
+            (startDate === undefined || t.period.endDate >= startDate),
+        );
+  const page = paginate(items, paging, `${ctx.apiUrl}/trainings`, {
+    enterpriseNumber: given,
+    ssin,
+    startDate,
+    endDate,
+  });
   return json(200, { ...page, items: page.items.map(trainingView) });
 }

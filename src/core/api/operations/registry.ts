@@ -239,7 +239,9 @@ export class Catalogue {
       kind: spec.kind,
       pathParams: [...spec.pathParams],
       queryParams: spec.params
-        .filter((param) => param.in === "query" && param.name !== spec.paging?.page && param.name !== spec.paging?.pageSize)
+        .filter(
+          (param) => param.in === "query" && param.name !== spec.paging?.page && param.name !== spec.paging?.pageSize,
+        )
         .map((param) => ({ name: param.name, required: param.required === true })),
       paged: spec.paging !== undefined,
       ...(spec.paging ? { maxPageSize: spec.paging.maxPageSize } : {}),
