@@ -8,7 +8,7 @@
  * - token requests per run and for 1,000 concurrent getAccessToken(); .pfx load time; RSS with 10,000 messages queued.
  *
  * BENCH_MESSAGES (default 5000), BENCH_ROUNDS (default 5: raw and node runs interleaved, medians kept) and BENCH_CONCURRENCY (default "4,16,64")
- * change the runs; BENCH_ONLY=memory runs the memory probe alone, BENCH_ONLY=arrays the array payloads alone (bench/arrays.ts;
+ * change the runs; BENCH_ONLY=declarations runs the declarations alone, BENCH_ONLY=memory the memory probe alone, BENCH_ONLY=arrays the array payloads alone (bench/arrays.ts;
  * results.json untouched), BENCH_ONLY=export the export benchmark alone (bench/export.ts; its entry of results.json only),
  * BENCH_ONLY=outbox the outbox alone (bench/outbox.ts: group commit, RSS for 100,000 queued declarations, resume time;
  * results.json untouched). The declarations go through the config node's outbox (on disk in the runtime's user
@@ -277,6 +277,15 @@ async function main(): Promise<void> {
     }
     if (process.env.BENCH_ONLY === "outbox") {
       await outboxFigures();
+      return;
+    }
+    if (process.env.BENCH_ONLY === "declarations") {
+      // The declarations through the node against the raw loop alone; results.json is left as it is.
+      for (const row of await throughput(info, credentials, child)) {
+        console.log(
+          `concurrency ${row.concurrency}: node ${row.node.msgPerSecond} msg/s, raw ${row.raw.msgPerSecond} msg/s, node/raw ${row.ratio.toFixed(3)}, our CPU ${row.ourCpuMicrosPerMessage} µs/msg`,
+        );
+      }
       return;
     }
     if (process.env.BENCH_ONLY === "arrays") {
