@@ -1,3 +1,4 @@
+import { FlaApiClient } from "../../src/core/api/httpClient";
 /** A scripted HTTP server on 127.0.0.1 for the API client and controller tests, and a counting TokenProvider. */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -155,4 +156,17 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<FlaError> 
     return error as FlaError;
   }
   throw new Error("expected a rejection, got a result");
+}
+
+/** An API client of `server` with short retries, as the core tests use it (the tokens counted unless given). */
+export function clientFor(
+  server: ScriptedServer,
+  options: { tokens?: TokenProvider; timeoutMs?: number } = {},
+): FlaApiClient {
+  return new FlaApiClient({
+    apiUrl: server.url,
+    tokens: options.tokens ?? new CountingTokens(),
+    timeoutMs: options.timeoutMs ?? 2000,
+    retry: { baseDelayMs: 10, maxDelayMs: 40 },
+  });
 }

@@ -10,7 +10,7 @@ import { mergeQueryParams } from "../../src/core/messages/queryParams";
 import { mapReadFailure, query, withNodePageSize, type QueryDeps, type QueryPage } from "../../src/core/query";
 import type { Anomaly } from "../../src/core/result";
 import { validateQuery } from "../../src/core/validation/query";
-import { CountingTokens, json, ScriptedServer, type Responder } from "./apiTestServer";
+import { clientFor, json, ScriptedServer, type Responder } from "./apiTestServer";
 
 const EMPLOYER = "0203430576";
 const PROVIDER = "0403170701";
@@ -73,12 +73,7 @@ describe("core/api catalogue: a query added as one descriptor", () => {
   });
   beforeEach(() => {
     server.reset();
-    client = new FlaApiClient({
-      apiUrl: server.url,
-      tokens: new CountingTokens(),
-      timeoutMs: 2000,
-      retry: { baseDelayMs: 10, maxDelayMs: 40 },
-    });
+    client = clientFor(server);
     deps = {
       client,
       validation: { role: "employer", defaultEnterpriseNumber: EMPLOYER, today: "2025-06-30" },

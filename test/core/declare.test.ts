@@ -5,7 +5,7 @@ import { mapDeclarationAnswer } from "../../src/core/declare/answer";
 import { declare, DeclareDeps } from "../../src/core/declare";
 import type { Outcome } from "../../src/core/result";
 import { validateDeclaration } from "../../src/core/validation";
-import { CountingTokens, ScriptedServer, empty, json, reset } from "./apiTestServer";
+import { clientFor, ScriptedServer, empty, json, reset } from "./apiTestServer";
 
 const EMPLOYER = "0203430576";
 const TODAY = "2025-06-30";
@@ -38,12 +38,7 @@ describe("core/declare against a real HTTP server", () => {
   });
   beforeEach(() => {
     server.reset();
-    client = new FlaApiClient({
-      apiUrl: server.url,
-      tokens: new CountingTokens(),
-      timeoutMs: 2000,
-      retry: { baseDelayMs: 10, maxDelayMs: 40 },
-    });
+    client = clientFor(server);
     deps = {
       client,
       validation: { role: "employer", defaultEnterpriseNumber: EMPLOYER, today: TODAY },

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { declare, type DeclareDeps } from "../../src/core/declare";
-import { CountingTokens, ScriptedServer, json, raw } from "./apiTestServer";
+import { clientFor, ScriptedServer, json, raw } from "./apiTestServer";
 
 const TRAINING = {
   worker: { ssin: "85.07.30-033.28" },
@@ -28,12 +28,7 @@ describe("core/declare: a body too large for the API (413)", () => {
   });
   beforeEach(() => {
     server.reset();
-    client = new FlaApiClient({
-      apiUrl: server.url,
-      tokens: new CountingTokens(),
-      timeoutMs: 2000,
-      retry: { baseDelayMs: 10, maxDelayMs: 40 },
-    });
+    client = clientFor(server);
     deps = {
       client,
       validation: { role: "employer", defaultEnterpriseNumber: "0203430576", today: "2025-06-30" },

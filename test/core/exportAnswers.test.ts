@@ -7,7 +7,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { runExport } from "../../src/core/export";
-import { CountingTokens, ScriptedServer, type Responder } from "./apiTestServer";
+import { clientFor, ScriptedServer, type Responder } from "./apiTestServer";
 import { exportOptions, readJsonl, tempFolder } from "./exportHelpers";
 
 const EN = "0203430576";
@@ -62,12 +62,7 @@ describe("core/export against answers the simulator cannot give", () => {
 
   before(async () => {
     await server.start();
-    client = new FlaApiClient({
-      apiUrl: server.url,
-      tokens: new CountingTokens(),
-      timeoutMs: 5000,
-      retry: { baseDelayMs: 10, maxDelayMs: 40 },
-    });
+    client = clientFor(server, { timeoutMs: 5000 });
   });
   after(async () => {
     await server.stop();

@@ -9,7 +9,7 @@ import path from "node:path";
 import { CATALOGUE, type OperationDescriptor } from "../../src/core/api/catalogue";
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { runExport } from "../../src/core/export";
-import { CountingTokens, ScriptedServer, type Responder } from "./apiTestServer";
+import { clientFor, ScriptedServer, type Responder } from "./apiTestServer";
 import { exportOptions, readJsonl, tempFolder } from "./exportHelpers";
 
 const EN = "0203430576";
@@ -63,12 +63,7 @@ describe("core/export reads the paging of the catalogue's descriptors", () => {
 
   before(async () => {
     await server.start();
-    client = new FlaApiClient({
-      apiUrl: server.url,
-      tokens: new CountingTokens(),
-      timeoutMs: 5000,
-      retry: { baseDelayMs: 10, maxDelayMs: 40 },
-    });
+    client = clientFor(server, { timeoutMs: 5000 });
     folder = await tempFolder();
   });
   after(async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FlaApiClient } from "../../src/core/api/httpClient";
 import { query, QueryDeps, QueryPage } from "../../src/core/query";
 import type { Outcome } from "../../src/core/result";
-import { CountingTokens, Responder, ScriptedServer, json } from "./apiTestServer";
+import { clientFor, CountingTokens, Responder, ScriptedServer, json } from "./apiTestServer";
 
 const EMPLOYER = "0203430576";
 
@@ -43,12 +43,7 @@ describe("core/query against a real HTTP server", () => {
     server.reset();
     foreign.reset();
     tokens = new CountingTokens();
-    client = new FlaApiClient({
-      apiUrl: server.url,
-      tokens,
-      timeoutMs: 2000,
-      retry: { baseDelayMs: 10, maxDelayMs: 40 },
-    });
+    client = clientFor(server, { tokens });
     deps = { client, validation: { role: "employer", defaultEnterpriseNumber: EMPLOYER } };
   });
   afterEach(() => client.destroy());
